@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "xiezuo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "xiezuo", targets: ["xiezuo"]),
+        .executable(name: "xiezuo-bench", targets: ["xiezuo-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        .target(name: "XiezuoDomain", swiftSettings: swiftSettings),
+        .target(
+            name: "XiezuoStore",
+            dependencies: [
+                "XiezuoDomain",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/regions.tsv")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
+        .target(
+            name: "XiezuoWeb",
+            dependencies: [
+                "XiezuoDomain", "XiezuoStore", "XiezuoReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/static"), .copy("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "xiezuo",
+            dependencies: [
+                "XiezuoWeb", "XiezuoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "xiezuo-bench",
+            dependencies: [
+                "XiezuoWeb", "XiezuoStore", "XiezuoDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XiezuoWebTests",
+            dependencies: [
+                "XiezuoWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

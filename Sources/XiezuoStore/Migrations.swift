@@ -1,0 +1,101 @@
+import SQLKit
+
+/// Versioned schema changes. Each is applied once, in order, inside its own transaction, and recorded in
+/// schema_migrations. `{ID}` stands for the dialect's auto-numbered primary key. Never edit a released migration:
+/// add a new one.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "core", statements: [
+            """
+            CREATE TABLE regions (
+              code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent_code TEXT,
+              side TEXT NOT NULL, key_assisted INTEGER NOT NULL DEFAULT 0, resettlement_area INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX regions_parent ON regions(parent_code)",
+            """
+            CREATE TABLE indicators (
+              code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL, unit TEXT NOT NULL,
+              source TEXT NOT NULL, ledger TEXT, work_area TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE pairings (
+              id {ID}, level TEXT NOT NULL, east_code TEXT NOT NULL REFERENCES regions(code),
+              west_code TEXT NOT NULL REFERENCES regions(code), east_party TEXT, west_party TEXT,
+              since_year INTEGER NOT NULL, until_year INTEGER)
+            """,
+            """
+            CREATE TABLE agreements (
+              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL, title TEXT NOT NULL,
+              status TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL DEFAULT 1,
+              updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
+            """,
+            """
+            CREATE TABLE agreement_tasks (
+              id {ID}, agreement_id BIGINT NOT NULL REFERENCES agreements(id), work_area TEXT NOT NULL,
+              text TEXT NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX agreement_tasks_agreement ON agreement_tasks(agreement_id)",
+            """
+            CREATE TABLE targets (
+              id {ID}, task_id BIGINT NOT NULL REFERENCES agreement_tasks(id),
+              indicator_code TEXT NOT NULL REFERENCES indicators(code), value BIGINT NOT NULL,
+              updated_at TEXT NOT NULL, UNIQUE (task_id, indicator_code))
+            """,
+            """
+            CREATE TABLE projects (
+              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id),
+              county_code TEXT NOT NULL REFERENCES regions(code), work_area TEXT NOT NULL, title TEXT NOT NULL,
+              status TEXT NOT NULL, planned_start TEXT, planned_end TEXT, beneficiaries BIGINT NOT NULL DEFAULT 0,
+              description TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0,
+              version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX projects_county ON projects(county_code, id)",
+            "CREATE INDEX projects_area ON projects(work_area, id)",
+            "CREATE INDEX projects_status ON projects(status, id)",
+            """
+            CREATE TABLE transactions (
+              id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), kind TEXT NOT NULL, date TEXT NOT NULL,
+              amount_fen BIGINT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX transactions_project ON transactions(project_id, kind, amount_fen)",
+            """
+            CREATE TABLE milestones (
+              id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), title TEXT NOT NULL,
+              due_date TEXT NOT NULL, done_date TEXT)
+            """,
+            "CREATE INDEX milestones_project ON milestones(project_id)",
+            """
+            CREATE TABLE progress (
+              id {ID}, indicator_code TEXT NOT NULL REFERENCES indicators(code),
+              region_code TEXT NOT NULL REFERENCES regions(code), year INTEGER NOT NULL, month INTEGER NOT NULL,
+              value BIGINT NOT NULL, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL)
+            """,
+            // Covering index: the dashboard's sums never touch the table itself.
+            "CREATE INDEX progress_rollup ON progress(year, state, indicator_code, region_code, value)",
+            """
+            CREATE TABLE audit_log (
+              id {ID}, at TEXT NOT NULL, actor TEXT, address TEXT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+              action TEXT NOT NULL, before_json TEXT, after_json TEXT)
+            """,
+            "CREATE INDEX audit_entity ON audit_log(entity, entity_id, id)",
+            """
+            CREATE TABLE meetings (
+              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), kind TEXT NOT NULL, title TEXT NOT NULL,
+              date TEXT NOT NULL, place TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE TABLE app_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
+    ]
+
+    static var latest: Int { all.last!.version }
+
+    static func idColumn(_ d: SQLDialectKind) -> String {
+        d == .sqlite ? "INTEGER PRIMARY KEY" : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+    }
+}

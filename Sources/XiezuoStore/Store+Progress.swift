@@ -1,0 +1,122 @@
+import SQLKit
+import XiezuoDomain
+
+public struct ProgressFilter: Sendable, Hashable {
+    public var indicatorCode: String?
+    public var regionCode: String?
+    public var year: Int?
+    public var state: ProgressState?
+    public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil) {
+        self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year; self.state = state
+    }
+}
+
+/// Which review states count in a sum: approved only (the default everywhere) or approved plus pending.
+public enum CountedStates: Sendable {
+    case approved, includingPending
+    var values: [String] {
+        self == .approved ? [ProgressState.approved.rawValue]
+            : [ProgressState.approved.rawValue, ProgressState.submitted.rawValue, ProgressState.draft.rawValue]
+    }
+}
+
+extension Store {
+    static func progress(from r: any SQLRow) throws -> ProgressReport {
+        ProgressReport(id: try r.decode(column: "id", as: Int64.self),
+                       indicatorCode: try r.decode(column: "indicator_code", as: String.self),
+                       regionCode: try r.decode(column: "region_code", as: String.self),
+                       year: try r.decode(column: "year", as: Int.self), month: try r.decode(column: "month", as: Int.self),
+                       value: try r.decode(column: "value", as: Int64.self),
+                       state: ProgressState(rawValue: try r.decode(column: "state", as: String.self)) ?? .draft,
+                       note: try r.decode(column: "note", as: String.self))
+    }
+
+    public func progress(_ f: ProgressFilter, page: Page) async throws -> PageOf<ProgressReport> {
+        try await backend.read { db in
+            var w: SQLQueryString = " WHERE 1 = 1"
+            if let i = f.indicatorCode { w += " AND indicator_code = \(bind: i)" }
+            if let c = f.regionCode { w += " AND region_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
+            if let y = f.year { w += " AND year = \(bind: y)" }
+            if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM progress" + w).first()!.decode(column: "n", as: Int.self)
+            let items = try await db.raw("SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
+                .all().map(Self.progress)
+            return PageOf(items: items, total: total, page: page)
+        }
+    }
+
+    public func addProgress(_ p: ProgressReport, actor: Actor) async throws -> ProgressReport {
+        try await backend.write { db in try await Self.insertProgress(db, p, actor: actor) }
+    }
+
+    static func insertProgress(_ db: any SQLDatabase, _ p: ProgressReport, actor: Actor) async throws -> ProgressReport {
+        let id = try await db.raw("""
+            INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at)
+            VALUES (\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value),
+                    \(bind: p.state.rawValue), \(bind: p.note), \(bind: now())) RETURNING id
+            """).first()!.decode(column: "id", as: Int64.self)
+        var saved = p; saved.id = id
+        try await audit(db, actor, entity: "progress", id: String(id), action: "create", before: ProgressReport?.none, after: saved)
+        return saved
+    }
+
+    /// Actual values per indicator inside a region in a year: the roll-up of every report at or below it.
+    public func actuals(year: Int, regionCode: String, counted: CountedStates = .approved) async throws -> [String: Int64] {
+        let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
+        return try await backend.read { db in
+            var out: [String: Int64] = [:]
+            for r in try await db.raw("""
+                SELECT indicator_code, SUM(value) AS total FROM progress
+                WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
+                GROUP BY indicator_code
+                """).all() {
+                out[try r.decode(column: "indicator_code", as: String.self)] = try r.decode(column: "total", as: Int64.self)
+            }
+            return out
+        }
+    }
+
+    /// Actual values per child region (prefectures of a province, counties of a prefecture) and indicator, in one pass.
+    public func actualsByChild(year: Int, parent: Region, counted: CountedStates = .approved) async throws -> [String: [String: Int64]] {
+        let prefix = parent.scopePrefix
+        let childLength = parent.level == .province ? 4 : 6
+        return try await backend.read { db in
+            var out: [String: [String: Int64]] = [:]
+            for r in try await db.raw("""
+                SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, SUM(value) AS total FROM progress
+                WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
+                GROUP BY SUBSTR(region_code, 1, \(literal: childLength)), indicator_code
+                """).all() {
+                var child = try r.decode(column: "child", as: String.self)
+                if child.count < 6 { child += String(repeating: "0", count: 6 - child.count) }
+                out[child, default: [:]][try r.decode(column: "indicator_code", as: String.self)] = try r.decode(column: "total", as: Int64.self)
+            }
+            return out
+        }
+    }
+
+    /// Funding totals by kind for every project inside a region (prefix) — the dashboard's money overview.
+    public func fundingTotals(regionCode: String) async throws -> FundingSummary {
+        let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
+        return try await backend.read { db in
+            var s = FundingSummary()
+            for r in try await db.raw("""
+                SELECT t.kind, SUM(t.amount_fen) AS total FROM transactions t JOIN projects p ON p.id = t.project_id
+                WHERE p.county_code LIKE \(bind: prefix + "%") GROUP BY t.kind
+                """).all() {
+                if let k = TransactionKind(rawValue: try r.decode(column: "kind", as: String.self)) {
+                    s.add(k, Money(fen: try r.decode(column: "total", as: Int64.self)))
+                }
+            }
+            return s
+        }
+    }
+
+    public func projectCount(regionCode: String? = nil) async throws -> Int {
+        try await backend.read { db in
+            var q: SQLQueryString = "SELECT COUNT(*) AS n FROM projects"
+            if let c = regionCode { q += " WHERE county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
+            return try await db.raw(q).first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import SQLKit
+import XiezuoDomain
+
+extension Store {
+    static func region(from r: any SQLRow) throws -> Region {
+        Region(code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
+               level: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
+               parentCode: try r.decode(column: "parent_code", as: String?.self),
+               side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
+               keyAssisted: try r.decode(column: "key_assisted", as: Int.self) != 0,
+               resettlementArea: try r.decode(column: "resettlement_area", as: Int.self) != 0)
+    }
+
+    public func regions() async throws -> [Region] {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM regions ORDER BY code").all().map(Self.region)
+        }
+    }
+
+    public func region(code: String) async throws -> Region? {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM regions WHERE code = \(bind: code)").first().map(Self.region)
+        }
+    }
+
+    public func children(of code: String) async throws -> [Region] {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM regions WHERE parent_code = \(bind: code) ORDER BY code").all().map(Self.region)
+        }
+    }
+
+    public func setRegionFlags(code: String, keyAssisted: Bool, resettlementArea: Bool, actor: Actor) async throws -> Region {
+        try await backend.write { db in
+            guard let before = try await db.raw("SELECT * FROM regions WHERE code = \(bind: code)").first().map(Self.region) else {
+                throw StoreError.notFound
+            }
+            try await db.raw("""
+                UPDATE regions SET key_assisted = \(bind: keyAssisted ? 1 : 0), resettlement_area = \(bind: resettlementArea ? 1 : 0)
+                WHERE code = \(bind: code)
+                """).run()
+            var after = before
+            after.keyAssisted = keyAssisted; after.resettlementArea = resettlementArea
+            try await Self.audit(db, actor, entity: "region", id: code, action: "update", before: before, after: after)
+            return after
+        }
+    }
+
+    // MARK: pairings
+
+    static func pairing(from r: any SQLRow) throws -> Pairing {
+        Pairing(id: try r.decode(column: "id", as: Int64.self),
+                level: PairingLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .city,
+                eastCode: try r.decode(column: "east_code", as: String.self),
+                westCode: try r.decode(column: "west_code", as: String.self),
+                eastParty: try r.decode(column: "east_party", as: String?.self),
+                westParty: try r.decode(column: "west_party", as: String?.self),
+                sinceYear: try r.decode(column: "since_year", as: Int.self),
+                untilYear: try r.decode(column: "until_year", as: Int?.self))
+    }
+
+    public func pairings() async throws -> [Pairing] {
+        try await backend.read { db in try await db.raw("SELECT * FROM pairings ORDER BY id").all().map(Self.pairing) }
+    }
+
+    public func pairing(id: Int64) async throws -> Pairing? {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM pairings WHERE id = \(bind: id)").first().map(Self.pairing)
+        }
+    }
+
+    public func addPairing(_ p: Pairing, actor: Actor) async throws -> Pairing {
+        try await backend.write { db in
+            let id = try await db.raw("""
+                INSERT INTO pairings (level, east_code, west_code, east_party, west_party, since_year, until_year)
+                VALUES (\(bind: p.level.rawValue), \(bind: p.eastCode), \(bind: p.westCode), \(bind: p.eastParty),
+                        \(bind: p.westParty), \(bind: p.sinceYear), \(bind: p.untilYear)) RETURNING id
+                """).first()!.decode(column: "id", as: Int64.self)
+            var saved = p; saved.id = id
+            try await Self.audit(db, actor, entity: "pairing", id: String(id), action: "create", before: Pairing?.none, after: saved)
+            return saved
+        }
+    }
+}

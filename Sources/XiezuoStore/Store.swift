@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import SQLKit
+import XiezuoDomain
+
+/// Every read and write of Xiezuo's data goes through here. Reads take the filters they need and filter in SQL;
+/// every write runs in one transaction and leaves an audit record.
+public struct Store: Sendable {
+    public let backend: any DatabaseBackend
+    let logger: Logger
+
+    public init(backend: any DatabaseBackend, logger: Logger) {
+        self.backend = backend; self.logger = logger
+    }
+
+    public static func open(url: String, logger: Logger) async throws -> Store {
+        let location = try DatabaseLocation(url: url)
+        return Store(backend: try await SQLiteBackend.open(location, logger: logger), logger: logger)
+    }
+
+    public func close() async { await backend.close() }
+
+    static func now() -> String { Date.now.ISO8601Format() }
+
+    // MARK: migrations
+
+    public func schemaVersion() async throws -> Int {
+        try await backend.read { db in try await Self.currentVersion(db) }
+    }
+
+    static func currentVersion(_ db: any SQLDatabase) async throws -> Int {
+        try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").run()
+        let row = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()
+        return try row?.decode(column: "v", as: Int?.self) ?? 0
+    }
+
+    /// Applies the migrations the database lacks, each in its own transaction. Returns how many were applied.
+    @discardableResult
+    public func migrate() async throws -> Int {
+        let dialect = backend.dialect
+        var applied = 0
+        for m in Migrations.all {
+            let did = try await backend.write { db -> Bool in
+                let current = try await Self.currentVersion(db)
+                if current > Migrations.latest { throw StoreError.migrationsAhead(current) }
+                guard current < m.version else { return false }
+                for s in m.statements {
+                    try await db.raw(SQLQueryString(s.replacingOccurrences(of: "{ID}", with: Migrations.idColumn(dialect)))).run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Self.now()))").run()
+                return true
+            }
+            if did { applied += 1; logger.info("applied migration \(m.version) \(m.name)") }
+        }
+        try await seedReferenceData()
+        return applied
+    }
+
+    // MARK: audit
+
+    static let auditEncoder: JSONEncoder = {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e
+    }()
+
+    static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        return (try? auditEncoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Appends one audit record inside the caller's transaction, so the record exists exactly when the change does.
+    static func audit<T: Encodable>(_ db: any SQLDatabase, _ actor: Actor, entity: String, id: String, action: String,
+                                    before: T?, after: T?) async throws {
+        try await db.raw("""
+            INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json)
+            VALUES (\(bind: now()), \(bind: actor.name), \(bind: actor.address), \(bind: entity), \(bind: id),
+                    \(bind: action), \(bind: json(before)), \(bind: json(after)))
+            """).run()
+    }
+
+    public func history(entity: String, id: String) async throws -> [AuditEntry] {
+        try await backend.read { db in
+            try await db.raw("""
+                SELECT id, at, actor, address, action, before_json, after_json FROM audit_log
+                WHERE entity = \(bind: entity) AND entity_id = \(bind: id) ORDER BY id
+                """).all().map { r in
+                AuditEntry(id: try r.decode(column: "id", as: Int64.self), at: try r.decode(column: "at", as: String.self),
+                           actor: try r.decode(column: "actor", as: String?.self),
+                           address: try r.decode(column: "address", as: String?.self),
+                           action: try r.decode(column: "action", as: String.self),
+                           before: try r.decode(column: "before_json", as: String?.self),
+                           after: try r.decode(column: "after_json", as: String?.self))
+            }
+        }
+    }
+
+    public func meta(_ key: String) async throws -> String? {
+        try await backend.read { db in
+            try await db.raw("SELECT value FROM app_meta WHERE key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+        }
+    }
+}
+
+/// Who makes a change and from where, for the audit trail.
+public struct Actor: Sendable, Hashable {
+    public var name: String?
+    public var address: String?
+    public init(name: String?, address: String?) { self.name = name; self.address = address }
+    public static let system = Actor(name: "system", address: nil)
+}
+
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var at: String
+    public var actor: String?
+    public var address: String?
+    public var action: String
+    public var before: String?
+    public var after: String?
+}
+
+/// One page of a list: 1-based page number and a bounded page size.
+public struct Page: Sendable, Hashable {
+    public var number: Int
+    public var size: Int
+    public static let maxSize = 100
+    public init(number: Int, size: Int) {
+        self.number = max(1, min(number, 1_000_000)); self.size = max(1, min(size, Page.maxSize))
+    }
+    var offset: Int { (number - 1) * size }
+}
+
+public struct PageOf<T: Sendable>: Sendable {
+    public var items: [T]
+    public var total: Int
+    public var page: Page
+    public var pageCount: Int { max(1, (total + page.size - 1) / page.size) }
+}
+
+/// Escapes LIKE wildcards so a user's "%" or "_" is matched literally.
+func likePattern(contains text: String) -> String {
+    var out = "%"
+    for c in text {
+        if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+        out.append(c)
+    }
+    return out + "%"
+}
