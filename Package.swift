@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "XiezuoDomain", swiftSettings: swiftSettings),
@@ -33,13 +34,14 @@ let package = Package(
             resources: [.copy("Resources/regions.tsv")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
+        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore"], swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
             dependencies: [
                 "XiezuoDomain", "XiezuoStore", "XiezuoReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/templates"), .copy("Resources/static"), .copy("Resources/openapi.json")],

@@ -184,3 +184,48 @@ public struct ProgressDraft: Sendable, Codable, Hashable {
                                        year: year ?? 0, month: month ?? 0, value: amount, state: .approved, note: note))
     }
 }
+
+/// API clients send numbers as numbers or as strings; drafts keep both as the text the user meant.
+extension KeyedDecodingContainer {
+    func lenientString(_ key: Key) throws -> String? {
+        if try !contains(key) || decodeNil(forKey: key) { return nil }
+        if let s = try? decode(String.self, forKey: key) { return s }
+        if let i = try? decode(Int64.self, forKey: key) { return String(i) }
+        if let d = try? decode(Double.self, forKey: key) { return String(d) }
+        if let b = try? decode(Bool.self, forKey: key) { return String(b) }
+        throw DecodingError.typeMismatch(String.self, .init(codingPath: codingPath + [key], debugDescription: "expected a string or a number"))
+    }
+}
+
+extension ProjectDraft {
+    enum CodingKeys: String, CodingKey {
+        case title, pairingId, countyCode, workArea, status, plannedStart, plannedEnd, beneficiaries, description
+    }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(title: try c.lenientString(.title), pairingId: try c.lenientString(.pairingId),
+                  countyCode: try c.lenientString(.countyCode), workArea: try c.lenientString(.workArea),
+                  status: try c.lenientString(.status), plannedStart: try c.lenientString(.plannedStart),
+                  plannedEnd: try c.lenientString(.plannedEnd), beneficiaries: try c.lenientString(.beneficiaries),
+                  description: try c.lenientString(.description))
+    }
+}
+
+extension TransactionDraft {
+    enum CodingKeys: String, CodingKey { case kind, date, amountYuan, note }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.lenientString(.kind), date: try c.lenientString(.date),
+                  amountYuan: try c.lenientString(.amountYuan), note: try c.lenientString(.note))
+    }
+}
+
+extension ProgressDraft {
+    enum CodingKeys: String, CodingKey { case indicatorCode, regionCode, year, month, value, note }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(indicatorCode: try c.lenientString(.indicatorCode), regionCode: try c.lenientString(.regionCode),
+                  year: try c.lenientString(.year), month: try c.lenientString(.month), value: try c.lenientString(.value),
+                  note: try c.lenientString(.note))
+    }
+}

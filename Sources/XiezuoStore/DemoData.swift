@@ -52,20 +52,29 @@ extension Store {
                 }
             }
 
-            // Monthly progress, January to October, reported by counties; completion lands between 55% and 95%.
-            let pairedPrefectures = Set(cityPairings.map(\.westCode))
-            let reporting = counties.filter { pairedPrefectures.contains($0.parentCode ?? "") || $0.parentCode == "522300" }
+            // Monthly progress, January to October, reported by counties. Each indicator reaches a pace between 55%
+            // and 95% of its province target, split among prefectures by their share (黔西南, unpaired, takes the rest)
+            // and spread evenly over their counties and months, so city agreements show comparable completion.
+            var sharesWithRest = shares
+            sharesWithRest["522300"] = 100 - shares.values.reduce(0, +)
             for (_, _, targets) in Self.demoTasks {
                 for (code, provinceTarget) in targets {
-                    let pace = 55 + Int64(rng.next() % 41)   // percent of the target reached by October
-                    let perCountyMonth = provinceTarget * pace / 100 / Int64(reporting.count) / 10
-                    for c in reporting {
-                        for month in 1...10 {
-                            let jitter = Int64(rng.next() % 41) + 80  // 80%…120%
-                            let v = perCountyMonth * jitter / 100
-                            guard v > 0 else { continue }
-                            _ = try await Self.insertProgress(db, ProgressReport(id: 0, indicatorCode: code, regionCode: c.code,
-                                year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"), actor: actor)
+                    let pace = 55 + Int64(rng.next() % 41)
+                    for (prefecture, share) in sharesWithRest.sorted(by: { $0.key < $1.key }) {
+                        let inPrefecture = counties.filter { $0.parentCode == prefecture }
+                        guard !inPrefecture.isEmpty else { continue }
+                        let total = provinceTarget * pace / 100 * share / 100
+                        let cells = Int64(inPrefecture.count * 10)
+                        let base = total / cells, extra = total % cells
+                        var cell: Int64 = 0
+                        for c in inPrefecture {
+                            for month in 1...10 {
+                                let v = base + (cell < extra ? 1 : 0)
+                                cell += 1
+                                guard v > 0 else { continue }
+                                _ = try await Self.insertProgress(db, ProgressReport(id: 0, indicatorCode: code, regionCode: c.code,
+                                    year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"), actor: actor)
+                            }
                         }
                     }
                 }

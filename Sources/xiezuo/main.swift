@@ -1,1 +1,59 @@
-print("x")
+import ArgumentParser
+import Hummingbird
+import Logging
+import XiezuoStore
+import XiezuoWeb
+
+@main
+struct Xiezuo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xiezuo",
+        abstract: "协作 Xiezuo — East–West cooperation platform (东西部协作管理平台).",
+        discussion: """
+        Data lives in the database named by --database (default \(DatabaseLocation.defaultURL)); it is created and
+        migrated on first use. Start with: xiezuo serve --demo, then open http://127.0.0.1:8080
+        """,
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: nil
+    )
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "Database URL: sqlite://PATH (default \(DatabaseLocation.defaultURL)).")
+    var database: String = DatabaseLocation.defaultURL
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web UI and JSON API until SIGINT/SIGTERM.")
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var db: DatabaseOption
+    @Flag(help: "Load the 2024 Guangdong–Guizhou demo data into an empty database.") var demo = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        do {
+            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: db.database, demo: demo, logLevel: level))
+            print("协作 Xiezuo: http://\(host):\(port)  (database \(db.database))")
+            try await app.runService()
+        } catch let e as StoreError {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
+    @OptionGroup var db: DatabaseOption
+
+    func run() async throws {
+        let store: Store
+        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
+        catch let e as StoreError { throw ValidationError(e.description) }
+        let applied = try await store.migrate()
+        let version = try await store.schemaVersion()
+        print("migrations applied: \(applied); schema version \(version)")
+        await store.close()
+    }
+}

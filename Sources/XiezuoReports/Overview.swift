@@ -1,0 +1,60 @@
+import XiezuoDomain
+import XiezuoStore
+
+/// The figures behind the dashboard and the progress report for one year: the province agreement's completion by
+/// indicator and work area, and each prefecture's completion against its city agreement.
+public struct Overview: Sendable {
+    public struct PrefectureLine: Sendable {
+        public var region: Region
+        public var agreement: Agreement
+        public var completion: AgreementCompletion
+    }
+
+    public var year: Int
+    public var counted: CountedStates
+    public var pairing: Pairing?
+    public var agreement: Agreement?
+    public var completion: AgreementCompletion?
+    public var prefectures: [PrefectureLine]
+    public var funding: FundingSummary
+    public var projectCount: Int
+    public var meetings: [Meeting]
+
+    public static func build(store: Store, year: Int, counted: CountedStates) async throws -> Overview {
+        let agreements = try await store.agreements(year: year)
+        let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
+        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        var overview = Overview(year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
+                                prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])
+        guard let main = agreements.first(where: { pairings[$0.pairingId]?.level == .province }),
+              let pairing = pairings[main.pairingId], let west = regions[pairing.westCode]
+        else { return overview }
+        overview.pairing = pairing
+        overview.agreement = main
+        overview.completion = try await completion(of: main.id, store: store, counted: counted)
+        let byChild = try await store.actualsByChild(year: year, parent: west, counted: counted)
+        for a in agreements {
+            guard let p = pairings[a.pairingId], p.level == .city, let r = regions[p.westCode],
+                  let detail = try await store.agreementDetail(id: a.id) else { continue }
+            overview.prefectures.append(PrefectureLine(region: r, agreement: a,
+                completion: AgreementCompletion(targets: targets(detail), actuals: byChild[r.code] ?? [:])))
+        }
+        overview.prefectures.sort { $0.region.code < $1.region.code }
+        overview.funding = try await store.fundingTotals(regionCode: west.code)
+        overview.projectCount = try await store.projectCount(regionCode: west.code)
+        overview.meetings = try await store.meetings(pairingId: pairing.id, year: year)
+        return overview
+    }
+
+    static func targets(_ d: AgreementDetail) -> [(workArea: WorkArea, target: Target)] {
+        let areas = Dictionary(uniqueKeysWithValues: d.tasks.map { ($0.id, $0.workArea) })
+        return d.targets.map { (areas[$0.taskId] ?? .industry, $0) }
+    }
+
+    /// Completion of any agreement: its targets against the roll-up inside its pairing's western region.
+    public static func completion(of agreementId: Int64, store: Store, counted: CountedStates) async throws -> AgreementCompletion? {
+        guard let d = try await store.agreementDetail(id: agreementId) else { return nil }
+        let actuals = try await store.actuals(year: d.agreement.year, regionCode: d.pairing.westCode, counted: counted)
+        return AgreementCompletion(targets: targets(d), actuals: actuals)
+    }
+}

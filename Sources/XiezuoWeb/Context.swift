@@ -1,0 +1,34 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// The typed request context: the reader's language and, as the platform grows, who they are and their scope.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var language: Language = .zh
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Request bodies beyond this are refused with 413 before decoding.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    var actor: Actor { Actor(name: nil, address: nil) }
+}
+
+/// Picks the language from `?lang=` (remembered in a cookie) or the cookie, Chinese by default.
+struct LanguageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let asked = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
+        if let asked { context.language = asked }
+        else if let c = request.cookies["lang"]?.value, let l = Language(rawValue: c) { context.language = l }
+        var response = try await next(request, context)
+        if let asked {
+            response.setCookie(Cookie(name: "lang", value: asked.rawValue, maxAge: 31_536_000, path: "/", httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+}

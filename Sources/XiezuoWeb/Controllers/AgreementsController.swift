@@ -1,0 +1,52 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+
+struct AgreementsController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/agreements", use: list)
+        router.get("/agreements/:id", use: show)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let regions = try await pages.regionIndex()
+        let pairings = Dictionary(uniqueKeysWithValues: try await pages.store.pairings().map { ($0.id, $0) })
+        let items = try await pages.store.agreements().map { a -> [String: Any] in
+            ["id": a.id, "title": a.title, "year": a.year, "status": l.t("agreement_" + a.status.rawValue),
+             "pairing": pairings[a.pairingId].map { pages.pairingLabel($0, regions, l) } ?? ""]
+        }
+        return try await pages.render("agreements", title: l.t("agreements_title"), section: "agreements", request, context,
+                                      ["items": items])
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let id = try parseID(context.parameters.get("id"))
+        guard let d = try await pages.store.agreementDetail(id: id) else { throw AppError.notFound(l.t("agreement")) }
+        let counted = Pages.counted(request)
+        let c = try await Overview.completion(of: id, store: pages.store, counted: counted)!
+        let regions = try await pages.regionIndex()
+        let rowsByTask = Dictionary(grouping: d.targets, by: \.taskId)
+        let tasks = d.tasks.map { t -> [String: Any] in
+            let targets = (rowsByTask[t.id] ?? []).compactMap { target -> [String: Any]? in
+                guard let row = c.rows.first(where: { $0.indicator.code == target.indicatorCode && $0.target == target.value }) else { return nil }
+                return ["name": row.indicator.name(l.lang), "unit": l.unit(row.indicator.unit), "target": row.indicator.format(row.target),
+                        "actual": row.indicator.format(row.actual), "completion": Completion.percentText(row.basisPoints),
+                        "updatedAt": target.updatedAt]
+            }
+            return ["workArea": t.workArea.name(l.lang), "text": t.text, "targets": targets]
+        }
+        let data: [String: Any] = [
+            "agreement": ["id": d.agreement.id, "title": d.agreement.title, "year": d.agreement.year,
+                          "status": l.t("agreement_" + d.agreement.status.rawValue), "updatedAt": d.agreement.updatedAt],
+            "pairing": pages.pairingLabel(d.pairing, regions, l), "westCode": d.pairing.westCode,
+            "overall": Completion.percentText(c.overall), "tasks": tasks, "workAreas": Pages.workAreaRows(c, l),
+            "chart": Pages.indicatorChart(c, l, title: l.t("by_indicator")), "pending": counted == .includingPending,
+        ]
+        return try await pages.render("agreement", title: d.agreement.title, section: "agreements", request, context, data)
+    }
+}

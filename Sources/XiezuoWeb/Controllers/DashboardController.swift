@@ -1,0 +1,46 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+
+/// The overview: the province agreement's completion by indicator and by prefecture, funding and meetings.
+struct DashboardController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/", use: dashboard)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let year = try request.query("year").map { y -> Int in
+            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }
+            return v
+        } ?? Store.demoYear
+        let counted = Pages.counted(request)
+        let o = try await Overview.build(store: pages.store, year: year, counted: counted)
+        var data: [String: Any] = ["years": Pages.yearOptions(year), "year": year, "pending": counted == .includingPending,
+                                   "noAgreement": l.t("no_agreement", String(year))]
+        if let a = o.agreement, let c = o.completion {
+            data["agreement"] = ["id": a.id, "title": a.title, "status": l.t("agreement_" + a.status.rawValue)]
+            data["overall"] = Completion.percentText(c.overall)
+            data["rows"] = Pages.completionRows(c, l)
+            data["indicatorChart"] = Pages.indicatorChart(c, l, title: l.t("by_indicator"))
+            data["workAreas"] = Pages.workAreaRows(c, l)
+            let pending = counted == .includingPending ? "&pending=1" : ""
+            data["prefectureChart"] = BarChart(title: l.t("by_prefecture"), bars: o.prefectures.map {
+                .init(label: $0.region.name, basisPoints: $0.completion.overall, link: "/regions/\($0.region.code)?year=\(year)\(pending)")
+            }).svg()
+            data["prefectures"] = o.prefectures.map { p in
+                ["code": p.region.code, "name": p.region.name, "agreementId": p.agreement.id,
+                 "completion": Completion.percentText(p.completion.overall)] as [String: Any]
+            }
+        }
+        data["funding"] = ["budget": o.funding.budget.wanText, "committed": o.funding.committed.wanText,
+                           "disbursed": o.funding.disbursed.wanText, "spent": o.funding.spent.wanText]
+        data["projectCount"] = o.projectCount
+        data["meetings"] = o.meetings.map { ["title": $0.title, "date": $0.date.description, "place": $0.place,
+                                             "kind": l.t("meeting_" + $0.kind.rawValue), "summary": $0.summary] }
+        return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, data)
+    }
+}

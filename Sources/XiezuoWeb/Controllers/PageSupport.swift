@@ -1,0 +1,57 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+
+/// What every page controller needs: the store, the renderer, and the shared ways to show domain values.
+struct Pages: Sendable {
+    let store: Store
+    let renderer: Renderer
+
+    func render(_ template: String, title: String, section: String, _ request: Request, _ context: AppRequestContext,
+                _ data: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let demo = try await store.meta("demo") != nil
+        return renderer.page(template, title: title, section: section, lang: context.language, demo: demo,
+                             path: request.uri.path, data: data, status: status)
+    }
+
+    static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
+        c.rows.map { r in
+            ["name": r.indicator.name(l.lang), "code": r.indicator.code, "unit": l.unit(r.indicator.unit),
+             "workArea": r.workArea.name(l.lang), "target": r.indicator.format(r.target),
+             "actual": r.indicator.format(r.actual), "completion": Completion.percentText(r.basisPoints),
+             "low": (r.basisPoints ?? 0) < 6_000]
+        }
+    }
+
+    static func indicatorChart(_ c: AgreementCompletion, _ l: Labels, title: String) -> String {
+        BarChart(title: title, bars: c.rows.map { .init(label: $0.indicator.name(l.lang), basisPoints: $0.basisPoints) }).svg()
+    }
+
+    static func workAreaRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
+        c.byWorkArea().map { ["name": $0.0.name(l.lang), "completion": Completion.percentText($0.1)] }
+    }
+
+    static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, selected: String?, label: (E) -> String) -> [[String: Any]]
+        where E.RawValue == String {
+        E.allCases.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
+    }
+
+    static func yearOptions(_ selected: Int) -> [[String: Any]] {
+        (2021...2030).map { ["value": $0, "selected": $0 == selected] }
+    }
+
+    static func counted(_ request: Request) -> CountedStates {
+        request.query("pending") == "1" ? .includingPending : .approved
+    }
+
+    func pairingLabel(_ p: Pairing, _ regions: [String: Region], _ l: Labels) -> String {
+        let east = p.eastParty ?? regions[p.eastCode]?.name ?? p.eastCode
+        let west = p.westParty ?? regions[p.westCode]?.name ?? p.westCode
+        return "\(east) — \(west)（\(l.t("pairing_" + p.level.rawValue))）"
+    }
+
+    func regionIndex() async throws -> [String: Region] {
+        Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+    }
+}

@@ -1,0 +1,239 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// The project list with filters and paging, project pages, and the create/edit forms.
+struct ProjectsController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/projects", use: list)
+        router.get("/projects/new", use: newForm)
+        router.post("/projects", use: create)
+        router.get("/projects/:id", use: show)
+        router.get("/projects/:id/edit", use: editForm)
+        router.post("/projects/:id", use: update)
+        router.post("/projects/:id/transactions", use: addTransaction)
+    }
+
+    /// Filters from the query string; an invalid value is a 400 rather than a silently ignored filter.
+    static func filter(_ request: Request) throws -> ProjectFilter {
+        var f = ProjectFilter()
+        f.text = request.query("q")
+        if let r = request.query("region") {
+            guard Region.isWellFormedCode(r) else { throw AppError.badFilter("region") }
+            f.regionCode = r
+        }
+        if let a = request.query("workArea") {
+            guard let v = WorkArea(rawValue: a) else { throw AppError.badFilter("workArea") }
+            f.workArea = v
+        }
+        if let s = request.query("status") {
+            guard let v = ProjectStatus(rawValue: s) else { throw AppError.badFilter("status") }
+            f.status = v
+        }
+        if let p = request.query("pairing") {
+            guard let v = Int64(p) else { throw AppError.badFilter("pairing") }
+            f.pairingId = v
+        }
+        return f
+    }
+
+    static func page(_ request: Request, defaultSize: Int = 20) throws -> Page {
+        let n = try request.query("page").map { t -> Int in guard let v = Int(t), v >= 1 else { throw AppError.badFilter("page") }; return v } ?? 1
+        let s = try request.query("perPage").map { t -> Int in
+            guard let v = Int(t), (1...Page.maxSize).contains(v) else { throw AppError.badFilter("perPage") }; return v
+        } ?? defaultSize
+        return Page(number: n, size: s)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let f = try Self.filter(request)
+        let page = try Self.page(request)
+        let result = try await pages.store.projects(f, page: page)
+        let regions = try await pages.regionIndex()
+        let prefectures = regions.values.filter { $0.side == .west && $0.level == .prefecture }.sorted { $0.code < $1.code }
+        func link(_ n: Int) -> String {
+            var q: [String] = []
+            if let t = f.text { q.append("q=" + (t.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+            if let r = f.regionCode { q.append("region=\(r)") }
+            if let a = f.workArea { q.append("workArea=\(a.rawValue)") }
+            if let s = f.status { q.append("status=\(s.rawValue)") }
+            q.append("page=\(n)")
+            return "/projects?" + q.joined(separator: "&")
+        }
+        let data: [String: Any] = [
+            "items": result.items.map { row -> [String: Any] in
+                ["id": row.project.id, "title": row.project.title, "county": row.countyName,
+                 "prefecture": regions[row.project.countyCode.prefix(4) + "00"]?.name ?? "",
+                 "workArea": row.project.workArea.name(l.lang), "status": l.t("project_" + row.project.status.rawValue),
+                 "budget": row.funding.budget.wanText, "disbursed": row.funding.disbursed.wanText, "demo": row.project.isDemo]
+            },
+            "q": f.text ?? "",
+            "regions": prefectures.map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
+            "workAreas": Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
+            "statuses": Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
+            "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
+            "prev": page.number > 1 ? link(page.number - 1) : false,
+            "next": page.number < result.pageCount ? link(page.number + 1) : false,
+        ]
+        return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, data)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        return try await showPage(id: id, request, context, txDraft: nil, issues: [])
+    }
+
+    func showPage(id: Int64, _ request: Request, _ context: AppRequestContext, txDraft: TransactionDraft?,
+                  issues: [ValidationIssue]) async throws -> Response {
+        let l = Labels(lang: context.language)
+        guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
+        let regions = try await pages.regionIndex()
+        let pairing = try await pages.store.pairing(id: p.pairingId)
+        let txs = try await pages.store.transactions(projectId: id)
+        let funding = FundingSummary(txs)
+        let data: [String: Any] = [
+            "project": ["id": p.id, "title": p.title, "county": regions[p.countyCode]?.name ?? p.countyCode,
+                        "countyCode": p.countyCode, "workArea": p.workArea.name(l.lang),
+                        "status": l.t("project_" + p.status.rawValue), "plannedStart": p.plannedStart?.description ?? "—",
+                        "plannedEnd": p.plannedEnd?.description ?? "—", "beneficiaries": groupThousands(String(p.beneficiaries)),
+                        "description": p.description, "updatedAt": p.updatedAt, "demo": p.isDemo],
+            "pairing": pairing.map { pages.pairingLabel($0, regions, l) } ?? "",
+            "funding": ["budget": funding.budget.wanText, "committed": funding.committed.wanText,
+                        "disbursed": funding.disbursed.wanText, "spent": funding.spent.wanText],
+            "transactions": txs.map { ["kind": l.t("tx_" + $0.kind.rawValue), "date": $0.date.description,
+                                       "amount": $0.amount.yuanText, "note": $0.note] },
+            "milestones": try await pages.store.milestones(projectId: id).map {
+                ["title": $0.title, "due": $0.dueDate.description, "done": $0.doneDate?.description ?? ""]
+            },
+            "tx": FormState(values: ["kind": txDraft?.kind ?? "", "date": txDraft?.date ?? "", "amountYuan": txDraft?.amountYuan ?? "",
+                                     "note": txDraft?.note ?? ""], issues: issues, lang: l.lang).data,
+            "txKinds": Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
+            "txErrors": !issues.isEmpty,
+        ]
+        return try await pages.render("project", title: p.title, section: "projects", request, context, data,
+                                      status: issues.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await form(draft: ProjectDraft(status: ProjectStatus.planned.rawValue), id: nil, version: nil, issues: [], request, context)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let draft = ProjectDraft(title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
+                                 status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
+                                 beneficiaries: String(p.beneficiaries), description: p.description)
+        return try await form(draft: draft, id: id, version: p.version, issues: [], request, context)
+    }
+
+    func form(draft: ProjectDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
+              _ context: AppRequestContext, conflict: Bool = false) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let regions = try await pages.regionIndex()
+        let pairings = try await pages.store.pairings()
+        let counties = regions.values.filter { $0.side == .west && $0.level == .county }.sorted { $0.code < $1.code }
+        let state = FormState(values: ["title": draft.title ?? "", "pairingId": draft.pairingId ?? "", "countyCode": draft.countyCode ?? "",
+                                       "workArea": draft.workArea ?? "", "status": draft.status ?? "",
+                                       "plannedStart": draft.plannedStart ?? "", "plannedEnd": draft.plannedEnd ?? "",
+                                       "beneficiaries": draft.beneficiaries ?? "", "description": draft.description ?? ""],
+                              issues: issues, lang: l.lang)
+        let data: [String: Any] = [
+            "f": state.data, "hasErrors": !issues.isEmpty || conflict, "conflict": conflict,
+            "action": id.map { "/projects/\($0)" } ?? "/projects", "id": id as Any, "version": version ?? 0,
+            "pairings": pairings.map { ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId] },
+            "counties": counties.map { c -> [String: Any] in
+                ["value": c.code, "label": "\(regions[c.parentCode ?? ""]?.name ?? "") \(c.name)", "selected": c.code == draft.countyCode]
+            },
+            "workAreas": Pages.options(WorkArea.self, selected: draft.workArea) { $0.name(l.lang) },
+            "statuses": Pages.options(ProjectStatus.self, selected: draft.status) { l.t("project_" + $0.rawValue) },
+        ]
+        let title = l.t(id == nil ? "new_project" : "edit_project")
+        let status: HTTPResponse.Status = conflict ? .conflict : (issues.isEmpty ? .ok : .unprocessableContent)
+        return try await pages.render("project_form", title: title, section: "projects", request, context, data, status: status)
+    }
+
+    static func draft(from form: [String: String]) -> ProjectDraft {
+        ProjectDraft(title: form["title"], pairingId: form["pairingId"], countyCode: form["countyCode"], workArea: form["workArea"],
+                     status: form["status"], plannedStart: form["plannedStart"], plannedEnd: form["plannedEnd"],
+                     beneficiaries: form["beneficiaries"], description: form["description"])
+    }
+
+    /// Looks up the pairing and county a draft names, then validates it.
+    static func validate(_ draft: ProjectDraft, store: Store) async throws -> Result<Project, ValidationFailure> {
+        let pairing = try await Int64(draft.pairingId ?? "").asyncMap { try await store.pairing(id: $0) } ?? nil
+        let code = (draft.countyCode ?? "").trimmingWhitespace()
+        let county = Region.isWellFormedCode(code) ? try await store.region(code: code) : nil
+        return draft.validate(pairing: pairing, county: county)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await decodeForm(request, context)
+        let draft = Self.draft(from: form)
+        switch try await Self.validate(draft, store: pages.store) {
+        case .failure(let f):
+            return try await self.form(draft: draft, id: nil, version: nil, issues: f.issues, request, context)
+        case .success(let p):
+            let saved = try await pages.store.createProject(p, actor: context.actor)
+            return Response.redirect(to: "/projects/\(saved.id)", type: .normal)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        guard try await pages.store.project(id: id) != nil else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let form = try await decodeForm(request, context)
+        let draft = Self.draft(from: form)
+        let version = Int64(form["version"] ?? "") ?? 0
+        switch try await Self.validate(draft, store: pages.store) {
+        case .failure(let f):
+            return try await self.form(draft: draft, id: id, version: version, issues: f.issues, request, context)
+        case .success(var p):
+            p.id = id; p.version = version
+            do {
+                _ = try await pages.store.updateProject(p, actor: context.actor)
+            } catch StoreError.conflict {
+                let current = try await pages.store.project(id: id)
+                return try await self.form(draft: draft, id: id, version: current?.version, issues: [], request, context, conflict: true)
+            }
+            return Response.redirect(to: "/projects/\(id)", type: .normal)
+        }
+    }
+
+    @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        guard try await pages.store.project(id: id) != nil else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let form = try await decodeForm(request, context)
+        let draft = TransactionDraft(kind: form["kind"], date: form["date"], amountYuan: form["amountYuan"], note: form["note"])
+        switch draft.validate(projectId: id) {
+        case .failure(let f): return try await showPage(id: id, request, context, txDraft: draft, issues: f.issues)
+        case .success(let t):
+            _ = try await pages.store.addTransaction(t, actor: context.actor)
+            return Response.redirect(to: "/projects/\(id)", type: .normal)
+        }
+    }
+}
+
+/// Field values echoed back into a form, with the message for each invalid field next to it.
+struct FormState {
+    var values: [String: String]
+    var issues: [ValidationIssue]
+    var lang: Language
+    var data: [String: Any] {
+        var out: [String: Any] = [:]
+        for (k, v) in values {
+            let messages = issues.filter { $0.field == k }.map { $0.message(lang) }
+            out[k] = ["value": v, "error": messages.isEmpty ? false : messages.joined(separator: " ")] as [String: Any]
+        }
+        return out
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
+        switch self { case .some(let w): return try await f(w); case .none: return nil }
+    }
+}

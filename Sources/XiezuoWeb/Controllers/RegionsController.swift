@@ -1,0 +1,77 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+
+/// Region pages: what a region is, the completion of the regions below it, and its projects.
+struct RegionsController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/regions", use: index)
+        router.get("/regions/:code", use: show)
+        router.get("/pairings", use: pairings)
+        router.get("/indicators", use: indicators)
+    }
+
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response.redirect(to: "/regions/520000", type: .normal)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let code = context.parameters.get("code") ?? ""
+        guard Region.isWellFormedCode(code), let region = try await pages.store.region(code: code) else {
+            throw AppError.notFound(l.t("region"))
+        }
+        let year = try request.query("year").map { y -> Int in
+            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }; return v
+        } ?? Store.demoYear
+        let counted = Pages.counted(request)
+        let children = try await pages.store.children(of: code)
+        let actuals = try await pages.store.actuals(year: year, regionCode: code, counted: counted)
+        let byChild = region.level == .county ? [:] : try await pages.store.actualsByChild(year: year, parent: region, counted: counted)
+        let shown = IndicatorCatalogue.all.filter { actuals[$0.code] != nil }
+        let parent = try await region.parentCode.asyncMap { try await pages.store.region(code: $0) } ?? nil
+        let projects = try await pages.store.projects(ProjectFilter(regionCode: code), page: Page(number: 1, size: 20))
+        let data: [String: Any] = [
+            "region": ["code": region.code, "name": region.name, "level": l.t("level_" + region.level.rawValue),
+                       "side": l.t("side_" + region.side.rawValue), "keyAssisted": region.keyAssisted,
+                       "resettlement": region.resettlementArea],
+            "parent": parent.map { ["code": $0.code, "name": $0.name] } as Any,
+            "year": year, "years": Pages.yearOptions(year),
+            "actuals": shown.map { ["name": $0.name(l.lang), "unit": l.unit($0.unit), "value": $0.format(actuals[$0.code] ?? 0)] },
+            "indicatorHeads": shown.map { ["name": $0.name(l.lang)] },
+            "children": children.map { c -> [String: Any] in
+                let a = byChild[c.code] ?? [:]
+                return ["code": c.code, "name": c.name, "keyAssisted": c.keyAssisted,
+                        "values": shown.map { ["value": $0.format(a[$0.code] ?? 0)] }]
+            },
+            "projects": projects.items.map { ["id": $0.project.id, "title": $0.project.title, "county": $0.countyName,
+                                               "status": l.t("project_" + $0.project.status.rawValue)] },
+            "projectTotal": projects.total,
+        ]
+        return try await pages.render("region", title: region.name, section: "regions", request, context, data)
+    }
+
+    @Sendable func pairings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let regions = try await pages.regionIndex()
+        let items = try await pages.store.pairings().map { p -> [String: Any] in
+            ["id": p.id, "level": l.t("pairing_" + p.level.rawValue),
+             "east": p.eastParty ?? regions[p.eastCode]?.name ?? p.eastCode, "eastCode": p.eastCode,
+             "west": p.westParty ?? regions[p.westCode]?.name ?? p.westCode, "westCode": p.westCode,
+             "since": p.sinceYear, "until": p.untilYear.map(String.init) ?? ""]
+        }
+        return try await pages.render("pairings", title: l.t("pairings_title"), section: "pairings", request, context, ["items": items])
+    }
+
+    @Sendable func indicators(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let items = IndicatorCatalogue.all.map { i -> [String: Any] in
+            ["code": i.code, "name": i.name(l.lang), "unit": l.unit(i.unit), "source": l.t("source_" + i.source.rawValue),
+             "workArea": i.workArea.name(l.lang)]
+        }
+        return try await pages.render("indicators", title: l.t("indicators_title"), section: "indicators", request, context, ["items": items])
+    }
+}

@@ -1,0 +1,16 @@
+import Logging
+import XiezuoStore
+
+/// Everything `buildApplication` needs, explicit so tests build the same app the binary runs.
+public struct AppSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var databaseURL: String
+    public var demo: Bool
+    public var logLevel: Logger.Level
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,
+                demo: Bool = false, logLevel: Logger.Level = .info) {
+        self.host = host; self.port = port; self.databaseURL = databaseURL; self.demo = demo; self.logLevel = logLevel
+    }
+}
