@@ -63,7 +63,7 @@ extension Store {
                     for (prefecture, share) in sharesWithRest.sorted(by: { $0.key < $1.key }) {
                         let inPrefecture = counties.filter { $0.parentCode == prefecture }
                         guard !inPrefecture.isEmpty else { continue }
-                        let total = provinceTarget * pace / 100 * share / 100
+                        let total = provinceTarget * pace / 100 * share / 100 * Int64(85 + rng.next() % 31) / 100
                         let cells = Int64(inPrefecture.count * 10)
                         let base = total / cells, extra = total % cells
                         var cell: Int64 = 0

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import XiezuoDomain
+@testable import XiezuoStore
+
+/// A fresh SQLite file per test, removed afterwards.
+func withStore<T>(demo: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try await Store.open(url: "sqlite://" + dir.appendingPathComponent("t.sqlite").path, logger: Logger(label: "test"))
+    try await store.migrate()
+    if demo { try await store.loadDemo() }
+    do { let r = try await body(store); await store.close(); return r } catch { await store.close(); throw error }
+}
+
+let tester = Actor(name: "tester", address: "127.0.0.1")
+
+@Suite struct MigrationTests {
+    @Test func migratingTwiceChangesNothing() async throws {
+        try await withStore { (store: Store) async throws in
+            #expect(try await store.schemaVersion() == Migrations.latest)
+            #expect(try await store.migrate() == 0)
+            #expect(try await store.regions().count == Store.bundledRegions().count)
+        }
+    }
+
+    @Test func referenceDataCoversBothProvincesToCountyLevel() async throws {
+        try await withStore { (store: Store) async throws in
+            let regions = try await store.regions()
+            let gz = regions.filter { $0.code.hasPrefix("52") }
+            #expect(gz.filter { $0.level == .prefecture }.count == 9)
+            #expect(gz.filter { $0.level == .county }.count == 88)
+            #expect(gz.allSatisfy { $0.side == .west })
+            #expect(regions.filter { $0.code.hasPrefix("44") && $0.level == .prefecture }.count == 21)
+            #expect(try await store.region(code: "520525")?.name == "纳雍县")
+            let pairs = try await store.pairings()
+            #expect(pairs.filter { $0.level == .province }.count == 1)
+            #expect(Set(pairs.filter { $0.level == .city }.map(\.westCode)) ==
+                    ["520500", "522700", "520400", "522600", "520600", "520300", "520200"])
+        }
+    }
+
+    @Test func regionFlagsAreEditableAndSurviveReseeding() async throws {
+        try await withStore { (store: Store) async throws in
+            _ = try await store.setRegionFlags(code: "520102", keyAssisted: true, resettlementArea: true, actor: tester)
+            try await store.migrate()
+            let r = try await store.region(code: "520102")
+            #expect(r?.keyAssisted == true && r?.resettlementArea == true)
+        }
+    }
+}
+
+@Suite struct DemoTests {
+    @Test func demoLoadsOnceAndNeverIntoAUsedDatabase() async throws {
+        try await withStore(demo: true) { (store: Store) async throws in
+            #expect(try await store.agreements(year: 2024).count == 8)
+            #expect(try await store.loadDemo() == false)
+            #expect(try await store.agreements().count == 8)
+            #expect(try await store.meetings(year: 2024).first?.date.description == "2024-06-04")
+        }
+    }
+}
+
+@Suite struct RollUpTests {
+    @Test func countiesRollUpToPrefectureAndProvince() async throws {
+        try await withStore { (store: Store) async throws in
+            func report(_ region: String, _ value: Int64, _ state: ProgressState = .approved) async throws {
+                _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "workers_placed", regionCode: region, year: 2024,
+                                                               month: 5, value: value, state: state, note: ""), actor: tester)
+            }
+            try await report("520525", 100)   // 纳雍, 毕节
+            try await report("520526", 50)    // 威宁, 毕节
+            try await report("520323", 7)     // 绥阳, 遵义
+            try await report("520325", 1000, .submitted)
+            #expect(try await store.actuals(year: 2024, regionCode: "520500")["workers_placed"] == 150)
+            #expect(try await store.actuals(year: 2024, regionCode: "520000")["workers_placed"] == 157)
+            #expect(try await store.actuals(year: 2024, regionCode: "520000", counted: .includingPending)["workers_placed"] == 1157)
+            #expect(try await store.actuals(year: 2023, regionCode: "520000")["workers_placed"] == nil)
+            let guizhou = try await store.region(code: "520000")!
+            let byChild = try await store.actualsByChild(year: 2024, parent: guizhou)
+            #expect(byChild["520500"]?["workers_placed"] == 150 && byChild["520300"]?["workers_placed"] == 7)
+        }
+    }
+}
+
+@Suite struct ProjectStoreTests {
+    func newProject(_ store: Store, title: String = "测试项目", county: String = "520525") async throws -> Project {
+        try await store.createProject(Project(id: 0, pairingId: 2, countyCode: county, workArea: .industry, title: title,
+                                              status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 10,
+                                              description: ""), actor: tester)
+    }
+
+    @Test func staleUpdatesAreRefusedAndChangeNothing() async throws {
+        try await withStore { (store: Store) async throws in
+            let p = try await newProject(store)
+            var a = p; a.title = "第一次修改"
+            _ = try await store.updateProject(a, actor: tester)
+            var b = p; b.title = "基于旧版本的修改"
+            await #expect(throws: StoreError.conflict) { try await store.updateProject(b, actor: tester) }
+            #expect(try await store.project(id: p.id)?.title == "第一次修改")
+            #expect(try await store.project(id: p.id)?.version == 2)
+        }
+    }
+
+    @Test func filtersMatchLiterallyAndPage() async throws {
+        try await withStore { (store: Store) async throws in
+            _ = try await newProject(store, title: "100%_覆盖")
+            _ = try await newProject(store, title: "1000覆盖")
+            _ = try await newProject(store, title: "遵义项目", county: "520323")
+            #expect(try await store.projects(ProjectFilter(text: "%_"), page: Page(number: 1, size: 10)).total == 1)
+            #expect(try await store.projects(ProjectFilter(text: "'; DROP TABLE projects; --"), page: Page(number: 1, size: 10)).total == 0)
+            #expect(try await store.projects(ProjectFilter(regionCode: "520500"), page: Page(number: 1, size: 10)).total == 2)
+            let page2 = try await store.projects(ProjectFilter(), page: Page(number: 2, size: 2))
+            #expect(page2.total == 3 && page2.items.count == 1 && page2.pageCount == 2)
+        }
+    }
+
+    @Test func fundingTotalsAreExactSums() async throws {
+        try await withStore { (store: Store) async throws in
+            let p = try await newProject(store)
+            for (kind, yuan) in [(TransactionKind.budget, "1000000.01"), (.commitment, "0.10"), (.commitment, "0.20"), (.disbursement, "5")] {
+                _ = try await store.addTransaction(FundingTransaction(id: 0, projectId: p.id, kind: kind, date: Day("2024-03-01")!,
+                                                                      amount: Money.parse(yuan)!, note: ""), actor: tester)
+            }
+            let row = try await store.projects(ProjectFilter(), page: Page(number: 1, size: 10)).items[0]
+            #expect(row.funding.budget.fen == 100_000_001 && row.funding.committed.fen == 30 && row.funding.disbursed.fen == 500)
+        }
+    }
+
+    @Test func aFailedWriteLeavesNothingBehind() async throws {
+        try await withStore { (store: Store) async throws in
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await store.backend.write { db in
+                    _ = try await Store.insertProject(db, Project(id: 0, pairingId: 2, countyCode: "520525", workArea: .industry,
+                        title: "半途而废", status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 0, description: ""), actor: tester)
+                    throw Boom()
+                }
+            }
+            #expect(try await store.projectCount() == 0)
+            #expect(try await store.history(entity: "project", id: "1").isEmpty)
+        }
+    }
+
+    @Test func everyWriteIsAudited() async throws {
+        try await withStore { (store: Store) async throws in
+            let p = try await newProject(store)
+            var changed = p; changed.title = "改名"
+            _ = try await store.updateProject(changed, actor: tester)
+            let h = try await store.history(entity: "project", id: String(p.id))
+            #expect(h.map(\.action) == ["create", "update"])
+            #expect(h[1].before?.contains("测试项目") == true && h[1].after?.contains("改名") == true)
+            #expect(h[1].actor == "tester" && h[1].address == "127.0.0.1")
+        }
+    }
+
+    @Test func targetChangesAreDated() async throws {
+        try await withStore(demo: true) { (store: Store) async throws in
+            let detail = try await store.agreementDetail(id: 1)!
+            let target = detail.targets[0]
+            _ = try await store.setTarget(taskId: target.taskId, indicatorCode: target.indicatorCode, value: target.value + 1, actor: tester)
+            let h = try await store.history(entity: "target", id: String(target.id))
+            #expect(h.last?.action == "update" && h.last?.at.hasPrefix("20") == true)
+        }
+    }
+}
