@@ -31,13 +31,14 @@ public struct Overview: Sendable {
         else { return overview }
         overview.pairing = pairing
         overview.agreement = main
-        overview.completion = try await completion(of: main.id, store: store, counted: counted)
+        let targets = try await store.targetsByAgreement(year: year)
+        let actuals = try await store.actuals(year: year, regionCode: west.code, counted: counted)
+        overview.completion = AgreementCompletion(targets: targets[main.id] ?? [], actuals: actuals)
         let byChild = try await store.actualsByChild(year: year, parent: west, counted: counted)
         for a in agreements {
-            guard let p = pairings[a.pairingId], p.level == .city, let r = regions[p.westCode],
-                  let detail = try await store.agreementDetail(id: a.id) else { continue }
+            guard let p = pairings[a.pairingId], p.level == .city, let r = regions[p.westCode] else { continue }
             overview.prefectures.append(PrefectureLine(region: r, agreement: a,
-                completion: AgreementCompletion(targets: targets(detail), actuals: byChild[r.code] ?? [:])))
+                completion: AgreementCompletion(targets: targets[a.id] ?? [], actuals: byChild[r.code] ?? [:])))
         }
         overview.prefectures.sort { $0.region.code < $1.region.code }
         overview.funding = try await store.fundingTotals(regionCode: west.code)

@@ -53,7 +53,9 @@ enum Migrations {
               county_code TEXT NOT NULL REFERENCES regions(code), work_area TEXT NOT NULL, title TEXT NOT NULL,
               status TEXT NOT NULL, planned_start TEXT, planned_end TEXT, beneficiaries BIGINT NOT NULL DEFAULT 0,
               description TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0,
-              version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+              version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+              budget_fen BIGINT NOT NULL DEFAULT 0, committed_fen BIGINT NOT NULL DEFAULT 0,
+              disbursed_fen BIGINT NOT NULL DEFAULT 0, spent_fen BIGINT NOT NULL DEFAULT 0)
             """,
             "CREATE INDEX projects_county ON projects(county_code, id)",
             "CREATE INDEX projects_area ON projects(work_area, id)",
@@ -77,7 +79,14 @@ enum Migrations {
               value BIGINT NOT NULL, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL)
             """,
             // Covering index: the dashboard's sums never touch the table itself.
-            "CREATE INDEX progress_rollup ON progress(year, state, indicator_code, region_code, value)",
+            "CREATE INDEX progress_list ON progress(year, indicator_code, region_code)",
+            // Running totals per reported region, kept in the same transaction as every progress write, so the
+            // dashboard sums a few thousand rows instead of every report (see docs/BENCHMARKS.md).
+            """
+            CREATE TABLE progress_totals (
+              year INTEGER NOT NULL, state TEXT NOT NULL, indicator_code TEXT NOT NULL, region_code TEXT NOT NULL,
+              total BIGINT NOT NULL, PRIMARY KEY (year, state, indicator_code, region_code))
+            """,
             """
             CREATE TABLE audit_log (
               id {ID}, at TEXT NOT NULL, actor TEXT, address TEXT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,

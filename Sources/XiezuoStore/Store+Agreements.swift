@@ -123,3 +123,25 @@ extension Store {
         return after
     }
 }
+
+extension Store {
+    /// Every target of every agreement of a year with its task's work area, in one read (the dashboard's needs).
+    public func targetsByAgreement(year: Int) async throws -> [Int64: [(workArea: WorkArea, target: Target)]] {
+        try await backend.read { db in
+            var out: [Int64: [(workArea: WorkArea, target: Target)]] = [:]
+            for r in try await db.raw("""
+                SELECT t.id, t.task_id, t.indicator_code, t.value, t.updated_at, k.work_area, k.agreement_id
+                FROM targets t JOIN agreement_tasks k ON k.id = t.task_id JOIN agreements a ON a.id = k.agreement_id
+                WHERE a.year = \(bind: year) ORDER BY k.agreement_id, k.position, t.id
+                """).all() {
+                let target = Target(id: try r.decode(column: "id", as: Int64.self), taskId: try r.decode(column: "task_id", as: Int64.self),
+                                    indicatorCode: try r.decode(column: "indicator_code", as: String.self),
+                                    value: try r.decode(column: "value", as: Int64.self),
+                                    updatedAt: try r.decode(column: "updated_at", as: String.self))
+                let area = WorkArea(rawValue: try r.decode(column: "work_area", as: String.self)) ?? .industry
+                out[try r.decode(column: "agreement_id", as: Int64.self), default: []].append((area, target))
+            }
+            return out
+        }
+    }
+}

@@ -55,6 +55,7 @@ extension Store {
             VALUES (\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value),
                     \(bind: p.state.rawValue), \(bind: p.note), \(bind: now())) RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
+        try await addToTotals(db, [p])
         var saved = p; saved.id = id
         try await audit(db, actor, entity: "progress", id: String(id), action: "create", before: ProgressReport?.none, after: saved)
         return saved
@@ -66,7 +67,7 @@ extension Store {
         return try await backend.read { db in
             var out: [String: Int64] = [:]
             for r in try await db.raw("""
-                SELECT indicator_code, SUM(value) AS total FROM progress
+                SELECT indicator_code, SUM(total) AS total FROM progress_totals
                 WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY indicator_code
                 """).all() {
@@ -83,8 +84,8 @@ extension Store {
         return try await backend.read { db in
             var out: [String: [String: Int64]] = [:]
             for r in try await db.raw("""
-                SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, SUM(value) AS total FROM progress
-                WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
+                SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, SUM(total) AS total
+                FROM progress_totals WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY SUBSTR(region_code, 1, \(literal: childLength)), indicator_code
                 """).all() {
                 var child = try r.decode(column: "child", as: String.self)
@@ -101,12 +102,13 @@ extension Store {
         return try await backend.read { db in
             var s = FundingSummary()
             for r in try await db.raw("""
-                SELECT t.kind, SUM(t.amount_fen) AS total FROM transactions t JOIN projects p ON p.id = t.project_id
-                WHERE p.county_code LIKE \(bind: prefix + "%") GROUP BY t.kind
+                SELECT SUM(budget_fen) AS b, SUM(committed_fen) AS c, SUM(disbursed_fen) AS d, SUM(spent_fen) AS s
+                FROM projects WHERE county_code LIKE \(bind: prefix + "%")
                 """).all() {
-                if let k = TransactionKind(rawValue: try r.decode(column: "kind", as: String.self)) {
-                    s.add(k, Money(fen: try r.decode(column: "total", as: Int64.self)))
-                }
+                s.budget = Money(fen: try r.decode(column: "b", as: Int64?.self) ?? 0)
+                s.committed = Money(fen: try r.decode(column: "c", as: Int64?.self) ?? 0)
+                s.disbursed = Money(fen: try r.decode(column: "d", as: Int64?.self) ?? 0)
+                s.spent = Money(fen: try r.decode(column: "s", as: Int64?.self) ?? 0)
             }
             return s
         }
@@ -117,6 +119,42 @@ extension Store {
             var q: SQLQueryString = "SELECT COUNT(*) AS n FROM projects"
             if let c = regionCode { q += " WHERE county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
             return try await db.raw(q).first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}
+
+extension Store {
+    /// Inserts many rows in one transaction with one audit record for the whole batch (what a file import or the
+    /// benchmark generator does): all rows land, or none.
+    public func bulkInsert(progress rows: [ProgressReport], actor: Actor, label: String) async throws {
+        try await backend.write { db in
+            for chunk in stride(from: 0, to: rows.count, by: 500) {
+                let part = rows[chunk..<min(chunk + 500, rows.count)]
+                var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at) VALUES "
+                let now = Self.now()
+                q += part.map { p -> SQLQueryString in
+                    "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now))"
+                }.joined(separator: ", ")
+                try await db.raw(q).run()
+            }
+            try await Self.addToTotals(db, rows)
+            try await Self.audit(db, actor, entity: "progress_batch", id: label, action: "import", before: Int?.none, after: rows.count)
+        }
+    }
+}
+
+extension Store {
+    /// Adds reported values to the running totals, inside the caller's transaction.
+    static func addToTotals(_ db: any SQLDatabase, _ rows: [ProgressReport]) async throws {
+        struct Key: Hashable { var year: Int; var state: String; var indicator: String; var region: String }
+        var sums: [Key: Int64] = [:]
+        for r in rows { sums[Key(year: r.year, state: r.state.rawValue, indicator: r.indicatorCode, region: r.regionCode), default: 0] += r.value }
+        for (k, v) in sums {
+            try await db.raw("""
+                INSERT INTO progress_totals (year, state, indicator_code, region_code, total)
+                VALUES (\(bind: k.year), \(bind: k.state), \(bind: k.indicator), \(bind: k.region), \(bind: v))
+                ON CONFLICT (year, state, indicator_code, region_code) DO UPDATE SET total = progress_totals.total + excluded.total
+                """).run()
         }
     }
 }

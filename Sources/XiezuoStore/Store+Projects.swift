@@ -53,27 +53,23 @@ extension Store {
     public func projects(_ filter: ProjectFilter, page: Page) async throws -> PageOf<ProjectRow> {
         try await backend.read { db in
             let w = Self.whereClause(filter)
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects p" + w).first()!.decode(column: "n", as: Int.self)
+            // One statement: the page and, through the window count, the number of matches.
             let rows = try await db.raw("""
-                SELECT p.*, r.name AS county_name FROM projects p JOIN regions r ON r.code = p.county_code
+                SELECT p.*, r.name AS county_name, COUNT(*) OVER () AS total_rows
+                FROM projects p JOIN regions r ON r.code = p.county_code
                 """ + w + " ORDER BY p.id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)").all()
-            var items = try rows.map { r in
-                ProjectRow(project: try Self.project(from: r), countyName: try r.decode(column: "county_name", as: String.self),
-                           funding: FundingSummary())
+            let items = try rows.map { r in
+                var f = FundingSummary()
+                f.budget = Money(fen: try r.decode(column: "budget_fen", as: Int64.self))
+                f.committed = Money(fen: try r.decode(column: "committed_fen", as: Int64.self))
+                f.disbursed = Money(fen: try r.decode(column: "disbursed_fen", as: Int64.self))
+                f.spent = Money(fen: try r.decode(column: "spent_fen", as: Int64.self))
+                return ProjectRow(project: try Self.project(from: r), countyName: try r.decode(column: "county_name", as: String.self),
+                                  funding: f)
             }
-            if !items.isEmpty {
-                let ids = items.map { $0.project.id }
-                let sums = try await db.raw("""
-                    SELECT project_id, kind, SUM(amount_fen) AS total FROM transactions
-                    WHERE project_id IN (\(binds: ids)) GROUP BY project_id, kind
-                    """).all()
-                var byProject: [Int64: FundingSummary] = [:]
-                for s in sums {
-                    guard let kind = TransactionKind(rawValue: try s.decode(column: "kind", as: String.self)) else { continue }
-                    byProject[try s.decode(column: "project_id", as: Int64.self), default: FundingSummary()]
-                        .add(kind, Money(fen: try s.decode(column: "total", as: Int64.self)))
-                }
-                for i in items.indices { items[i].funding = byProject[items[i].project.id] ?? FundingSummary() }
+            var total = try rows.first?.decode(column: "total_rows", as: Int.self) ?? 0
+            if rows.isEmpty && page.offset > 0 {  // past the last page: count separately
+                total = try await db.raw("SELECT COUNT(*) AS n FROM projects p" + w).first()!.decode(column: "n", as: Int.self)
             }
             return PageOf(items: items, total: total, page: page)
         }
@@ -150,6 +146,7 @@ extension Store {
             VALUES (\(bind: t.projectId), \(bind: t.kind.rawValue), \(bind: t.date.description), \(bind: t.amount.fen),
                     \(bind: t.note), \(bind: now())) RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
+        try await db.raw("UPDATE projects SET \(unsafeRaw: fundingColumn(t.kind)) = \(unsafeRaw: fundingColumn(t.kind)) + \(bind: t.amount.fen) WHERE id = \(bind: t.projectId)").run()
         var saved = t; saved.id = id
         try await audit(db, actor, entity: "transaction", id: String(id), action: "create", before: FundingTransaction?.none, after: saved)
         return saved
@@ -178,5 +175,55 @@ extension Store {
             try await Self.audit(db, actor, entity: "milestone", id: String(id), action: "create", before: Milestone?.none, after: saved)
             return saved
         }
+    }
+}
+
+extension Store {
+    /// Projects and their transactions in one transaction, one audit record for the batch. Returns the new ids.
+    public func bulkInsert(projects: [Project], transactions: [(projectIndex: Int, FundingTransaction)], actor: Actor,
+                           label: String) async throws {
+        try await backend.write { db in
+            var ids: [Int64] = []
+            ids.reserveCapacity(projects.count)
+            let now = Self.now()
+            for p in projects {
+                ids.append(try await db.raw("""
+                    INSERT INTO projects (pairing_id, county_code, work_area, title, status, planned_start, planned_end,
+                                          beneficiaries, description, is_demo, version, created_at, updated_at)
+                    VALUES (\(bind: p.pairingId), \(bind: p.countyCode), \(bind: p.workArea.rawValue), \(bind: p.title),
+                            \(bind: p.status.rawValue), \(bind: p.plannedStart?.description), \(bind: p.plannedEnd?.description),
+                            \(bind: p.beneficiaries), \(bind: p.description), \(bind: p.isDemo ? 1 : 0), 1, \(bind: now), \(bind: now))
+                    RETURNING id
+                    """).first()!.decode(column: "id", as: Int64.self))
+            }
+            for chunk in stride(from: 0, to: transactions.count, by: 500) {
+                let part = transactions[chunk..<min(chunk + 500, transactions.count)]
+                var q: SQLQueryString = "INSERT INTO transactions (project_id, kind, date, amount_fen, note, created_at) VALUES "
+                q += part.map { (i, t) -> SQLQueryString in
+                    "(\(bind: ids[i]), \(bind: t.kind.rawValue), \(bind: t.date.description), \(bind: t.amount.fen), \(bind: t.note), \(bind: now))"
+                }.joined(separator: ", ")
+                try await db.raw(q).run()
+            }
+            for kind in TransactionKind.allCases {
+                let col = fundingColumn(kind)
+                try await db.raw("""
+                    UPDATE projects SET \(unsafeRaw: col) = (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t
+                    WHERE t.project_id = projects.id AND t.kind = \(bind: kind.rawValue)) WHERE id IN (\(binds: ids))
+                    """).run()
+            }
+            try await Self.audit(db, actor, entity: "project_batch", id: label, action: "import", before: [String: Int]?.none,
+                                 after: ["projects": projects.count, "transactions": transactions.count])
+        }
+    }
+}
+
+/// The per-project running total of each funding stage, kept with every transaction written (a fixed name per kind,
+/// never user input).
+func fundingColumn(_ kind: TransactionKind) -> String {
+    switch kind {
+    case .budget: return "budget_fen"
+    case .commitment: return "committed_fen"
+    case .disbursement: return "disbursed_fen"
+    case .expenditure: return "spent_fen"
     }
 }

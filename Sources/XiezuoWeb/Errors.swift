@@ -60,9 +60,8 @@ struct ErrorMiddleware: RouterMiddleware {
 
 /// Serialises plain dictionaries and arrays with stable key order.
 func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-    return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
 }
 
 /// Reads a JSON body into `T`, answering 400 with the reason when it is not valid JSON of that shape.

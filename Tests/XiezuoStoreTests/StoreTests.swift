@@ -167,3 +167,28 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
         }
     }
 }
+
+@Suite struct RunningTotalTests {
+    /// The running totals kept for speed must always equal the rows they summarise.
+    @Test func totalsEqualTheRowsTheySummarise() async throws {
+        try await withStore(demo: true) { (store: Store) async throws in
+            _ = try await store.addTransaction(FundingTransaction(id: 0, projectId: 1, kind: .expenditure, date: Day("2024-09-01")!,
+                                                                  amount: Money(fen: 12_345), note: ""), actor: tester)
+            let mismatches = try await store.backend.read { db in
+                try await db.raw("""
+                    SELECT p.id FROM projects p WHERE
+                      p.budget_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'budget') OR
+                      p.committed_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'commitment') OR
+                      p.disbursed_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'disbursement') OR
+                      p.spent_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'expenditure')
+                    """).all().count
+            }
+            #expect(mismatches == 0)
+            let (raw, kept) = try await store.backend.read { db in
+                (try await db.raw("SELECT SUM(value) AS s FROM progress").first()!.decode(column: "s", as: Int64.self),
+                 try await db.raw("SELECT SUM(total) AS s FROM progress_totals").first()!.decode(column: "s", as: Int64.self))
+            }
+            #expect(raw == kept && raw > 0)
+        }
+    }
+}
