@@ -53,10 +53,10 @@ extension Store {
     public func projects(_ filter: ProjectFilter, page: Page) async throws -> PageOf<ProjectRow> {
         try await backend.read { db in
             let w = Self.whereClause(filter)
-            // One statement: the page and, through the window count, the number of matches.
+            // The count alone is an index scan; a window count or a count subquery measured slower (docs/BENCHMARKS.md).
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM projects p" + w).first()!.decode(column: "n", as: Int.self)
             let rows = try await db.raw("""
-                SELECT p.*, r.name AS county_name, COUNT(*) OVER () AS total_rows
-                FROM projects p JOIN regions r ON r.code = p.county_code
+                SELECT p.*, r.name AS county_name FROM projects p JOIN regions r ON r.code = p.county_code
                 """ + w + " ORDER BY p.id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)").all()
             let items = try rows.map { r in
                 var f = FundingSummary()
@@ -66,10 +66,6 @@ extension Store {
                 f.spent = Money(fen: try r.decode(column: "spent_fen", as: Int64.self))
                 return ProjectRow(project: try Self.project(from: r), countyName: try r.decode(column: "county_name", as: String.self),
                                   funding: f)
-            }
-            var total = try rows.first?.decode(column: "total_rows", as: Int.self) ?? 0
-            if rows.isEmpty && page.offset > 0 {  // past the last page: count separately
-                total = try await db.raw("SELECT COUNT(*) AS n FROM projects p" + w).first()!.decode(column: "n", as: Int.self)
             }
             return PageOf(items: items, total: total, page: page)
         }
