@@ -34,6 +34,12 @@ let package = Package(
             resources: [.copy("Resources/regions.tsv")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "XiezuoText",
+            resources: [.copy("Resources/gbk.bin"), .copy("Resources/readings.tsv"), .copy("Resources/t2s.tsv"),
+                        .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore"], swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
@@ -50,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "xiezuo",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore",
+                "XiezuoWeb", "XiezuoStore", "XiezuoText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -58,13 +64,15 @@ let package = Package(
         .executableTarget(
             name: "xiezuo-bench",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoDomain",
+                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports"], swiftSettings: swiftSettings),
         .testTarget(
             name: "XiezuoWebTests",

@@ -41,8 +41,8 @@ def gbk_table():
                     value = ord(ch)
                     chars.setdefault(ch, (lead, trail))
                 except UnicodeDecodeError:
-                    value = VANISH if pua(lead, trail) else 0
-                if value == 0 and pua(lead, trail):
+                    # A well-formed pair with no GBK character: Windows' cp936 gives a private-use character
+                    # (user-defined areas and unassigned cells), which the pipeline then dropped.
                     value = VANISH
             table.append(value)
     return table, chars

@@ -1,0 +1,111 @@
+/// Undoes the web-scraping pipeline described in docs (naive Simplified→Traditional conversion, GBK encoding, pinyin
+/// inserted by byte replacement, double-byte decoding that lost step, ASCII punctuation): it rebuilds the byte stream
+/// from the garbled text, removes the inserted annotations at the byte level, decodes the stream back in step and
+/// lets a character language model choose wherever the bytes leave a choice. A document without the pipeline's
+/// signature is returned exactly as given.
+public struct Repairer: Sendable {
+    let data: TextData
+    let readingSet: Set<String>
+
+    public init(data: TextData = .shared) {
+        self.data = data
+        var all = Set<String>()
+        for list in data.readings.values { for r in list { all.insert(r) } }
+        readingSet = all
+    }
+
+    public func repair(_ text: String) -> RepairResult {
+        guard Self.mayCarryAnnotations(text) else {
+            return RepairResult(text: text, report: RepairReport(garbled: false, reason: "no pinyin annotations or scars"))
+        }
+        let src = text.unicodeScalars.map(\.value)
+        let groups = findGroups(src)
+        let verdict = judge(src, groups)
+        guard verdict.garbled else {
+            return RepairResult(text: text, report: RepairReport(garbled: false, reason: verdict.reason,
+                                                                 annotations: verdict.annotations, scars: verdict.scars))
+        }
+        var engine = Engine(data: data, src: src, groups: groups)
+        return engine.run(reason: verdict.reason, annotations: verdict.annotations, scars: verdict.scars)
+    }
+
+    /// Fast screen on the UTF-8 bytes: a "(" or "?" followed by a lower-case letter somewhere. Clean text without
+    /// either passes straight through.
+    static func mayCarryAnnotations(_ text: String) -> Bool {
+        if let r = text.utf8.withContiguousStorageIfAvailable(scan) { return r }
+        return Array(text.utf8).withUnsafeBufferPointer(scan)
+    }
+
+    private static func scan(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = buf.count
+        var i = 0
+        while i + 1 < n {
+            let b = buf[i]
+            if b == 0x28 || b == 0x3F {
+                let c = buf[i + 1]
+                if (c >= 0x61 && c <= 0x7A) || c == 0xC4 || c == 0xC5 || c == 0xC7 || c == 0xC3 || c == 0xE1 { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    struct Group {
+        var open: Int        // index of "(" or "?"
+        var close: Int       // index of ")"
+        var pinyin: String
+        var scar: Bool
+    }
+
+    func findGroups(_ s: [UInt32]) -> [Group] {
+        var out: [Group] = []
+        var i = 0
+        while i < s.count {
+            if s[i] == 0x28 || s[i] == 0x3F, let (py, close) = Pinyin.syllable(in: s, at: i, readings: readingSet) {
+                out.append(Group(open: i, close: close, pinyin: py, scar: s[i] == 0x3F))
+                i = close + 1
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    struct Verdict { var garbled: Bool; var reason: String; var annotations: Int; var scars: Int }
+
+    /// The pipeline's signature: scars (a "?" that swallowed the "(" of an annotation), or annotations that follow
+    /// a fixed per-character dictionary — every occurrence of an annotated character carries the same reading — on
+    /// Traditional forms. A teaching text that glosses some characters, or words, does not look like that.
+    func judge(_ s: [UInt32], _ groups: [Group]) -> Verdict {
+        let scars = groups.filter(\.scar).count
+        var confirmed = 0
+        var annotatedChars: [UInt32: String] = [:]
+        var traditional = 0
+        for g in groups where !g.scar && g.open > 0 {
+            let c = s[g.open - 1]
+            if data.hasReading(c, g.pinyin) {
+                confirmed += 1
+                if annotatedChars[c] == nil, data.simplified[c] != nil { traditional += 1 }
+                annotatedChars[c] = g.pinyin
+            }
+        }
+        if scars > 0 && scars + confirmed >= 2 {
+            return Verdict(garbled: true, reason: "\(scars) scar(s) and \(confirmed) annotation(s)", annotations: confirmed, scars: scars)
+        }
+        guard confirmed >= 3, traditional * 2 >= annotatedChars.count else {
+            return Verdict(garbled: false, reason: "too few dictionary-style annotations (\(confirmed))", annotations: confirmed, scars: scars)
+        }
+        // Every occurrence of an annotated character must be annotated, as a byte-level replacement does.
+        var occurrences = 0, annotated = 0
+        for (i, c) in s.enumerated() where annotatedChars[c] != nil {
+            occurrences += 1
+            if i + 1 < s.count, s[i + 1] == 0x28 { annotated += 1 }
+        }
+        if annotated * 10 >= occurrences * 9 {
+            return Verdict(garbled: true, reason: "\(confirmed) annotations on every occurrence of \(annotatedChars.count) characters",
+                           annotations: confirmed, scars: scars)
+        }
+        return Verdict(garbled: false, reason: "annotations are occasional glosses, not a pipeline's dictionary",
+                       annotations: confirmed, scars: scars)
+    }
+}

@@ -1,0 +1,141 @@
+/// Out-of-step stretches can lose byte pairs: a pair that fell into a user-defined GBK area decoded to a private-use
+/// character that was then dropped. Such a loss leaves no mark, except that the characters around it read badly and a
+/// scar after it does not fit. For each re-aligned stretch this tries putting back up to three lost pairs, at each
+/// boundary between the stretch's garbled characters, and keeps the reading the language model likes best, with a
+/// cost per restored pair so nothing is restored without evidence.
+extension Engine {
+    static let maxLostPairs = 3
+    /// Stretches of different lengths are compared by the model's score per character; each restored pair costs a
+    /// little on that scale, so a restoration is kept only when it makes the stretch read clearly better.
+    static let lostPairCost: Float = 0.25
+
+    /// The two shapes a lost pair can have: (first byte, second byte) ranges of the user-defined areas.
+    /// Only second bytes from 0x81 matter: that byte was the lead byte of the next character.
+    static let lostShapes: [([UInt8], [UInt8])] = [
+        (Array(0xAA...0xAF) + Array(0xF8...0xFE), Array(0xA1...0xFE)),
+        (Array(0xA1...0xA7) + [0xFE], Array(0x81...0xA0)),
+    ]
+
+    mutating func solveStretches() {
+        var live = slots.indices.filter { slots[$0].live }
+        let units = decode(live)
+        // slot positions (in `live`) where each unit starts
+        var unitStart: [Int] = []
+        var pos = 0
+        for u in units {
+            unitStart.append(pos)
+            let s = slots[live[pos]]
+            pos += (s.value >= 0 && s.value < 0x81) || s.value == -2 || (s.value < 0 && s.candidates.allSatisfy { $0 < 0x80 }) ? 1 : 2
+            _ = u
+        }
+        var insertions: [(before: Int, slots: [Slot])] = []   // indices into `slots`
+        var k = 0
+        while k < units.count {
+            guard units[k].realigned || units[k].candidates.isEmpty else { k += 1; continue }
+            var end = k
+            while end < units.count, units[end].realigned || units[end].candidates.isEmpty { end += 1 }
+            let from = unitStart[k], to = end < units.count ? unitStart[end] : live.count
+            let run = Array(live[from..<to])
+            let left: UInt32 = k > 0 ? (simplified(units[k - 1].candidates.first) ?? 0x3002) : 0x3002
+            let right: UInt32? = end < units.count ? simplified(units[end].candidates.first) : nil
+            if let best = bestRestoration(run, left: left, right: right), !best.isEmpty {
+                insertions.append(contentsOf: best)
+            }
+            k = end
+        }
+        guard !insertions.isEmpty else { return }
+        // splice, last first so indices stay valid
+        for ins in insertions.sorted(by: { $0.before > $1.before }) {
+            slots.insert(contentsOf: ins.slots, at: ins.before)
+        }
+        live = []
+    }
+
+    func simplified(_ c: UInt32?) -> UInt32? {
+        guard let c else { return nil }
+        return data.simplified[c]?.first ?? c
+    }
+
+    /// Boundaries where a lost pair may go: before each garbled input character of the run, and at its end.
+    func boundaries(_ run: [Int]) -> [Int] {
+        var out: [Int] = []
+        var i = 0
+        while i < run.count {
+            let o = slots[run[i]].origin
+            if i == 0 || slots[run[i - 1]].origin != o { out.append(i) }
+            i += 1
+        }
+        out.append(run.count)
+        // never before the run's first slot: the stretch starts in step
+        return out.filter { $0 > 0 }
+    }
+
+    /// Scores the run with 0…3 lost pairs restored; returns the insertions of the best (empty when none helps).
+    func bestRestoration(_ run: [Int], left: UInt32, right: UInt32?) -> [(before: Int, slots: [Slot])]? {
+        let spots = boundaries(run)
+        // Only a stretch that cannot be read as it stands (a scar that does not fit, bytes that spell nothing) is
+        // searched: lost pairs leave exactly that trace, and a readable stretch is left alone.
+        if evaluate(run.map { slots[$0] }, left: left, right: right) != nil { return nil }
+        var bestScore = -Float.infinity
+        var best: [(before: Int, slots: [Slot])] = []
+        func search(_ chosen: [(spot: Int, shape: Int)], _ startSpot: Int) {
+            if !chosen.isEmpty {
+                var list: [Slot] = []
+                var ins: [(before: Int, slots: [Slot])] = []
+                var c = 0
+                for i in 0...run.count {
+                    while c < chosen.count, chosen[c].spot == i {
+                        let shape = Self.lostShapes[chosen[c].shape]
+                        let origin = i < run.count ? slots[run[i]].origin : slots[run[i - 1]].origin
+                        let pair = [Slot(value: -1, candidates: shape.0, origin: origin), Slot(value: -1, candidates: shape.1, origin: origin)]
+                        list += pair
+                        ins.append((i < run.count ? run[i] : run[i - 1] + 1, pair))
+                        c += 1
+                    }
+                    if i < run.count { list.append(slots[run[i]]) }
+                }
+                if let s = evaluate(list, left: left, right: right) {
+                    let total = s - Self.lostPairCost * Float(chosen.count)
+                    if total > bestScore { bestScore = total; best = ins }
+                }
+            }
+            guard chosen.count < Self.maxLostPairs else { return }
+            for si in startSpot..<spots.count {
+                for shape in 0..<Self.lostShapes.count { search(chosen + [(spots[si], shape)], si) }
+            }
+        }
+        search([], 0)
+        return best
+    }
+
+    /// The model's score of a slot list decoded in step, or nil if some character cannot be spelled or a scar's
+    /// reading does not fit.
+    func evaluate(_ list: [Slot], left: UInt32, right: UInt32?) -> Float? {
+        var list = list
+        for i in list.indices where list[i].reading != nil && i > 0 {
+            let r = list[i].reading!
+            var keepA = Set<UInt8>(), keepB = Set<UInt8>()
+            for x in options(list[i - 1]) where x >= 0x81 {
+                for y in options(list[i]) {
+                    let v = data.decode(x, y)
+                    if v != 0, v != TextData.vanish, data.hasReading(v, r) { keepA.insert(x); keepB.insert(y) }
+                }
+            }
+            if keepA.isEmpty { return nil }
+            if list[i - 1].value < 0 { list[i - 1].candidates = list[i - 1].candidates.filter(keepA.contains) }
+            if list[i].value < 0 { list[i].candidates = list[i].candidates.filter(keepB.contains) }
+            list[i].reading = nil
+        }
+        var units = decode(list)
+        if units.contains(where: { $0.candidates.isEmpty }) { return nil }
+        simplify(&units)
+        // Characters the model has never seen are not credible restorations; keeping them out also keeps the
+        // search small.
+        for k in units.indices where units[k].candidates.count > 1 {
+            let known = units[k].candidates.filter { data.unigramLog[$0] != nil }
+            if known.isEmpty { return nil }
+            units[k].candidates = known
+        }
+        return pathScore(units, left: left, right: right) / Float(units.count + (right == nil ? 0 : 1))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// The tables document repair needs, built by scripts/data/gen_text_data.py (sources and licences noted there) and
+/// loaded once from the module's resources.
+public final class TextData: Sendable {
+    /// Unicode scalar for each two-byte GBK code, indexed by (lead - 0x81) * 191 + (trail - 0x40); 0 = invalid,
+    /// `vanish` = a user-defined code that a decoder maps to a private-use character (later dropped).
+    let gbkDecode: [UInt32]
+    let gbkEncode: [UInt32: UInt16]
+    /// Every reading of a character, tone marks included.
+    let readings: [UInt32: [String]]
+    /// Simplified candidates for a Traditional form (first = the usual one).
+    let simplified: [UInt32: [UInt32]]
+    let unigramLog: [UInt32: Float]
+    let unigramFloor: Float
+    /// The same unigram log-probabilities as a flat table over U+3400…U+9FFF (NaN: unseen), for the hot loops.
+    let unigramFlat: [Float]
+    let bigramKeys: [UInt64]
+    let bigramLog: [Float]
+
+    static let vanish: UInt32 = 0xFFFF_FFFF
+    static let logUnseen: Float = log(0.2)
+
+    public static let shared: TextData = {
+        do { return try TextData(bundle: .module) } catch { fatalError("XiezuoText resources are missing: \(error)") }
+    }()
+
+    init(bundle: Bundle) throws {
+        func url(_ name: String, _ ext: String) throws -> URL {
+            guard let u = bundle.url(forResource: name, withExtension: ext) else { throw CocoaError(.fileNoSuchFile) }
+            return u
+        }
+        let gbk = try Data(contentsOf: url("gbk", "bin"), options: .alwaysMapped)
+        var decode = [UInt32](repeating: 0, count: gbk.count / 4)
+        _ = decode.withUnsafeMutableBytes { gbk.copyBytes(to: $0) }
+        gbkDecode = decode
+        var encode: [UInt32: UInt16] = [:]
+        encode.reserveCapacity(22_000)
+        for (i, v) in decode.enumerated() where v != 0 && v != Self.vanish && encode[v] == nil {
+            encode[v] = UInt16(0x81 + i / 191) << 8 | UInt16(0x40 + i % 191)
+        }
+        gbkEncode = encode
+
+        var r: [UInt32: [String]] = [:]
+        for line in try String(contentsOf: url("readings", "tsv"), encoding: .utf8).split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t"), let c = line[..<tab].unicodeScalars.first else { continue }
+            r[c.value] = line[line.index(after: tab)...].split(separator: ",").map(String.init)
+        }
+        readings = r
+
+        var s: [UInt32: [UInt32]] = [:]
+        for line in try String(contentsOf: url("t2s", "tsv"), encoding: .utf8).split(separator: "\n") {
+            let scalars = Array(line.unicodeScalars)
+            guard scalars.count >= 3, scalars[1] == "\t" else { continue }
+            s[scalars[0].value] = scalars[2...].map(\.value)
+        }
+        simplified = s
+
+        var uni: [UInt32: Float] = [:]
+        var total: Float = 1
+        for line in try String(contentsOf: url("lm-unigrams", "tsv"), encoding: .utf8).split(separator: "\n") {
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2, let n = Float(parts[1]) else { continue }
+            if parts[0] == "#total" { total = n; continue }
+            if let c = parts[0].unicodeScalars.first { uni[c.value] = n }
+        }
+        let logTotal = log(total)
+        unigramLog = uni.mapValues { log($0) - logTotal }
+        unigramFloor = log(0.5) - logTotal
+        var flat = [Float](repeating: .nan, count: 0xA000 - 0x3400)
+        for (c, v) in unigramLog where c >= 0x3400 && c < 0xA000 { flat[Int(c) - 0x3400] = v }
+        unigramFlat = flat
+
+        let bi = try Data(contentsOf: url("lm-bigrams", "bin"), options: .alwaysMapped)
+        let n = bi.count / 12
+        var keys = [UInt64](repeating: 0, count: n)
+        var logs = [Float](repeating: 0, count: n)
+        bi.withUnsafeBytes { raw in
+            for i in 0..<n {
+                let a = raw.loadUnaligned(fromByteOffset: i * 12, as: UInt32.self)
+                let b = raw.loadUnaligned(fromByteOffset: i * 12 + 4, as: UInt32.self)
+                keys[i] = UInt64(a) << 32 | UInt64(b)
+                logs[i] = raw.loadUnaligned(fromByteOffset: i * 12 + 8, as: Float.self)
+            }
+        }
+        // Store the interpolated log P(b | a) directly so a query is one binary search.
+        for i in 0..<n {
+            let a = UInt32(keys[i] >> 32), b = UInt32(keys[i] & 0xFFFF_FFFF)
+            let ua = (uni[a] ?? 1), ub = exp(unigramLog[b] ?? unigramFloor)  // before the flat table exists
+            let p = min(exp(logs[i]) / ua, 1)
+            logs[i] = log(0.8 * p + 0.2 * ub)
+        }
+        bigramKeys = keys
+        bigramLog = logs
+    }
+
+    @inline(__always) func decode(_ lead: UInt8, _ trail: UInt8) -> UInt32 {
+        guard lead >= 0x81, lead != 0xFF, trail >= 0x40, trail != 0xFF else { return 0 }
+        return gbkDecode[Int(lead - 0x81) * 191 + Int(trail - 0x40)]
+    }
+
+    func hasReading(_ scalar: UInt32, _ pinyin: String) -> Bool {
+        readings[scalar]?.contains(pinyin) ?? false
+    }
+
+    /// log P(b | a), interpolated with the unigram so unseen pairs are possible but unlikely.
+    @inline(__always) func logUnigram(_ c: UInt32) -> Float {
+        if c >= 0x3400 && c < 0xA000 {
+            let v = unigramFlat[Int(c) - 0x3400]
+            return v.isNaN ? unigramFloor : v
+        }
+        return unigramLog[c] ?? unigramFloor
+    }
+
+    func logBigram(_ a: UInt32, _ b: UInt32) -> Float {
+        let ub = logUnigram(b)
+        let key = UInt64(a) << 32 | UInt64(b)
+        var lo = 0, hi = bigramKeys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if bigramKeys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < bigramKeys.count, bigramKeys[lo] == key { return bigramLog[lo] }
+        return Self.logUnseen + ub
+    }
+}
