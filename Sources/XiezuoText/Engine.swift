@@ -27,6 +27,7 @@ struct Engine {
     }
 
     var slots: [Slot] = []
+    var groupCloses = Set<Int>()
     var firstSlot: [Int] = []     // input character index → its first slot
     var unsolved: [UnsolvedSpan] = []
     var stripped: [(range: ClosedRange<Int>, scar: Bool)] = []
@@ -37,7 +38,7 @@ struct Engine {
 
     static let leadBytes: [UInt8] = Array(0x81...0xFE)
     /// ASCII bytes a swallowed pair can have hidden after a trail byte, most likely first (commas were ASCII).
-    static let hiddenASCII: [UInt8] = Array(",;0123456789 .:%()-/".utf8)
+    static let hiddenASCII: [UInt8] = Array(",;0123456789 .:%()-/\n".utf8)
 
     mutating func run(reason: String, annotations: Int, scars: Int) -> RepairResult {
         buildStream()
@@ -54,6 +55,7 @@ struct Engine {
     mutating func buildStream() {
         var scarAt = Set<Int>()
         for g in groups where g.scar { scarAt.insert(g.open) }
+        for g in groups { groupCloses.insert(g.close) }
         slots.reserveCapacity(src.count * 2)
         firstSlot = [Int](repeating: 0, count: src.count + 1)
         for (i, c) in src.enumerated() {
@@ -63,6 +65,10 @@ struct Engine {
                 // "?" = a lead byte that took the annotation's "(" as its trail.
                 slots.append(Slot(value: -1, candidates: Self.leadBytes, origin: o))
                 slots.append(Slot(value: 0x28, candidates: [], origin: o))
+            } else if c == 0x3F, i == src.count - 1, i > 0, src[i - 1] >= 0x80 {
+                // at the very end: a trail byte that swallowed the final line break
+                slots.append(Slot(value: -1, candidates: Self.leadBytes, origin: o))
+                slots.append(Slot(value: -1, candidates: [0x0A], origin: o))
             } else if c == 0x3F, isSwallowedPair(i) {
                 slots.append(Slot(value: -1, candidates: Self.leadBytes, origin: o))
                 slots.append(Slot(value: -1, candidates: Self.hiddenASCII, origin: o))
@@ -81,8 +87,10 @@ struct Engine {
     }
 
     /// A "?" between two non-ASCII characters is a pair the decoder could not read, not a question mark.
+    /// (A "?" right after a pinyin group's ")" counts too: the stream was out of step there.)
     func isSwallowedPair(_ i: Int) -> Bool {
-        i > 0 && i + 1 < src.count && src[i - 1] >= 0x80 && src[i + 1] >= 0x80
+        guard i > 0, i + 1 < src.count, src[i + 1] >= 0x80 else { return false }
+        return src[i - 1] >= 0x80 || (src[i - 1] == 0x29 && groupCloses.contains(i - 1))
     }
 
     // MARK: 2. remove the inserted "(pinyin)" where the two bytes before it spell a character with that reading
@@ -170,10 +178,14 @@ struct Engine {
                 }
                 let t = live[i + 1]
                 var cands: [UInt32] = []
-                for x in options(s) where x >= 0x81 {
-                    for y in options(t) {
+                let xs = options(s), ys = options(t)
+                let guessing = xs.count * ys.count > 200  // two guessed bytes: thousands of characters otherwise
+                // Distinct byte pairs are distinct characters, so no duplicates arise. Where bytes are guessed,
+                // only characters a document could have held are kept.
+                for x in xs where x >= 0x81 {
+                    for y in ys {
                         let v = data.decode(x, y)
-                        if v != 0, v != TextData.vanish, !cands.contains(v) { cands.append(v) }
+                        if v != 0, v != TextData.vanish, !guessing || data.plausible.contains(v) { cands.append(v) }
                     }
                 }
                 // a scar's constraint on a pair that is also a character of the decoded text
@@ -191,9 +203,12 @@ struct Engine {
 
     func simplify(_ units: inout [Unit]) {
         for k in units.indices {
+            let cands = units[k].candidates
+            if cands.count == 1, data.simplified[cands[0]] == nil { continue }
             var out: [UInt32] = []
-            for c in units[k].candidates {
-                for s in data.simplified[c] ?? [c] where !out.contains(s) { out.append(s) }
+            var seen = Set<UInt32>()
+            for c in cands {
+                for s in data.simplified[c] ?? [c] where seen.insert(s).inserted { out.append(s) }
             }
             units[k].candidates = out
         }

@@ -75,37 +75,63 @@ extension Engine {
         let spots = boundaries(run)
         // Only a stretch that cannot be read as it stands (a scar that does not fit, bytes that spell nothing) is
         // searched: lost pairs leave exactly that trace, and a readable stretch is left alone.
-        if evaluate(run.map { slots[$0] }, left: left, right: right) != nil { return nil }
+        let asIs = run.map { slots[$0] }
+        if evaluate(asIs, left: left, right: right) != nil && allPlausible(asIs) { return nil }
         var bestScore = -Float.infinity
         var best: [(before: Int, slots: [Slot])] = []
-        func search(_ chosen: [(spot: Int, shape: Int)], _ startSpot: Int) {
-            if !chosen.isEmpty {
-                var list: [Slot] = []
-                var ins: [(before: Int, slots: [Slot])] = []
-                var c = 0
-                for i in 0...run.count {
-                    while c < chosen.count, chosen[c].spot == i {
-                        let shape = Self.lostShapes[chosen[c].shape]
-                        let origin = i < run.count ? slots[run[i]].origin : slots[run[i - 1]].origin
-                        let pair = [Slot(value: -1, candidates: shape.0, origin: origin), Slot(value: -1, candidates: shape.1, origin: origin)]
-                        list += pair
-                        ins.append((i < run.count ? run[i] : run[i - 1] + 1, pair))
-                        c += 1
+        typealias Choice = [(spot: Int, shape: Int)]
+        // Beam search over how many pairs were lost and where: one pair at every boundary, then the best few
+        // placements grow by one more pair. Only when no placement reads at all is a whole level enumerated.
+        var beam: [(Choice, Float)] = [([], -.infinity)]
+        for _ in 0..<Self.maxLostPairs {
+            var next: [(Choice, Float)] = []
+            var seen = Set<[Int]>()
+            for (chosen, _) in beam {
+                for si in 0..<spots.count {
+                    for shape in 0..<Self.lostShapes.count {
+                        let c = (chosen + [(spots[si], shape)]).sorted { ($0.spot, $0.shape) < ($1.spot, $1.shape) }
+                        let key = c.flatMap { [$0.spot, $0.shape] }
+                        guard seen.insert(key).inserted else { continue }
+                        let (list, ins) = placed(run, c)
+                        let score = evaluate(list, left: left, right: right).map { $0 - Self.lostPairCost * Float(c.count) } ?? -.infinity
+                        if score > bestScore { bestScore = score; best = ins }
+                        next.append((c, score))
                     }
-                    if i < run.count { list.append(slots[run[i]]) }
-                }
-                if let s = evaluate(list, left: left, right: right) {
-                    let total = s - Self.lostPairCost * Float(chosen.count)
-                    if total > bestScore { bestScore = total; best = ins }
                 }
             }
-            guard chosen.count < Self.maxLostPairs else { return }
-            for si in startSpot..<spots.count {
-                for shape in 0..<Self.lostShapes.count { search(chosen + [(spots[si], shape)], si) }
-            }
+            next.sort { $0.1 > $1.1 }
+            let readable = next.filter { $0.1 > -.infinity }
+            beam = readable.isEmpty ? next : Array(readable.prefix(Self.beamWidth))
+            if beam.count > 64 { beam = Array(beam.prefix(64)) }
         }
-        search([], 0)
         return best
+    }
+
+    static let beamWidth = 6
+    static let candidateLimit = 16
+
+    /// The run's slots with lost pairs put back at the chosen boundaries, and where they go in `slots`.
+    func placed(_ run: [Int], _ chosen: [(spot: Int, shape: Int)]) -> ([Slot], [(before: Int, slots: [Slot])]) {
+        var list: [Slot] = []
+        var ins: [(before: Int, slots: [Slot])] = []
+        var c = 0
+        for i in 0...run.count {
+            while c < chosen.count, chosen[c].spot == i {
+                let shape = Self.lostShapes[chosen[c].shape]
+                let origin = i < run.count ? slots[run[i]].origin : slots[run[i - 1]].origin
+                let pair = [Slot(value: -1, candidates: shape.0, origin: origin), Slot(value: -1, candidates: shape.1, origin: origin)]
+                list += pair
+                ins.append((i < run.count ? run[i] : run[i - 1] + 1, pair))
+                c += 1
+            }
+            if i < run.count { list.append(slots[run[i]]) }
+        }
+        return (list, ins)
+    }
+
+    /// True when every character the slots decode to could have been in the document before the pipeline.
+    func allPlausible(_ list: [Slot]) -> Bool {
+        decode(list).allSatisfy { u in u.candidates.contains { data.plausible.contains($0) || $0 < 0x80 } }
     }
 
     /// The model's score of a slot list decoded in step, or nil if some character cannot be spelled or a scar's
@@ -127,13 +153,20 @@ extension Engine {
             list[i].reading = nil
         }
         var units = decode(list)
+        for k in units.indices where units[k].candidates.count > 0 {
+            units[k].candidates = units[k].candidates.filter { $0 < 0x80 || data.plausible.contains($0) }
+        }
         if units.contains(where: { $0.candidates.isEmpty }) { return nil }
         simplify(&units)
         // Characters the model has never seen are not credible restorations; keeping them out also keeps the
         // search small.
         for k in units.indices where units[k].candidates.count > 1 {
-            let known = units[k].candidates.filter { data.unigramLog[$0] != nil }
+            var known = units[k].candidates.filter { data.unigramLog[$0] != nil }
             if known.isEmpty { return nil }
+            // the most frequent few are enough for the model to rank a restoration
+            if known.count > Self.candidateLimit {
+                known = Array(known.sorted { data.logUnigram($0) > data.logUnigram($1) }.prefix(Self.candidateLimit))
+            }
             units[k].candidates = known
         }
         return pathScore(units, left: left, right: right) / Float(units.count + (right == nil ? 0 : 1))

@@ -15,6 +15,9 @@ public final class TextData: Sendable {
     let unigramFloor: Float
     /// The same unigram log-probabilities as a flat table over U+3400…U+9FFF (NaN: unseen), for the hot loops.
     let unigramFlat: [Float]
+    /// Characters that can stand in a document before the pipeline: those the model knows, and the Traditional
+    /// forms a naive converter makes of them. A re-aligned character outside this set means bytes are missing.
+    let plausible: Set<UInt32>
     let bigramKeys: [UInt64]
     let bigramLog: [Float]
 
@@ -70,6 +73,9 @@ public final class TextData: Sendable {
         var flat = [Float](repeating: .nan, count: 0xA000 - 0x3400)
         for (c, v) in unigramLog where c >= 0x3400 && c < 0xA000 { flat[Int(c) - 0x3400] = v }
         unigramFlat = flat
+        var ok = Set(uni.keys)
+        for (t, alts) in s where alts.contains(where: { uni[$0] != nil }) { ok.insert(t) }
+        plausible = ok
 
         let bi = try Data(contentsOf: url("lm-bigrams", "bin"), options: .alwaysMapped)
         let n = bi.count / 12

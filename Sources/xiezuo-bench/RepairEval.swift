@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import XiezuoText
+
+/// The repair evaluation: clean documents through the simulated pipeline, repaired, character error rate; controls
+/// that must come back unchanged; and throughput on both.
+struct RepairEval: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repair-eval",
+        abstract: "Character error rate of the repair on simulated corruption, changes on clean controls, throughput.")
+    @Option(help: "Folder with clean/ and controls/ documents.") var fixtures = "Tests/XiezuoTextTests/Fixtures"
+    @Option(help: "Pipeline seeds (dictionaries) to simulate.") var seeds = 3
+    @Flag(help: "Print each document that has errors, with the differing stretches.") var verbose = false
+
+    func run() throws {
+        let repairer = Repairer()
+        func load(_ sub: String) throws -> [(String, String)] {
+            let dir = URL(fileURLWithPath: fixtures).appendingPathComponent(sub)
+            return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map {
+                ($0, try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8))
+            }
+        }
+        let clean = try load("clean"), controls = try load("controls")
+        var errors = 0, total = 0, garbledBytes = 0
+        var seconds = 0.0
+        for seed in 1...UInt64(seeds) {
+            let sim = PipelineSimulator(seed: seed)
+            for (name, text) in clean {
+                let g = sim.garble(text)
+                garbledBytes += g.utf8.count
+                let start = Date()
+                let r = repairer.repair(g)
+                seconds += Date().timeIntervalSince(start)
+                let e = characterErrors(r.text, text)
+                errors += e; total += text.unicodeScalars.count
+                if verbose && e > 0 {
+                    print("== \(name) seed \(seed): \(e) errors\n   garbled:  \(g)\n   repaired: \(r.text)\n   clean:    \(text)")
+                }
+            }
+        }
+        var changed = 0
+        for (name, text) in controls {
+            let out = repairer.repair(text).text
+            let e = characterErrors(out, text)
+            changed += e
+            if e > 0 { print("control \(name) changed by \(e) characters") }
+        }
+        // Clean text: the controls and clean documents repeated to about 20 MB, passed through.
+        var big = ""
+        let cleanAll = (clean + controls).map(\.1).joined()
+        while big.utf8.count < 20_000_000 { big += cleanAll }
+        let t0 = Date()
+        let passed = repairer.repair(big)
+        let cleanSeconds = Date().timeIntervalSince(t0)
+        precondition(passed.text == big)
+        print(String(format: "clean pass-through: %d bytes in %.3f s (%.1f MB/s)", big.utf8.count, cleanSeconds,
+                     Double(big.utf8.count) / cleanSeconds / 1e6))
+        print(String(format: "simulated: %d documents, %d characters, %d errors, CER %.3f%%", clean.count * seeds, total, errors,
+                     100 * Double(errors) / Double(max(total, 1))))
+        print("controls: \(controls.count) documents, \(changed) characters changed")
+        print(String(format: "repair time: %.3f s for %d garbled bytes (%.2f MB/s)", seconds, garbledBytes,
+                     Double(garbledBytes) / seconds / 1e6))
+    }
+}
