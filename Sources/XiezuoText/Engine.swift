@@ -28,6 +28,7 @@ struct Engine {
 
     var slots: [Slot] = []
     var groupCloses = Set<Int>()
+    var unsolvedScars: [Repairer.Group] = []
     var firstSlot: [Int] = []     // input character index → its first slot
     var unsolved: [UnsolvedSpan] = []
     var stripped: [(range: ClosedRange<Int>, scar: Bool)] = []
@@ -125,7 +126,7 @@ struct Engine {
                 if slots[b2].value < 0 { slots[b2].candidates = slots[b2].candidates.filter(keep2.contains) }
             }
             // A scar whose bytes do not fit yet is solved with the stretch before it (lost pairs, below).
-            if g.scar { slots[b2].reading = g.pinyin }
+            if g.scar && keep1.isEmpty { slots[b2].reading = g.pinyin }
             for k in open..<firstSlot[g.close + 1] { slots[k].live = false }
             stripped.append((g.open...g.close, g.scar))
         }
@@ -136,6 +137,8 @@ struct Engine {
         let k = firstSlot[g.open]
         slots[k] = Slot(value: 0x3F, candidates: [], origin: Int32(g.open))
         slots[k + 1].live = false
+        for j in (k + 2)..<firstSlot[g.close + 1] { slots[j].live = true }
+        stripped.removeAll { $0.range.lowerBound == g.open }
         unsolved.append(UnsolvedSpan(offset: g.open, length: g.close - g.open + 1, text: text(g.open...g.close), reason: why))
     }
 
@@ -359,9 +362,15 @@ struct Engine {
                     low = min(low, units[end].originLow); high = max(high, units[end].originHigh)
                     conf = min(conf, units[end].confidence); end += 1
                 }
-                // include a scar that ends right before this stretch
-                for s in stripped where s.scar && s.range.upperBound < low && s.range.upperBound + 1 >= low - 1 {
-                    low = min(low, s.range.lowerBound)
+                // include the scars inside or right before this stretch, pinyin and all
+                var grew = true
+                while grew {
+                    grew = false
+                    for s in stripped where s.scar && s.range.lowerBound <= high + 1 && s.range.upperBound + 2 >= low {
+                        if s.range.lowerBound < low || s.range.upperBound > high {
+                            low = min(low, s.range.lowerBound); high = max(high, s.range.upperBound); grew = true
+                        }
+                    }
                 }
                 emitStrips(upTo: low)
                 let unsolvedHere = units[k..<end].contains { $0.candidates.isEmpty }

@@ -38,11 +38,19 @@ extension Engine {
             let run = Array(live[from..<to])
             let left: UInt32 = k > 0 ? (simplified(units[k - 1].candidates.first) ?? 0x3002) : 0x3002
             let right: UInt32? = end < units.count ? simplified(units[end].candidates.first) : nil
-            if let best = bestRestoration(run, left: left, right: right), !best.isEmpty {
-                insertions.append(contentsOf: best)
+            if let best = bestRestoration(run, left: left, right: right) {
+                if !best.isEmpty {
+                    insertions.append(contentsOf: best)
+                } else {
+                    // Nothing reads well enough: a scar here stays as it was, reported, rather than be invented.
+                    for i in run where slots[i].reading != nil {
+                        if let g = groups.first(where: { $0.open == Int(slots[i].origin) }) { unsolvedScars.append(g) }
+                    }
+                }
             }
             k = end
         }
+        for g in unsolvedScars { markScarUnsolved(g, "no reading of the bytes around this scar is convincing") }
         guard !insertions.isEmpty else { return }
         // splice, last first so indices stay valid
         for ins in insertions.sorted(by: { $0.before > $1.before }) {
@@ -76,7 +84,8 @@ extension Engine {
         // Only a stretch that cannot be read as it stands (a scar that does not fit, bytes that spell nothing) is
         // searched: lost pairs leave exactly that trace, and a readable stretch is left alone.
         let asIs = run.map { slots[$0] }
-        if evaluate(asIs, left: left, right: right) != nil && allPlausible(asIs) { return nil }
+        let readable = evaluate(asIs, left: left, right: right) != nil
+        if readable && allPlausible(asIs) { return nil }
         var bestScore = -Float.infinity
         var best: [(before: Int, slots: [Slot])] = []
         typealias Choice = [(spot: Int, shape: Int)]
@@ -94,20 +103,23 @@ extension Engine {
                         guard seen.insert(key).inserted else { continue }
                         let (list, ins) = placed(run, c)
                         let score = evaluate(list, left: left, right: right).map { $0 - Self.lostPairCost * Float(c.count) } ?? -.infinity
-                        if score > bestScore { bestScore = score; best = ins }
+                        if score > bestScore && score >= Self.convincing { bestScore = score; best = ins }
                         next.append((c, score))
                     }
                 }
             }
             next.sort { $0.1 > $1.1 }
-            let readable = next.filter { $0.1 > -.infinity }
-            beam = readable.isEmpty ? next : Array(readable.prefix(Self.beamWidth))
+            let fine = next.filter { $0.1 > -.infinity }
+            beam = fine.isEmpty ? next : Array(fine.prefix(Self.beamWidth))
             if beam.count > 64 { beam = Array(beam.prefix(64)) }
         }
-        return best
+        // Empty: leave the stretch as decoded when it reads at all; nil tells the caller the stretch is hopeless.
+        return best.isEmpty && !readable ? [] : (best.isEmpty ? nil : best)
     }
 
     static let beamWidth = 6
+    /// The least per-character score a restored stretch must reach (correct text scores about -6 to -7).
+    static let convincing: Float = -8.5
     static let candidateLimit = 16
 
     /// The run's slots with lost pairs put back at the chosen boundaries, and where they go in `slots`.
@@ -138,7 +150,9 @@ extension Engine {
     /// reading does not fit.
     func evaluate(_ list: [Slot], left: UInt32, right: UInt32?) -> Float? {
         var list = list
-        for i in list.indices where list[i].reading != nil && i > 0 {
+        for i in list.indices where list[i].reading != nil {
+            // the byte before a scar's lost byte lies outside the stretch: the scar cannot be checked here
+            guard i > 0 else { return nil }
             let r = list[i].reading!
             var keepA = Set<UInt8>(), keepB = Set<UInt8>()
             for x in options(list[i - 1]) where x >= 0x81 {
