@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "XiezuoWeb",
             dependencies: [
-                "XiezuoDomain", "XiezuoStore", "XiezuoReports",
+                "XiezuoDomain", "XiezuoStore", "XiezuoReports", "XiezuoText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -100,7 +100,20 @@ enum Migrations {
             """,
             "CREATE TABLE app_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
+        documents,
     ]
+
+    static let documents = Migration(version: 2, name: "documents", statements: [
+        """
+        CREATE TABLE documents (
+          id {ID}, title TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', published_on TEXT,
+          original_text TEXT NOT NULL, repaired_text TEXT NOT NULL, report_json TEXT NOT NULL,
+          garbled INTEGER NOT NULL DEFAULT 0, meeting_id BIGINT REFERENCES meetings(id), created_at TEXT NOT NULL)
+        """,
+        // Search works on character bigrams of the repaired text (and title), the same way on every backend:
+        // a document matches when it holds every bigram of the query.
+        "CREATE TABLE document_grams (document_id BIGINT NOT NULL REFERENCES documents(id), gram TEXT NOT NULL, PRIMARY KEY (gram, document_id))",
+    ])
 
     static var latest: Int { all.last!.version }
 

@@ -45,4 +45,5 @@ public struct UnsolvedSpan: Sendable, Codable, Equatable {
 public struct RepairResult: Sendable {
     public var text: String
     public var report: RepairReport
+    public init(text: String, report: RepairReport) { self.text = text; self.report = report }
 }

@@ -19,12 +19,18 @@ public func buildApplication(_ settings: AppSettings) async throws -> some Appli
     var logger = Logger(label: "xiezuo")
     logger.logLevel = settings.logLevel
     let store = try await Store.open(url: settings.databaseURL, logger: logger)
-    try await store.migrate()
-    if settings.demo {
-        if try await store.loadDemo() { logger.info("demo data loaded") }
-        else { logger.info("database already holds data; demo data not loaded") }
+    let router: Router<AppRequestContext>
+    do {
+        try await store.migrate()
+        if settings.demo {
+            if try await store.loadDemo() { logger.info("demo data loaded") }
+            else { logger.info("database already holds data; demo data not loaded") }
+        }
+        router = try await buildRouter(store: store)
+    } catch {
+        await store.close()  // connections must be closed before they go away, even on a failed start
+        throw error
     }
-    let router = try await buildRouter(store: store)
     return Application(router: router,
                        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "xiezuo"),
                        services: [DatabaseService(store: store)], logger: logger)
@@ -48,6 +54,7 @@ public func buildRouter(store: Store) async throws -> Router<AppRequestContext> 
     ProjectsController(pages: pages).addRoutes(to: router)
     RegionsController(pages: pages).addRoutes(to: router)
     ProgressController(pages: pages).addRoutes(to: router)
+    DocumentsController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

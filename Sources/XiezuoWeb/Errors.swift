@@ -83,10 +83,10 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: App
 }
 
 /// Parses an application/x-www-form-urlencoded body. Repeated names keep the last value.
-func decodeForm(_ request: Request, _ context: AppRequestContext) async throws -> [String: String] {
+func decodeForm(_ request: Request, _ context: AppRequestContext, limit: Int? = nil) async throws -> [String: String] {
     var request = request
     let buffer: ByteBuffer
-    do { buffer = try await request.collectBody(upTo: context.maxUploadSize) }
+    do { buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize) }
     catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request") }
     return parseForm(String(buffer: buffer))
 }

@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+import XiezuoText
+
+/// Document intake: paste a text, see the original and the repaired text side by side with every change marked,
+/// save it to the library, search it, link it to a meeting.
+struct DocumentsController {
+    let pages: Pages
+    let repairer = Repairer()
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/documents", use: list)
+        router.get("/documents/new", use: newForm)
+        router.post("/documents/preview", use: preview)
+        router.post("/documents", use: save)
+        router.get("/documents/:id", use: show)
+        router.post("/documents/:id/link", use: link)
+    }
+
+    static let maxText = 2_000_000
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let q = request.query("q") ?? ""
+        guard q.count <= 200 else { throw AppError.badFilter("q") }
+        let page = try ProjectsController.page(request)
+        let result = try await pages.store.documents(matching: q, page: page)
+        let data: [String: Any] = [
+            "q": q,
+            "items": result.items.map { d -> [String: Any] in
+                ["id": d.id, "title": d.title, "source": d.source, "date": d.publishedOn?.description ?? "",
+                 "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80))]
+            },
+            "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
+        ]
+        return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
+    }
+
+    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await form([:], issues: [], request, context)
+    }
+
+    func form(_ values: [String: String], issues: [ValidationIssue], _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let state = FormState(values: ["title": values["title"] ?? "", "source": values["source"] ?? "",
+                                       "publishedOn": values["publishedOn"] ?? "", "text": values["text"] ?? ""],
+                              issues: issues, lang: l.lang)
+        return try await pages.render("document_new", title: l.t("new_document"), section: "documents", request, context,
+                                      ["f": state.data, "hasErrors": !issues.isEmpty],
+                                      status: issues.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    struct Intake { var title: String; var source: String; var publishedOn: Day?; var text: String }
+
+    func validate(_ form: [String: String]) -> Result<Intake, ValidationFailure> {
+        var v = Validator()
+        let title = v.text("title", form["title"], max: 200)
+        let source = v.text("source", form["source"], required: false, max: 500)
+        let date = v.day("publishedOn", form["publishedOn"])
+        let text = (form["text"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        if text.trimmingWhitespace().isEmpty { v.fail("text", "error.required") }
+        if text.count > Self.maxText { v.fail("text", "error.too_long", [String(Self.maxText)]) }
+        return v.result(Intake(title: title, source: source, publishedOn: date, text: text))
+    }
+
+    @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await decodeForm(request, context, limit: 8 << 20)
+        switch validate(form) {
+        case .failure(let f): return try await self.form(form, issues: f.issues, request, context)
+        case .success(let intake):
+            let r = repairer.repair(intake.text)
+            return try await page(title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
+                                  result: r, saved: nil, request, context, hidden: form)
+        }
+    }
+
+    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await decodeForm(request, context, limit: 8 << 20)
+        switch validate(form) {
+        case .failure(let f): return try await self.form(form, issues: f.issues, request, context)
+        case .success(let intake):
+            // The repair runs again on the server: what is stored never depends on what a browser sent back.
+            let r = repairer.repair(intake.text)
+            let doc = LibraryDocument(id: 0, title: intake.title, source: intake.source, publishedOn: intake.publishedOn,
+                                      originalText: intake.text, repairedText: r.text, reportJSON: Self.json(r.report),
+                                      garbled: r.report.garbled, meetingId: nil, createdAt: "")
+            let saved = try await pages.store.saveDocument(doc, actor: context.actor)
+            return Response.redirect(to: "/documents/\(saved.id)", type: .normal)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let id = try parseID(context.parameters.get("id"))
+        guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(l.t("document")) }
+        let report = (try? JSONDecoder().decode(RepairReport.self, from: Data(d.reportJSON.utf8)))
+            ?? RepairReport(garbled: false, reason: "")
+        return try await page(title: d.title, source: d.source, date: d.publishedOn, original: d.originalText,
+                              result: RepairResult(text: d.repairedText, report: report), saved: d, request, context, hidden: nil)
+    }
+
+    @Sendable func link(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let form = try await decodeForm(request, context)
+        let meeting = try (form["meetingId"] ?? "").isEmpty ? nil : parseID(form["meetingId"])
+        do { try await pages.store.linkDocument(id: id, meetingId: meeting, actor: context.actor) }
+        catch StoreError.notFound { throw AppError.notFound(Labels(lang: context.language).t("document")) }
+        return Response.redirect(to: "/documents/\(id)", type: .normal)
+    }
+
+    static func json(_ report: RepairReport) -> String {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    func page(title: String, source: String, date: Day?, original: String, result: RepairResult, saved: LibraryDocument?,
+              _ request: Request, _ context: AppRequestContext, hidden: [String: String]?) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let (before, after) = Self.highlight(original, result)
+        let meetings = try await pages.store.meetings()
+        let suggestions = Self.suggest(result.text, date: date, meetings: meetings)
+        let regions = try await pages.store.regions()
+        let mentioned = Self.regionsMentioned(result.text, regions)
+        var data: [String: Any] = [
+            "title": title, "source": source, "date": date?.description ?? "",
+            "original": before, "repaired": after, "garbled": result.report.garbled, "reason": result.report.reason,
+            "changeCount": result.report.changes.count, "unsolvedCount": result.report.unsolved.count,
+            "unsolved": result.report.unsolved.map { ["text": $0.text, "reason": $0.reason] },
+            "suggestions": suggestions.map { ["id": $0.id, "title": $0.title, "date": $0.date.description, "place": $0.place,
+                                              "linked": $0.id == saved?.meetingId] },
+            "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
+        ]
+        if let saved {
+            data["saved"] = ["id": saved.id]
+            if let m = saved.meetingId, let meeting = try await pages.store.meeting(id: m) {
+                data["linkedMeeting"] = ["title": meeting.title, "date": meeting.date.description]
+            }
+        }
+        if let hidden {
+            data["hidden"] = ["title": hidden["title"] ?? "", "source": hidden["source"] ?? "",
+                              "publishedOn": hidden["publishedOn"] ?? "", "text": hidden["text"] ?? ""]
+        }
+        return try await pages.render("document", title: title.isEmpty ? l.t("document") : title, section: "documents", request, context, data)
+    }
+
+    /// The original with removed or replaced stretches struck through, the repaired text with what replaced them
+    /// marked, unsolved stretches flagged on both sides. Escaped here because the result is inserted as HTML.
+    static func highlight(_ original: String, _ r: RepairResult) -> (String, String) {
+        let input = Array(original.unicodeScalars)
+        var left = "", right = ""
+        var pos = 0
+        func text(_ s: ArraySlice<Unicode.Scalar>) -> String { escapeXML(String(String.UnicodeScalarView(s))) }
+        var spans: [(Int, Int, String, String, String)] = r.report.changes.map { ($0.offset, $0.length, $0.step.rawValue, $0.before, $0.after) }
+        spans += r.report.unsolved.map { ($0.offset, $0.length, "unsolved", $0.text, $0.text) }
+        for (offset, length, step, _, after) in spans.sorted(by: { $0.0 < $1.0 }) where offset >= pos && offset + length <= input.count {
+            let same = text(input[pos..<offset])
+            left += same; right += same
+            let before = text(input[offset..<(offset + length)])
+            if step == "unsolved" {
+                left += "<mark class=\"unsolved\">\(before)</mark>"; right += "<mark class=\"unsolved\">\(before)</mark>"
+            } else {
+                left += "<del class=\"chg \(step)\">\(before)</del>"
+                right += after.isEmpty ? "" : "<ins class=\"chg \(step)\">\(escapeXML(after))</ins>"
+            }
+            pos = offset + length
+        }
+        let rest = text(input[pos...])
+        return (left + rest, right + rest)
+    }
+
+    /// Meetings the text is probably about: its month and day (or a range ending on it), the kind of meeting
+    /// named, the place, the year. Best first; only those with the date or two other signs.
+    static func suggest(_ text: String, date: Day?, meetings: [Meeting]) -> [Meeting] {
+        let dayMentions = mentionedDays(text)
+        var scored: [(Meeting, Int)] = []
+        for m in meetings {
+            var score = 0
+            if dayMentions.contains([m.date.month, m.date.day]) { score += 3 }
+            if date.map({ abs(($0.year - m.date.year) * 372 + ($0.month - m.date.month) * 31 + ($0.day - m.date.day)) <= 7 }) == true { score += 2 }
+            if m.kind == .jointConference && text.contains("联席会议") { score += 2 }
+            let city = m.place.replacingOccurrences(of: "广东省", with: "").replacingOccurrences(of: "贵州省", with: "").prefix(2)
+            if !city.isEmpty && text.contains(city) { score += 1 }
+            if text.contains("\(m.date.year)年") { score += 1 }
+            if score >= 3 { scored.append((m, score)) }
+        }
+        return scored.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+
+    /// "6月4日" and "6月3日至4日" (both days) as [month, day].
+    static func mentionedDays(_ text: String) -> Set<[Int]> {
+        var out = Set<[Int]>()
+        let pattern = try! NSRegularExpression(pattern: "(\\d{1,2})月(\\d{1,2})日(?:至(\\d{1,2})日)?")
+        let ns = text as NSString
+        for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            guard let month = Int(ns.substring(with: m.range(at: 1))), let day = Int(ns.substring(with: m.range(at: 2))) else { continue }
+            out.insert([month, day])
+            if m.range(at: 3).location != NSNotFound, let end = Int(ns.substring(with: m.range(at: 3))) {
+                for d in day...max(day, end) { out.insert([month, d]) }
+            }
+        }
+        return out
+    }
+
+    /// Regions whose name, or its short form without the administrative suffix, occurs in the text.
+    static func regionsMentioned(_ text: String, _ regions: [Region]) -> [Region] {
+        regions.filter { r in
+            if text.contains(r.name) { return true }
+            for suffix in ["省", "市", "县", "区"] where r.name.hasSuffix(suffix) && r.name.count >= 3 {
+                return text.contains(String(r.name.dropLast()))
+            }
+            return false
+        }
+    }
+}
