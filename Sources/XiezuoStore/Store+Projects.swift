@@ -81,7 +81,14 @@ extension Store {
 
     static func insertProject(_ db: any SQLDatabase, _ p: Project, actor: Actor) async throws -> Project {
         let now = Self.now()
-        let id = try await db.raw("""
+        let id = try await insertProjectRow(db, p, now: now)
+        var saved = p; saved.id = id; saved.version = 1; saved.updatedAt = now
+        try await audit(db, actor, entity: "project", id: String(id), action: "create", before: Project?.none, after: saved)
+        return saved
+    }
+
+    static func insertProjectRow(_ db: any SQLDatabase, _ p: Project, now: String) async throws -> Int64 {
+        try await db.raw("""
             INSERT INTO projects (pairing_id, county_code, work_area, title, status, planned_start, planned_end,
                                   beneficiaries, description, is_demo, version, created_at, updated_at)
             VALUES (\(bind: p.pairingId), \(bind: p.countyCode), \(bind: p.workArea.rawValue), \(bind: p.title),
@@ -89,9 +96,6 @@ extension Store {
                     \(bind: p.beneficiaries), \(bind: p.description), \(bind: p.isDemo ? 1 : 0), 1, \(bind: now), \(bind: now))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
-        var saved = p; saved.id = id; saved.version = 1; saved.updatedAt = now
-        try await audit(db, actor, entity: "project", id: String(id), action: "create", before: Project?.none, after: saved)
-        return saved
     }
 
     /// Saves an edited project only if nobody saved it since `p.version` was read; otherwise throws `.conflict`
@@ -182,16 +186,7 @@ extension Store {
             var ids: [Int64] = []
             ids.reserveCapacity(projects.count)
             let now = Self.now()
-            for p in projects {
-                ids.append(try await db.raw("""
-                    INSERT INTO projects (pairing_id, county_code, work_area, title, status, planned_start, planned_end,
-                                          beneficiaries, description, is_demo, version, created_at, updated_at)
-                    VALUES (\(bind: p.pairingId), \(bind: p.countyCode), \(bind: p.workArea.rawValue), \(bind: p.title),
-                            \(bind: p.status.rawValue), \(bind: p.plannedStart?.description), \(bind: p.plannedEnd?.description),
-                            \(bind: p.beneficiaries), \(bind: p.description), \(bind: p.isDemo ? 1 : 0), 1, \(bind: now), \(bind: now))
-                    RETURNING id
-                    """).first()!.decode(column: "id", as: Int64.self))
-            }
+            for p in projects { ids.append(try await Self.insertProjectRow(db, p, now: now)) }
             for chunk in stride(from: 0, to: transactions.count, by: 500) {
                 let part = transactions[chunk..<min(chunk + 500, transactions.count)]
                 var q: SQLQueryString = "INSERT INTO transactions (project_id, kind, date, amount_fen, note, created_at) VALUES "
