@@ -188,7 +188,7 @@ struct Engine {
                 for x in xs where x >= 0x81 {
                     for y in ys {
                         let v = data.decode(x, y)
-                        if v != 0, v != TextData.vanish, !guessing || data.plausible.contains(v) { cands.append(v) }
+                        if v != 0, v != TextData.vanish, !guessing || data.isPlausible(v) { cands.append(v) }
                     }
                 }
                 // a scar's constraint on a pair that is also a character of the decoded text

@@ -38,7 +38,8 @@ extension Engine {
             let run = Array(live[from..<to])
             let left: UInt32 = k > 0 ? (simplified(units[k - 1].candidates.first) ?? 0x3002) : 0x3002
             let right: UInt32? = end < units.count ? simplified(units[end].candidates.first) : nil
-            if let best = bestRestoration(run, left: left, right: right) {
+            let best = bestRestoration(run, left: left, right: right)
+            if let best {
                 if !best.isEmpty {
                     insertions.append(contentsOf: best)
                 } else {
@@ -117,10 +118,10 @@ extension Engine {
         return best.isEmpty && !readable ? [] : (best.isEmpty ? nil : best)
     }
 
-    static let beamWidth = 6
+    static let beamWidth = 3
     /// The least per-character score a restored stretch must reach (correct text scores about -6 to -7).
     static let convincing: Float = -8.5
-    static let candidateLimit = 16
+    static let candidateLimit = 6
 
     /// The run's slots with lost pairs put back at the chosen boundaries, and where they go in `slots`.
     func placed(_ run: [Int], _ chosen: [(spot: Int, shape: Int)]) -> ([Slot], [(before: Int, slots: [Slot])]) {
@@ -143,7 +144,7 @@ extension Engine {
 
     /// True when every character the slots decode to could have been in the document before the pipeline.
     func allPlausible(_ list: [Slot]) -> Bool {
-        decode(list).allSatisfy { u in u.candidates.contains { data.plausible.contains($0) || $0 < 0x80 } }
+        decode(list).allSatisfy { u in u.candidates.contains { data.isPlausible($0) || $0 < 0x80 } }
     }
 
     /// The model's score of a slot list decoded in step, or nil if some character cannot be spelled or a scar's
@@ -168,18 +169,18 @@ extension Engine {
         }
         var units = decode(list)
         for k in units.indices where units[k].candidates.count > 0 {
-            units[k].candidates = units[k].candidates.filter { $0 < 0x80 || data.plausible.contains($0) }
+            units[k].candidates = units[k].candidates.filter { $0 < 0x80 || data.isPlausible($0) }
         }
         if units.contains(where: { $0.candidates.isEmpty }) { return nil }
         simplify(&units)
         // Characters the model has never seen are not credible restorations; keeping them out also keeps the
         // search small.
         for k in units.indices where units[k].candidates.count > 1 {
-            var known = units[k].candidates.filter { data.unigramLog[$0] != nil }
+            var known = units[k].candidates.filter { $0 < 0x80 || data.isKnown($0) }
             if known.isEmpty { return nil }
             // the most frequent few are enough for the model to rank a restoration
             if known.count > Self.candidateLimit {
-                known = Array(known.sorted { data.logUnigram($0) > data.logUnigram($1) }.prefix(Self.candidateLimit))
+                known = known.map { (data.logUnigram($0), $0) }.sorted { $0.0 > $1.0 }.prefix(Self.candidateLimit).map(\.1)
             }
             units[k].candidates = known
         }

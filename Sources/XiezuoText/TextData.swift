@@ -18,6 +18,18 @@ public final class TextData: Sendable {
     /// Characters that can stand in a document before the pipeline: those the model knows, and the Traditional
     /// forms a naive converter makes of them. A re-aligned character outside this set means bytes are missing.
     let plausible: Set<UInt32>
+    let plausibleFlat: [Bool]
+
+    @inline(__always) func isPlausible(_ c: UInt32) -> Bool {
+        if c >= 0x3400 && c < 0xA000 { return plausibleFlat[Int(c) - 0x3400] }
+        return plausible.contains(c)
+    }
+
+    /// True when the model has seen the character.
+    @inline(__always) func isKnown(_ c: UInt32) -> Bool {
+        if c >= 0x3400 && c < 0xA000 { return !unigramFlat[Int(c) - 0x3400].isNaN }
+        return unigramLog[c] != nil
+    }
     let bigramKeys: [UInt64]
     let bigramLog: [Float]
 
@@ -76,6 +88,9 @@ public final class TextData: Sendable {
         var ok = Set(uni.keys)
         for (t, alts) in s where alts.contains(where: { uni[$0] != nil }) { ok.insert(t) }
         plausible = ok
+        var flags = [Bool](repeating: false, count: 0xA000 - 0x3400)
+        for c in ok where c >= 0x3400 && c < 0xA000 { flags[Int(c) - 0x3400] = true }
+        plausibleFlat = flags
 
         let bi = try Data(contentsOf: url("lm-bigrams", "bin"), options: .alwaysMapped)
         let n = bi.count / 12

@@ -37,6 +37,15 @@ struct RepairEval: ParsableCommand {
                 }
             }
         }
+        // One long garbled document (all of them, ten times), so per-document overhead does not count.
+        var long = ""
+        for seed in 1...UInt64(seeds) { let sim = PipelineSimulator(seed: seed); for (_, t) in clean { long += sim.garble(t) } }
+        long = String(repeating: long, count: 10)
+        let t1 = Date()
+        _ = repairer.repair(long)
+        let longSeconds = Date().timeIntervalSince(t1)
+        print(String(format: "garbled, one long document: %d bytes in %.3f s (%.2f MB/s)", long.utf8.count, longSeconds,
+                     Double(long.utf8.count) / longSeconds / 1e6))
         var changed = 0
         for (name, text) in controls {
             let out = repairer.repair(text).text

@@ -57,8 +57,7 @@ func texts(_ folder: String) throws -> [(String, String)] {
         }
         let cer = Double(errors) / Double(total)
         print("simulated corruption: \(docs.count * 3) documents, \(total) characters, \(scars) scars, \(errors) errors, CER \(String(format: "%.3f", cer * 100))% \(worst)")
-        // The issue asks for 0.2%; the engine is at about 0.21% (docs/BENCHMARKS.md). This guards against regressions.
-        #expect(cer <= 0.0025)
+        #expect(cer <= 0.002)
     }
 
     @Test func simulatorShowsThePipelinesSymptoms() {
