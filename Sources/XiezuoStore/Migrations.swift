@@ -101,6 +101,7 @@ enum Migrations {
             "CREATE TABLE app_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
         documents,
+        users,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -113,6 +114,15 @@ enum Migrations {
         // Search works on character bigrams of the repaired text (and title), the same way on every backend:
         // a document matches when it holds every bigram of the query.
         "CREATE TABLE document_grams (document_id BIGINT NOT NULL REFERENCES documents(id), gram TEXT NOT NULL, PRIMARY KEY (gram, document_id))",
+    ])
+
+    static let users = Migration(version: 3, name: "users", statements: [
+        """
+        CREATE TABLE users (
+          id {ID}, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, region_code TEXT NOT NULL REFERENCES regions(code),
+          password_hash TEXT NOT NULL, state TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+        """,
     ])
 
     static var latest: Int { all.last!.version }

@@ -192,3 +192,27 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
         }
     }
 }
+
+@Suite struct UserStoreTests {
+    @Test func accountsAreCheckedAndAuditedWithoutTheirPasswords() async throws {
+        try await withStore { (store: Store) async throws in
+            let u = try await store.addUser(username: "li.ming", role: .prefectureOfficer, regionCode: "520500",
+                                            passwordHash: "$2b$12$notarealhash", actor: tester)
+            #expect(u.regionLevel == .prefecture && u.side == .west && u.scopePrefix == "5205")
+            await #expect(throws: ValidationFailure.self) {
+                _ = try await store.addUser(username: "li.ming", role: .viewer, regionCode: "520000", passwordHash: "x", actor: tester)
+            }
+            await #expect(throws: ValidationFailure.self) {  // a county reporter cannot sit at a prefecture
+                _ = try await store.addUser(username: "wang", role: .countyReporter, regionCode: "520500", passwordHash: "x", actor: tester)
+            }
+            try await store.setUserState(username: "li.ming", .disabled, actor: tester)
+            #expect(try await store.user(username: "li.ming")?.state == .disabled)
+            try await store.setPasswordHash(username: "li.ming", "$2b$12$another", actor: tester)
+            #expect(try await store.passwordHash(username: "li.ming") == "$2b$12$another")
+            let history = try await store.history(entity: "user", id: "li.ming")
+            #expect(history.map(\.action) == ["create", "state", "reset-password"])
+            #expect(!history.contains { ($0.after ?? "").contains("$2b$") || ($0.before ?? "").contains("$2b$") })
+            #expect(try await store.users().count == 1)
+        }
+    }
+}

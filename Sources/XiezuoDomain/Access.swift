@@ -1,0 +1,95 @@
+/// The roles of Xiezuo's users, as the command line names them.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case admin
+    case provinceCoordinator = "province-coordinator"
+    case prefectureOfficer = "prefecture-officer"
+    case countyReporter = "county-reporter"
+    case viewer
+
+    /// The region level a role's home region must have (an administrator may sit anywhere).
+    public var homeLevels: [RegionLevel] {
+        switch self {
+        case .admin: return RegionLevel.allCases
+        case .provinceCoordinator: return [.province]
+        case .prefectureOfficer: return [.prefecture]
+        case .countyReporter: return [.county]
+        case .viewer: return RegionLevel.allCases
+        }
+    }
+}
+
+public enum AccountState: String, Sendable, Codable { case active, disabled }
+
+/// A user: one role and one home region, which is its scope (and so its side).
+public struct UserAccount: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var username: String
+    public var role: Role
+    public var regionCode: String
+    public var regionLevel: RegionLevel
+    public var side: Side
+    public var state: AccountState
+    public init(id: Int64, username: String, role: Role, regionCode: String, regionLevel: RegionLevel, side: Side,
+                state: AccountState) {
+        self.id = id; self.username = username; self.role = role; self.regionCode = regionCode
+        self.regionLevel = regionLevel; self.side = side; self.state = state
+    }
+
+    /// The code prefix of everything inside the user's scope.
+    public var scopePrefix: String { Region.scopePrefix(code: regionCode, level: regionLevel) }
+}
+
+/// The one place that decides who may read or change what. Every route and query asks here.
+public enum AccessRule {
+    /// Region data (projects, reports, ledger rows) is readable inside the user's own region; an administrator
+    /// reads everything.
+    public static func canRead(_ user: UserAccount, regionCode: String) -> Bool {
+        guard user.state == .active else { return false }
+        return user.role == .admin || regionCode.hasPrefix(user.scopePrefix)
+    }
+
+    /// Writing needs a role that writes and the region inside the scope. Viewers never write.
+    public static func canWrite(_ user: UserAccount, regionCode: String) -> Bool {
+        user.role != .viewer && canRead(user, regionCode: regionCode)
+    }
+
+    /// Pairing-level data (an agreement, a joint conference) is visible to users inside either side of the pairing,
+    /// and to users above either side (a province sees its prefectures' pairings).
+    public static func canRead(_ user: UserAccount, pairing: Pairing) -> Bool {
+        canRead(user, regionCode: pairing.eastCode) || canRead(user, regionCode: pairing.westCode)
+            || pairing.eastCode.hasPrefix(user.scopePrefix) || pairing.westCode.hasPrefix(user.scopePrefix)
+    }
+
+    /// Agreements and pairings are changed by province coordinators of either side and administrators.
+    public static func canManage(_ user: UserAccount, pairing: Pairing) -> Bool {
+        guard user.state == .active else { return false }
+        return user.role == .admin || (user.role == .provinceCoordinator && canRead(user, pairing: pairing))
+    }
+
+    /// A figure is reviewed by the level above the region that reported it, inside the reviewer's scope.
+    public static func canReview(_ user: UserAccount, reportedRegion: Region) -> Bool {
+        guard user.state == .active, user.role != .viewer, user.role != .countyReporter else { return false }
+        return canRead(user, regionCode: reportedRegion.code) && user.regionLevel < reportedRegion.level
+    }
+}
+
+/// Password rules, with messages in both languages: at least 10 characters, letters and digits, not the username.
+public enum PasswordRule {
+    public static func check(_ password: String, username: String) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if password.count < 10 { issues.append(.init(field: "password", key: "error.password_short", params: ["10"])) }
+        if password.count > 200 { issues.append(.init(field: "password", key: "error.too_long", params: ["200"])) }
+        let letters = password.contains { $0.isLetter }, digits = password.contains { $0.isNumber }
+        if !(letters && digits) { issues.append(.init(field: "password", key: "error.password_mix")) }
+        if !username.isEmpty && password.lowercased().contains(username.lowercased()) {
+            issues.append(.init(field: "password", key: "error.password_username"))
+        }
+        return issues
+    }
+
+    /// Usernames: 3–40 of a–z, 0–9, ".", "-", "_".
+    public static func usernameIssues(_ username: String) -> [ValidationIssue] {
+        let ok = (3...40).contains(username.count) && username.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || ".-_".contains($0) }
+        return ok ? [] : [.init(field: "username", key: "error.username")]
+    }
+}

@@ -1,0 +1,75 @@
+import SQLKit
+import XiezuoDomain
+
+extension Store {
+    static func user(from r: any SQLRow) throws -> UserAccount {
+        let code = try r.decode(column: "region_code", as: String.self)
+        return UserAccount(id: try r.decode(column: "id", as: Int64.self), username: try r.decode(column: "username", as: String.self),
+                           role: Role(rawValue: try r.decode(column: "role", as: String.self)) ?? .viewer, regionCode: code,
+                           regionLevel: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
+                           side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
+                           state: AccountState(rawValue: try r.decode(column: "state", as: String.self)) ?? .disabled)
+    }
+
+    static let userColumns: SQLQueryString = "SELECT u.*, r.level, r.side FROM users u JOIN regions r ON r.code = u.region_code"
+
+    public func users() async throws -> [UserAccount] {
+        try await backend.read { db in try await db.raw(Self.userColumns + " ORDER BY u.username").all().map(Self.user) }
+    }
+
+    public func user(username: String) async throws -> UserAccount? {
+        try await backend.read { db in
+            try await db.raw(Self.userColumns + " WHERE u.username = \(bind: username)").first().map(Self.user)
+        }
+    }
+
+    /// Creates a user after checking the name, the role against its region's level and the region itself. The
+    /// password arrives already hashed; it never reaches the audit trail.
+    public func addUser(username: String, role: Role, regionCode: String, passwordHash: String, actor: Actor) async throws -> UserAccount {
+        var issues = PasswordRule.usernameIssues(username)
+        guard let region = try await region(code: regionCode) else {
+            throw ValidationFailure(issues + [ValidationIssue(field: "region", key: "error.unknown_region")])
+        }
+        if !role.homeLevels.contains(region.level) { issues.append(ValidationIssue(field: "role", key: "error.role_level")) }
+        if try await user(username: username) != nil { issues.append(ValidationIssue(field: "username", key: "error.user_exists")) }
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        return try await backend.write { db in
+            let now = Self.now()
+            try await db.raw("""
+                INSERT INTO users (username, role, region_code, password_hash, state, created_at, updated_at)
+                VALUES (\(bind: username), \(bind: role.rawValue), \(bind: regionCode), \(bind: passwordHash), 'active', \(bind: now), \(bind: now))
+                """).run()
+            let saved = try await db.raw(Self.userColumns + " WHERE u.username = \(bind: username)").first().map(Self.user)!
+            try await Self.audit(db, actor, entity: "user", id: username, action: "create", before: UserAccount?.none, after: saved)
+            return saved
+        }
+    }
+
+    public func setUserState(username: String, _ state: AccountState, actor: Actor) async throws {
+        try await backend.write { db in
+            guard let before = try await db.raw(Self.userColumns + " WHERE u.username = \(bind: username)").first().map(Self.user) else {
+                throw StoreError.notFound
+            }
+            try await db.raw("UPDATE users SET state = \(bind: state.rawValue), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)").run()
+            var after = before; after.state = state
+            try await Self.audit(db, actor, entity: "user", id: username, action: "state", before: before, after: after)
+        }
+    }
+
+    public func setPasswordHash(username: String, _ hash: String, actor: Actor) async throws {
+        try await backend.write { db in
+            guard try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil else { throw StoreError.notFound }
+            try await db.raw("""
+                UPDATE users SET password_hash = \(bind: hash), failed_logins = 0, locked_until = NULL, updated_at = \(bind: Self.now())
+                WHERE username = \(bind: username)
+                """).run()
+            try await Self.audit(db, actor, entity: "user", id: username, action: "reset-password", before: String?.none, after: "(password changed)")
+        }
+    }
+
+    public func passwordHash(username: String) async throws -> String? {
+        try await backend.read { db in
+            try await db.raw("SELECT password_hash FROM users WHERE username = \(bind: username)").first()?.decode(column: "password_hash", as: String.self)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import XiezuoDomain
+import XiezuoStore
+
+/// bcrypt cost for stored passwords (see docs/BENCHMARKS.md for the time one hash takes here).
+let passwordCost: UInt8 = 12
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.",
+        subcommands: [Add.self, List.self, Disable.self, ResetPassword.self])
+
+    static func openStore(_ url: String) async throws -> Store {
+        do {
+            let store = try await Store.open(url: url, logger: Logger(label: "xiezuo"))
+            try await store.migrate()
+            return store
+        } catch let e as StoreError { throw ValidationError(e.description) }
+    }
+
+    /// The password from standard input (first line), checked against the rules, in the user's two languages.
+    static func readPassword(username: String) throws -> String {
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw ValidationError("give the password on standard input / 请从标准输入提供密码")
+        }
+        let issues = PasswordRule.check(line, username: username)
+        guard issues.isEmpty else {
+            throw ValidationError(issues.map { "\($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
+        }
+        return line
+    }
+
+    static func explain(_ f: ValidationFailure) -> ValidationError {
+        ValidationError(f.issues.map { "\($0.field): \($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
+    }
+
+    static let cli = Actor(name: "cli", address: "local")
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account; the password is read from standard input.")
+        @Option var username: String
+        @Option(help: "admin, province-coordinator, prefecture-officer, county-reporter or viewer.") var role: String
+        @Option(help: "GB/T 2260 code of the user's region (its scope).") var region: String
+        @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var db: DatabaseOption
+
+        func run() async throws {
+            guard passwordStdin else { throw ValidationError("use --password-stdin; passwords are never taken as arguments") }
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let password = try UserCommand.readPassword(username: username)
+            let store = try await UserCommand.openStore(db.database)
+            do {
+                let u = try await store.addUser(username: username, role: role, regionCode: region,
+                                                passwordHash: Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli)
+                print("created \(u.username) (\(u.role.rawValue), \(u.regionCode))")
+                await store.close()
+            } catch let f as ValidationFailure {
+                await store.close()
+                throw UserCommand.explain(f)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var db: DatabaseOption
+        func run() async throws {
+            let store = try await UserCommand.openStore(db.database)
+            for u in try await store.users() {
+                print([u.username, u.role.rawValue, u.regionCode, u.state.rawValue].joined(separator: "\t"))
+            }
+            await store.close()
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account (it can no longer sign in).")
+        @Argument var username: String
+        @OptionGroup var db: DatabaseOption
+        func run() async throws {
+            let store = try await UserCommand.openStore(db.database)
+            do { try await store.setUserState(username: username, .disabled, actor: UserCommand.cli) }
+            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
+            print("disabled \(username)")
+            await store.close()
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-password",
+            abstract: "Set a new password, read from standard input; also lifts a lock.")
+        @Argument var username: String
+        @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var db: DatabaseOption
+        func run() async throws {
+            guard passwordStdin else { throw ValidationError("use --password-stdin; passwords are never taken as arguments") }
+            let password = try UserCommand.readPassword(username: username)
+            let store = try await UserCommand.openStore(db.database)
+            do { try await store.setPasswordHash(username: username, Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli) }
+            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
+            print("password changed for \(username)")
+            await store.close()
+        }
+    }
+}
