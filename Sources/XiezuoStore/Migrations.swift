@@ -102,6 +102,7 @@ enum Migrations {
         ]),
         documents,
         users,
+        sessions,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -123,6 +124,17 @@ enum Migrations {
           password_hash TEXT NOT NULL, state TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
           created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
         """,
+    ])
+
+    static let sessions = Migration(version: 4, name: "sessions", statements: [
+        // Only a hash of the session token is stored: a copy of the database does not let anyone sign in.
+        """
+        CREATE TABLE sessions (
+          token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id), csrf TEXT NOT NULL,
+          created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, address TEXT)
+        """,
+        // Failed sign-ins per account and per address; in the database so every instance sees the same count.
+        "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT)",
     ])
 
     static var latest: Int { all.last!.version }

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import Logging
+import HummingbirdBcrypt
 import ServiceLifecycle
+import XiezuoDomain
 import XiezuoStore
 
 /// Closes the database when the application shuts down gracefully.
@@ -9,31 +11,39 @@ struct DatabaseService: Service {
     let store: Store
     func run() async throws {
         try? await gracefulShutdown()
-        await store.close()
+        // Closing must finish even when shutdown came as a cancellation, which would stop the close half-way.
+        let store = self.store
+        await Task.detached { await store.close() }.value
     }
 }
 
 /// Builds the whole application from explicit settings: opens and migrates the database, loads demo data when
 /// asked, and wires every controller. Tests call this with their own settings.
-public func buildApplication(_ settings: AppSettings) async throws -> some ApplicationProtocol {
+///
+/// With `store`, the caller owns the database and closes it (tests do); otherwise the app opens it and a service
+/// closes it at shutdown.
+public func buildApplication(_ settings: AppSettings, store given: Store? = nil) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "xiezuo")
     logger.logLevel = settings.logLevel
-    let store = try await Store.open(url: settings.databaseURL, logger: logger)
+    let store: Store
+    if let given { store = given } else { store = try await Store.open(url: settings.databaseURL, logger: logger) }
     let router: Router<AppRequestContext>
     do {
         try await store.migrate()
         if settings.demo {
-            if try await store.loadDemo() { logger.info("demo data loaded") }
-            else { logger.info("database already holds data; demo data not loaded") }
+            if try await store.loadDemo() {
+                logger.info("demo data loaded")
+                try await createDemoAccounts(store: store, cost: settings.passwordCost)
+            } else { logger.info("database already holds data; demo data not loaded") }
         }
         router = try await buildRouter(store: store)
     } catch {
-        await store.close()  // connections must be closed before they go away, even on a failed start
+        if given == nil { await store.close() }  // connections must be closed before they go away, even on a failed start
         throw error
     }
     return Application(router: router,
                        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "xiezuo"),
-                       services: [DatabaseService(store: store)], logger: logger)
+                       services: given == nil ? [DatabaseService(store: store)] : [], logger: logger)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
@@ -44,11 +54,13 @@ public func buildRouter(store: Store) async throws -> Router<AppRequestContext> 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
+    router.add(middleware: AuthMiddleware(store: store))
     let pages = Pages(store: store, renderer: renderer)
     router.get("/static/app.css") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: .init(byteBuffer: renderer.stylesheet))
     }
+    SessionController(pages: pages).addRoutes(to: router)
     DashboardController(pages: pages).addRoutes(to: router)
     AgreementsController(pages: pages).addRoutes(to: router)
     ProjectsController(pages: pages).addRoutes(to: router)
@@ -57,4 +69,22 @@ public func buildRouter(store: Store) async throws -> Router<AppRequestContext> 
     DocumentsController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
+}
+
+/// One demo account per role and level, with fresh random passwords printed once on the console.
+func createDemoAccounts(store: Store, cost: UInt8) async throws {
+    let accounts: [(String, Role, String)] = [
+        ("admin", .admin, "520000"), ("gd.province", .provinceCoordinator, "440000"),
+        ("gz.province", .provinceCoordinator, "520000"), ("guangzhou", .prefectureOfficer, "440100"),
+        ("bijie", .prefectureOfficer, "520500"), ("nayong", .countyReporter, "520525"), ("viewer", .viewer, "520000"),
+    ]
+    var lines = ["演示账号 / demo accounts (shown once):"]
+    for (name, role, region) in accounts where try await store.user(username: name) == nil {
+        let password = "Xz-" + String(UInt64.random(in: 1_000_000_000...9_999_999_999)) + "-demo"
+        _ = try await store.addUser(username: name, role: role, regionCode: region,
+                                    passwordHash: Bcrypt.hash(password, cost: cost), actor: Actor(name: "demo", address: nil))
+        lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0)) \(region)  \(password)")
+    }
+    // written straight to the descriptor so it shows at once even when output goes to a file
+    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
 }

@@ -6,15 +6,22 @@ import XiezuoStore
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var language: Language = .zh
+    /// The signed-in user and the session's CSRF token, set by AuthMiddleware.
+    public var user: UserAccount?
+    public var csrf: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
+
+    /// The peer's address, for the audit trail and sign-in throttling.
+    public let remoteAddress: String?
 
     /// Request bodies beyond this are refused with 413 before decoding.
     public var maxUploadSize: Int { 1 << 20 }
 
-    var actor: Actor { Actor(name: nil, address: nil) }
+    var actor: Actor { Actor(name: user?.username, address: remoteAddress) }
 }
 
 /// Picks the language from `?lang=` (remembered in a cookie) or the cookie, Chinese by default.

@@ -18,8 +18,12 @@ struct Renderer: Sendable {
 
     /// Renders `template` inside the layout. `section` marks the active navigation entry.
     func page(_ template: String, title: String, section: String, lang: Language, demo: Bool, path: String,
-              data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+              data: [String: Any], status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil) -> Response {
         var ctx = data
+        ctx["csrf"] = csrf ?? ""
+        if let user {
+            ctx["me"] = ["username": user.username, "role": Strings.text("role_" + user.role.rawValue, lang), "region": user.regionCode]
+        }
         ctx["t"] = Strings.table(lang)
         ctx["lang"] = lang.rawValue
         ctx["otherLang"] = lang == .zh ? "en" : "zh"

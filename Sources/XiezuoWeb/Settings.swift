@@ -8,6 +8,8 @@ public struct AppSettings: Sendable {
     public var databaseURL: String
     public var demo: Bool
     public var logLevel: Logger.Level
+    /// bcrypt cost for passwords set through the web; tests lower it to keep sign-ins fast.
+    public var passwordCost: UInt8 = 12
 
     public init(host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,
                 demo: Bool = false, logLevel: Logger.Level = .info) {

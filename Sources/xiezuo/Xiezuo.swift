@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Hummingbird
 import Logging
@@ -35,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         do {
             let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: db.database, demo: demo, logLevel: level))
-            print("协作 Xiezuo: http://\(host):\(port)  (database \(db.database))")
+            FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(db.database))\n".utf8))
             try await app.runService()
         } catch let e as StoreError {
             throw ValidationError(e.description)

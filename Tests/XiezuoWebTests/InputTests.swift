@@ -5,7 +5,7 @@ import Testing
 @testable import XiezuoWeb
 
 /// Invalid input gets a 4xx with a clear message in the caller's language and changes nothing.
-func projectTotal(_ client: any TestClientProtocol) async throws -> Int {
+func projectTotal(_ client: AuthedClient) async throws -> Int {
     try await client.execute(uri: "/api/v1/projects", method: .get).json["total"] as? Int ?? -1
 }
 

@@ -3,19 +3,80 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import HummingbirdBcrypt
+import XiezuoDomain
 import XiezuoStore
 @testable import XiezuoWeb
 
 /// Builds the real application on a fresh SQLite file (with the demo data unless told otherwise) and runs `body`
 /// against it through Hummingbird's in-process test client.
-func withApp(demo: Bool = true, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+func withApp(demo: Bool = true, user: (String, Role, String) = ("tester", .admin, "520000"),
+             _ body: @Sendable (AuthedClient) async throws -> Void) async throws {
+    try await withRawApp(demo: demo, users: [user]) { raw in
+        try await body(try await AuthedClient.signIn(raw, username: user.0))
+    }
+}
+
+/// The app on a fresh SQLite file with the given accounts (password `testPassword`), and the raw test client.
+func withRawApp(demo: Bool = true, users: [(String, Role, String)] = [],
+                _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let settings = AppSettings(port: 0, databaseURL: "sqlite://" + dir.appendingPathComponent("w.sqlite").path, demo: demo,
-                               logLevel: .error)
-    let app = try await buildApplication(settings)
-    try await app.test(.router, body)
+    let url = "sqlite://" + dir.appendingPathComponent("w.sqlite").path
+    let store = try await Store.open(url: url, logger: Logger(label: "test"))
+    var settings = AppSettings(port: 0, databaseURL: url, demo: demo, logLevel: .error)
+    settings.passwordCost = 4
+    do {
+        try await store.migrate()
+        for (name, role, region) in users {
+            _ = try await store.addUser(username: name, role: role, regionCode: region,
+                                        passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
+        }
+        let app = try await buildApplication(settings, store: store)
+        try await app.test(.router, body)
+    } catch {
+        await store.close()
+        throw error
+    }
+    await store.close()
+}
+
+let testPassword = "Test-password-2024"
+
+/// A signed-in test client: sends the session cookie with every request and the CSRF token with every form.
+struct AuthedClient: Sendable {
+    let raw: any TestClientProtocol
+    let cookie: String
+    let csrf: String
+
+    static func signIn(_ raw: any TestClientProtocol, username: String, password: String = testPassword) async throws -> AuthedClient {
+        let r = try await raw.execute(uri: "/login", method: .post, headers: formHeaders,
+                                      body: form([("username", username), ("password", password)]))
+        let cookie = sessionCookie(r) ?? ""
+        let page = try await raw.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        return AuthedClient(raw: raw, cookie: cookie, csrf: csrfToken(page.text) ?? "")
+    }
+
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> TestResponse {
+        var headers = headers
+        headers[.cookie] = [cookie, headers[.cookie]].compactMap { $0 }.joined(separator: "; ")
+        var body = body
+        if headers[.contentType] == "application/x-www-form-urlencoded", var b = body {
+            b.writeString((b.readableBytes > 0 ? "&" : "") + "_csrf=" + csrf)
+            body = b
+        }
+        return try await raw.execute(uri: uri, method: method, headers: headers, body: body)
+    }
+}
+
+func sessionCookie(_ r: TestResponse) -> String? {
+    r.headers[values: .setCookie].first { $0.hasPrefix("xz_session=") }?.split(separator: ";").first.map(String.init)
+}
+
+func csrfToken(_ html: String) -> String? {
+    guard let r = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+    return String(html[r.upperBound...].prefix { $0 != "\"" })
 }
 
 extension TestResponse {

@@ -10,6 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+USER, PASSWORD = "browser.admin", "Browser-test-2024"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -26,8 +27,12 @@ def server():
         pytest.fail(f"{binary} is missing: run `swift build` first (scripts/test does)")
     tmp = tempfile.mkdtemp(prefix="xiezuo-browser-")
     port = free_port()
+    db = f"sqlite://{tmp}/b.sqlite"
+    # The account the browser signs in with, made the way an administrator would.
+    subprocess.run([binary, "user", "add", "--username", USER, "--role", "admin", "--region", "520000", "--password-stdin",
+                    "--database", db], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
     log = open(os.path.join(tmp, "server.log"), "w")
-    proc = subprocess.Popen([binary, "serve", "--demo", "--port", str(port), "--database", f"sqlite://{tmp}/b.sqlite"],
+    proc = subprocess.Popen([binary, "serve", "--demo", "--port", str(port), "--database", db],
                             stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -47,7 +52,7 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(server):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
@@ -55,5 +60,16 @@ def browser():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(2)
+    sign_in(driver, server)
     yield driver
     driver.quit()
+
+
+def sign_in(driver, server):
+    from selenium.webdriver.common.by import By
+    driver.get(server + "/")
+    assert "/login" in driver.current_url  # nothing is shown before signing in
+    driver.find_element(By.NAME, "username").send_keys(USER)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    assert driver.find_element(By.ID, "me").text.startswith(USER)

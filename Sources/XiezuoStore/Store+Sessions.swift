@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+import SQLKit
+import XiezuoDomain
+
+public struct SessionInfo: Sendable {
+    public var user: UserAccount
+    public var csrf: String
+}
+
+extension Store {
+    /// Sessions end after 30 idle minutes, and 12 hours after sign-in whatever happens.
+    public static let idleTimeout: TimeInterval = 30 * 60
+    public static let absoluteTimeout: TimeInterval = 12 * 3600
+    /// After this many failures an account or address is locked for `lockDuration`.
+    public static let maxFailures = 5
+    public static let lockDuration: TimeInterval = 15 * 60
+
+    static func randomToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+
+    static func hashToken(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func iso(_ d: Date) -> String { d.ISO8601Format() }
+    static func date(_ s: String) -> Date? { try? Date(s, strategy: .iso8601) }
+
+    /// Starts a session and returns its token (only the cookie holds it) and CSRF token.
+    public func createSession(userId: Int64, address: String?) async throws -> (token: String, csrf: String) {
+        let token = Self.randomToken(), csrf = Self.randomToken()
+        try await backend.write { db in
+            let now = Self.now()
+            try await db.raw("""
+                INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, address)
+                VALUES (\(bind: Self.hashToken(token)), \(bind: userId), \(bind: csrf), \(bind: now), \(bind: now), \(bind: address))
+                """).run()
+        }
+        return (token, csrf)
+    }
+
+    /// The signed-in user of a token, if the session is alive and the account active; expired sessions are removed.
+    public func session(token: String, now: Date = Date()) async throws -> SessionInfo? {
+        let hash = Self.hashToken(token)
+        guard let row = try await backend.read({ db in
+            try await db.raw("SELECT s.csrf, s.created_at, s.last_seen_at, s.user_id FROM sessions s WHERE s.token_hash = \(bind: hash)").first()
+        }) else { return nil }
+        let created = Self.date(try row.decode(column: "created_at", as: String.self)) ?? .distantPast
+        let seen = Self.date(try row.decode(column: "last_seen_at", as: String.self)) ?? .distantPast
+        if now.timeIntervalSince(created) > Self.absoluteTimeout || now.timeIntervalSince(seen) > Self.idleTimeout {
+            try await endSession(token: token)
+            return nil
+        }
+        let userId = try row.decode(column: "user_id", as: Int64.self)
+        guard let user = try await backend.read({ db in
+            try await db.raw(Self.userColumns + " WHERE u.id = \(bind: userId)").first().map(Self.user)
+        }), user.state == .active else { return nil }
+        if now.timeIntervalSince(seen) > 60 {  // note activity at most once a minute
+            try await backend.write { db in
+                try await db.raw("UPDATE sessions SET last_seen_at = \(bind: Self.iso(now)) WHERE token_hash = \(bind: hash)").run()
+            }
+        }
+        return SessionInfo(user: user, csrf: try row.decode(column: "csrf", as: String.self))
+    }
+
+    public func endSession(token: String) async throws {
+        try await backend.write { db in
+            try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.hashToken(token))").run()
+        }
+    }
+
+    /// Until when a key ("user:NAME" or "ip:ADDRESS") is locked, if it is.
+    public func lockedUntil(_ key: String, now: Date = Date()) async throws -> Date? {
+        try await backend.read { db in
+            guard let s = try await db.raw("SELECT locked_until FROM login_throttle WHERE key = \(bind: key)").first()?
+                .decode(column: "locked_until", as: String?.self), let d = Self.date(s), d > now else { return nil }
+            return d
+        }
+    }
+
+    /// Counts a failed sign-in against each key; the fifth failure locks the key.
+    public func recordLoginFailure(_ keys: [String], now: Date = Date()) async throws {
+        try await backend.write { db in
+            for key in keys {
+                let failures = (try await db.raw("SELECT failures FROM login_throttle WHERE key = \(bind: key)").first()?
+                    .decode(column: "failures", as: Int.self) ?? 0) + 1
+                let lock: String? = failures >= Self.maxFailures ? Self.iso(now.addingTimeInterval(Self.lockDuration)) : nil
+                try await db.raw("""
+                    INSERT INTO login_throttle (key, failures, locked_until) VALUES (\(bind: key), \(bind: failures), \(bind: lock))
+                    ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
+                    """).run()
+            }
+        }
+    }
+
+    public func clearLoginFailures(_ keys: [String]) async throws {
+        try await backend.write { db in
+            for key in keys { try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
+        }
+    }
+}

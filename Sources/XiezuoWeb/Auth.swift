@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdBcrypt
+import XiezuoDomain
+import XiezuoStore
+
+/// Who is asking: the session cookie gives the user and its CSRF token. Everything but the sign-in page, health,
+/// static files and the OpenAPI document needs a signed-in user; every state-changing form must carry the session's
+/// CSRF token, and a state-changing API call with a cookie must be JSON (which a foreign page cannot send).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+    static let cookieName = "xz_session"
+    static let publicPaths: Set<String> = ["/login", "/health", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[Self.cookieName]?.value, let s = try await store.session(token: token) {
+            context.user = s.user
+            context.csrf = s.csrf
+        }
+        let path = request.uri.path
+        if Self.publicPaths.contains(path) { return try await next(request, context) }
+        guard context.user != nil else {
+            if path.hasPrefix("/api/") {
+                throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized")
+            }
+            if request.method == .get {
+                let next = path + (request.uri.query.map { "?" + $0 } ?? "")
+                return Response.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"), type: .normal)
+            }
+            throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized")
+        }
+        var request = request
+        if request.method != .get && request.method != .head {
+            if path.hasPrefix("/api/") {
+                let type = request.headers[.contentType] ?? ""
+                if request.method != .delete && !type.hasPrefix("application/json") {
+                    throw AppError(status: .unsupportedMediaType, code: "json_required", key: "error.json_required")
+                }
+            } else {
+                // Buffer the form so the handler can still read it after the token is checked.
+                let body = try await request.collectBody(upTo: 8 << 20)
+                let form = parseForm(String(buffer: body))
+                guard let sent = form["_csrf"], let expected = context.csrf, constantTimeEquals(sent, expected) else {
+                    throw AppError(status: .forbidden, code: "csrf", key: "error.csrf")
+                }
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var diff: UInt8 = 0
+    for i in x.indices { diff |= x[i] ^ y[i] }
+    return diff == 0
+}
+
+/// Sign-in and sign-out, for the browser (form and cookie) and for scripts (JSON and cookie).
+struct SessionController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/login", use: loginForm)
+        router.post("/login", use: login)
+        router.post("/logout", use: logout)
+        router.post("/api/v1/session", use: apiLogin)
+        router.delete("/api/v1/session", use: apiLogout)
+    }
+
+    @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context, username: "", message: nil)
+    }
+
+    func page(_ request: Request, _ context: AppRequestContext, username: String, message: String?,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let next = request.query("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        return try await pages.render("login", title: l.t("login"), section: "", request, context,
+                                      ["username": username, "message": message as Any, "next": next], status: status)
+    }
+
+    enum Outcome { case ok(UserAccount), wrong, locked(Date) }
+
+    /// Checks a password with the throttle around it: a locked account or address is refused without checking,
+    /// failures are counted for both, and each failure past the third waits a second before answering.
+    func authenticate(_ username: String, _ password: String, address: String?) async throws -> Outcome {
+        let keys = ["user:" + username] + (address.map { ["ip:" + $0] } ?? [])
+        for k in keys { if let until = try await pages.store.lockedUntil(k) { return .locked(until) } }
+        let hash = try await pages.store.passwordHash(username: username)
+        // Verify against a fixed hash when the user does not exist, so timing does not tell which names exist.
+        let ok = Bcrypt.verify(password, hash: hash ?? "$2b$04$abcdefghijklmnopqrstuuN1R0bJ7Cw1d3kY5mJ0c9cQp5N2Yhqz6")
+        if ok, hash != nil, let user = try await pages.store.user(username: username), user.state == .active {
+            try await pages.store.clearLoginFailures(keys)
+            return .ok(user)
+        }
+        try await pages.store.recordLoginFailure(keys)
+        try await Task.sleep(for: .milliseconds(300))
+        return .wrong
+    }
+
+    func sessionCookie(_ token: String, _ request: Request) -> Cookie {
+        let tls = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+        return Cookie(name: AuthMiddleware.cookieName, value: token, path: "/", secure: tls, httpOnly: true, sameSite: .lax)
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let form = try await decodeForm(request, context)
+        let username = (form["username"] ?? "").trimmingWhitespace()
+        switch try await authenticate(username, form["password"] ?? "", address: context.remoteAddress) {
+        case .locked(let until):
+            let minutes = max(1, Int(until.timeIntervalSinceNow / 60) + 1)
+            return try await page(request, context, username: username, message: l.t("error.locked", String(minutes)), status: .tooManyRequests)
+        case .wrong:
+            return try await page(request, context, username: username, message: l.t("error.login"), status: .unauthorized)
+        case .ok(let user):
+            // A new session id at every sign-in; any session the browser had is ended.
+            if let old = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: old) }
+            let s = try await pages.store.createSession(userId: user.id, address: context.remoteAddress)
+            let next = form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+            var response = Response.redirect(to: next, type: .normal)
+            response.setCookie(sessionCookie(s.token, request))
+            return response
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: token) }
+        var response = Response.redirect(to: "/login", type: .normal)
+        response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    struct Credentials: Decodable { var username: String?; var password: String? }
+
+    @Sendable func apiLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let c = try await decodeJSON(Credentials.self, request, context)
+        switch try await authenticate(c.username ?? "", c.password ?? "", address: context.remoteAddress) {
+        case .locked: throw AppError(status: .tooManyRequests, code: "locked", key: "error.locked", params: ["15"])
+        case .wrong: throw AppError(status: .unauthorized, code: "unauthorized", key: "error.login")
+        case .ok(let user):
+            let s = try await pages.store.createSession(userId: user.id, address: context.remoteAddress)
+            var response = jsonResponse(["username": user.username, "role": user.role.rawValue, "regionCode": user.regionCode])
+            response.setCookie(sessionCookie(s.token, request))
+            return response
+        }
+    }
+
+    @Sendable func apiLogout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: token) }
+        return Response(status: .noContent)
+    }
+}

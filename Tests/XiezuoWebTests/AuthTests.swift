@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import XiezuoDomain
+@testable import XiezuoWeb
+
+@Suite struct SignInTests {
+    @Test func everythingButThePublicPagesNeedsASession() async throws {
+        try await withRawApp(users: [("li.ming", .admin, "520000")]) { client in
+            let page = try await client.execute(uri: "/projects?region=520500", method: .get)
+            #expect(page.status == .seeOther && (page.headers[.location] ?? "").hasPrefix("/login?next="))
+            let api = try await client.execute(uri: "/api/v1/projects", method: .get)
+            #expect(api.status == .unauthorized && api.errorCode == "unauthorized")
+            for open in ["/health", "/login", "/api/v1/openapi.json", "/static/app.css"] {
+                #expect(try await client.execute(uri: open, method: .get).status == .ok, "\(open)")
+            }
+        }
+    }
+
+    @Test func aNewSessionIdAtEverySignInAndSignOutEndsIt() async throws {
+        try await withRawApp(users: [("li.ming", .admin, "520000")]) { client in
+            let first = try await AuthedClient.signIn(client, username: "li.ming")
+            let second = try await AuthedClient.signIn(client, username: "li.ming")
+            #expect(!first.cookie.isEmpty && first.cookie != second.cookie)
+            #expect(try await first.execute(uri: "/api/v1/projects", method: .get).status == .ok)
+            let out = try await first.execute(uri: "/logout", method: .post, headers: formHeaders, body: ByteBuffer())
+            #expect(out.status == .seeOther)
+            #expect(try await first.execute(uri: "/api/v1/projects", method: .get).status == .unauthorized)
+            #expect(try await second.execute(uri: "/api/v1/projects", method: .get).status == .ok)
+        }
+    }
+
+    @Test func repeatedFailuresLockTheAccount() async throws {
+        try await withRawApp(users: [("li.ming", .admin, "520000")]) { client in
+            for _ in 0..<5 {
+                let r = try await client.execute(uri: "/api/v1/session", method: .post, headers: jsonHeaders,
+                                                 body: jsonBody(["username": "li.ming", "password": "wrong-password-1"]))
+                #expect(r.status == .unauthorized)
+            }
+            // Even the right password is refused while the lock lasts.
+            let locked = try await client.execute(uri: "/api/v1/session", method: .post, headers: jsonHeaders,
+                                                  body: jsonBody(["username": "li.ming", "password": testPassword]))
+            #expect(locked.status == .tooManyRequests)
+            let page = try await client.execute(uri: "/login", method: .post, headers: formHeaders,
+                                                body: form([("username", "li.ming"), ("password", testPassword)]))
+            #expect(page.status == .tooManyRequests && page.text.contains("id=\"login-error\""))
+        }
+    }
+
+    @Test func aFormWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
+        try await withApp { client in
+            let before = try await projectTotal(client)
+            let fields = [("title", "伪造的项目"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry")]
+            var headers = formHeaders
+            headers[.cookie] = client.cookie
+            let forged = try await client.raw.execute(uri: "/projects", method: .post, headers: headers, body: form(fields))
+            #expect(forged.status == .forbidden)
+            let wrong = try await client.raw.execute(uri: "/projects", method: .post, headers: headers,
+                                                     body: form(fields + [("_csrf", "0000")]))
+            #expect(wrong.status == .forbidden)
+            #expect(try await projectTotal(client) == before)
+            let real = try await client.execute(uri: "/projects", method: .post, headers: formHeaders, body: form(fields))
+            #expect(real.status == .seeOther)
+            #expect(try await projectTotal(client) == before + 1)
+        }
+    }
+
+    @Test func apiWritesWithACookieMustBeJSON() async throws {
+        try await withApp { client in
+            let r = try await client.execute(uri: "/api/v1/projects", method: .post, headers: [.contentType: "text/plain"],
+                                             body: ByteBuffer(string: "{}"))
+            #expect(r.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func theSignedInUserAndScopeAreShown() async throws {
+        try await withApp(user: ("bijie.officer", .prefectureOfficer, "520500")) { client in
+            let page = try await client.execute(uri: "/", method: .get)
+            #expect(page.text.contains("id=\"me\"") && page.text.contains("bijie.officer") && page.text.contains("520500"))
+        }
+    }
+}
