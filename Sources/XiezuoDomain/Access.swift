@@ -54,10 +54,33 @@ public enum AccessRule {
     }
 
     /// Pairing-level data (an agreement, a joint conference) is visible to users inside either side of the pairing,
-    /// and to users above either side (a province sees its prefectures' pairings).
+    /// and to users whose scope holds either side (a province sees its prefectures' pairings).
     public static func canRead(_ user: UserAccount, pairing: Pairing) -> Bool {
-        canRead(user, regionCode: pairing.eastCode) || canRead(user, regionCode: pairing.westCode)
-            || pairing.eastCode.hasPrefix(user.scopePrefix) || pairing.westCode.hasPrefix(user.scopePrefix)
+        guard user.state == .active else { return false }
+        if user.role == .admin { return true }
+        for code in [pairing.eastCode, pairing.westCode] {
+            let sidePrefix = Region.scopePrefix(code: code, level: ProjectDraft.levelOf(code))
+            if code.hasPrefix(user.scopePrefix) || user.regionCode.hasPrefix(sidePrefix) { return true }
+        }
+        return false
+    }
+
+    /// The region prefixes whose region data (projects, reported figures) a user may read: its own scope, plus the
+    /// western regions of pairings whose eastern side lies in its scope — an eastern office follows what it assists.
+    /// nil means everything (administrators).
+    public static func readablePrefixes(_ user: UserAccount, pairings: [Pairing]) -> [String]? {
+        if user.role == .admin { return nil }
+        guard user.state == .active else { return [] }
+        var out = [user.scopePrefix]
+        for p in pairings where p.eastCode.hasPrefix(user.scopePrefix) {
+            let west = Region.scopePrefix(code: p.westCode, level: ProjectDraft.levelOf(p.westCode))
+            if !out.contains(where: { west.hasPrefix($0) }) { out.append(west) }
+        }
+        return out
+    }
+
+    public static func canRead(_ prefixes: [String]?, regionCode: String) -> Bool {
+        prefixes.map { list in list.contains { regionCode.hasPrefix($0) } } ?? true
     }
 
     /// Agreements and pairings are changed by province coordinators of either side and administrators.

@@ -11,12 +11,14 @@ public struct LibraryDocument: Sendable, Hashable, Codable {
     public var garbled: Bool
     public var meetingId: Int64?
     public var createdAt: String
+    /// The region of the office that took it in (its scope).
+    public var regionCode: String = "520000"
 
     public init(id: Int64, title: String, source: String, publishedOn: Day?, originalText: String, repairedText: String,
-                reportJSON: String, garbled: Bool, meetingId: Int64?, createdAt: String) {
+                reportJSON: String, garbled: Bool, meetingId: Int64?, createdAt: String, regionCode: String = "520000") {
         self.id = id; self.title = title; self.source = source; self.publishedOn = publishedOn
         self.originalText = originalText; self.repairedText = repairedText; self.reportJSON = reportJSON
-        self.garbled = garbled; self.meetingId = meetingId; self.createdAt = createdAt
+        self.garbled = garbled; self.meetingId = meetingId; self.createdAt = createdAt; self.regionCode = regionCode
     }
 }
 

@@ -84,6 +84,7 @@ extension Strings {
         "role_prefecture-officer": "Prefecture officer",
         "role_county-reporter": "County reporter",
         "role_viewer": "Viewer",
+        "error.forbidden": "That is outside your scope or your role.",
         "workarea.consolidation": "Consolidating poverty-alleviation gains", "workarea.consumption": "Consumption cooperation",
         "workarea.villages": "Livable and workable villages", "workarea.industry": "Industry and technology", "workarea.opening": "Opening-up cooperation",
         "workarea.social": "Social cooperation",

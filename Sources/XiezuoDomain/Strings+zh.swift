@@ -84,6 +84,7 @@ extension Strings {
         "role_prefecture-officer": "市（州）工作人员",
         "role_county-reporter": "县级填报员",
         "role_viewer": "只读用户",
+        "error.forbidden": "您的数据范围不包括该操作或对象。",
         "workarea.consolidation": "巩固拓展脱贫攻坚成果", "workarea.consumption": "消费协作",
         "workarea.villages": "宜居宜业和美乡村", "workarea.industry": "产业科技协作", "workarea.opening": "开放合作",
         "workarea.social": "社会民生协作",

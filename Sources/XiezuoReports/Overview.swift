@@ -20,13 +20,16 @@ public struct Overview: Sendable {
     public var projectCount: Int
     public var meetings: [Meeting]
 
-    public static func build(store: Store, year: Int, counted: CountedStates) async throws -> Overview {
-        let agreements = try await store.agreements(year: year)
+    /// `pairingIds` and `prefixes` are what the reader may see (nil: everything): the agreement shown is the
+    /// province one if readable, otherwise the reader's first readable one; money and counts cover readable projects.
+    public static func build(store: Store, year: Int, counted: CountedStates, pairingIds: [Int64]? = nil,
+                             prefixes: [String]? = nil) async throws -> Overview {
+        let agreements = try await store.agreements(year: year, pairingIds: pairingIds)
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         var overview = Overview(year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
                                 prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])
-        guard let main = agreements.first(where: { pairings[$0.pairingId]?.level == .province }),
+        guard let main = agreements.first(where: { pairings[$0.pairingId]?.level == .province }) ?? agreements.first,
               let pairing = pairings[main.pairingId], let west = regions[pairing.westCode]
         else { return overview }
         overview.pairing = pairing
@@ -41,8 +44,8 @@ public struct Overview: Sendable {
                 completion: AgreementCompletion(targets: targets[a.id] ?? [], actuals: byChild[r.code] ?? [:])))
         }
         overview.prefectures.sort { $0.region.code < $1.region.code }
-        overview.funding = try await store.fundingTotals(regionCode: west.code)
-        overview.projectCount = try await store.projectCount(regionCode: west.code)
+        overview.funding = try await store.fundingTotals(regionCode: west.code, visiblePrefixes: prefixes)
+        overview.projectCount = try await store.projectCount(regionCode: west.code, visiblePrefixes: prefixes)
         overview.meetings = try await store.meetings(pairingId: pairing.id, year: year)
         return overview
     }

@@ -103,6 +103,7 @@ enum Migrations {
         documents,
         users,
         sessions,
+        documentScope,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -135,6 +136,11 @@ enum Migrations {
         """,
         // Failed sign-ins per account and per address; in the database so every instance sees the same count.
         "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT)",
+    ])
+
+    static let documentScope = Migration(version: 5, name: "document scope", statements: [
+        // The region of the office that took a document in: documents are scoped like everything else.
+        "ALTER TABLE documents ADD COLUMN region_code TEXT NOT NULL DEFAULT '520000'",
     ])
 
     static var latest: Int { all.last!.version }

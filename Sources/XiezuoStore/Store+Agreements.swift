@@ -17,11 +17,13 @@ extension Store {
                   updatedAt: try r.decode(column: "updated_at", as: String.self))
     }
 
-    public func agreements(year: Int? = nil, pairingId: Int64? = nil) async throws -> [Agreement] {
+    /// `pairingIds`: the pairings the caller may read (nil: all).
+    public func agreements(year: Int? = nil, pairingId: Int64? = nil, pairingIds: [Int64]? = nil) async throws -> [Agreement] {
         try await backend.read { db in
             var q: SQLQueryString = "SELECT * FROM agreements WHERE 1 = 1"
             if let year { q += " AND year = \(bind: year)" }
             if let pairingId { q += " AND pairing_id = \(bind: pairingId)" }
+            if let pairingIds { q += pairingIds.isEmpty ? " AND 1 = 0" : " AND pairing_id IN (\(binds: pairingIds))" }
             q += " ORDER BY year DESC, pairing_id, id"
             return try await db.raw(q).all().map(Self.agreement)
         }

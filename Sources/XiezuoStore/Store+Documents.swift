@@ -11,16 +11,18 @@ extension Store {
                         reportJSON: try r.decode(column: "report_json", as: String.self),
                         garbled: try r.decode(column: "garbled", as: Int.self) != 0,
                         meetingId: try r.decode(column: "meeting_id", as: Int64?.self),
-                        createdAt: try r.decode(column: "created_at", as: String.self))
+                        createdAt: try r.decode(column: "created_at", as: String.self),
+                        regionCode: try r.decode(column: "region_code", as: String.self))
     }
 
     public func saveDocument(_ d: LibraryDocument, actor: Actor) async throws -> LibraryDocument {
         try await backend.write { db in
             let now = Self.now()
             let id = try await db.raw("""
-                INSERT INTO documents (title, source, published_on, original_text, repaired_text, report_json, garbled, meeting_id, created_at)
+                INSERT INTO documents (title, source, published_on, original_text, repaired_text, report_json, garbled, meeting_id, created_at, region_code)
                 VALUES (\(bind: d.title), \(bind: d.source), \(bind: d.publishedOn?.description), \(bind: d.originalText),
-                        \(bind: d.repairedText), \(bind: d.reportJSON), \(bind: d.garbled ? 1 : 0), \(bind: d.meetingId), \(bind: now))
+                        \(bind: d.repairedText), \(bind: d.reportJSON), \(bind: d.garbled ? 1 : 0), \(bind: d.meetingId), \(bind: now),
+                        \(bind: d.regionCode))
                 RETURNING id
                 """).first()!.decode(column: "id", as: Int64.self)
             let grams = Array(SearchGrams.grams(d.title + " " + d.repairedText))
@@ -41,12 +43,12 @@ extension Store {
     }
 
     /// Documents holding every bigram of the query (all documents for an empty query), newest first.
-    public func documents(matching query: String, page: Page) async throws -> PageOf<LibraryDocument> {
+    public func documents(matching query: String, page: Page, visiblePrefixes: [String]? = nil) async throws -> PageOf<LibraryDocument> {
         let grams = Array(SearchGrams.grams(query)).sorted()
         return try await backend.read { db in
-            var w: SQLQueryString = ""
+            var w: SQLQueryString = " WHERE 1 = 1" + insidePrefixes("region_code", visiblePrefixes)
             if !grams.isEmpty {
-                w = " WHERE id IN (SELECT document_id FROM document_grams WHERE gram IN (\(binds: grams)) GROUP BY document_id HAVING COUNT(*) = \(bind: grams.count))"
+                w += " AND id IN (SELECT document_id FROM document_grams WHERE gram IN (\(binds: grams)) GROUP BY document_id HAVING COUNT(*) = \(bind: grams.count))"
             }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM documents" + w).first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("SELECT * FROM documents" + w + " ORDER BY id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")

@@ -11,10 +11,11 @@ extension Store {
                 isDemo: try r.decode(column: "is_demo", as: Int.self) != 0)
     }
 
-    public func meetings(pairingId: Int64? = nil, year: Int? = nil) async throws -> [Meeting] {
+    public func meetings(pairingId: Int64? = nil, year: Int? = nil, pairingIds: [Int64]? = nil) async throws -> [Meeting] {
         try await backend.read { db in
             var q: SQLQueryString = "SELECT * FROM meetings WHERE 1 = 1"
             if let pairingId { q += " AND pairing_id = \(bind: pairingId)" }
+            if let pairingIds { q += pairingIds.isEmpty ? " AND 1 = 0" : " AND pairing_id IN (\(binds: pairingIds))" }
             if let year { q += " AND date LIKE \(bind: String(year) + "-%")" }
             q += " ORDER BY date DESC, id DESC"
             return try await db.raw(q).all().map(Self.meeting)

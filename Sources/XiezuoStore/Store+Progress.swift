@@ -6,8 +6,11 @@ public struct ProgressFilter: Sendable, Hashable {
     public var regionCode: String?
     public var year: Int?
     public var state: ProgressState?
-    public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil) {
+    public var visiblePrefixes: [String]?
+    public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil,
+                visiblePrefixes: [String]? = nil) {
         self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year; self.state = state
+        self.visiblePrefixes = visiblePrefixes
     }
 }
 
@@ -38,6 +41,7 @@ extension Store {
             if let c = f.regionCode { w += " AND region_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
             if let y = f.year { w += " AND year = \(bind: y)" }
             if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
+            w += insidePrefixes("region_code", f.visiblePrefixes)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM progress" + w).first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
                 .all().map(Self.progress)
@@ -97,14 +101,14 @@ extension Store {
     }
 
     /// Funding totals by kind for every project inside a region (prefix) — the dashboard's money overview.
-    public func fundingTotals(regionCode: String) async throws -> FundingSummary {
+    public func fundingTotals(regionCode: String, visiblePrefixes: [String]? = nil) async throws -> FundingSummary {
         let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
         return try await backend.read { db in
             var s = FundingSummary()
             for r in try await db.raw("""
                 SELECT SUM(budget_fen) AS b, SUM(committed_fen) AS c, SUM(disbursed_fen) AS d, SUM(spent_fen) AS s
                 FROM projects WHERE county_code LIKE \(bind: prefix + "%")
-                """).all() {
+                """ + insidePrefixes("county_code", visiblePrefixes)).all() {
                 s.budget = Money(fen: try r.decode(column: "b", as: Int64?.self) ?? 0)
                 s.committed = Money(fen: try r.decode(column: "c", as: Int64?.self) ?? 0)
                 s.disbursed = Money(fen: try r.decode(column: "d", as: Int64?.self) ?? 0)
@@ -114,10 +118,11 @@ extension Store {
         }
     }
 
-    public func projectCount(regionCode: String? = nil) async throws -> Int {
+    public func projectCount(regionCode: String? = nil, visiblePrefixes: [String]? = nil) async throws -> Int {
         try await backend.read { db in
-            var q: SQLQueryString = "SELECT COUNT(*) AS n FROM projects"
-            if let c = regionCode { q += " WHERE county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
+            var q: SQLQueryString = "SELECT COUNT(*) AS n FROM projects WHERE 1 = 1"
+            if let c = regionCode { q += " AND county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
+            q += insidePrefixes("county_code", visiblePrefixes)
             return try await db.raw(q).first()!.decode(column: "n", as: Int.self)
         }
     }

@@ -145,3 +145,15 @@ func likePattern(contains text: String) -> String {
     }
     return out + "%"
 }
+
+/// `column` lies inside one of the prefixes; nil means no restriction, an empty list matches nothing.
+func insidePrefixes(_ column: String, _ prefixes: [String]?) -> SQLQueryString {
+    guard let prefixes else { return "" }
+    guard !prefixes.isEmpty else { return " AND 1 = 0" }
+    var q: SQLQueryString = " AND ("
+    for (i, p) in prefixes.enumerated() {
+        if i > 0 { q += " OR " }
+        q += "\(unsafeRaw: column) LIKE \(bind: p + "%")"
+    }
+    return q + ")"
+}

@@ -25,11 +25,21 @@ import Testing
 
     @Test func pairingDataIsVisibleToBothSides() {
         #expect(AccessRule.canRead(user(.prefectureOfficer, "440100", .prefecture, .east), pairing: bijieToGuangzhou))
-        #expect(AccessRule.canRead(user(.countyReporter, "520525", .county), pairing: bijieToGuangzhou) == false)
+        #expect(AccessRule.canRead(user(.countyReporter, "520525", .county), pairing: bijieToGuangzhou))  // inside 毕节
+        #expect(!AccessRule.canRead(user(.countyReporter, "520323", .county), pairing: bijieToGuangzhou))
         #expect(AccessRule.canRead(user(.provinceCoordinator, "520000", .province), pairing: bijieToGuangzhou))
         #expect(!AccessRule.canRead(user(.prefectureOfficer, "520300", .prefecture), pairing: bijieToGuangzhou))
         #expect(AccessRule.canManage(user(.provinceCoordinator, "440000", .province, .east), pairing: bijieToGuangzhou))
         #expect(!AccessRule.canManage(user(.prefectureOfficer, "520500", .prefecture), pairing: bijieToGuangzhou))
+    }
+
+    @Test func easternOfficesReadWhatTheyAssist() {
+        let guangzhou = user(.prefectureOfficer, "440100", .prefecture, .east)
+        let prefixes = AccessRule.readablePrefixes(guangzhou, pairings: [bijieToGuangzhou,
+            Pairing(id: 3, level: .city, eastCode: "440400", westCode: "520300", sinceYear: 2021)])
+        #expect(prefixes == ["4401", "5205"])
+        #expect(AccessRule.canRead(prefixes, regionCode: "520525") && !AccessRule.canRead(prefixes, regionCode: "520323"))
+        #expect(AccessRule.readablePrefixes(user(.admin, "520000", .province), pairings: []) == nil)
     }
 
     @Test func reviewIsByTheLevelAbove() {

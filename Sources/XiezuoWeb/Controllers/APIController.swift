@@ -147,7 +147,7 @@ struct APIController {
     @Sendable func region(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = context.parameters.get("code") ?? ""
         guard Region.isWellFormedCode(code), let r = try await store.region(code: code) else { throw AppError.notFound("region \(code)") }
-        return jsonResponse(Self.json(r))
+        return jsonResponse(Self.json(r))  // reference data: every signed-in user reads it
     }
 
     @Sendable func pairings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -186,6 +186,7 @@ struct APIController {
         if !Day.validYears.contains(since) { v.fail("sinceYear", "error.year", ["1996", "2100"]) }
         if let u = b.untilYear, u < since || !Day.validYears.contains(u) { v.fail("untilYear", "error.year", [String(since), "2100"]) }
         guard v.issues.isEmpty, let level, let east, let west else { throw AppError.invalid(ValidationFailure(v.issues)) }
+        try await access(store, context).requireManage(pairing: Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code, sinceYear: since))
         let saved = try await store.addPairing(Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code,
                                                        eastParty: eastParty.isEmpty ? nil : eastParty,
                                                        westParty: westParty.isEmpty ? nil : westParty,
@@ -202,7 +203,8 @@ struct APIController {
     @Sendable func agreements(_ request: Request, context: AppRequestContext) async throws -> Response {
         let year = try request.query("year").map { t -> Int in guard let y = Int(t) else { throw AppError.badFilter("year") }; return y }
         let pairing = try request.query("pairing").map { t -> Int64 in guard let p = Int64(t) else { throw AppError.badFilter("pairing") }; return p }
-        return Self.list(try await store.agreements(year: year, pairingId: pairing).map(Self.json))
+        let a = try await access(store, context)
+        return Self.list(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(Self.json))
     }
 
     @Sendable func agreement(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -210,6 +212,7 @@ struct APIController {
         guard let d = try await store.agreementDetail(id: id),
               let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request))
         else { throw AppError.notFound("agreement \(id)") }
+        try await access(store, context).requireRead(pairing: d.pairing, "agreement \(id)")
         var out = Self.json(d.agreement)
         out["tasks"] = d.tasks.map { t in
             ["id": t.id, "workArea": t.workArea.rawValue, "text": t.text, "updatedAt": t.updatedAt,
@@ -231,6 +234,7 @@ struct APIController {
         let pairing = try await b.pairingId.asyncMap { try await store.pairing(id: $0) } ?? nil
         if pairing == nil { v.fail("pairingId", b.pairingId == nil ? "error.required" : "error.unknown_pairing") }
         guard v.issues.isEmpty, let pairing, let year = b.year, let status else { throw AppError.invalid(ValidationFailure(v.issues)) }
+        try await access(store, context).requireManage(pairing: pairing)
         do {
             let a = try await store.createAgreement(pairingId: pairing.id, year: year, title: title, status: status, actor: context.actor)
             return jsonResponse(Self.json(a), status: .created)
@@ -243,7 +247,10 @@ struct APIController {
 
     @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        guard try await store.agreementDetail(id: id) != nil else { throw AppError.notFound("agreement \(id)") }
+        guard let detail = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
+        let a = try await access(store, context)
+        try a.requireRead(pairing: detail.pairing, "agreement \(id)")
+        try a.requireManage(pairing: detail.pairing)
         let b = try await decodeJSON(TaskBody.self, request, context)
         var v = Validator()
         let area = v.choice("workArea", b.workArea, WorkArea.self)
@@ -258,6 +265,9 @@ struct APIController {
     @Sendable func setTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
+        let a = try await access(store, context)
+        try a.requireRead(pairing: d.pairing, "agreement \(id)")
+        try a.requireManage(pairing: d.pairing)
         let b = try await decodeJSON(TargetBody.self, request, context)
         var v = Validator()
         if b.taskId == nil || !d.tasks.contains(where: { $0.id == b.taskId }) { v.fail("taskId", "error.choice") }
@@ -274,7 +284,8 @@ struct APIController {
     // MARK: projects
 
     @Sendable func projects(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let f = try ProjectsController.filter(request)
+        var f = try ProjectsController.filter(request)
+        f.visiblePrefixes = try await access(store, context).readable
         let page = try ProjectsController.page(request)
         let r = try await store.projects(f, page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
@@ -286,6 +297,7 @@ struct APIController {
     @Sendable func project(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let p = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
+        try await access(store, context).requireRead(region: p.countyCode, "project \(id)")
         let txs = try await store.transactions(projectId: id)
         return jsonResponse(Self.json(p, countyName: try await store.region(code: p.countyCode)?.name, funding: FundingSummary(txs)))
     }
@@ -295,6 +307,7 @@ struct APIController {
         switch try await ProjectsController.validate(draft, store: store) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let p):
+            try await access(store, context).requireWrite(region: p.countyCode)
             let saved = try await store.createProject(p, actor: context.actor)
             return jsonResponse(Self.json(saved), status: .created)
         }
@@ -312,7 +325,10 @@ struct APIController {
 
     @Sendable func updateProject(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        guard try await store.project(id: id) != nil else { throw AppError.notFound("project \(id)") }
+        guard let current = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
+        let a = try await access(store, context)
+        try a.requireRead(region: current.countyCode, "project \(id)")
+        try a.requireWrite(region: current.countyCode)
         let body = try await decodeJSON(ProjectUpdate.self, request, context)
         guard let version = body.version else {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "version", key: "error.required")]))
@@ -320,6 +336,7 @@ struct APIController {
         switch try await ProjectsController.validate(body.draft, store: store) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(var p):
+            try a.requireWrite(region: p.countyCode)
             p.id = id; p.version = version
             do {
                 return jsonResponse(Self.json(try await store.updateProject(p, actor: context.actor)))
@@ -332,15 +349,23 @@ struct APIController {
         }
     }
 
-    @Sendable func transactions(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The project of a nested route, readable by the caller (and writable when `write`), or 404/403.
+    func scopedProject(_ context: AppRequestContext, write: Bool) async throws -> Project {
         let id = try parseID(context.parameters.get("id"))
-        guard try await store.project(id: id) != nil else { throw AppError.notFound("project \(id)") }
+        guard let p = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
+        let a = try await access(store, context)
+        try a.requireRead(region: p.countyCode, "project \(id)")
+        if write { try a.requireWrite(region: p.countyCode) }
+        return p
+    }
+
+    @Sendable func transactions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try await scopedProject(context, write: false).id
         return Self.list(try await store.transactions(projectId: id).map(Self.json))
     }
 
     @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard try await store.project(id: id) != nil else { throw AppError.notFound("project \(id)") }
+        let id = try await scopedProject(context, write: true).id
         let draft = try await decodeJSON(TransactionDraft.self, request, context)
         switch draft.validate(projectId: id) {
         case .failure(let f): throw AppError.invalid(f)
@@ -349,8 +374,7 @@ struct APIController {
     }
 
     @Sendable func milestones(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard try await store.project(id: id) != nil else { throw AppError.notFound("project \(id)") }
+        let id = try await scopedProject(context, write: false).id
         return Self.list(try await store.milestones(projectId: id).map {
             ["id": $0.id, "title": $0.title, "dueDate": $0.dueDate.description, "doneDate": $0.doneDate?.description as Any]
         })
@@ -359,8 +383,7 @@ struct APIController {
     struct MilestoneBody: Decodable { var title: String?; var dueDate: String?; var doneDate: String? }
 
     @Sendable func addMilestone(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard try await store.project(id: id) != nil else { throw AppError.notFound("project \(id)") }
+        let id = try await scopedProject(context, write: true).id
         let b = try await decodeJSON(MilestoneBody.self, request, context)
         var v = Validator()
         let title = v.text("title", b.title, max: 200)
@@ -375,7 +398,8 @@ struct APIController {
     // MARK: progress and the dashboard figures
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let f = try ProgressController.filter(request)
+        var f = try ProgressController.filter(request)
+        f.visiblePrefixes = try await access(store, context).readable
         let page = try ProjectsController.page(request, defaultSize: 50)
         let r = try await store.progress(f, page: page)
         return Self.list(r.items.map(Self.json), total: r.total, page: page)
@@ -387,7 +411,9 @@ struct APIController {
         let region = Region.isWellFormedCode(code) ? try await store.region(code: code) : nil
         switch draft.validate(region: region) {
         case .failure(let f): throw AppError.invalid(f)
-        case .success(let p): return jsonResponse(Self.json(try await store.addProgress(p, actor: context.actor)), status: .created)
+        case .success(let p):
+            try await access(store, context).requireWrite(region: p.regionCode)
+            return jsonResponse(Self.json(try await store.addProgress(p, actor: context.actor)), status: .created)
         }
     }
 
@@ -395,7 +421,9 @@ struct APIController {
         let year = try request.query("year").map { t -> Int in
             guard let y = Int(t), Day.validYears.contains(y) else { throw AppError.badFilter("year") }; return y
         } ?? Store.demoYear
-        let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request))
+        let a = try await access(store, context)
+        let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request),
+                                         pairingIds: a.readablePairingIds, prefixes: a.readable)
         var out: [String: Any] = ["year": year, "projectCount": o.projectCount, "funding": Self.json(o.funding)]
         if let a = o.agreement, let c = o.completion { out["agreement"] = Self.json(a); out["completion"] = Self.json(c) }
         out["prefectures"] = o.prefectures.map { ["regionCode": $0.region.code, "name": $0.region.name, "agreementId": $0.agreement.id,

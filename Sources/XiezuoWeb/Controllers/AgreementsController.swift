@@ -14,8 +14,9 @@ struct AgreementsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
-        let pairings = Dictionary(uniqueKeysWithValues: try await pages.store.pairings().map { ($0.id, $0) })
-        let items = try await pages.store.agreements().map { a -> [String: Any] in
+        let a = try await access(pages.store, context)
+        let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
+        let items = try await pages.store.agreements(pairingIds: a.readablePairingIds).map { a -> [String: Any] in
             ["id": a.id, "title": a.title, "year": a.year, "status": l.t("agreement_" + a.status.rawValue),
              "pairing": pairings[a.pairingId].map { pages.pairingLabel($0, regions, l) } ?? ""]
         }
@@ -27,6 +28,7 @@ struct AgreementsController {
         let l = Labels(lang: context.language)
         let id = try parseID(context.parameters.get("id"))
         guard let d = try await pages.store.agreementDetail(id: id) else { throw AppError.notFound(l.t("agreement")) }
+        try await access(pages.store, context).requireRead(pairing: d.pairing, l.t("agreement"))
         let counted = Pages.counted(request)
         let c = try await Overview.completion(of: id, store: pages.store, counted: counted)!
         let regions = try await pages.regionIndex()

@@ -27,7 +27,8 @@ struct DocumentsController {
         let q = request.query("q") ?? ""
         guard q.count <= 200 else { throw AppError.badFilter("q") }
         let page = try ProjectsController.page(request)
-        let result = try await pages.store.documents(matching: q, page: page)
+        let result = try await pages.store.documents(matching: q, page: page,
+                                                     visiblePrefixes: try await access(pages.store, context).readable)
         let data: [String: Any] = [
             "q": q,
             "items": result.items.map { d -> [String: Any] in
@@ -82,11 +83,13 @@ struct DocumentsController {
         switch validate(form) {
         case .failure(let f): return try await self.form(form, issues: f.issues, request, context)
         case .success(let intake):
+            let a = try await access(pages.store, context)
+            try a.requireWriter()
             // The repair runs again on the server: what is stored never depends on what a browser sent back.
             let r = repairer.repair(intake.text)
             let doc = LibraryDocument(id: 0, title: intake.title, source: intake.source, publishedOn: intake.publishedOn,
                                       originalText: intake.text, repairedText: r.text, reportJSON: Self.json(r.report),
-                                      garbled: r.report.garbled, meetingId: nil, createdAt: "")
+                                      garbled: r.report.garbled, meetingId: nil, createdAt: "", regionCode: a.user.regionCode)
             let saved = try await pages.store.saveDocument(doc, actor: context.actor)
             return Response.redirect(to: "/documents/\(saved.id)", type: .normal)
         }
@@ -96,6 +99,7 @@ struct DocumentsController {
         let l = Labels(lang: context.language)
         let id = try parseID(context.parameters.get("id"))
         guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(l.t("document")) }
+        try await access(pages.store, context).requireRead(region: d.regionCode, l.t("document"))
         let report = (try? JSONDecoder().decode(RepairReport.self, from: Data(d.reportJSON.utf8)))
             ?? RepairReport(garbled: false, reason: "")
         return try await page(title: d.title, source: d.source, date: d.publishedOn, original: d.originalText,
@@ -106,6 +110,13 @@ struct DocumentsController {
         let id = try parseID(context.parameters.get("id"))
         let form = try await decodeForm(request, context)
         let meeting = try (form["meetingId"] ?? "").isEmpty ? nil : parseID(form["meetingId"])
+        let a = try await access(pages.store, context)
+        guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("document")) }
+        try a.requireRead(region: d.regionCode, Labels(lang: context.language).t("document"))
+        try a.requireWriter()
+        if let meeting, let m = try await pages.store.meeting(id: meeting), let p = a.pairings.first(where: { $0.id == m.pairingId }) {
+            try a.requireRead(pairing: p, Labels(lang: context.language).t("nav_meetings"))
+        }
         do { try await pages.store.linkDocument(id: id, meetingId: meeting, actor: context.actor) }
         catch StoreError.notFound { throw AppError.notFound(Labels(lang: context.language).t("document")) }
         return Response.redirect(to: "/documents/\(id)", type: .normal)
@@ -120,7 +131,7 @@ struct DocumentsController {
               _ request: Request, _ context: AppRequestContext, hidden: [String: String]?) async throws -> Response {
         let l = Labels(lang: context.language)
         let (before, after) = Self.highlight(original, result)
-        let meetings = try await pages.store.meetings()
+        let meetings = try await pages.store.meetings(pairingIds: try await access(pages.store, context).readablePairingIds)
         let suggestions = Self.suggest(result.text, date: date, meetings: meetings)
         let regions = try await pages.store.regions()
         let mentioned = Self.regionsMentioned(result.text, regions)

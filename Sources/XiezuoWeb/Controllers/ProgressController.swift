@@ -38,7 +38,8 @@ struct ProgressController {
 
     func page(_ request: Request, _ context: AppRequestContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request)
+        var f = try Self.filter(request)
+        f.visiblePrefixes = try await access(pages.store, context).readable
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: pg)
         let regions = try await pages.regionIndex()
@@ -72,6 +73,7 @@ struct ProgressController {
         switch draft.validate(region: region) {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let p):
+            try await access(pages.store, context).requireWrite(region: p.regionCode)
             _ = try await pages.store.addProgress(p, actor: context.actor)
             return Response.redirect(to: "/progress?region=\(p.regionCode)&year=\(p.year)", type: .normal)
         }

@@ -49,7 +49,8 @@ struct ProjectsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request)
+        var f = try Self.filter(request)
+        f.visiblePrefixes = try await access(pages.store, context).readable
         let page = try Self.page(request)
         let result = try await pages.store.projects(f, page: page)
         let regions = try await pages.regionIndex()
@@ -90,6 +91,7 @@ struct ProjectsController {
                   issues: [ValidationIssue]) async throws -> Response {
         let l = Labels(lang: context.language)
         guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
+        try await access(pages.store, context).requireRead(region: p.countyCode, l.t("nav_projects"))
         let regions = try await pages.regionIndex()
         let pairing = try await pages.store.pairing(id: p.pairingId)
         let txs = try await pages.store.transactions(projectId: id)
@@ -118,12 +120,16 @@ struct ProjectsController {
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await form(draft: ProjectDraft(status: ProjectStatus.planned.rawValue), id: nil, version: nil, issues: [], request, context)
+        try await access(pages.store, context).requireWriter()
+        return try await form(draft: ProjectDraft(status: ProjectStatus.planned.rawValue), id: nil, version: nil, issues: [], request, context)
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let a = try await access(pages.store, context)
+        try a.requireRead(region: p.countyCode, Labels(lang: context.language).t("nav_projects"))
+        try a.requireWrite(region: p.countyCode)
         let draft = ProjectDraft(title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
                                  status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
                                  beneficiaries: String(p.beneficiaries), description: p.description)
@@ -177,6 +183,7 @@ struct ProjectsController {
         case .failure(let f):
             return try await self.form(draft: draft, id: nil, version: nil, issues: f.issues, request, context)
         case .success(let p):
+            try await access(pages.store, context).requireWrite(region: p.countyCode)
             let saved = try await pages.store.createProject(p, actor: context.actor)
             return Response.redirect(to: "/projects/\(saved.id)", type: .normal)
         }
@@ -184,7 +191,10 @@ struct ProjectsController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        guard try await pages.store.project(id: id) != nil else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        guard let current = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let a = try await access(pages.store, context)
+        try a.requireRead(region: current.countyCode, Labels(lang: context.language).t("nav_projects"))
+        try a.requireWrite(region: current.countyCode)
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
         let version = Int64(form["version"] ?? "") ?? 0
@@ -192,6 +202,7 @@ struct ProjectsController {
         case .failure(let f):
             return try await self.form(draft: draft, id: id, version: version, issues: f.issues, request, context)
         case .success(var p):
+            try a.requireWrite(region: p.countyCode)  // nor may a project be moved out of the scope
             p.id = id; p.version = version
             do {
                 _ = try await pages.store.updateProject(p, actor: context.actor)
@@ -205,7 +216,10 @@ struct ProjectsController {
 
     @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        guard try await pages.store.project(id: id) != nil else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        guard let project = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
+        let a = try await access(pages.store, context)
+        try a.requireRead(region: project.countyCode, Labels(lang: context.language).t("nav_projects"))
+        try a.requireWrite(region: project.countyCode)
         let form = try await decodeForm(request, context)
         let draft = TransactionDraft(kind: form["kind"], date: form["date"], amountYuan: form["amountYuan"], note: form["note"])
         switch draft.validate(projectId: id) {

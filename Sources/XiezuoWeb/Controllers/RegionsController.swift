@@ -14,8 +14,10 @@ struct RegionsController {
         router.get("/indicators", use: indicators)
     }
 
+    /// A user's own region is its natural start; administrators start at the western province.
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response.redirect(to: "/regions/520000", type: .normal)
+        let home = context.user.map { $0.role == .admin ? "520000" : $0.regionCode } ?? "520000"
+        return Response.redirect(to: "/regions/\(home)", type: .normal)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -24,16 +26,21 @@ struct RegionsController {
         guard Region.isWellFormedCode(code), let region = try await pages.store.region(code: code) else {
             throw AppError.notFound(l.t("region"))
         }
+        // Figures of a region are shown to those who may read it; a region above one's own shows its reference
+        // data only, and any other region is not there at all.
+        let a = try await access(pages.store, context)
+        let figures = a.canRead(region: code)
+        guard figures || a.user.regionCode.hasPrefix(region.scopePrefix) else { throw AppError.notFound(l.t("region")) }
         let year = try request.query("year").map { y -> Int in
             guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }; return v
         } ?? Store.demoYear
         let counted = Pages.counted(request)
-        let children = try await pages.store.children(of: code)
-        let actuals = try await pages.store.actuals(year: year, regionCode: code, counted: counted)
-        let byChild = region.level == .county ? [:] : try await pages.store.actualsByChild(year: year, parent: region, counted: counted)
+        let children = try await pages.store.children(of: code).filter { a.canRead(region: $0.code) || a.user.regionCode.hasPrefix($0.scopePrefix) }
+        let actuals = figures ? try await pages.store.actuals(year: year, regionCode: code, counted: counted) : [:]
+        let byChild = region.level == .county || !figures ? [:] : try await pages.store.actualsByChild(year: year, parent: region, counted: counted)
         let shown = IndicatorCatalogue.all.filter { actuals[$0.code] != nil }
         let parent = try await region.parentCode.asyncMap { try await pages.store.region(code: $0) } ?? nil
-        let projects = try await pages.store.projects(ProjectFilter(regionCode: code), page: Page(number: 1, size: 20))
+        let projects = try await pages.store.projects(ProjectFilter(regionCode: code, visiblePrefixes: a.readable), page: Page(number: 1, size: 20))
         let data: [String: Any] = [
             "region": ["code": region.code, "name": region.name, "level": l.t("level_" + region.level.rawValue),
                        "side": l.t("side_" + region.side.rawValue), "keyAssisted": region.keyAssisted,

@@ -1,0 +1,48 @@
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// The signed-in user's rights for one request, from the rule in XiezuoDomain. Reads outside the scope answer 404
+/// (nothing is revealed, not even existence); writes outside it answer 403 and change nothing.
+struct Access: Sendable {
+    let user: UserAccount
+    let pairings: [Pairing]
+
+    /// Region prefixes the user may read (nil: all).
+    var readable: [String]? { AccessRule.readablePrefixes(user, pairings: pairings) }
+    /// Pairings whose agreements and meetings the user may read (nil: all).
+    var readablePairingIds: [Int64]? {
+        user.role == .admin ? nil : pairings.filter { AccessRule.canRead(user, pairing: $0) }.map(\.id)
+    }
+
+    func canRead(region code: String) -> Bool { AccessRule.canRead(readable, regionCode: code) }
+
+    func requireRead(region code: String, _ what: String) throws {
+        guard canRead(region: code) else { throw AppError.notFound(what) }
+    }
+
+    func requireWrite(region code: String) throws {
+        guard AccessRule.canWrite(user, regionCode: code) else { throw AppError.forbidden }
+    }
+
+    func requireRead(pairing: Pairing, _ what: String) throws {
+        guard AccessRule.canRead(user, pairing: pairing) else { throw AppError.notFound(what) }
+    }
+
+    func requireManage(pairing: Pairing) throws {
+        guard AccessRule.canManage(user, pairing: pairing) else { throw AppError.forbidden }
+    }
+
+    func requireWriter() throws {
+        guard user.role != .viewer else { throw AppError.forbidden }
+    }
+}
+
+extension AppError {
+    static let forbidden = AppError(status: .forbidden, code: "forbidden", key: "error.forbidden")
+}
+
+func access(_ store: Store, _ context: AppRequestContext) async throws -> Access {
+    guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+    return Access(user: user, pairings: try await store.pairings())
+}
