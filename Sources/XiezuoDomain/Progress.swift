@@ -1,5 +1,23 @@
 /// Review state of a reported figure. Only approved figures count unless a reader asks for pending ones too.
-public enum ProgressState: String, Sendable, Codable, CaseIterable { case draft, submitted, approved, returned }
+public enum ProgressState: String, Sendable, Codable, CaseIterable {
+    case draft, submitted, approved, returned
+
+    /// The review chain: a reporter submits a draft (or a corrected returned figure); the level above approves it
+    /// or returns it with a comment.
+    public enum Action: String, Sendable, Codable { case submit, approve, `return` }
+
+    public func after(_ action: Action) -> ProgressState? {
+        switch (self, action) {
+        case (.draft, .submit), (.returned, .submit): return .submitted
+        case (.submitted, .approve): return .approved
+        case (.submitted, .return): return .returned
+        default: return nil
+        }
+    }
+
+    /// Values can be corrected only before they are submitted, or after they were returned.
+    public var editable: Bool { self == .draft || self == .returned }
+}
 
 /// An actual value reported for one indicator, one region and one month (the increment in that month).
 public struct ProgressReport: Sendable, Hashable, Codable {

@@ -181,7 +181,7 @@ public struct ProgressDraft: Sendable, Codable, Hashable {
         }
         let note = v.text("note", note, required: false, max: 500)
         return v.result(ProgressReport(id: 0, indicatorCode: indicator?.code ?? "", regionCode: region?.code ?? "",
-                                       year: year ?? 0, month: month ?? 0, value: amount, state: .approved, note: note))
+                                       year: year ?? 0, month: month ?? 0, value: amount, state: .draft, note: note))
     }
 }
 

@@ -104,6 +104,7 @@ enum Migrations {
         users,
         sessions,
         documentScope,
+        review,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -141,6 +142,12 @@ enum Migrations {
     static let documentScope = Migration(version: 5, name: "document scope", statements: [
         // The region of the office that took a document in: documents are scoped like everything else.
         "ALTER TABLE documents ADD COLUMN region_code TEXT NOT NULL DEFAULT '520000'",
+    ])
+
+    static let review = Migration(version: 6, name: "review", statements: [
+        "ALTER TABLE progress ADD COLUMN review_comment TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE progress ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        "CREATE INDEX progress_state ON progress(state, region_code)",
     ])
 
     static var latest: Int { all.last!.version }

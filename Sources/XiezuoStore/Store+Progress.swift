@@ -163,3 +163,54 @@ extension Store {
         }
     }
 }
+
+public enum ReviewError: Error, Equatable { case notAllowedFrom(ProgressState), commentRequired, notEditable }
+
+extension Store {
+    public func progressReport(id: Int64) async throws -> ProgressReport? {
+        try await backend.read { db in try await db.raw("SELECT * FROM progress WHERE id = \(bind: id)").first().map(Self.progress) }
+    }
+
+    public func reviewComment(id: Int64) async throws -> String {
+        try await backend.read { db in
+            try await db.raw("SELECT review_comment FROM progress WHERE id = \(bind: id)").first()?.decode(column: "review_comment", as: String.self) ?? ""
+        }
+    }
+
+    /// Moves a figure along the review chain, keeping the running totals per state in step, in one transaction.
+    public func review(progressId: Int64, _ action: ProgressState.Action, comment: String, actor: Actor) async throws -> ProgressReport {
+        try await backend.write { db in
+            guard let before = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.progress) else {
+                throw StoreError.notFound
+            }
+            guard let next = before.state.after(action) else { throw ReviewError.notAllowedFrom(before.state) }
+            if action == .return && comment.trimmingWhitespace().isEmpty { throw ReviewError.commentRequired }
+            try await db.raw("""
+                UPDATE progress SET state = \(bind: next.rawValue), review_comment = \(bind: action == .return ? comment : ""),
+                  version = version + 1, updated_at = \(bind: Self.now()) WHERE id = \(bind: progressId)
+                """).run()
+            var moved = before; moved.value = -before.value
+            try await Self.addToTotals(db, [moved])
+            var after = before; after.state = next
+            try await Self.addToTotals(db, [after])
+            try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: action.rawValue, before: before, after: after)
+            return after
+        }
+    }
+
+    /// Corrects the value of a draft or returned figure.
+    public func correct(progressId: Int64, value: Int64, actor: Actor) async throws -> ProgressReport {
+        try await backend.write { db in
+            guard let before = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.progress) else {
+                throw StoreError.notFound
+            }
+            guard before.state.editable else { throw ReviewError.notEditable }
+            try await db.raw("UPDATE progress SET value = \(bind: value), version = version + 1, updated_at = \(bind: Self.now()) WHERE id = \(bind: progressId)").run()
+            var delta = before; delta.value = value - before.value
+            try await Self.addToTotals(db, [delta])
+            var after = before; after.value = value
+            try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: "correct", before: before, after: after)
+            return after
+        }
+    }
+}

@@ -9,6 +9,12 @@ struct ProgressController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/progress", use: list)
         router.post("/progress", use: create)
+        router.get("/progress/:id", use: show)
+        router.post("/progress/:id/submit", use: submit)
+        router.post("/progress/:id/approve", use: approve)
+        router.post("/progress/:id/return", use: giveBack)
+        router.post("/progress/:id/correct", use: correct)
+        router.get("/review", use: queue)
     }
 
     static func filter(_ request: Request) throws -> ProgressFilter {
@@ -47,7 +53,7 @@ struct ProgressController {
         let data: [String: Any] = [
             "items": result.items.map { p -> [String: Any] in
                 let ind = IndicatorCatalogue.byCode[p.indicatorCode]
-                return ["indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
+                return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
                         "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
                         "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note]
             },
@@ -74,8 +80,99 @@ struct ProgressController {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let p):
             try await access(pages.store, context).requireWrite(region: p.regionCode)
-            _ = try await pages.store.addProgress(p, actor: context.actor)
-            return Response.redirect(to: "/progress?region=\(p.regionCode)&year=\(p.year)", type: .normal)
+            let saved = try await pages.store.addProgress(p, actor: context.actor)
+            return Response.redirect(to: "/progress/\(saved.id)", type: .normal)
         }
+    }
+
+    // MARK: the review chain
+
+    /// The figure of a route, readable by the caller, with its region; otherwise 404.
+    func scoped(_ context: AppRequestContext) async throws -> (ProgressReport, Region, Access) {
+        let l = Labels(lang: context.language)
+        let id = try parseID(context.parameters.get("id"))
+        guard let p = try await pages.store.progressReport(id: id), let r = try await pages.store.region(code: p.regionCode) else {
+            throw AppError.notFound(l.t("progress_title"))
+        }
+        let a = try await access(pages.store, context)
+        try a.requireRead(region: p.regionCode, l.t("progress_title"))
+        return (p, r, a)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let (p, region, a) = try await scoped(context)
+        let ind = IndicatorCatalogue.byCode[p.indicatorCode]
+        let writer = AccessRule.canWrite(a.user, regionCode: p.regionCode)
+        let reviewer = AccessRule.canReview(a.user, reportedRegion: region)
+        let history = try await pages.store.history(entity: "progress", id: String(p.id)).map {
+            ["at": $0.at, "actor": $0.actor ?? "", "action": l.t("action_" + $0.action)]
+        }
+        let data: [String: Any] = [
+            "p": ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
+                  "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
+                  "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "stateCode": p.state.rawValue,
+                  "note": p.note],
+            "comment": try await pages.store.reviewComment(id: p.id),
+            "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
+            "canReview": reviewer && p.state == .submitted, "history": history,
+        ]
+        return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, data)
+    }
+
+    func act(_ context: AppRequestContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
+        let (p, region, a) = try await scoped(context)
+        switch action {
+        case .submit: try a.requireWrite(region: p.regionCode)
+        case .approve, .return:
+            guard AccessRule.canReview(a.user, reportedRegion: region) else { throw AppError.forbidden }
+        }
+        do { _ = try await pages.store.review(progressId: p.id, action, comment: comment, actor: context.actor) }
+        catch ReviewError.commentRequired {
+            throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")]))
+        } catch ReviewError.notAllowedFrom {
+            throw AppError(status: .conflict, code: "state", key: "error.state")
+        }
+        return Response.redirect(to: "/progress/\(p.id)", type: .normal)
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response { try await act(context, .submit) }
+    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response { try await act(context, .approve) }
+
+    @Sendable func giveBack(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await decodeForm(request, context)
+        var v = Validator()
+        let comment = v.text("comment", form["comment"], max: 1000)
+        guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
+        return try await act(context, .return, comment: comment)
+    }
+
+    @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (p, _, a) = try await scoped(context)
+        try a.requireWrite(region: p.regionCode)
+        let form = try await decodeForm(request, context)
+        guard let ind = IndicatorCatalogue.byCode[p.indicatorCode], let value = ind.parse(form["value"] ?? ""), value >= 0 else {
+            throw AppError.invalid(ValidationFailure([ValidationIssue(field: "value", key: "error.integer")]))
+        }
+        do { _ = try await pages.store.correct(progressId: p.id, value: value, actor: context.actor) }
+        catch ReviewError.notEditable { throw AppError(status: .conflict, code: "state", key: "error.state") }
+        return Response.redirect(to: "/progress/\(p.id)", type: .normal)
+    }
+
+    /// What waits for the user: figures to review at the levels below, or its own figures returned to it.
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let a = try await access(pages.store, context)
+        let reviewing = a.user.role != .countyReporter && a.user.role != .viewer
+        let f = ProgressFilter(state: reviewing ? .submitted : .returned, visiblePrefixes: [a.user.scopePrefix])
+        let result = try await pages.store.progress(f, page: Page(number: 1, size: 100))
+        let regions = try await pages.regionIndex()
+        let items = result.items.filter { !reviewing || ($0.regionCode != a.user.regionCode) }.map { p -> [String: Any] in
+            let ind = IndicatorCatalogue.byCode[p.indicatorCode]
+            return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
+                    "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue)]
+        }
+        return try await pages.render("review", title: l.t("nav_review"), section: "review", request, context,
+                                      ["items": items, "reviewing": reviewing])
     }
 }

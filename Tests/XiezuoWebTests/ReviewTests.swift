@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import XiezuoDomain
+@testable import XiezuoWeb
+
+@Suite struct ReviewChainTests {
+    static let users: [(String, Role, String)] = [
+        ("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500"),
+        ("zunyi.officer", .prefectureOfficer, "520300"),
+    ]
+
+    func workersPlaced(_ c: AuthedClient) async throws -> Int {
+        let d = try await c.execute(uri: "/api/v1/dashboard?year=2024", method: .get).json
+        let rows = ((d["completion"] as? [String: Any])?["indicators"] as? [[String: Any]]) ?? []
+        return rows.first { $0["indicatorCode"] as? String == "workers_placed" }?["actual"] as? Int ?? -1
+    }
+
+    func state(_ c: AuthedClient, _ id: String) async throws -> String? {
+        let page = try await c.execute(uri: "/progress/\(id)", method: .get).text
+        guard let r = page.range(of: "data-state=\"") else { return nil }
+        return String(page[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test func submitReturnCorrectResubmitApprove() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let stranger = try await AuthedClient.signIn(raw, username: "zunyi.officer")
+            let start = try await workersPlaced(officer)
+
+            let created = try await reporter.execute(uri: "/progress", method: .post, headers: formHeaders,
+                body: form([("indicatorCode", "workers_placed"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "500")]))
+            let id = String((created.headers[.location] ?? "").split(separator: "/").last ?? "")
+            #expect(try await state(reporter, id) == "draft")
+            #expect(try await workersPlaced(officer) == start)
+
+            // The reporter cannot approve its own figure; the officer cannot approve a draft.
+            #expect(try await reporter.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .forbidden)
+            #expect(try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .conflict)
+            #expect(try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(try await officer.execute(uri: "/review", method: .get).text.contains("/progress/\(id)"))
+            // Another prefecture's officer sees nothing of it.
+            #expect(try await stranger.execute(uri: "/progress/\(id)", method: .get).status == .notFound)
+            #expect(try await stranger.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .notFound)
+
+            // Returned only with a comment.
+            #expect(try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders, body: form([("comment", " ")])).status == .unprocessableContent)
+            #expect(try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders,
+                                              body: form([("comment", "人数与台账不符，请核对")])).status == .seeOther)
+            #expect(try await state(reporter, id) == "returned")
+            #expect(try await reporter.execute(uri: "/progress/\(id)", method: .get).text.contains("人数与台账不符"))
+            #expect(try await reporter.execute(uri: "/review", method: .get).text.contains("/progress/\(id)"))
+            #expect(try await workersPlaced(officer) == start)
+
+            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders, body: form([("value", "450")])).status == .seeOther)
+            #expect(try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(try await workersPlaced(officer) == start)
+            #expect(try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(try await state(officer, id) == "approved")
+            #expect(try await workersPlaced(officer) == start + 450)
+            // Approved figures are no longer editable.
+            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders, body: form([("value", "9")])).status == .conflict)
+            let history = try await reporter.execute(uri: "/progress/\(id)", method: .get).text
+            for step in ["填报", "提交审核", "退回", "修改数值", "审核通过"] { #expect(history.contains(step), "\(step)") }
+        }
+    }
+}
