@@ -11,6 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 USER, PASSWORD = "browser.admin", "Browser-test-2024"
+OTHERS = [("nayong.reporter", "county-reporter", "520525"), ("bijie.officer", "prefecture-officer", "520500")]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -29,8 +30,9 @@ def server():
     port = free_port()
     db = f"sqlite://{tmp}/b.sqlite"
     # The account the browser signs in with, made the way an administrator would.
-    subprocess.run([binary, "user", "add", "--username", USER, "--role", "admin", "--region", "520000", "--password-stdin",
-                    "--database", db], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
+    for name, role, region in [(USER, "admin", "520000")] + OTHERS:
+        subprocess.run([binary, "user", "add", "--username", name, "--role", role, "--region", region, "--password-stdin",
+                        "--database", db], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
     log = open(os.path.join(tmp, "server.log"), "w")
     proc = subprocess.Popen([binary, "serve", "--demo", "--port", str(port), "--database", db],
                             stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
@@ -65,11 +67,13 @@ def browser(server):
     driver.quit()
 
 
-def sign_in(driver, server):
+def sign_in(driver, server, user=USER):
     from selenium.webdriver.common.by import By
+    if driver.find_elements(By.ID, "logout"):
+        driver.find_element(By.ID, "logout").click()
     driver.get(server + "/")
     assert "/login" in driver.current_url  # nothing is shown before signing in
-    driver.find_element(By.NAME, "username").send_keys(USER)
+    driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    assert driver.find_element(By.ID, "me").text.startswith(USER)
+    assert driver.find_element(By.ID, "me").text.startswith(user)
