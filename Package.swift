@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xiezuo-bench",
         abstract: "Benchmark tools for Xiezuo: generate a Guangdong–Guizhou-sized dataset (scripts/bench runs wrk on it).",
-        subcommands: [Generate.self, RepairEval.self])
+        subcommands: [Generate.self, RepairEval.self, BcryptCost.self])
 }
 
 /// 70 counties, 3,000 projects, 50,000 transactions, 500,000 progress rows over 2021–2025, with province and city
