@@ -67,3 +67,24 @@ import XiezuoDomain
         }
     }
 }
+
+@Suite struct HistoryTests {
+    @Test func projectHistoryComparesVersionsAndExports() async throws {
+        try await withApp { client in
+            let created = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody([
+                "title": "初版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10]))
+            let id = created.json["id"] as! Int
+            _ = try await client.execute(uri: "/api/v1/projects/\(id)", method: .put, headers: jsonHeaders, body: jsonBody([
+                "title": "第二版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10, "version": 1]))
+            let page = try await client.execute(uri: "/projects/\(id)", method: .get).text
+            #expect(page.contains("id=\"project-history\"") && page.contains("tester"))
+            let diff = try await client.execute(uri: "/projects/\(id)/history?from=1&to=2", method: .get).text
+            #expect(diff.contains("<tr class=\"changed\"><td>title</td><td>初版名称</td><td><ins class=\"chg\">第二版名称</ins>"))
+            #expect(!diff.contains("<tr class=\"changed\"><td>beneficiaries</td>"))
+            #expect(try await client.execute(uri: "/projects/\(id)/history?from=9", method: .get).status == .badRequest)
+            let csv = try await client.execute(uri: "/projects/\(id)/history.csv", method: .get)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3)
+        }
+    }
+}
