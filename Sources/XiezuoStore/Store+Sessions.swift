@@ -101,3 +101,44 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    public func hasAdministrator() async throws -> Bool {
+        try await backend.read { db in
+            try await db.raw("SELECT 1 AS x FROM users WHERE role = 'admin' AND state = 'active'").first() != nil
+        }
+    }
+
+    /// A fresh one-time setup token for creating the first administrator (only its hash is kept; a new token
+    /// replaces any earlier one). nil when an administrator exists.
+    public func createSetupToken() async throws -> String? {
+        guard try await !hasAdministrator() else { return nil }
+        let token = Self.randomToken()
+        try await backend.write { db in
+            try await db.raw("""
+                INSERT INTO app_meta (key, value) VALUES ('setup_token', \(bind: Self.hashToken(token)))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+        return token
+    }
+
+    /// Creates the first administrator if the token is the current one and no administrator exists; the token is
+    /// spent in the same transaction.
+    public func useSetupToken(_ token: String, username: String, regionCode: String, passwordHash: String,
+                              actor: Actor) async throws -> UserAccount? {
+        let valid = try await backend.read { db in
+            try await db.raw("SELECT value FROM app_meta WHERE key = 'setup_token'").first()?.decode(column: "value", as: String.self)
+        }
+        guard let valid, constantTime(valid, Self.hashToken(token)), try await !hasAdministrator() else { return nil }
+        let user = try await addUser(username: username, role: .admin, regionCode: regionCode, passwordHash: passwordHash, actor: actor)
+        try await backend.write { db in try await db.raw("DELETE FROM app_meta WHERE key = 'setup_token'").run() }
+        return user
+    }
+}
+
+func constantTime(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+}

@@ -36,7 +36,16 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
                 try await createDemoAccounts(store: store, cost: settings.passwordCost)
             } else { logger.info("database already holds data; demo data not loaded") }
         }
-        router = try await buildRouter(store: store)
+        router = try await buildRouter(store: store, passwordCost: settings.passwordCost)
+        if let token = try await store.createSetupToken() {
+            let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
+            FileHandle.standardOutput.write(Data("""
+                尚无管理员。请在浏览器中打开下面的一次性链接创建第一个管理员（用后即失效，重启后换新）：
+                No administrator yet. Open this one-time link to create the first one (spent when used, replaced at restart):
+                  http://\(host):\(settings.port)/setup?token=\(token)
+
+                """.utf8))
+        }
     } catch {
         if given == nil { await store.close() }  // connections must be closed before they go away, even on a failed start
         throw error
@@ -47,7 +56,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
-public func buildRouter(store: Store) async throws -> Router<AppRequestContext> {
+public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
     let spec = try Data(contentsOf: specURL)
@@ -55,7 +64,7 @@ public func buildRouter(store: Store) async throws -> Router<AppRequestContext> 
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
     router.add(middleware: AuthMiddleware(store: store))
-    let pages = Pages(store: store, renderer: renderer)
+    let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost)
     router.get("/static/app.css") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: .init(byteBuffer: renderer.stylesheet))

@@ -12,7 +12,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     static let cookieName = "xz_session"
-    static let publicPaths: Set<String> = ["/login", "/health", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
+    static let publicPaths: Set<String> = ["/login", "/setup", "/health", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -70,6 +70,41 @@ struct SessionController {
         router.post("/logout", use: logout)
         router.post("/api/v1/session", use: apiLogin)
         router.delete("/api/v1/session", use: apiLogout)
+        router.get("/setup", use: setupForm)
+        router.post("/setup", use: setup)
+    }
+
+    // MARK: the first administrator
+
+    @Sendable func setupForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        guard try await !pages.store.hasAdministrator() else { throw AppError.notFound(l.t("setup")) }
+        return try await pages.render("setup", title: l.t("setup"), section: "", request, context,
+                                      ["token": request.query("token") ?? "", "f": FormState(values: ["username": "", "region": "520000"], issues: [], lang: l.lang).data])
+    }
+
+    @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let form = try await decodeForm(request, context)
+        let username = (form["username"] ?? "").trimmingWhitespace(), region = (form["region"] ?? "").trimmingWhitespace()
+        let issues = PasswordRule.usernameIssues(username) + PasswordRule.check(form["password"] ?? "", username: username)
+        func again(_ issues: [ValidationIssue], _ status: HTTPResponse.Status) async throws -> Response {
+            try await pages.render("setup", title: l.t("setup"), section: "", request, context,
+                                   ["token": form["token"] ?? "", "f": FormState(values: ["username": username, "region": region, "password": ""],
+                                                                                  issues: issues, lang: l.lang).data], status: status)
+        }
+        guard issues.isEmpty else { return try await again(issues, .unprocessableContent) }
+        let created: UserAccount?
+        do {
+            created = try await pages.store.useSetupToken(form["token"] ?? "", username: username, regionCode: region,
+                                                          passwordHash: Bcrypt.hash(form["password"] ?? "", cost: pages.passwordCost),
+                                                          actor: Actor(name: "setup", address: context.remoteAddress))
+        } catch let f as ValidationFailure { return try await again(f.issues, .unprocessableContent) }
+        guard let user = created else { throw AppError(status: .forbidden, code: "setup", key: "error.setup_token") }
+        let s = try await pages.store.createSession(userId: user.id, address: context.remoteAddress)
+        var response = Response.redirect(to: "/", type: .normal)
+        response.setCookie(sessionCookie(s.token, request))
+        return response
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -81,3 +81,28 @@ import XiezuoDomain
         }
     }
 }
+
+@Suite struct FirstAdministratorTests {
+    @Test func theOneTimeSetupLinkCreatesTheFirstAdministratorOnce() async throws {
+        try await withAppAndStore(demo: false) { client, store in
+            let token = try #require(try await store.createSetupToken())
+            #expect(try await client.execute(uri: "/setup?token=\(token)", method: .get).status == .ok)
+            let weak = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+                body: form([("token", token), ("username", "first.admin"), ("password", "short"), ("region", "520000")]))
+            #expect(weak.status == .unprocessableContent && weak.text.contains("id=\"error-password\""))
+            let forged = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+                body: form([("token", "not-the-token"), ("username", "evil.admin"), ("password", testPassword), ("region", "520000")]))
+            #expect(forged.status == .forbidden)
+            let made = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+                body: form([("token", token), ("username", "first.admin"), ("password", testPassword), ("region", "520000")]))
+            #expect(made.status == .seeOther && sessionCookie(made) != nil)
+            // Spent: the link no longer works, and the page is gone once an administrator exists.
+            let again = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+                body: form([("token", token), ("username", "second.admin"), ("password", testPassword), ("region", "520000")]))
+            #expect(again.status == .forbidden)
+            #expect(try await client.execute(uri: "/setup?token=\(token)", method: .get).status == .notFound)
+            #expect(try await store.users().map(\.username) == ["first.admin"])
+            #expect(try await store.createSetupToken() == nil)
+        }
+    }
+}

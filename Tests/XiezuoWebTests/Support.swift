@@ -20,6 +20,12 @@ func withApp(demo: Bool = true, user: (String, Role, String) = ("tester", .admin
 /// The app on a fresh SQLite file with the given accounts (password `testPassword`), and the raw test client.
 func withRawApp(demo: Bool = true, users: [(String, Role, String)] = [],
                 _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    try await withAppAndStore(demo: demo, users: users) { client, _ in try await body(client) }
+}
+
+/// The same, with the app's store at hand for what only the console shows (the setup link).
+func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
+                     _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -34,7 +40,7 @@ func withRawApp(demo: Bool = true, users: [(String, Role, String)] = [],
                                         passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
         }
         let app = try await buildApplication(settings, store: store)
-        try await app.test(.router, body)
+        try await app.test(.router) { client in try await body(client, store) }
     } catch {
         await store.close()
         throw error

@@ -7,6 +7,7 @@ import XiezuoStore
 struct Pages: Sendable {
     let store: Store
     let renderer: Renderer
+    var passwordCost: UInt8 = 12
 
     func render(_ template: String, title: String, section: String, _ request: Request, _ context: AppRequestContext,
                 _ data: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
