@@ -105,6 +105,7 @@ enum Migrations {
         sessions,
         documentScope,
         review,
+        tokens,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -148,6 +149,14 @@ enum Migrations {
         "ALTER TABLE progress ADD COLUMN review_comment TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE progress ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
         "CREATE INDEX progress_state ON progress(state, region_code)",
+    ])
+
+    static let tokens = Migration(version: 7, name: "api tokens", statements: [
+        """
+        CREATE TABLE api_tokens (
+          id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+          created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)
+        """,
     ])
 
     static var latest: Int { all.last!.version }

@@ -142,3 +142,58 @@ func constantTime(_ a: String, _ b: String) -> Bool {
     guard x.count == y.count else { return false }
     return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
+
+public struct APITokenInfo: Sendable {
+    public var id: Int64
+    public var name: String
+    public var createdAt: String
+    public var lastUsedAt: String?
+    public var revoked: Bool
+}
+
+extension Store {
+    /// A personal API token: returned once, stored as a hash, acting with its owner's rights.
+    public func createAPIToken(userId: Int64, name: String, actor: Actor) async throws -> String {
+        let token = "xz_" + Self.randomToken()
+        try await backend.write { db in
+            try await db.raw("""
+                INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES
+                (\(bind: userId), \(bind: name), \(bind: Self.hashToken(token)), \(bind: Self.now()))
+                """).run()
+            try await Self.audit(db, actor, entity: "api_token", id: name, action: "create", before: String?.none, after: name)
+        }
+        return token
+    }
+
+    public func apiTokens(userId: Int64) async throws -> [APITokenInfo] {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM api_tokens WHERE user_id = \(bind: userId) ORDER BY id").all().map { r in
+                APITokenInfo(id: try r.decode(column: "id", as: Int64.self), name: try r.decode(column: "name", as: String.self),
+                             createdAt: try r.decode(column: "created_at", as: String.self),
+                             lastUsedAt: try r.decode(column: "last_used_at", as: String?.self),
+                             revoked: try r.decode(column: "revoked_at", as: String?.self) != nil)
+            }
+        }
+    }
+
+    /// Revokes one of the user's own tokens; false if it is not theirs.
+    public func revokeAPIToken(id: Int64, userId: Int64, actor: Actor) async throws -> Bool {
+        try await backend.write { db in
+            guard let r = try await db.raw("SELECT name FROM api_tokens WHERE id = \(bind: id) AND user_id = \(bind: userId)").first() else { return false }
+            try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Self.now()) WHERE id = \(bind: id)").run()
+            let name = try r.decode(column: "name", as: String.self)
+            try await Self.audit(db, actor, entity: "api_token", id: name, action: "revoke", before: name, after: String?.none)
+            return true
+        }
+    }
+
+    /// The active owner of a live token.
+    public func userForAPIToken(_ token: String) async throws -> UserAccount? {
+        let hash = Self.hashToken(token)
+        guard let user = try await backend.read({ db in
+            try await db.raw(Self.userColumns + " JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL")
+                .first().map(Self.user)
+        }), user.state == .active else { return nil }
+        return user
+    }
+}

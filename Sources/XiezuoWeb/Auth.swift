@@ -16,7 +16,10 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[Self.cookieName]?.value, let s = try await store.session(token: token) {
+        if let auth = request.headers[.authorization], auth.hasPrefix("Bearer "), request.uri.path.hasPrefix("/api/") {
+            // Scripts: a personal token acts with its owner's rights; no cookie, so no CSRF exposure.
+            context.user = try await store.userForAPIToken(String(auth.dropFirst(7)))
+        } else if let token = request.cookies[Self.cookieName]?.value, let s = try await store.session(token: token) {
             context.user = s.user
             context.csrf = s.csrf
         }
@@ -70,8 +73,44 @@ struct SessionController {
         router.post("/logout", use: logout)
         router.post("/api/v1/session", use: apiLogin)
         router.delete("/api/v1/session", use: apiLogout)
+        router.get("/tokens", use: tokens)
+        router.post("/tokens", use: createToken)
+        router.post("/tokens/:id/revoke", use: revokeToken)
         router.get("/setup", use: setupForm)
         router.post("/setup", use: setup)
+    }
+
+    // MARK: personal API tokens
+
+    func tokensPage(_ request: Request, _ context: AppRequestContext, newToken: String?) async throws -> Response {
+        let l = Labels(lang: context.language)
+        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        let list = try await pages.store.apiTokens(userId: user.id).map {
+            ["id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? "", "revoked": $0.revoked] as [String: Any]
+        }
+        return try await pages.render("tokens", title: l.t("api_tokens"), section: "", request, context,
+                                      ["tokens": list, "newToken": newToken as Any])
+    }
+
+    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await tokensPage(request, context, newToken: nil)
+    }
+
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        let form = try await decodeForm(request, context)
+        var v = Validator()
+        let name = v.text("name", form["name"], max: 100)
+        guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
+        let token = try await pages.store.createAPIToken(userId: user.id, name: name, actor: context.actor)
+        return try await tokensPage(request, context, newToken: token)  // shown this once only
+    }
+
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        let id = try parseID(context.parameters.get("id"))
+        guard try await pages.store.revokeAPIToken(id: id, userId: user.id, actor: context.actor) else { throw AppError.notFound("token") }
+        return Response.redirect(to: "/tokens", type: .normal)
     }
 
     // MARK: the first administrator

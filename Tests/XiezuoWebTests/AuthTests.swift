@@ -106,3 +106,32 @@ import XiezuoDomain
         }
     }
 }
+
+@Suite struct APITokenTests {
+    @Test func aPersonalTokenActsWithItsOwnersScopeUntilRevoked() async throws {
+        try await withRawApp(users: [("bijie.officer", .prefectureOfficer, "520500"), ("admin.test", .admin, "520000")]) { raw in
+            let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let page = try await officer.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "报表脚本")]))
+            let html = page.text
+            let token = try #require(html.range(of: "id=\"new-token\">").map { String(html[$0.upperBound...].prefix { $0 != "<" }) })
+            #expect(token.hasPrefix("xz_"))
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            let mine = try await raw.execute(uri: "/api/v1/projects?perPage=100", method: .get, headers: bearer)
+            #expect(mine.status == .ok)
+            let counties = (mine.json["items"] as? [[String: Any]] ?? []).compactMap { $0["countyCode"] as? String }
+            #expect(!counties.isEmpty && counties.allSatisfy { $0.hasPrefix("5205") })
+            // Shown once: the list never shows it again.
+            #expect(!(try await officer.execute(uri: "/tokens", method: .get).text.contains(token)))
+            #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: [.authorization: "Bearer xz_wrong"]).status == .unauthorized)
+            // A token is for the API only, not for pages.
+            #expect(try await raw.execute(uri: "/projects", method: .get, headers: bearer).status == .seeOther)
+            let list = try await officer.execute(uri: "/tokens", method: .get).text
+            let tokenId = String(list[list.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
+            // Another user cannot revoke it.
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            #expect(try await admin.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status == .notFound)
+            #expect(try await officer.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: bearer).status == .unauthorized)
+        }
+    }
+}

@@ -70,10 +70,14 @@ def browser(server):
 def sign_in(driver, server, user=USER):
     from selenium.webdriver.common.by import By
     if driver.find_elements(By.ID, "logout"):
+        from selenium.webdriver.support.ui import WebDriverWait
         driver.find_element(By.ID, "logout").click()
+        WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
     driver.get(server + "/")
     assert "/login" in driver.current_url  # nothing is shown before signing in
     driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "me"))
     assert driver.find_element(By.ID, "me").text.startswith(user)
