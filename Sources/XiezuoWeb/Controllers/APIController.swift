@@ -349,14 +349,8 @@ struct APIController {
         }
     }
 
-    /// The project of a nested route, readable by the caller (and writable when `write`), or 404/403.
     func scopedProject(_ context: AppRequestContext, write: Bool) async throws -> Project {
-        let id = try parseID(context.parameters.get("id"))
-        guard let p = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
-        let a = try await access(store, context)
-        try a.requireRead(region: p.countyCode, "project \(id)")
-        if write { try a.requireWrite(region: p.countyCode) }
-        return p
+        try await XiezuoWeb.scopedProject(store, context, write: write, what: "project").0
     }
 
     @Sendable func transactions(_ request: Request, context: AppRequestContext) async throws -> Response {

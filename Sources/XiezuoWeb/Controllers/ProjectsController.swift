@@ -132,10 +132,7 @@ struct ProjectsController {
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
-        let a = try await access(pages.store, context)
-        try a.requireRead(region: p.countyCode, Labels(lang: context.language).t("nav_projects"))
-        try a.requireWrite(region: p.countyCode)
+        let p = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects")).0
         let draft = ProjectDraft(title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
                                  status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
                                  beneficiaries: String(p.beneficiaries), description: p.description)
@@ -196,11 +193,8 @@ struct ProjectsController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let current = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
-        let a = try await access(pages.store, context)
-        try a.requireRead(region: current.countyCode, Labels(lang: context.language).t("nav_projects"))
-        try a.requireWrite(region: current.countyCode)
+        let (current, a) = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects"))
+        let id = current.id
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
         let version = Int64(form["version"] ?? "") ?? 0
@@ -221,11 +215,7 @@ struct ProjectsController {
     }
 
     @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let project = try await pages.store.project(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("nav_projects")) }
-        let a = try await access(pages.store, context)
-        try a.requireRead(region: project.countyCode, Labels(lang: context.language).t("nav_projects"))
-        try a.requireWrite(region: project.countyCode)
+        let id = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects")).0.id
         let form = try await decodeForm(request, context)
         let draft = TransactionDraft(kind: form["kind"], date: form["date"], amountYuan: form["amountYuan"], note: form["note"])
         switch draft.validate(projectId: id) {
