@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+import XiezuoDomain
+import XiezuoStore
+@testable import XiezuoWeb
+
+/// Walks every route the router knows, for every role of the Bijie side and its eastern partner, against objects of
+/// another prefecture (Zunyi): each answers 403 or 404, shows nothing of the object, and changes nothing. A route
+/// added without an entry here fails the test.
+@Suite struct AllRoutesTests {
+    static let users: [(String, Role, String)] = [
+        ("admin.test", .admin, "520000"), ("zunyi.officer", .prefectureOfficer, "520300"),
+        ("bijie.officer", .prefectureOfficer, "520500"), ("nayong.reporter", .countyReporter, "520525"),
+        ("bijie.viewer", .viewer, "520500"), ("guangzhou.officer", .prefectureOfficer, "440100"),
+        ("gz.coordinator", .provinceCoordinator, "440000"),
+    ]
+
+    /// Routes that hold no region data, or that are how one signs in: the same for everyone signed in.
+    static let unscoped: Set<String> = [
+        "get /health", "get /login", "post /login", "post /logout", "get /setup", "post /setup", "get /static/app.css",
+        "post /api/v1/session", "delete /api/v1/session", "get /api/v1/openapi.json", "get /indicators", "get /pairings",
+        "get /regions", "get /api/v1/indicators", "get /api/v1/pairings", "get /api/v1/pairings/{id}", "get /api/v1/regions",
+        "get /api/v1/regions/{code}", "get /documents/new", "post /documents/preview", "get /tokens", "post /tokens",
+        "get /projects/new",
+        "post /documents",  // a document always belongs to the region of whoever takes it in
+    ]
+
+    /// Lists: they answer, but never with the other prefecture's objects.
+    static let lists: Set<String> = [
+        "get /", "get /agreements", "get /documents", "get /progress", "get /projects", "get /review",
+        "get /api/v1/agreements", "get /api/v1/dashboard", "get /api/v1/progress", "get /api/v1/projects",
+    ]
+
+    /// Creating: the body names an object or region of the other prefecture.
+    static let creates: Set<String> = [
+        "post /projects", "post /api/v1/projects", "post /progress", "post /api/v1/progress",
+        "post /api/v1/agreements", "post /api/v1/pairings",
+    ]
+
+    @Test func everyRouteForEveryRoleKeepsOtherScopesOut() async throws {
+        let routes = try await Self.routes()
+        try await withRawApp(users: Self.users) { raw in
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
+            // Zunyi's objects.
+            let project = (try await admin.execute(uri: "/api/v1/projects?region=520300&perPage=1", method: .get).json["items"] as! [[String: Any]])[0]
+            let pid = project["id"] as! Int, ptitle = project["title"] as! String
+            let agreement = (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])
+                .first { ($0["title"] as! String).contains("遵义") }!
+            let aid = agreement["id"] as! Int
+            let figure = try await zunyi.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
+                ["indicatorCode": "workers_placed", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
+            let fid = figure.json["id"] as! Int
+            let doc = try await zunyi.execute(uri: "/documents", method: .post, headers: formHeaders,
+                                              body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
+            let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
+            _ = try await zunyi.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "遵义令牌ZZ")]))
+            let tokensPage = try await zunyi.execute(uri: "/tokens", method: .get).text
+            let tid = String(tokensPage[tokensPage.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
+            let secrets = [ptitle, "遵义专用文档ZZ", "遵义备注ZZ", agreement["title"] as! String]
+
+            func snapshot() async throws -> [String] {
+                [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/projects/\(pid)/transactions", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/projects/\(pid)/milestones", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/agreements/\(aid)", method: .get).text,
+                 try await admin.execute(uri: "/progress/\(fid)", method: .get).text.replacingOccurrences(of: "admin.test", with: ""),
+                 try await zunyi.execute(uri: "/documents/\(did)", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
+                 try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: "")]
+            }
+            let before = try await snapshot()
+
+            func concrete(_ path: String) -> String {
+                var p = path
+                if p.hasPrefix("/api/v1/agreements/") || p.hasPrefix("/agreements/") { p = p.replacingOccurrences(of: "{id}", with: String(aid)) }
+                if p.hasPrefix("/api/v1/projects/") || p.hasPrefix("/projects/") { p = p.replacingOccurrences(of: "{id}", with: String(pid)) }
+                if p.hasPrefix("/progress/") { p = p.replacingOccurrences(of: "{id}", with: String(fid)) }
+                if p.hasPrefix("/documents/") { p = p.replacingOccurrences(of: "{id}", with: String(did)) }
+                if p.hasPrefix("/tokens/") { p = p.replacingOccurrences(of: "{id}", with: tid) }
+                return p.replacingOccurrences(of: "{code}", with: "520300")
+            }
+            let jsonWrite: [String: Any] = ["title": "越权", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
+                "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
+                "text": "越权", "taskId": 1, "indicatorCode": "workers_placed", "value": "1", "regionCode": "520323", "year": 2024,
+                "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024]
+            let formWrite = [("title", "越权"), ("pairingId", "7"), ("countyCode", "520323"), ("workArea", "industry"),
+                             ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
+                             ("indicatorCode", "workers_placed"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
+                             ("meetingId", ""), ("text", "越权"), ("version", "1")]
+
+            var unmapped: [String] = []
+            for name in ["bijie.officer", "nayong.reporter", "bijie.viewer", "guangzhou.officer"] {
+                let c = try await AuthedClient.signIn(raw, username: name)
+                for (method, path) in routes {
+                    let key = "\(method) \(path)"
+                    if Self.unscoped.contains(key) { continue }
+                    let uri = concrete(path)
+                    let isAPI = path.hasPrefix("/api/")
+                    let verb = HTTPRequest.Method(rawValue: method.uppercased())!
+                    let r: TestResponse
+                    if method == "get" {
+                        r = try await c.execute(uri: uri, method: .get)
+                    } else if isAPI {
+                        r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
+                    } else {
+                        r = try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(formWrite))
+                    }
+                    if Self.lists.contains(key) {
+                        #expect(r.status == .ok, "\(name) \(key) gave \(r.status)")
+                    } else if Self.creates.contains(key) {
+                        #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
+                    } else if path.contains("{") {
+                        #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(key) gave \(r.status)")
+                    } else {
+                        unmapped.append(key)
+                        continue
+                    }
+                    for s in secrets { #expect(!r.text.contains(s), "\(name) \(key) showed \(s)") }
+                }
+            }
+            #expect(Set(unmapped).isEmpty, "routes without a rule here: \(Set(unmapped).sorted())")
+            #expect(try await snapshot() == before, "a write from another scope changed something")
+            // The same objects are there for their own side.
+            #expect(try await zunyi.execute(uri: "/projects/\(pid)", method: .get).status == .ok)
+            #expect(try await zunyi.execute(uri: "/documents/\(did)", method: .get).status == .ok)
+        }
+    }
+
+    static func routes() async throws -> [(String, String)] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-routes-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let store = try await Store.open(url: "sqlite://" + file.path, logger: Logger(label: "t"))
+        try await store.migrate()
+        let routes = try await buildRouter(store: store).routes.map { route -> (String, String) in
+            let path = "/" + route.path.description.split(separator: "/")
+                .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            return (route.method.rawValue.lowercased(), path)
+        }
+        await store.close()
+        return routes
+    }
+}
