@@ -65,10 +65,12 @@ extension Store {
             let pairings = try await db.raw("SELECT COUNT(*) AS n FROM pairings").first()?.decode(column: "n", as: Int.self) ?? 0
             if pairings == 0 {
                 for (level, east, west) in Self.publishedPairings {
-                    try await db.raw("""
+                    let id = try await db.raw("""
                         INSERT INTO pairings (level, east_code, west_code, since_year) VALUES
-                        (\(bind: level.rawValue), \(bind: east), \(bind: west), 2021)
-                        """).run()
+                        (\(bind: level.rawValue), \(bind: east), \(bind: west), 2021) RETURNING id
+                        """).first()!.decode(column: "id", as: Int64.self)
+                    try await Self.audit(db, .system, entity: "pairing", id: String(id), action: "create", before: Pairing?.none,
+                                         after: Pairing(id: id, level: level, eastCode: east, westCode: west, sinceYear: 2021))
                 }
             }
         }

@@ -81,3 +81,34 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Rows of user data without the audit record of their creation, and changes recorded without the values
+    /// before: both should be zero (tests check it after every run of the app).
+    public func unauditedWrites() async throws -> [String] {
+        let tables: [(String, String, String)] = [
+            ("projects", "project", "CAST(t.id AS TEXT)"), ("transactions", "transaction", "CAST(t.id AS TEXT)"),
+            ("milestones", "milestone", "CAST(t.id AS TEXT)"), ("progress", "progress", "CAST(t.id AS TEXT)"),
+            ("agreements", "agreement", "CAST(t.id AS TEXT)"), ("agreement_tasks", "agreement_task", "CAST(t.id AS TEXT)"),
+            ("targets", "target", "CAST(t.id AS TEXT)"), ("documents", "document", "CAST(t.id AS TEXT)"),
+            ("pairings", "pairing", "CAST(t.id AS TEXT)"), ("meetings", "meeting", "CAST(t.id AS TEXT)"),
+            ("users", "user", "t.username"), ("api_tokens", "api_token", "t.name"),
+        ]
+        return try await backend.read { db in
+            var out: [String] = []
+            for (table, entity, key) in tables {
+                let n = try await db.raw("""
+                    SELECT COUNT(*) AS n FROM \(unsafeRaw: table) t WHERE NOT EXISTS (SELECT 1 FROM audit_log a
+                    WHERE a.entity = \(bind: entity) AND a.entity_id = \(unsafeRaw: key) AND a.action IN ('create', 'import'))
+                    """).first()!.decode(column: "n", as: Int.self)
+                if n > 0 { out.append("\(n) \(table) rows without a create record") }
+            }
+            let missing = try await db.raw("""
+                SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('create', 'import') AND before_json IS NULL
+                  AND action <> 'reset-password'
+                """).first()!.decode(column: "n", as: Int.self)
+            if missing > 0 { out.append("\(missing) changes without the values before") }
+            return out
+        }
+    }
+}

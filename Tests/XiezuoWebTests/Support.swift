@@ -41,6 +41,9 @@ func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
         }
         let app = try await buildApplication(settings, store: store)
         try await app.test(.router) { client in try await body(client, store) }
+        // Every write the test made through the app left its audit record, with the values before any change.
+        let gaps = try await store.unauditedWrites()
+        #expect(gaps.isEmpty, "audit gaps: \(gaps)")
     } catch {
         await store.close()
         throw error
