@@ -65,16 +65,7 @@ import XiezuoStore
 
 @Suite struct OpenAPITests {
     @Test func everyAPIRouteIsDocumented() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-oa-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try await Store.open(url: "sqlite://" + dir.path, logger: .init(label: "t"))
-        try await store.migrate()
-        let routes = try await buildRouter(store: store).routes.map { route -> (String, String) in
-            let path = "/" + route.path.description.split(separator: "/")
-                .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-            return (route.method.rawValue.lowercased(), path)
-        }
-        await store.close()
+        let routes = try await AllRoutesTests.routes()
         #expect(routes.count > 20)
         try await withApp(demo: false) { client in
             let spec = try await client.execute(uri: "/api/v1/openapi.json", method: .get).json
