@@ -34,13 +34,26 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        var logger = Logger(label: "xiezuo")
+        logger.logLevel = level
+        // The command owns the database so it is closed however the server ends (a port in use, a signal).
+        let store: Store
+        do { store = try await Store.open(url: db.database, logger: logger) }
+        catch let e as StoreError { throw ValidationError(e.description) }
         do {
-            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: db.database, demo: demo, logLevel: level))
+            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: db.database, demo: demo, logLevel: level),
+                                                 store: store)
             FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(db.database))\n".utf8))
             try await app.runService()
-        } catch let e as StoreError {
-            throw ValidationError(e.description)
+        } catch {
+            await store.close()
+            if let e = error as? StoreError { throw ValidationError(e.description) }
+            if "\(error)".contains("Address already in use") {
+                throw ValidationError("端口 \(port) 已被占用，请用 --port 换一个 / port \(port) is in use; choose another with --port")
+            }
+            throw error
         }
+        await store.close()
     }
 }
 
