@@ -33,8 +33,10 @@ struct Engine {
     var unsolved: [UnsolvedSpan] = []
     var stripped: [(range: ClosedRange<Int>, scar: Bool)] = []
 
-    init(data: TextData, src: [UInt32], groups: [Repairer.Group]) {
-        self.data = data; self.src = src; self.groups = groups
+    let restoreLostPairs: Bool
+
+    init(data: TextData, src: [UInt32], groups: [Repairer.Group], restoreLostPairs: Bool = true) {
+        self.data = data; self.src = src; self.groups = groups; self.restoreLostPairs = restoreLostPairs
     }
 
     static let leadBytes: [UInt8] = Array(0x81...0xFE)
@@ -44,7 +46,7 @@ struct Engine {
     mutating func run(reason: String, annotations: Int, scars: Int) -> RepairResult {
         buildStream()
         stripAnnotations()
-        solveStretches()
+        if restoreLostPairs { solveStretches() }
         var units = decode(Array(slots.indices.filter { slots[$0].live }))
         simplify(&units)
         choose(&units)

@@ -6,9 +6,12 @@
 public struct Repairer: Sendable {
     let data: TextData
     let readingSet: Set<String>
+    /// Put back byte pairs the decoder dropped (the costly step; switchable to measure it).
+    let restoreLostPairs: Bool
 
-    public init(data: TextData = .shared) {
+    public init(data: TextData = .shared, restoreLostPairs: Bool = true) {
         self.data = data
+        self.restoreLostPairs = restoreLostPairs
         var all = Set<String>()
         for list in data.readings.values { for r in list { all.insert(r) } }
         readingSet = all
@@ -25,7 +28,7 @@ public struct Repairer: Sendable {
             return RepairResult(text: text, report: RepairReport(garbled: false, reason: verdict.reason,
                                                                  annotations: verdict.annotations, scars: verdict.scars))
         }
-        var engine = Engine(data: data, src: src, groups: groups)
+        var engine = Engine(data: data, src: src, groups: groups, restoreLostPairs: restoreLostPairs)
         return engine.run(reason: verdict.reason, annotations: verdict.annotations, scars: verdict.scars)
     }
 

@@ -10,9 +10,10 @@ struct RepairEval: ParsableCommand {
     @Option(help: "Folder with clean/ and controls/ documents.") var fixtures = "Tests/XiezuoTextTests/Fixtures"
     @Option(help: "Pipeline seeds (dictionaries) to simulate.") var seeds = 3
     @Flag(help: "Print each document that has errors, with the differing stretches.") var verbose = false
+    @Flag(help: "Skip the lost-pair search, to measure what it costs and gains.") var withoutLostPairs = false
 
     func run() throws {
-        let repairer = Repairer()
+        let repairer = Repairer(restoreLostPairs: !withoutLostPairs)
         func load(_ sub: String) throws -> [(String, String)] {
             let dir = URL(fileURLWithPath: fixtures).appendingPathComponent(sub)
             return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map {

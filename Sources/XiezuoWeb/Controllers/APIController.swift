@@ -243,14 +243,20 @@ struct APIController {
         }
     }
 
+    /// The agreement of the route, if the caller may read it (404) and manage its pairing (403).
+    func managedAgreement(_ context: AppRequestContext) async throws -> AgreementDetail {
+        let id = try parseID(context.parameters.get("id"))
+        guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
+        let a = try await access(store, context)
+        try a.requireRead(pairing: d.pairing, "agreement \(id)")
+        try a.requireManage(pairing: d.pairing)
+        return d
+    }
+
     struct TaskBody: Decodable { var workArea: String?; var text: String? }
 
     @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let detail = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
-        let a = try await access(store, context)
-        try a.requireRead(pairing: detail.pairing, "agreement \(id)")
-        try a.requireManage(pairing: detail.pairing)
+        let id = try await managedAgreement(context).agreement.id
         let b = try await decodeJSON(TaskBody.self, request, context)
         var v = Validator()
         let area = v.choice("workArea", b.workArea, WorkArea.self)
@@ -263,11 +269,7 @@ struct APIController {
     struct TargetBody: Decodable { var taskId: Int64?; var indicatorCode: String?; var value: String? }
 
     @Sendable func setTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
-        let a = try await access(store, context)
-        try a.requireRead(pairing: d.pairing, "agreement \(id)")
-        try a.requireManage(pairing: d.pairing)
+        let d = try await managedAgreement(context)
         let b = try await decodeJSON(TargetBody.self, request, context)
         var v = Validator()
         if b.taskId == nil || !d.tasks.contains(where: { $0.id == b.taskId }) { v.fail("taskId", "error.choice") }
