@@ -76,6 +76,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     RegionsController(pages: pages).addRoutes(to: router)
     ProgressController(pages: pages).addRoutes(to: router)
     DocumentsController(pages: pages).addRoutes(to: router)
+    HistoryController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

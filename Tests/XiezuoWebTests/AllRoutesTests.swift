@@ -7,15 +7,18 @@ import XiezuoDomain
 import XiezuoStore
 @testable import XiezuoWeb
 
-/// Walks every route the router knows, for every role of the Bijie side and its eastern partner, against objects of
-/// another prefecture (Zunyi): each answers 403 or 404, shows nothing of the object, and changes nothing. A route
-/// added without an entry here fails the test.
+/// Walks every route the router knows, for every role, against objects outside the user's scope: each answers 403 or
+/// 404, shows nothing of the object, and changes nothing. A route added without an entry here fails the test.
+/// Outside objects per role: Bijie's officer, reporter and viewer and Guangzhou's officer meet Zunyi's objects; the
+/// Guizhou province coordinator meets a Guangzhou office's document and token (every project, figure and agreement in
+/// the system lies inside its scope); the Guangdong coordinator and the administrator meet another user's token (they
+/// read everything else by rule). Each also reads an object inside its scope.
 @Suite struct AllRoutesTests {
     static let users: [(String, Role, String)] = [
         ("admin.test", .admin, "520000"), ("zunyi.officer", .prefectureOfficer, "520300"),
         ("bijie.officer", .prefectureOfficer, "520500"), ("nayong.reporter", .countyReporter, "520525"),
         ("bijie.viewer", .viewer, "520500"), ("guangzhou.officer", .prefectureOfficer, "440100"),
-        ("gz.coordinator", .provinceCoordinator, "440000"),
+        ("gd.coordinator", .provinceCoordinator, "440000"), ("qian.coordinator", .provinceCoordinator, "520000"),
     ]
 
     /// Routes that hold no region data, or that are how one signs in: the same for everyone signed in.
@@ -58,9 +61,28 @@ import XiezuoStore
                                               body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
             let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
             _ = try await zunyi.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "遵义令牌ZZ")]))
-            let tokensPage = try await zunyi.execute(uri: "/tokens", method: .get).text
-            let tid = String(tokensPage[tokensPage.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
-            let secrets = [ptitle, "遵义专用文档ZZ", "遵义备注ZZ", agreement["title"] as! String]
+            func tokenId(_ c: AuthedClient) async throws -> String {
+                let page = try await c.execute(uri: "/tokens", method: .get).text
+                return String(page[page.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
+            }
+            let tid = try await tokenId(zunyi)
+            // A Guangzhou office's document and token: outside the Guizhou side.
+            let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
+            let gdoc = try await guangzhou.execute(uri: "/documents", method: .post, headers: formHeaders,
+                                                   body: form([("title", "广州专用文档GG"), ("text", "广州市对口协作内部材料。")]))
+            let gdid = Int((gdoc.headers[.location] ?? "").split(separator: "/").last!)!
+            _ = try await guangzhou.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "广州令牌GG")]))
+            let gtid = try await tokenId(guangzhou)
+            let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid]
+            let outside: [String: [String: String]] = [
+                "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
+                "guangzhou.officer": zunyiObjects, "qian.coordinator": ["document": String(gdid), "token": gtid],
+                "gd.coordinator": ["token": tid], "admin.test": ["token": gtid],
+            ]
+            // What each outside object would show of itself, by kind and id.
+            let secretsOf = ["project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
+                             "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
+                             "token \(gtid)": "广州令牌GG"]
 
             func snapshot() async throws -> [String] {
                 [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
@@ -69,18 +91,37 @@ import XiezuoStore
                  try await admin.execute(uri: "/api/v1/agreements/\(aid)", method: .get).text,
                  try await admin.execute(uri: "/progress/\(fid)", method: .get).text.replacingOccurrences(of: "admin.test", with: ""),
                  try await zunyi.execute(uri: "/documents/\(did)", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
-                 try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: "")]
+                 try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
+                 try await guangzhou.execute(uri: "/documents/\(gdid)", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
+                 try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: "")]
             }
             let before = try await snapshot()
 
-            func concrete(_ path: String) -> String {
-                var p = path
-                if p.hasPrefix("/api/v1/agreements/") || p.hasPrefix("/agreements/") { p = p.replacingOccurrences(of: "{id}", with: String(aid)) }
-                if p.hasPrefix("/api/v1/projects/") || p.hasPrefix("/projects/") { p = p.replacingOccurrences(of: "{id}", with: String(pid)) }
-                if p.hasPrefix("/progress/") { p = p.replacingOccurrences(of: "{id}", with: String(fid)) }
-                if p.hasPrefix("/documents/") { p = p.replacingOccurrences(of: "{id}", with: String(did)) }
-                if p.hasPrefix("/tokens/") { p = p.replacingOccurrences(of: "{id}", with: tid) }
-                return p.replacingOccurrences(of: "{code}", with: "520300")
+            /// The kind of object a route is about, from its path.
+            func kind(_ path: String) -> String? {
+                for (prefix, k) in [("/api/v1/agreements/", "agreement"), ("/agreements/", "agreement"), ("/api/v1/projects/", "project"),
+                                    ("/projects/", "project"), ("/progress/", "progress"), ("/api/v1/progress/", "progress"),
+                                    ("/documents/", "document"), ("/tokens/", "token")] where path.hasPrefix(prefix) { return k }
+                return nil
+            }
+            /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
+            /// that kind.
+            func concrete(_ path: String, _ objects: [String: String]) -> [(String, String)] {
+                if path.hasPrefix("/history/") {
+                    return ["project", "agreement", "progress", "document"].compactMap { k in
+                        objects[k].map { (path.replacingOccurrences(of: "{entity}", with: k).replacingOccurrences(of: "{id}", with: $0), k) }
+                    }
+                }
+                if path.contains("{code}") {
+                    return objects["project"] == nil ? [] : [(path.replacingOccurrences(of: "{code}", with: "520300"), "project")]
+                }
+                if Self.creates.contains(where: { $0.hasSuffix(" " + path) }) {
+                    // The bodies name Zunyi: outside only for the users that meet Zunyi's objects.
+                    return objects["project"] == nil ? [] : [(path, "project")]
+                }
+                guard path.contains("{") else { return [(path, "")] }
+                guard let k = kind(path), let id = objects[k] else { return [] }
+                return [(path.replacingOccurrences(of: "{id}", with: id), k)]
             }
             let jsonWrite: [String: Any] = ["title": "越权", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
                 "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
@@ -90,35 +131,44 @@ import XiezuoStore
                              ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
                              ("indicatorCode", "workers_placed"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
                              ("meetingId", ""), ("text", "越权"), ("version", "1")]
-
             var unmapped: [String] = []
-            for name in ["bijie.officer", "nayong.reporter", "bijie.viewer", "guangzhou.officer"] {
+            for (name, _, _) in Self.users where name != "zunyi.officer" {
                 let c = try await AuthedClient.signIn(raw, username: name)
+                let objects = outside[name]!
+                let secrets = objects.map { secretsOf["\($0.key) \($0.value)"]! }
                 for (method, path) in routes {
                     let key = "\(method) \(path)"
                     if Self.unscoped.contains(key) { continue }
-                    let uri = concrete(path)
                     let isAPI = path.hasPrefix("/api/")
                     let verb = HTTPRequest.Method(rawValue: method.uppercased())!
-                    let r: TestResponse
-                    if method == "get" {
-                        r = try await c.execute(uri: uri, method: .get)
-                    } else if isAPI {
-                        r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
-                    } else {
-                        r = try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(formWrite))
+                    for (uri, _) in concrete(path, objects) {
+                        let r: TestResponse
+                        if method == "get" {
+                            r = try await c.execute(uri: uri, method: .get)
+                        } else if isAPI {
+                            r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
+                        } else {
+                            r = try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(formWrite))
+                        }
+                        if Self.lists.contains(key) {
+                            #expect(r.status == .ok, "\(name) \(key) gave \(r.status)")
+                        } else if Self.creates.contains(key) {
+                            #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
+                        } else if path.contains("{") {
+                            #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(uri) gave \(r.status)")
+                        } else {
+                            unmapped.append(key)
+                            continue
+                        }
+                        for s in secrets { #expect(!r.text.contains(s), "\(name) \(uri) showed \(s)") }
                     }
-                    if Self.lists.contains(key) {
-                        #expect(r.status == .ok, "\(name) \(key) gave \(r.status)")
-                    } else if Self.creates.contains(key) {
-                        #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
-                    } else if path.contains("{") {
-                        #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(key) gave \(r.status)")
-                    } else {
-                        unmapped.append(key)
-                        continue
-                    }
-                    for s in secrets { #expect(!r.text.contains(s), "\(name) \(key) showed \(s)") }
+                }
+                // Inside its scope the same user reads a reported figure (every role has some in its scope or in a
+                // region its side assists), with its page.
+                let own = (try await c.execute(uri: "/api/v1/progress?perPage=1", method: .get).json["items"] as! [[String: Any]])
+                #expect(!own.isEmpty, "\(name) sees no figure inside its scope")
+                if let first = own.first?["id"] as? Int {
+                    #expect(try await c.execute(uri: "/progress/\(first)", method: .get).status == .ok)
                 }
             }
             #expect(Set(unmapped).isEmpty, "routes without a rule here: \(Set(unmapped).sorted())")

@@ -77,14 +77,40 @@ import XiezuoDomain
             _ = try await client.execute(uri: "/api/v1/projects/\(id)", method: .put, headers: jsonHeaders, body: jsonBody([
                 "title": "第二版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10, "version": 1]))
             let page = try await client.execute(uri: "/projects/\(id)", method: .get).text
-            #expect(page.contains("id=\"project-history\"") && page.contains("tester"))
-            let diff = try await client.execute(uri: "/projects/\(id)/history?from=1&to=2", method: .get).text
+            #expect(page.contains("id=\"history-block\"") && page.contains("tester"))
+            let diff = try await client.execute(uri: "/history/project/\(id)?from=1&to=2", method: .get).text
             #expect(diff.contains("<tr class=\"changed\"><td>title</td><td>初版名称</td><td><ins class=\"chg\">第二版名称</ins>"))
             #expect(!diff.contains("<tr class=\"changed\"><td>beneficiaries</td>"))
-            #expect(try await client.execute(uri: "/projects/\(id)/history?from=9", method: .get).status == .badRequest)
-            let csv = try await client.execute(uri: "/projects/\(id)/history.csv", method: .get)
+            #expect(try await client.execute(uri: "/history/project/\(id)?from=9", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/history/nothing/\(id)", method: .get).status == .notFound)
+            let csv = try await client.execute(uri: "/history/project/\(id)/export", method: .get)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3)
+        }
+    }
+
+    /// Figures, documents and agreements have the same history: listed on their page, compared, exported.
+    @Test func everyObjectPageShowsItsHistory() async throws {
+        try await withApp { client in
+            let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
+                ["indicatorCode": "workers_placed", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
+            let fid = figure.json["id"] as! Int
+            _ = try await client.execute(uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15")]))
+            let diff = try await client.execute(uri: "/history/progress/\(fid)?from=1&to=2", method: .get).text
+            #expect(diff.contains("<td>value</td><td>12</td><td><ins class=\"chg\">15</ins>"), "\(diff)")
+            #expect(try await client.execute(uri: "/progress/\(fid)", method: .get).text.contains("/history/progress/\(fid)/export"))
+
+            let doc = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
+                                               body: form([("title", "有历史的文档"), ("text", "普通的工作简报。")]))
+            let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
+            #expect(try await client.execute(uri: "/documents/\(did)", method: .get).text.contains("/history/document/\(did)"))
+            let docHistory = try await client.execute(uri: "/history/document/\(did)/export", method: .get).text
+            #expect(docHistory.contains("有历史的文档"))
+
+            let agreement = (try await client.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])[0]
+            let aid = agreement["id"] as! Int
+            #expect(try await client.execute(uri: "/agreements/\(aid)", method: .get).text.contains("id=\"history-block\""))
+            #expect(try await client.execute(uri: "/history/agreement/\(aid)", method: .get).status == .ok)
         }
     }
 }

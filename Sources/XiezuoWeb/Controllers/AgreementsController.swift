@@ -48,6 +48,7 @@ struct AgreementsController {
             "pairing": pages.pairingLabel(d.pairing, regions, l), "westCode": d.pairing.westCode,
             "overall": Completion.percentText(c.overall), "tasks": tasks, "workAreas": Pages.workAreaRows(c, l),
             "chart": Pages.indicatorChart(c, l, title: l.t("by_indicator")), "pending": counted == .includingPending,
+            "historyBlock": try await pages.historyBlock("agreement", id, l),
         ]
         return try await pages.render("agreement", title: d.agreement.title, section: "agreements", request, context, data)
     }

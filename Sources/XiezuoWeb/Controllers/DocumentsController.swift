@@ -146,6 +146,7 @@ struct DocumentsController {
         ]
         if let saved {
             data["saved"] = ["id": saved.id]
+            data["historyBlock"] = try await pages.historyBlock("document", saved.id, l)
             if let m = saved.meetingId, let meeting = try await pages.store.meeting(id: m) {
                 data["linkedMeeting"] = ["title": meeting.title, "date": meeting.date.description]
             }

@@ -105,9 +105,6 @@ struct ProgressController {
         let ind = IndicatorCatalogue.byCode[p.indicatorCode]
         let writer = AccessRule.canWrite(a.user, regionCode: p.regionCode)
         let reviewer = AccessRule.canReview(a.user, reportedRegion: region)
-        let history = try await pages.store.history(entity: "progress", id: String(p.id)).map {
-            ["at": $0.at, "actor": $0.actor ?? "", "action": l.t("action_" + $0.action)]
-        }
         let data: [String: Any] = [
             "p": ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
                   "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
@@ -115,7 +112,8 @@ struct ProgressController {
                   "note": p.note],
             "comment": try await pages.store.reviewComment(id: p.id),
             "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
-            "canReview": reviewer && p.state == .submitted, "history": history,
+            "canReview": reviewer && p.state == .submitted,
+            "historyBlock": try await pages.historyBlock("progress", p.id, l),
         ]
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, data)
     }

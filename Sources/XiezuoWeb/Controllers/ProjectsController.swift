@@ -15,8 +15,6 @@ struct ProjectsController {
         router.get("/projects/:id/edit", use: editForm)
         router.post("/projects/:id", use: update)
         router.post("/projects/:id/transactions", use: addTransaction)
-        router.get("/projects/:id/history", use: history)
-        router.get("/projects/:id/history.csv", use: historyCSV)
     }
 
     /// Filters from the query string; an invalid value is a 400 rather than a silently ignored filter.
@@ -117,9 +115,7 @@ struct ProjectsController {
                                      "note": txDraft?.note ?? ""], issues: issues, lang: l.lang).data,
             "txKinds": Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
             "txErrors": !issues.isEmpty,
-            "history": try await pages.store.history(entity: "project", id: String(id)).enumerated().map { i, e in
-                ["version": i + 1, "at": e.at, "actor": e.actor ?? "", "address": e.address ?? "", "action": l.t("action_" + e.action)]
-            },
+            "historyBlock": try await pages.historyBlock("project", id, l),
         ]
         return try await pages.render("project", title: p.title, section: "projects", request, context, data,
                                       status: issues.isEmpty ? .ok : .unprocessableContent)
@@ -224,67 +220,6 @@ struct ProjectsController {
             _ = try await pages.store.addTransaction(t, actor: context.actor)
             return Response.redirect(to: "/projects/\(id)", type: .normal)
         }
-    }
-}
-
-extension ProjectsController {
-    /// The versions of a readable project: version n is the state its n-th recorded change left behind.
-    func versions(_ context: AppRequestContext) async throws -> (Project, [(AuditEntry, [String: Any])]) {
-        let l = Labels(lang: context.language)
-        let id = try parseID(context.parameters.get("id"))
-        guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
-        try await access(pages.store, context).requireRead(region: p.countyCode, l.t("nav_projects"))
-        let entries = try await pages.store.history(entity: "project", id: String(id))
-        return (p, entries.map { e in
-            (e, (e.after.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:])
-        })
-    }
-
-    static func text(_ v: Any?) -> String {
-        switch v {
-        case nil: return ""
-        case let s as String: return s
-        case let n as NSNumber: return n.stringValue
-        case let d as [String: Any]: return d.keys.sorted().map { "\($0)=\(text(d[$0]))" }.joined(separator: " ")
-        default: return String(describing: v!)
-        }
-    }
-
-    /// Two versions side by side, field by field, the changed ones marked.
-    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let l = Labels(lang: context.language)
-        let (p, versions) = try await versions(context)
-        guard !versions.isEmpty else { throw AppError.notFound(l.t("history")) }
-        func pick(_ name: String, _ fallback: Int) throws -> Int {
-            guard let t = request.query(name) else { return fallback }
-            guard let v = Int(t), (1...versions.count).contains(v) else { throw AppError.badFilter(name) }
-            return v
-        }
-        let from = try pick("from", max(1, versions.count - 1)), to = try pick("to", versions.count)
-        let a = versions[from - 1].1, b = versions[to - 1].1
-        let fields = Set(a.keys).union(b.keys).sorted().map { k -> [String: Any] in
-            let x = Self.text(a[k]), y = Self.text(b[k])
-            return ["field": k, "from": x, "to": y, "changed": x != y]
-        }
-        let options = (1...versions.count).map { ["value": $0, "label": "v\($0) · \(versions[$0 - 1].0.at)"] }
-        return try await pages.render("project_history", title: l.t("history"), section: "projects", request, context, [
-            "project": ["id": p.id, "title": p.title], "fields": fields, "from": from, "to": to,
-            "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
-            "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },
-        ])
-    }
-
-    /// The whole history as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese).
-    @Sendable func historyCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (p, versions) = try await versions(context)
-        func cell(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        var csv = "\u{FEFF}version,at,actor,address,action,before,after\r\n"
-        for (i, (e, _)) in versions.enumerated() {
-            csv += [String(i + 1), e.at, e.actor ?? "", e.address ?? "", e.action, e.before ?? "", e.after ?? ""].map(cell).joined(separator: ",") + "\r\n"
-        }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"project-\(p.id)-history.csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 }
 

@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// The audit trail of any one object, for whoever may read the object: the list of versions, a field-by-field
+/// comparison of any two, and the whole trail as CSV. One controller, so every kind of object gets the same view.
+struct HistoryController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/history/:entity/:id", use: compare)
+        router.get("/history/:entity/:id/export", use: export)
+    }
+
+    /// The kinds of objects with a history page, and the page each belongs to.
+    enum Kind: String, CaseIterable {
+        case project, agreement, progress, document, meeting
+
+        var path: String {
+            switch self {
+            case .project: return "/projects"
+            case .agreement: return "/agreements"
+            case .progress: return "/progress"
+            case .document: return "/documents"
+            case .meeting: return "/meetings"
+            }
+        }
+    }
+
+    /// The object of the route if the caller may read it (404 otherwise, the same as for an object that does not exist),
+    /// with the title to show.
+    func resolve(_ context: AppRequestContext) async throws -> (Kind, Int64, String) {
+        let l = Labels(lang: context.language)
+        guard let kind = context.parameters.get("entity").flatMap(Kind.init(rawValue:)) else { throw AppError.notFound(l.t("history")) }
+        let id = try parseID(context.parameters.get("id"))
+        let a = try await access(pages.store, context)
+        let store = pages.store
+        func pairing(_ pid: Int64) throws -> Pairing {
+            guard let p = a.pairings.first(where: { $0.id == pid }) else { throw AppError.notFound(l.t("history")) }
+            return p
+        }
+        let what = l.t("history")
+        switch kind {
+        case .project:
+            guard let p = try await store.project(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(region: p.countyCode, what)
+            return (kind, id, p.title)
+        case .agreement:
+            guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(pairing: d.pairing, what)
+            return (kind, id, d.agreement.title)
+        case .progress:
+            guard let p = try await store.progressReport(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(region: p.regionCode, what)
+            let name = IndicatorCatalogue.byCode[p.indicatorCode]?.name(l.lang) ?? p.indicatorCode
+            return (kind, id, "\(name) · \(p.regionCode) · \(p.year)-\(p.month)")
+        case .document:
+            guard let d = try await store.document(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(region: d.regionCode, what)
+            return (kind, id, d.title)
+        case .meeting:
+            guard let m = try await store.meeting(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(pairing: try pairing(m.pairingId), what)
+            return (kind, id, m.title)
+        }
+    }
+
+    /// Version n is the state the n-th recorded change left behind.
+    func versions(_ kind: Kind, _ id: Int64) async throws -> [(AuditEntry, [String: Any])] {
+        try await pages.store.history(entity: kind.rawValue, id: String(id)).map { e in
+            (e, (e.after.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:])
+        }
+    }
+
+    static func text(_ v: Any?) -> String {
+        switch v {
+        case nil, is NSNull: return ""
+        case let s as String: return s
+        case let n as NSNumber: return n.stringValue
+        case let d as [String: Any]: return d.keys.sorted().map { "\($0)=\(text(d[$0]))" }.joined(separator: " ")
+        case let a as [Any]: return a.map { text($0) }.joined(separator: ", ")
+        default: return String(describing: v!)
+        }
+    }
+
+    /// Two versions side by side, field by field, the changed ones marked.
+    @Sendable func compare(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let (kind, id, title) = try await resolve(context)
+        let versions = try await versions(kind, id)
+        guard !versions.isEmpty else { throw AppError.notFound(l.t("history")) }
+        func pick(_ name: String, _ fallback: Int) throws -> Int {
+            guard let t = request.query(name) else { return fallback }
+            guard let v = Int(t), (1...versions.count).contains(v) else { throw AppError.badFilter(name) }
+            return v
+        }
+        let from = try pick("from", max(1, versions.count - 1)), to = try pick("to", versions.count)
+        let a = versions[from - 1].1, b = versions[to - 1].1
+        let fields = Set(a.keys).union(b.keys).sorted().map { k -> [String: Any] in
+            let x = Self.text(a[k]), y = Self.text(b[k])
+            return ["field": k, "from": x, "to": y, "changed": x != y]
+        }
+        let options = (1...versions.count).map { ["value": $0, "label": "v\($0) · \(versions[$0 - 1].0.at)"] }
+        return try await pages.render("history", title: l.t("history"), section: kind.path.dropFirst().description, request, context, [
+            "object": ["title": title, "href": "\(kind.path)/\(id)"], "fields": fields, "from": from, "to": to,
+            "entries": Self.rows(versions.map(\.0), l),
+            "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
+            "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },
+            "exportHref": "/history/\(kind.rawValue)/\(id)/export",
+        ])
+    }
+
+    /// The whole trail as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese).
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (kind, id, _) = try await resolve(context)
+        let entries = try await pages.store.history(entity: kind.rawValue, id: String(id))
+        func cell(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var csv = "\u{FEFF}version,at,actor,address,action,before,after\r\n"
+        for (i, e) in entries.enumerated() {
+            csv += [String(i + 1), e.at, e.actor ?? "", e.address ?? "", e.action, e.before ?? "", e.after ?? ""]
+                .map(cell).joined(separator: ",") + "\r\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(id)-history.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    static func rows(_ entries: [AuditEntry], _ l: Labels) -> [[String: Any]] {
+        entries.enumerated().map { i, e in
+            ["version": i + 1, "at": e.at, "actor": e.actor ?? "", "address": e.address ?? "", "action": l.t("action_" + e.action)]
+        }
+    }
+}
+
+extension Pages {
+    /// The history block every object page shows: its versions, with links to compare them and to export the trail.
+    func historyBlock(_ entity: String, _ id: Int64, _ l: Labels) async throws -> [String: Any] {
+        let entries = try await store.history(entity: entity, id: String(id))
+        return ["entries": HistoryController.rows(entries, l), "compareHref": "/history/\(entity)/\(id)",
+                "exportHref": "/history/\(entity)/\(id)/export", "comparable": entries.count > 0]
+    }
+}
