@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "XiezuoDomain", swiftSettings: swiftSettings),
@@ -44,7 +45,8 @@ let package = Package(
                         .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore"], swiftSettings: swiftSettings),
+        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
             dependencies: [
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "xiezuo",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoText", "XiezuoDomain",
+                "XiezuoWeb", "XiezuoStore", "XiezuoText", "XiezuoDomain", "XiezuoReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "xiezuo-bench",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText",
+                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText", "XiezuoReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -80,7 +82,8 @@ let package = Package(
         .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports"], swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    swiftSettings: swiftSettings),
         .testTarget(
             name: "XiezuoWebTests",
             dependencies: [

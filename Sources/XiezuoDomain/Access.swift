@@ -89,6 +89,27 @@ public enum AccessRule {
         return user.role == .admin || (user.role == .provinceCoordinator && canRead(user, pairing: pairing))
     }
 
+    /// Meetings of a pairing, their attendees, decisions and follow-up tasks are recorded by the offices of the
+    /// pairing's two sides (province coordinators and prefecture officers whose scope holds a side) and administrators.
+    public static func canOrganise(_ user: UserAccount, pairing: Pairing) -> Bool {
+        guard user.state == .active else { return false }
+        if user.role == .admin { return true }
+        guard user.role == .provinceCoordinator || user.role == .prefectureOfficer else { return false }
+        return [pairing.eastCode, pairing.westCode].contains { $0.hasPrefix(user.scopePrefix) }
+    }
+
+    /// The side of a pairing a user speaks for, if any (administrators speak for neither).
+    public static func side(of user: UserAccount, in pairing: Pairing) -> Side? {
+        guard user.state == .active, user.role != .admin else { return nil }
+        if pairing.eastCode.hasPrefix(user.scopePrefix) || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.eastCode, level: ProjectDraft.levelOf(pairing.eastCode))) {
+            return user.side == .east ? .east : nil
+        }
+        if pairing.westCode.hasPrefix(user.scopePrefix) || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.westCode, level: ProjectDraft.levelOf(pairing.westCode))) {
+            return user.side == .west ? .west : nil
+        }
+        return nil
+    }
+
     /// A figure is reviewed by the level above the region that reported it, inside the reviewer's scope.
     public static func canReview(_ user: UserAccount, reportedRegion: Region) -> Bool {
         guard user.state == .active, user.role != .viewer, user.role != .countyReporter else { return false }

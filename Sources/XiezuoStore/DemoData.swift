@@ -106,10 +106,7 @@ extension Store {
                 }
             }
 
-            _ = try await Self.insertMeeting(db, Meeting(id: 0, pairingId: province.id, kind: .jointConference,
-                title: "2024年粤黔东西部协作联席会议", date: Day(year: 2024, month: 6, day: 4)!, place: "广东省广州市",
-                summary: "贵州省党政代表团6月3日至4日来广东考察。两省召开粤黔东西部协作联席会议，就进一步谋深做实协作工作进行对接交流，聚焦落实粤黔2024年东西部协作协议。",
-                isDemo: true), actor: actor)
+            try await Self.loadDemoMeetings(db, province: province, actor: actor)
             try await db.raw("INSERT INTO app_meta (key, value) VALUES ('demo', '2024')").run()
         }
         return true

@@ -106,6 +106,7 @@ enum Migrations {
         documentScope,
         review,
         tokens,
+        followUp,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -156,6 +157,48 @@ enum Migrations {
         CREATE TABLE api_tokens (
           id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
           created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)
+        """,
+    ])
+
+    static let followUp = Migration(version: 8, name: "meetings, follow-up tasks, assessments", statements: [
+        "ALTER TABLE meetings ADD COLUMN end_date TEXT",
+        "ALTER TABLE meetings ADD COLUMN host_side TEXT NOT NULL DEFAULT 'east'",
+        "ALTER TABLE meetings ADD COLUMN agenda TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE meetings ADD COLUMN minutes TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE meetings ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+        """
+        CREATE TABLE meeting_attendees (
+          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), name TEXT NOT NULL, position TEXT NOT NULL,
+          side TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE itinerary_stops (
+          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), date TEXT, city TEXT NOT NULL, name TEXT NOT NULL,
+          kind TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE decisions (
+          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), work_area TEXT, text TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE follow_up_tasks (
+          id {ID}, decision_id BIGINT NOT NULL REFERENCES decisions(id), meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+          title TEXT NOT NULL, owner_office TEXT NOT NULL, owner_region_code TEXT NOT NULL REFERENCES regions(code),
+          deadline TEXT NOT NULL, status TEXT NOT NULL, done_on TEXT, is_demo INTEGER NOT NULL DEFAULT 0,
+          version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+        """,
+        "CREATE INDEX follow_up_owner ON follow_up_tasks(owner_region_code, status, deadline)",
+        "CREATE INDEX follow_up_meeting ON follow_up_tasks(meeting_id)",
+        """
+        CREATE TABLE task_updates (
+          id {ID}, task_id BIGINT NOT NULL REFERENCES follow_up_tasks(id), date TEXT NOT NULL, text TEXT NOT NULL,
+          evidence TEXT NOT NULL, status TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE assessments (
+          id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL,
+          self_assessment TEXT NOT NULL DEFAULT '', partner_comment TEXT NOT NULL DEFAULT '', weights_json TEXT NOT NULL DEFAULT '{}',
+          version BIGINT NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
         """,
     ])
 

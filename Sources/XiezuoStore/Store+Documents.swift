@@ -71,3 +71,17 @@ extension Store {
         try await backend.read { db in try await db.raw("SELECT * FROM meetings WHERE id = \(bind: id)").first().map(Self.meeting) }
     }
 }
+
+extension Store {
+    /// The documents attached to a meeting that the reader may see, by title.
+    public func documents(meetingId: Int64, visiblePrefixes: [String]?) async throws -> [(id: Int64, title: String, publishedOn: Day?)] {
+        try await backend.read { db in
+            try await db.raw("""
+                SELECT id, title, published_on FROM documents WHERE meeting_id = \(bind: meetingId)
+                """ + insidePrefixes("region_code", visiblePrefixes) + " ORDER BY id").all().map { r in
+                (try r.decode(column: "id", as: Int64.self), try r.decode(column: "title", as: String.self),
+                 try r.decode(column: "published_on", as: String?.self).flatMap(Day.init))
+            }
+        }
+    }
+}

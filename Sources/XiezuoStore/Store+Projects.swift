@@ -62,16 +62,25 @@ extension Store {
             let rows = try await db.raw("""
                 SELECT p.*, r.name AS county_name FROM projects p JOIN regions r ON r.code = p.county_code
                 """ + w + " ORDER BY p.id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)").all()
-            let items = try rows.map { r in
-                var f = FundingSummary()
-                f.budget = Money(fen: try r.decode(column: "budget_fen", as: Int64.self))
-                f.committed = Money(fen: try r.decode(column: "committed_fen", as: Int64.self))
-                f.disbursed = Money(fen: try r.decode(column: "disbursed_fen", as: Int64.self))
-                f.spent = Money(fen: try r.decode(column: "spent_fen", as: Int64.self))
-                return ProjectRow(project: try Self.project(from: r), countyName: try r.decode(column: "county_name", as: String.self),
-                                  funding: f)
-            }
-            return PageOf(items: items, total: total, page: page)
+            return PageOf(items: try rows.map(Self.projectRow), total: total, page: page)
+        }
+    }
+
+    static func projectRow(_ r: any SQLRow) throws -> ProjectRow {
+        var f = FundingSummary()
+        f.budget = Money(fen: try r.decode(column: "budget_fen", as: Int64.self))
+        f.committed = Money(fen: try r.decode(column: "committed_fen", as: Int64.self))
+        f.disbursed = Money(fen: try r.decode(column: "disbursed_fen", as: Int64.self))
+        f.spent = Money(fen: try r.decode(column: "spent_fen", as: Int64.self))
+        return ProjectRow(project: try Self.project(from: r), countyName: try r.decode(column: "county_name", as: String.self), funding: f)
+    }
+
+    /// The largest projects by budget matching a filter, ties broken by id so the order is always the same.
+    public func keyProjects(_ filter: ProjectFilter, limit: Int) async throws -> [ProjectRow] {
+        try await backend.read { db in
+            try await db.raw("""
+                SELECT p.*, r.name AS county_name FROM projects p JOIN regions r ON r.code = p.county_code
+                """ + Self.whereClause(filter) + " ORDER BY p.budget_fen DESC, p.id LIMIT \(bind: limit)").all().map(Self.projectRow)
         }
     }
 

@@ -93,6 +93,10 @@ extension Store {
             ("targets", "target", "CAST(t.id AS TEXT)"), ("documents", "document", "CAST(t.id AS TEXT)"),
             ("pairings", "pairing", "CAST(t.id AS TEXT)"), ("meetings", "meeting", "CAST(t.id AS TEXT)"),
             ("users", "user", "t.username"), ("api_tokens", "api_token", "t.name"),
+            ("meeting_attendees", "attendee", "CAST(t.id AS TEXT)"), ("itinerary_stops", "itinerary_stop", "CAST(t.id AS TEXT)"),
+            ("decisions", "decision", "CAST(t.id AS TEXT)"), ("follow_up_tasks", "task", "CAST(t.id AS TEXT)"),
+            ("task_updates", "task_update", "CAST(t.id AS TEXT)"),
+            ("assessments", "assessment", "CAST(t.pairing_id AS TEXT) || '-' || CAST(t.year AS TEXT)"),
         ]
         return try await backend.read { db in
             var out: [String] = []

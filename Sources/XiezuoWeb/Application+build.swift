@@ -77,6 +77,8 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     ProgressController(pages: pages).addRoutes(to: router)
     DocumentsController(pages: pages).addRoutes(to: router)
     HistoryController(pages: pages).addRoutes(to: router)
+    MeetingsController(pages: pages).addRoutes(to: router)
+    MeetingsAPIController(store: store).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

@@ -27,7 +27,7 @@ import XiezuoStore
         "post /api/v1/session", "delete /api/v1/session", "get /api/v1/openapi.json", "get /indicators", "get /pairings",
         "get /regions", "get /api/v1/indicators", "get /api/v1/pairings", "get /api/v1/pairings/{id}", "get /api/v1/regions",
         "get /api/v1/regions/{code}", "get /documents/new", "post /documents/preview", "get /tokens", "post /tokens",
-        "get /projects/new",
+        "get /projects/new", "get /meetings/new",
         "post /documents",  // a document always belongs to the region of whoever takes it in
     ]
 
@@ -35,12 +35,13 @@ import XiezuoStore
     static let lists: Set<String> = [
         "get /", "get /agreements", "get /documents", "get /progress", "get /projects", "get /review",
         "get /api/v1/agreements", "get /api/v1/dashboard", "get /api/v1/progress", "get /api/v1/projects",
+        "get /meetings", "get /api/v1/meetings", "get /tasks", "get /api/v1/tasks",
     ]
 
     /// Creating: the body names an object or region of the other prefecture.
     static let creates: Set<String> = [
         "post /projects", "post /api/v1/projects", "post /progress", "post /api/v1/progress",
-        "post /api/v1/agreements", "post /api/v1/pairings",
+        "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings",
     ]
 
     @Test func everyRouteForEveryRoleKeepsOtherScopesOut() async throws {
@@ -66,6 +67,18 @@ import XiezuoStore
                 return String(page[page.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
             }
             let tid = try await tokenId(zunyi)
+            // Zunyi's meeting on its own city pairing, with a decision and a task owned by Zunyi.
+            let zunyiPairing = (try await admin.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]])
+                .first { ($0["westCode"] as? String) == "520300" }!["id"] as! Int
+            let meeting = try await zunyi.execute(uri: "/api/v1/meetings", method: .post, headers: jsonHeaders, body: jsonBody(
+                ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "遵义会议ZZ", "date": "2024-07-01", "place": "遵义"]))
+            let mid = meeting.json["id"] as! Int
+            let decision = try await zunyi.execute(uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
+                                                   body: jsonBody(["text": "遵义决定ZZ"]))
+            let decid = decision.json["id"] as! Int
+            let task = try await zunyi.execute(uri: "/api/v1/decisions/\(decid)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
+                ["title": "遵义任务ZZ", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2024-12-31"]))
+            let taskid = task.json["id"] as! Int
             // A Guangzhou office's document and token: outside the Guizhou side.
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
             let gdoc = try await guangzhou.execute(uri: "/documents", method: .post, headers: formHeaders,
@@ -73,7 +86,8 @@ import XiezuoStore
             let gdid = Int((gdoc.headers[.location] ?? "").split(separator: "/").last!)!
             _ = try await guangzhou.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "广州令牌GG")]))
             let gtid = try await tokenId(guangzhou)
-            let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid]
+            let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
+                                "meeting": String(mid), "decision": String(decid), "task": String(taskid)]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
                 "guangzhou.officer": zunyiObjects, "qian.coordinator": ["document": String(gdid), "token": gtid],
@@ -82,7 +96,8 @@ import XiezuoStore
             // What each outside object would show of itself, by kind and id.
             let secretsOf = ["project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
                              "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
-                             "token \(gtid)": "广州令牌GG"]
+                             "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
+                             "task \(taskid)": "遵义任务ZZ"]
 
             func snapshot() async throws -> [String] {
                 [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
@@ -93,7 +108,9 @@ import XiezuoStore
                  try await zunyi.execute(uri: "/documents/\(did)", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
                  try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
                  try await guangzhou.execute(uri: "/documents/\(gdid)", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
-                 try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: "")]
+                 try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
+                 try await admin.execute(uri: "/api/v1/meetings/\(mid)", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text]
             }
             let before = try await snapshot()
 
@@ -101,14 +118,16 @@ import XiezuoStore
             func kind(_ path: String) -> String? {
                 for (prefix, k) in [("/api/v1/agreements/", "agreement"), ("/agreements/", "agreement"), ("/api/v1/projects/", "project"),
                                     ("/projects/", "project"), ("/progress/", "progress"), ("/api/v1/progress/", "progress"),
-                                    ("/documents/", "document"), ("/tokens/", "token")] where path.hasPrefix(prefix) { return k }
+                                    ("/documents/", "document"), ("/tokens/", "token"), ("/meetings/", "meeting"),
+                                    ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
+                                    ("/tasks/", "task"), ("/api/v1/tasks/", "task")] where path.hasPrefix(prefix) { return k }
                 return nil
             }
             /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
-            /// that kind.
-            func concrete(_ path: String, _ objects: [String: String]) -> [(String, String)] {
+            /// that kind; nil when the route's kind of object is not known here.
+            func concrete(_ path: String, _ objects: [String: String]) -> [(String, String)]? {
                 if path.hasPrefix("/history/") {
-                    return ["project", "agreement", "progress", "document"].compactMap { k in
+                    return ["project", "agreement", "progress", "document", "meeting", "task"].compactMap { k in
                         objects[k].map { (path.replacingOccurrences(of: "{entity}", with: k).replacingOccurrences(of: "{id}", with: $0), k) }
                     }
                 }
@@ -120,14 +139,17 @@ import XiezuoStore
                     return objects["project"] == nil ? [] : [(path, "project")]
                 }
                 guard path.contains("{") else { return [(path, "")] }
-                guard let k = kind(path), let id = objects[k] else { return [] }
+                guard let k = kind(path) else { return nil }
+                guard let id = objects[k] else { return [] }
                 return [(path.replacingOccurrences(of: "{id}", with: id), k)]
             }
-            let jsonWrite: [String: Any] = ["title": "越权", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
+            let jsonWrite: [String: Any] = ["title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",
                 "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
                 "text": "越权", "taskId": 1, "indicatorCode": "workers_placed", "value": "1", "regionCode": "520323", "year": 2024,
-                "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024]
-            let formWrite = [("title", "越权"), ("pairingId", "7"), ("countyCode", "520323"), ("workArea", "industry"),
+                "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024,
+                "place": "越权", "name": "越权", "side": "west", "ownerOffice": "越权",
+                "ownerRegionCode": "520300", "deadline": "2024-12-31", "status": "done", "city": "越权"]
+            let formWrite = [("title", "越权"), ("pairingId", String(zunyiPairing)), ("countyCode", "520323"), ("workArea", "industry"),
                              ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
                              ("indicatorCode", "workers_placed"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
                              ("meetingId", ""), ("text", "越权"), ("version", "1")]
@@ -141,10 +163,16 @@ import XiezuoStore
                     if Self.unscoped.contains(key) { continue }
                     let isAPI = path.hasPrefix("/api/")
                     let verb = HTTPRequest.Method(rawValue: method.uppercased())!
-                    for (uri, _) in concrete(path, objects) {
+                    guard let uris = concrete(path, objects) else { unmapped.append(key); continue }
+                    for (uri, _) in uris {
                         let r: TestResponse
                         if method == "get" {
                             r = try await c.execute(uri: uri, method: .get)
+                        } else if key.hasSuffix(" /meetings") || key.hasSuffix(" /api/v1/meetings") {
+                            // A well-formed meeting on Zunyi's pairing: refused for its scope, not for its shape.
+                            let m: [String: Any] = ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "越权会议", "date": "2024-08-01", "place": "越权"]
+                            r = isAPI ? try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(m))
+                                : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(m.map { ($0.key, "\($0.value)") }))
                         } else if isAPI {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
                         } else {
@@ -173,6 +201,7 @@ import XiezuoStore
             }
             #expect(Set(unmapped).isEmpty, "routes without a rule here: \(Set(unmapped).sorted())")
             #expect(try await snapshot() == before, "a write from another scope changed something")
+            #expect(!(try await admin.execute(uri: "/api/v1/meetings", method: .get).text.contains("越权")), "a meeting was recorded from another scope")
             // The same objects are there for their own side.
             #expect(try await zunyi.execute(uri: "/projects/\(pid)", method: .get).status == .ok)
             #expect(try await zunyi.execute(uri: "/documents/\(did)", method: .get).status == .ok)

@@ -15,7 +15,7 @@ struct HistoryController {
 
     /// The kinds of objects with a history page, and the page each belongs to.
     enum Kind: String, CaseIterable {
-        case project, agreement, progress, document, meeting
+        case project, agreement, progress, document, meeting, task
 
         var path: String {
             switch self {
@@ -24,6 +24,7 @@ struct HistoryController {
             case .progress: return "/progress"
             case .document: return "/documents"
             case .meeting: return "/meetings"
+            case .task: return "/tasks"
             }
         }
     }
@@ -63,6 +64,9 @@ struct HistoryController {
             guard let m = try await store.meeting(id: id) else { throw AppError.notFound(what) }
             try a.requireRead(pairing: try pairing(m.pairingId), what)
             return (kind, id, m.title)
+        case .task:
+            let t = try await FollowUp(store: store).task(id, context).0
+            return (kind, id, t.title)
         }
     }
 

@@ -1,0 +1,119 @@
+import Foundation
+import ZIPFoundation
+
+/// A minimal writer of Office Open XML workbooks: sheets of text and number cells, a bold header row, frozen below
+/// it. Strings are inline (no shared-string table) and every part is written in a fixed order with a fixed timestamp,
+/// so the same sheets always give the same bytes.
+public struct XLSXWriter: Sendable {
+    public enum Cell: Sendable, Hashable {
+        case text(String)
+        case number(String)   // already formatted as a decimal number, e.g. "1234.56"
+        case empty
+    }
+    public struct Sheet: Sendable {
+        public var name: String
+        public var header: [String]
+        public var rows: [[Cell]]
+        public init(name: String, header: [String], rows: [[Cell]]) { self.name = name; self.header = header; self.rows = rows }
+    }
+
+    public var sheets: [Sheet] = []
+    public init(sheets: [Sheet] = []) { self.sheets = sheets }
+
+    /// 2000-01-01, the timestamp of every entry.
+    static let fixedDate = Date(timeIntervalSince1970: 946_684_800)
+
+    public func data() throws -> Data {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("book.xlsx")
+        let archive = try Archive(url: file, accessMode: .create)
+        for (path, text) in parts() {
+            let bytes = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.fixedDate,
+                                 compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return try Data(contentsOf: file)
+    }
+
+    func parts() -> [(String, String)] {
+        let xmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+        var out: [(String, String)] = []
+        var types = xmlHead + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        types += "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        types += "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+        types += "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+        types += "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+        for i in sheets.indices {
+            types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+        }
+        types += "</Types>"
+        out.append(("[Content_Types].xml", types))
+        out.append(("_rels/.rels", xmlHead + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"))
+        var wb = xmlHead + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+        var rels = xmlHead + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        for (i, s) in sheets.enumerated() {
+            wb += "<sheet name=\"\(Self.escape(Self.sheetName(s.name)))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
+            rels += "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"
+        }
+        wb += "</sheets></workbook>"
+        rels += "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
+        out.append(("xl/workbook.xml", wb))
+        out.append(("xl/_rels/workbook.xml.rels", rels))
+        out.append(("xl/styles.xml", xmlHead + "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border/></borders><cellStyleXfs count=\"1\"><xf/></cellStyleXfs><cellXfs count=\"3\"><xf/><xf fontId=\"1\" applyFont=\"1\"/><xf numFmtId=\"49\" applyNumberFormat=\"1\"/></cellXfs></styleSheet>"))
+        for (i, s) in sheets.enumerated() { out.append(("xl/worksheets/sheet\(i + 1).xml", sheetXML(s))) }
+        return out
+    }
+
+    func sheetXML(_ s: Sheet) -> String {
+        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+        func row(_ n: Int, _ cells: [Cell], style: Int) {
+            x += "<row r=\"\(n)\">"
+            for (c, cell) in cells.enumerated() {
+                let ref = Self.column(c) + String(n)
+                switch cell {
+                case .empty: break
+                // Text cells use the "@" (text) format so codes and ID numbers stay text when edited.
+                case .text(let t): x += "<c r=\"\(ref)\" t=\"inlineStr\" s=\"\(style == 1 ? 1 : 2)\"><is><t xml:space=\"preserve\">\(Self.escape(t))</t></is></c>"
+                case .number(let v): x += "<c r=\"\(ref)\"><v>\(v)</v></c>"
+                }
+            }
+            x += "</row>"
+        }
+        row(1, s.header.map { .text($0) }, style: 1)
+        for (i, r) in s.rows.enumerated() { row(i + 2, r, style: 0) }
+        return x + "</sheetData></worksheet>"
+    }
+
+    /// A, B, … Z, AA, AB …
+    static func column(_ index: Int) -> String {
+        var n = index + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        return s
+    }
+
+    /// Sheet names: at most 31 characters, none of []:*?/\.
+    static func sheetName(_ name: String) -> String {
+        String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+    }
+
+    /// XML text, without the control characters XML 1.0 forbids.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            default: if c.value >= 0x20 { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// Meetings, decisions and follow-up tasks in the JSON API, with the same rules as the pages (through FollowUp).
+struct MeetingsAPIController {
+    let store: Store
+    var followUp: FollowUp { FollowUp(store: store) }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let api = router.group("api/v1")
+        api.get("meetings", use: list)
+        api.post("meetings", use: create)
+        api.get("meetings/:id", use: show)
+        api.post("meetings/:id/attendees", use: addAttendee)
+        api.post("meetings/:id/stops", use: addStop)
+        api.post("meetings/:id/decisions", use: addDecision)
+        api.post("decisions/:id/tasks", use: addTask)
+        api.get("tasks", use: tasks)
+        api.get("tasks/:id", use: task)
+        api.post("tasks/:id/updates", use: postUpdate)
+    }
+
+    static func json(_ m: Meeting) -> [String: Any] {
+        ["id": m.id, "pairingId": m.pairingId, "kind": m.kind.rawValue, "title": m.title, "date": m.date.description,
+         "endDate": m.endDate?.description as Any, "place": m.place, "hostSide": m.hostSide.rawValue, "summary": m.summary,
+         "agenda": m.agenda, "minutes": m.minutes, "demo": m.isDemo, "version": m.version]
+    }
+
+    static func json(_ t: FollowUpTask, today: Day) -> [String: Any] {
+        ["id": t.id, "decisionId": t.decisionId, "meetingId": t.meetingId, "title": t.title, "ownerOffice": t.ownerOffice,
+         "ownerRegionCode": t.ownerRegionCode, "deadline": t.deadline.description, "status": t.status.rawValue,
+         "state": t.state(on: today).rawValue, "doneOn": t.doneOn?.description as Any, "version": t.version]
+    }
+
+    static func json(_ a: Attendee) -> [String: Any] { ["id": a.id, "name": a.name, "position": a.position, "side": a.side.rawValue] }
+    static func json(_ s: ItineraryStop) -> [String: Any] {
+        ["id": s.id, "date": s.date?.description as Any, "city": s.city, "name": s.name, "kind": s.kind.rawValue]
+    }
+    static func json(_ d: Decision) -> [String: Any] { ["id": d.id, "meetingId": d.meetingId, "workArea": d.workArea?.rawValue as Any, "text": d.text] }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let a = try await access(store, context)
+        let year = try request.query("year").map { t -> Int in
+            guard let y = Int(t), Day.validYears.contains(y) else { throw AppError.badFilter("year") }; return y
+        }
+        let pairing = try request.query("pairing").map { t -> Int64 in guard let v = Int64(t) else { throw AppError.badFilter("pairing") }; return v }
+        let items = try await store.meetings(pairingId: pairing, year: year, pairingIds: a.readablePairingIds)
+        return jsonResponse(["items": items.map(Self.json), "total": items.count])
+    }
+
+    struct MeetingBody: Decodable {
+        var kind, title, date, endDate, place, hostSide, summary, agenda, minutes: String?
+        var pairingId: Int64?
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let b = try await decodeJSON(MeetingBody.self, request, context)
+        let m = try await followUp.createMeeting(MeetingDraft(kind: b.kind, pairingId: b.pairingId.map(String.init), title: b.title, date: b.date,
+                                                              endDate: b.endDate, place: b.place, hostSide: b.hostSide, summary: b.summary,
+                                                              agenda: b.agenda, minutes: b.minutes), context)
+        return jsonResponse(Self.json(m), status: .created)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let (m, _, _) = try await followUp.meeting(id, context)
+        let today = chinaToday()
+        let tasks = try await store.tasks(TaskFilter(meetingIds: [id], today: today))
+        var out = Self.json(m)
+        out["attendees"] = try await store.attendees(meetingId: id).map(Self.json)
+        out["itinerary"] = try await store.stops(meetingId: id).map(Self.json)
+        out["decisions"] = try await store.decisions(meetingId: id).map { d -> [String: Any] in
+            var row = Self.json(d)
+            row["tasks"] = tasks.filter { $0.decisionId == d.id }.map { Self.json($0, today: today) }
+            return row
+        }
+        return jsonResponse(out)
+    }
+
+    struct AttendeeBody: Decodable { var name, position, side: String? }
+    @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let b = try await decodeJSON(AttendeeBody.self, request, context)
+        return jsonResponse(Self.json(try await followUp.addAttendee(id, name: b.name, position: b.position, side: b.side, context)), status: .created)
+    }
+
+    struct StopBody: Decodable { var date, city, name, kind: String? }
+    @Sendable func addStop(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let b = try await decodeJSON(StopBody.self, request, context)
+        return jsonResponse(Self.json(try await followUp.addStop(id, date: b.date, city: b.city, name: b.name, kind: b.kind, context)), status: .created)
+    }
+
+    struct DecisionBody: Decodable { var text, workArea: String? }
+    @Sendable func addDecision(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let b = try await decodeJSON(DecisionBody.self, request, context)
+        return jsonResponse(Self.json(try await followUp.addDecision(id, text: b.text, workArea: b.workArea, context)), status: .created)
+    }
+
+    struct TaskBody: Decodable { var title, ownerOffice, ownerRegionCode, deadline: String? }
+    @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let b = try await decodeJSON(TaskBody.self, request, context)
+        let t = try await followUp.createTask(decisionId: id, title: b.title, ownerOffice: b.ownerOffice, ownerRegionCode: b.ownerRegionCode,
+                                             deadline: b.deadline, context)
+        return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
+    }
+
+    @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let state = try request.query("state").map { s -> TaskState in
+            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }; return v
+        }
+        let scope = request.query("scope") ?? "mine"
+        guard scope == "mine" || scope == "all" else { throw AppError.badFilter("scope") }
+        let today = chinaToday()
+        let items = try await followUp.tasks(context, mine: scope == "mine", state: state, today: today)
+        return jsonResponse(["items": items.map { Self.json($0, today: today) }, "total": items.count])
+    }
+
+    @Sendable func task(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let (t, _, _) = try await followUp.task(id, context)
+        var out = Self.json(t, today: chinaToday())
+        out["updates"] = try await store.taskUpdates(taskId: id).map {
+            ["id": $0.id, "date": $0.date.description, "text": $0.text, "evidence": $0.evidence, "status": $0.status.rawValue, "author": $0.author]
+        }
+        return jsonResponse(out)
+    }
+
+    struct UpdateBody: Decodable { var date, text, evidence, status: String?; var version: Int64? }
+    @Sendable func postUpdate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try parseID(context.parameters.get("id"))
+        let b = try await decodeJSON(UpdateBody.self, request, context)
+        let t = try await followUp.postUpdate(taskId: id, date: b.date, text: b.text, evidence: b.evidence, status: b.status,
+                                              version: b.version, context)
+        return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
+    }
+}

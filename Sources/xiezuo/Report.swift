@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import XiezuoDomain
+import XiezuoReports
+import XiezuoStore
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Produce reports.",
+                                                    subcommands: [ConferenceReportCommand.self])
+}
+
+/// `xiezuo report conference --meeting ID --format html|pdf|xlsx [--output FILE]`: the same report as the web UI's,
+/// over all data (the command line is the operator's). Progress goes to standard error.
+struct ConferenceReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conference",
+                                                    abstract: "The progress report for a joint conference (HTML, PDF or XLSX).")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, pdf, xlsx }
+
+    @Option(help: "The meeting's id (see /meetings).") var meeting: Int64
+    @Option(help: "html, pdf or xlsx.") var format: Format = .html
+    @Option(help: "File to write; standard output when omitted.") var output: String?
+    @Option(help: "The day the data are reported as of (YYYY-MM-DD); today in China when omitted.") var asOf: String?
+    @Option(help: "zh or en.") var lang: String = "zh"
+    @OptionGroup var db: DatabaseOption
+
+    func run() async throws {
+        guard let language = Language(rawValue: lang) else { throw ValidationError("--lang: zh 或 en / zh or en") }
+        let day: Day
+        if let asOf {
+            guard let d = Day(asOf) else { throw ValidationError("--as-of 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
+            day = d
+        } else { day = chinaDay() }
+        let store: Store
+        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
+        catch let e as StoreError { throw ValidationError(e.description) }
+        try await store.migrate()
+        func step(_ s: String) { FileHandle.standardError.write(Data("· \(s)\n".utf8)) }
+        step("收集数据 / gathering figures")
+        guard let report = try await ConferenceReport.build(store: store, meetingId: meeting, asOf: day, lang: language) else {
+            await store.close()
+            throw ValidationError("会议 \(meeting) 不存在；会议编号见网页 /meetings / meeting \(meeting) does not exist; see /meetings for ids")
+        }
+        step("生成 \(format.rawValue.uppercased()) / rendering \(format.rawValue.uppercased())")
+        let data: Data
+        switch format {
+        case .html: data = Data(report.html().utf8)
+        case .xlsx: data = try report.xlsx()
+        case .pdf:
+            do { data = try PDFPrinter.pdf(html: report.html(), stamp: day) }
+            catch PDFPrinter.Failure.chromiumMissing {
+                await store.close()
+                throw ValidationError(Strings.text("report_pdf_unavailable", .zh) + " / " + Strings.text("report_pdf_unavailable", .en))
+            }
+        }
+        if let output {
+            try data.write(to: URL(fileURLWithPath: output))
+            step("已写入 / written: \(output) (\(data.count) bytes)")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+        await store.close()
+    }
+
+    func chinaDay() -> Day {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        let c = cal.dateComponents([.year, .month, .day], from: .now)
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
