@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                                                       .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
                     swiftSettings: swiftSettings),
         .testTarget(
             name: "XiezuoWebTests",

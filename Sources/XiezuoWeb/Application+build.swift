@@ -79,6 +79,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     HistoryController(pages: pages).addRoutes(to: router)
     MeetingsController(pages: pages).addRoutes(to: router)
     MeetingsAPIController(store: store).addRoutes(to: router)
+    AssessmentsController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

@@ -35,7 +35,7 @@ import XiezuoStore
     static let lists: Set<String> = [
         "get /", "get /agreements", "get /documents", "get /progress", "get /projects", "get /review",
         "get /api/v1/agreements", "get /api/v1/dashboard", "get /api/v1/progress", "get /api/v1/projects",
-        "get /meetings", "get /api/v1/meetings", "get /tasks", "get /api/v1/tasks",
+        "get /meetings", "get /api/v1/meetings", "get /tasks", "get /api/v1/tasks", "get /assessments",
     ]
 
     /// Creating: the body names an object or region of the other prefecture.
@@ -87,7 +87,8 @@ import XiezuoStore
             _ = try await guangzhou.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "广州令牌GG")]))
             let gtid = try await tokenId(guangzhou)
             let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
-                                "meeting": String(mid), "decision": String(decid), "task": String(taskid)]
+                                "meeting": String(mid), "decision": String(decid), "task": String(taskid),
+                                "assessment": "\(zunyiPairing)/2024"]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
                 "guangzhou.officer": zunyiObjects, "qian.coordinator": ["document": String(gdid), "token": gtid],
@@ -97,7 +98,7 @@ import XiezuoStore
             let secretsOf = ["project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
                              "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
                              "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
-                             "task \(taskid)": "遵义任务ZZ"]
+                             "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String]
 
             func snapshot() async throws -> [String] {
                 [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
@@ -110,7 +111,8 @@ import XiezuoStore
                  try await guangzhou.execute(uri: "/documents/\(gdid)", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
                  try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
                  try await admin.execute(uri: "/api/v1/meetings/\(mid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text]
+                 try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text]
             }
             let before = try await snapshot()
 
@@ -120,7 +122,8 @@ import XiezuoStore
                                     ("/projects/", "project"), ("/progress/", "progress"), ("/api/v1/progress/", "progress"),
                                     ("/documents/", "document"), ("/tokens/", "token"), ("/meetings/", "meeting"),
                                     ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
-                                    ("/tasks/", "task"), ("/api/v1/tasks/", "task")] where path.hasPrefix(prefix) { return k }
+                                    ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
+                                    ("/api/v1/assessments/", "assessment")] where path.hasPrefix(prefix) { return k }
                 return nil
             }
             /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
@@ -141,6 +144,7 @@ import XiezuoStore
                 guard path.contains("{") else { return [(path, "")] }
                 guard let k = kind(path) else { return nil }
                 guard let id = objects[k] else { return [] }
+                if k == "assessment" { return [(path.replacingOccurrences(of: "{pairing}/{year}", with: id), k)] }
                 return [(path.replacingOccurrences(of: "{id}", with: id), k)]
             }
             let jsonWrite: [String: Any] = ["title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",

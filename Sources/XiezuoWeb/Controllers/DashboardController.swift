@@ -43,6 +43,13 @@ struct DashboardController {
         data["projectCount"] = o.projectCount
         data["meetings"] = o.meetings.map { ["title": $0.title, "date": $0.date.description, "place": $0.place,
                                              "kind": l.t("meeting_" + $0.kind.rawValue), "summary": $0.summary] }
+        // Overdue follow-up tasks stand out: every one the reader can see, those of its own office first.
+        let today = chinaToday()
+        let regions = try await pages.regionIndex()
+        let overdue = try await pages.store.tasks(TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today))
+            .sorted { ($0.ownerRegionCode.hasPrefix(a.user.scopePrefix) ? 0 : 1, $0.deadline, $0.id) < ($1.ownerRegionCode.hasPrefix(a.user.scopePrefix) ? 0 : 1, $1.deadline, $1.id) }
+        data["overdueCount"] = overdue.count
+        data["overdue"] = overdue.prefix(10).map { MeetingsController.taskRow($0, regions, l, today: today) }
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, data)
     }
 }

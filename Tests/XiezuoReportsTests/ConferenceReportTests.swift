@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import ZIPFoundation
+import XiezuoDomain
+@testable import XiezuoReports
+@testable import XiezuoStore
+
+func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-report-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try await Store.open(url: "sqlite://" + dir.appendingPathComponent("t.sqlite").path, logger: Logger(label: "test"))
+    try await store.migrate()
+    try await store.loadDemo()
+    do { let r = try await body(store); await store.close(); return r } catch { await store.close(); throw error }
+}
+
+@Suite struct ConferenceReportTests {
+    let asOf = Day("2026-01-01")!
+
+    func conference(_ store: Store) async throws -> Meeting {
+        try await store.meetings().first { $0.kind == .jointConference && $0.date == Day("2024-06-04")! }!
+    }
+
+    /// The report's figures, recomputed here straight from the stored rows (not from the running totals the report reads).
+    @Test func figuresMatchTheStoredRows() async throws {
+        try await withDemoStore { store in
+            let m = try await conference(store)
+            let r = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            let sums: [String: Int64] = try await store.backend.read { db in
+                var out: [String: Int64] = [:]
+                for row in try await db.raw("""
+                    SELECT indicator_code, SUM(value) AS v FROM progress
+                    WHERE year = 2024 AND state = 'approved' AND region_code LIKE '52%' GROUP BY indicator_code
+                    """).all() {
+                    out[try row.decode(column: "indicator_code", as: String.self)] = try row.decode(column: "v", as: Int64.self)
+                }
+                return out
+            }
+            let rows = try #require(r.completion?.rows)
+            #expect(rows.count == 14)
+            for row in rows { #expect(row.actual == sums[row.indicator.code], "\(row.indicator.code)") }
+            // A pending figure does not count.
+            _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "workers_placed", regionCode: "520525", year: 2024,
+                                                           month: 11, value: 5_000, state: .submitted, note: ""), actor: .system)
+            let again = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            #expect(again.completion?.rows.first { $0.indicator.code == "workers_placed" }?.actual == sums["workers_placed"])
+
+            // Key projects: the largest budgets first, each with its own transactions' totals.
+            #expect(r.keyProjects.count == ConferenceReport.keyProjectLimit)
+            #expect(r.keyProjects.map(\.funding.budget.fen) == r.keyProjects.map(\.funding.budget.fen).sorted(by: >))
+            for p in r.keyProjects.prefix(5) {
+                let f = FundingSummary(try await store.transactions(projectId: p.project.id))
+                #expect(f == p.funding)
+            }
+            // Ledger totals: the ledger-sourced indicators, same sums.
+            #expect(r.ledgerTotals.map(\.indicator.code).contains("consumption_amount"))
+            for l in r.ledgerTotals { #expect(l.actual == (sums[l.indicator.code] ?? 0)) }
+
+            // Tasks of the conference (the first of the pairing): 7, of which 3 done and 4 overdue as of 2026-01-01.
+            #expect(r.previous == nil)
+            #expect(r.tasks.count == 7)
+            #expect(r.tasks.filter { $0.state == .done }.count == 3 && r.tasks.filter { $0.state == .overdue }.count == 4)
+
+            // The HTML shows the same figures.
+            let html = r.html()
+            #expect(html.contains("id=\"report-overall\">\(Completion.percentText(r.completion!.overall))<"))
+            for row in rows { #expect(html.contains("<td class=\"num\">\(row.indicator.format(row.actual))</td>")) }
+            #expect(html.contains("已逾期") && html.contains("<svg"))
+            // Self-contained: nothing loaded from anywhere (the SVG namespace is a name, not a fetch).
+            #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("src=") && !html.contains("url("))
+        }
+    }
+
+    @Test func theSameDataGiveTheSameReport() async throws {
+        try await withDemoStore { store in
+            let m = try await conference(store)
+            let a = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            let b = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            #expect(a.html() == b.html())
+            let x1 = try a.xlsx(), x2 = try b.xlsx()
+            #expect(x1 == x2)
+            // The workbook holds one sheet per section, with the stored targets as numbers of 万元.
+            let archive = try Archive(data: x1, accessMode: .read)
+            #expect(archive.filter { $0.path.hasPrefix("xl/worksheets/") }.count == 7)
+            var sheet = Data()
+            _ = try archive.extract(archive["xl/worksheets/sheet2.xml"]!) { sheet.append($0) }
+            let xml = String(decoding: sheet, as: UTF8.self)
+            #expect(xml.contains("<v>320000</v>"))   // fiscal aid target, 万元
+            #expect(xml.contains("财政援助资金"))
+
+            if PDFPrinter.chromium() != nil {
+                let p1 = try PDFPrinter.pdf(html: a.html(), stamp: asOf), p2 = try PDFPrinter.pdf(html: b.html(), stamp: asOf)
+                #expect(p1.starts(with: Array("%PDF".utf8)) && p1.count > 10_000)
+                #expect(p1 == p2)
+            } else if ProcessInfo.processInfo.environment["XIEZUO_REQUIRE_CHROMIUM"] != nil {
+                Issue.record("Chromium is required here (XIEZUO_REQUIRE_CHROMIUM) but was not found")
+            } else {
+                print("skipped: no Chromium on PATH, so the PDF form is not checked here")
+            }
+        }
+    }
+
+    @Test func aMeetingThatDoesNotExistGivesNoReport() async throws {
+        try await withDemoStore { store in
+            let r = try await ConferenceReport.build(store: store, meetingId: 9_999, asOf: asOf, lang: .zh)
+            #expect(r == nil)
+        }
+    }
+}
