@@ -60,6 +60,7 @@ struct Serve: AsyncParsableCommand {
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
     @OptionGroup var db: DatabaseOption
+    @Flag(help: "Also load the 2024 demo data, if the database holds no agreements or projects yet.") var demo = false
 
     func run() async throws {
         let store: Store
@@ -68,6 +69,10 @@ struct Migrate: AsyncParsableCommand {
         let applied = try await store.migrate()
         let version = try await store.schemaVersion()
         print("migrations applied: \(applied); schema version \(version)")
+        if demo {
+            let loaded = try await store.loadDemo()
+            print(loaded ? "演示数据已载入 / demo data loaded" : "数据库已有数据，未载入演示数据 / the database holds data; demo data not loaded")
+        }
         await store.close()
     }
 }

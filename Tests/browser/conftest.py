@@ -11,7 +11,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 USER, PASSWORD = "browser.admin", "Browser-test-2024"
-OTHERS = [("nayong.reporter", "county-reporter", "520525"), ("bijie.officer", "prefecture-officer", "520500")]
+OTHERS = [("nayong.reporter", "county-reporter", "520525"), ("bijie.officer", "prefecture-officer", "520500"),
+          ("guangzhou.officer", "prefecture-officer", "440100")]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
