@@ -217,5 +217,7 @@ extension Strings {
         "self_assessment": "Self-assessment (western side)",
         "partner_comment": "Partner's comment (eastern side)",
         "past_years": "Past years",
+        "people_mentioned": "People named (meeting attendees)",
+        "organisations_mentioned": "Organisations named",
     ]
 }

@@ -217,5 +217,7 @@ extension Strings {
         "self_assessment": "自评（西部）",
         "partner_comment": "对方意见（东部）",
         "past_years": "历年考核",
+        "people_mentioned": "提及人员（会议出席人员）",
+        "organisations_mentioned": "提及单位",
     ]
 }

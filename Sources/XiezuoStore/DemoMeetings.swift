@@ -36,9 +36,41 @@ extension Store {
             _ = try await insertStop(db, ItineraryStop(id: 0, meetingId: visit.id, date: nil, city: city, name: name, kind: kind), actor: actor)
         }
 
+        try await loadDemoPastYear(db, province: province, actor: actor)
         _ = try await upsertAssessment(db, AssessmentRecord(pairingId: province.id, year: demoYear,
             selfAssessment: "贵州方面：2024年协议各项指标总体按进度推进，消费协作和劳务协作成效明显，共建产业园区引进企业仍需加力。（演示数据）",
             partnerComment: "广东方面：同意贵州方面的自评意见，建议下一年度加大产业园区共建和跨省通办事项推进力度。（演示数据）"), actor: actor)
+    }
+
+    /// The year before, in brief: a province agreement with lower targets and year-end figures per prefecture, so the
+    /// assessment has a past year to set beside 2024.
+    static func loadDemoPastYear(_ db: any SQLDatabase, province: Pairing, actor: Actor) async throws {
+        let year = demoYear - 1
+        var rng = SplitMix64(seed: 2023_06_01)
+        let agreement = try await insertAgreement(db, pairingId: province.id, year: year, title: "粤黔2023年东西部协作协议",
+                                                  status: .signed, isDemo: true, actor: actor)
+        let counties = try await db.raw("SELECT code, parent_code FROM regions WHERE level = 'county' AND code LIKE '52%' ORDER BY code")
+            .all().map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "parent_code", as: String.self)) }
+        var firstCounty: [String: String] = [:]
+        for (code, parent) in counties where firstCounty[parent] == nil { firstCounty[parent] = code }
+        let shares = prefectureShares.merging(["522300": 100 - prefectureShares.values.reduce(0, +)]) { a, _ in a }
+        for (area, text, targets) in demoTasks {
+            let task = try await insertTask(db, agreementId: agreement.id, workArea: area, text: text, actor: actor)
+            for (code, value) in targets {
+                let target = value * 85 / 100
+                _ = try await upsertTarget(db, taskId: task.id, indicatorCode: code, value: target, actor: actor)
+                let pace = 78 + Int64(rng.next() % 25)
+                for (prefecture, share) in shares.sorted(by: { $0.key < $1.key }) {
+                    guard let county = firstCounty[prefecture] else { continue }
+                    let v = target * pace / 100 * share / 100
+                    guard v > 0 else { continue }
+                    _ = try await insertProgress(db, ProgressReport(id: 0, indicatorCode: code, regionCode: county, year: year, month: 12,
+                                                                    value: v, state: .approved, note: "演示数据（年度汇总）"), actor: actor)
+                }
+            }
+        }
+        _ = try await upsertAssessment(db, AssessmentRecord(pairingId: province.id, year: year,
+            selfAssessment: "贵州方面：2023年协议指标大部分完成。（演示数据）", partnerComment: "广东方面：同意。（演示数据）"), actor: actor)
     }
 
     static let demoAttendees: [(String, String, Side)] = [

@@ -9,11 +9,11 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xiezuo-bench",
         abstract: "Benchmark tools for Xiezuo: generate a Guangdong–Guizhou-sized dataset (scripts/bench runs wrk on it).",
-        subcommands: [Generate.self, RepairEval.self, BcryptCost.self])
+        subcommands: [Generate.self, RepairEval.self, BcryptCost.self, ReportBench.self])
 }
 
 /// 70 counties, 3,000 projects, 50,000 transactions, 500,000 progress rows over 2021–2025, with province and city
-/// agreements for each year. Deterministic, so every run measures the same data.
+/// agreements for each year, and a joint conference per pairing and year with 6 decisions, 12 tasks and their updates. Deterministic, so every run measures the same data.
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Fill an empty database with the benchmark dataset.")
     @Option(help: "Database URL.") var database = "sqlite://./bench.sqlite"
@@ -85,6 +85,25 @@ struct Generate: AsyncParsableCommand {
             done += rows.count
             print("progress rows: \(done) / \(progress)")
         }
+
+        var taskCount = 0
+        for year in 2021...2025 {
+            for p in [province] + cityPairings {
+                let m = try await store.createMeeting(Meeting(id: 0, pairingId: p.id, kind: .jointConference, title: "基准联席会议 \(year) #\(p.id)",
+                                                              date: Day(year: year, month: 6, day: 4)!, place: "广州", summary: "", isDemo: false), actor: actor)
+                for area in WorkArea.allCases {
+                    let d = try await store.addDecision(Decision(id: 0, meetingId: m.id, workArea: area, text: "决定 \(area.rawValue)"), actor: actor)
+                    for (k, owner) in [p.eastCode, p.westCode].enumerated() {
+                        let t = try await store.createTask(FollowUpTask(id: 0, decisionId: d.id, meetingId: m.id, title: "任务 \(area.rawValue) \(k)",
+                            ownerOffice: "协作办", ownerRegionCode: owner, deadline: Day(year: year, month: 12, day: 31)!), actor: actor)
+                        _ = try await store.postUpdate(TaskUpdate(id: 0, taskId: t.id, date: Day(year: year, month: 9, day: 1)!, text: "进展",
+                            evidence: "", status: rng.next() % 2 == 0 ? .done : .inProgress, author: "bench"), expectedVersion: nil, actor: actor)
+                        taskCount += 1
+                    }
+                }
+            }
+        }
+        print("meetings: \((1 + cityPairings.count) * 5), tasks: \(taskCount)")
         await store.close()
     }
 }

@@ -66,3 +66,22 @@ import Testing
         #expect(done.state(on: Day("2025-01-01")!) == .done)
     }
 }
+
+@Suite struct MentionTests {
+    @Test func knownPeopleAreFoundOnceInOrder() {
+        let text = "省委书记黄坤明主持会议，贵州省委书记徐麟出席。黄坤明说……扩张新区建设。省领导张新、王曦参加。"
+        #expect(Mentions.people(in: text, known: ["徐麟", "黄坤明", "张新", "王曦", "李四"]) == ["黄坤明", "徐麟", "张新", "王曦"])
+        // 张新 inside 扩张新区 alone is not a mention.
+        #expect(Mentions.people(in: "扩张新区建设", known: ["张新"]).isEmpty)
+    }
+
+    @Test func organisationsEndWithTheirKind() {
+        let text = "深入横琴粤澳深度合作区、广东工业设计城、季华实验室、国家超级计算广州中心以及中航通飞华南飞机工业有限公司、明阳智慧能源集团股份公司等企业，中山大学校长高松"
+        let orgs = Mentions.organisations(in: text)
+        #expect(orgs.contains("横琴粤澳深度合作区"))
+        #expect(orgs.contains("季华实验室") && orgs.contains("国家超级计算广州中心"))
+        #expect(orgs.contains("中航通飞华南飞机工业有限公司") && orgs.contains("明阳智慧能源集团股份公司"))
+        #expect(!orgs.contains { $0.hasPrefix("以及") || $0.hasPrefix("深入") })
+        #expect(Mentions.organisations(in: "今天天气很好。").isEmpty)
+    }
+}

@@ -58,8 +58,21 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
         try await withStore(demo: true) { (store: Store) async throws in
             #expect(try await store.agreements(year: 2024).count == 8)
             #expect(try await store.loadDemo() == false)
-            #expect(try await store.agreements().count == 8)
-            #expect(try await store.meetings(year: 2024).first?.date.description == "2024-06-04")
+            #expect(try await store.agreements().count == 9)   // and the 2023 province agreement, for past years
+            let meetings = try await store.meetings(year: 2024)
+            let conference = try #require(meetings.first)
+            #expect(conference.date.description == "2024-06-04" && conference.kind == .jointConference)
+            // The conference as its report names it: 20 attendees, the four work-area decisions, their tasks.
+            let attendees = try await store.attendees(meetingId: conference.id)
+            #expect(attendees.count == 20 && attendees.filter { $0.side == .west }.count == 9)
+            #expect(attendees.contains { $0.name == "黄坤明" && $0.position.hasPrefix("广东省委书记") })
+            #expect(try await store.decisions(meetingId: conference.id).count == 4)
+            #expect(try await store.tasks(TaskFilter(meetingIds: [conference.id], today: Day("2024-06-05")!)).count == 7)
+            // The delegation's visit to Guangzhou, Zhuhai, Foshan and Zhongshan.
+            let visit = try #require(meetings.first { $0.kind == .studyVisit })
+            let stops = try await store.stops(meetingId: visit.id)
+            #expect(Set(stops.map(\.city)) == ["广州", "珠海", "佛山", "中山"] && stops.count == 9)
+            #expect(stops.contains { $0.name == "季华实验室" } && stops.contains { $0.kind == .enterprise && $0.name.hasPrefix("明阳") })
         }
     }
 }

@@ -51,4 +51,20 @@ import Testing
             #expect(list.text.contains("id=\"no-documents\""))
         }
     }
+
+    /// People known from meeting attendance and organisations are named beside the text; two attendees of a meeting
+    /// make it a suggestion even without its date.
+    @Test func peopleAndOrganisationsAreRecognised() async throws {
+        try await withApp { client in
+            let text = "黄坤明、徐麟会见了季华实验室和明阳智慧能源集团股份公司的负责人，张三陪同。"
+            let r = try await client.execute(uri: "/documents/preview", method: .post, headers: formHeaders,
+                                             body: form([("title", "会见"), ("text", text)]))
+            let people = r.text.components(separatedBy: "id=\"people-mentioned\"").last ?? ""
+            #expect(people.contains("title=\"广东省委书记（主持会议并讲话）\">黄坤明<") && people.contains(">徐麟<") && !people.contains("张三"))
+            #expect(r.text.contains("<span class=\"tag\">季华实验室</span>") && r.text.contains("<span class=\"tag\">明阳智慧能源集团股份公司</span>"))
+            let saved = try await client.execute(uri: "/documents", method: .post, headers: formHeaders, body: form([("title", "会见"), ("text", text)]))
+            let page = try await client.execute(uri: saved.headers[.location] ?? "", method: .get).text
+            #expect(page.contains("2024年粤黔东西部协作联席会议"))
+        }
+    }
 }

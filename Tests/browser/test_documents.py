@@ -29,6 +29,9 @@ def test_paste_repair_save_search_and_link_the_seed_article(server, browser):
     repaired = browser.find_element(By.ID, "repaired-text").text
     assert "两省在广州召开粤黔东西部协作联席会议" in repaired
     assert "(" not in repaired
+    people = browser.find_element(By.ID, "people-mentioned").text
+    assert "黄坤明" in people and "徐麟" in people and "李炳军" in people
+    assert "季华实验室" in browser.find_element(By.ID, "organisations-mentioned").text
     browser.find_element(By.CSS_SELECTOR, "#save-document button").click()
     WebDriverWait(browser, 20).until(lambda b: "/documents/" in b.current_url and "preview" not in b.current_url)
     doc_url = browser.current_url

@@ -132,9 +132,15 @@ struct DocumentsController {
         let l = Labels(lang: context.language)
         let (before, after) = Self.highlight(original, result)
         let meetings = try await pages.store.meetings(pairingIds: try await access(pages.store, context).readablePairingIds)
-        let suggestions = Self.suggest(result.text, date: date, meetings: meetings)
+        // People are recognised from the attendees of meetings the reader may see.
+        let readableMeetings = Set(meetings.map(\.id))
+        let attendees = try await pages.store.knownPeople().filter { readableMeetings.contains($0.meetingId) }
+        let people = Mentions.people(in: result.text, known: attendees.map(\.name))
+        let suggestions = Self.suggest(result.text, date: date, meetings: meetings,
+                                       attendeesMentioned: Dictionary(grouping: attendees.filter { people.contains($0.name) }, by: \.meetingId).mapValues(\.count))
         let regions = try await pages.store.regions()
         let mentioned = Self.regionsMentioned(result.text, regions)
+        let positions = Dictionary(attendees.map { ($0.name, $0.position) }, uniquingKeysWith: { a, _ in a })
         var data: [String: Any] = [
             "title": title, "source": source, "date": date?.description ?? "",
             "original": before, "repaired": after, "garbled": result.report.garbled, "reason": result.report.reason,
@@ -143,6 +149,8 @@ struct DocumentsController {
             "suggestions": suggestions.map { ["id": $0.id, "title": $0.title, "date": $0.date.description, "place": $0.place,
                                               "linked": $0.id == saved?.meetingId] },
             "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
+            "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
+            "organisations": Mentions.organisations(in: result.text).map { ["name": $0] },
         ]
         if let saved {
             data["saved"] = ["id": saved.id]
@@ -185,7 +193,7 @@ struct DocumentsController {
 
     /// Meetings the text is probably about: its month and day (or a range ending on it), the kind of meeting
     /// named, the place, the year. Best first; only those with the date or two other signs.
-    static func suggest(_ text: String, date: Day?, meetings: [Meeting]) -> [Meeting] {
+    static func suggest(_ text: String, date: Day?, meetings: [Meeting], attendeesMentioned: [Int64: Int] = [:]) -> [Meeting] {
         let dayMentions = mentionedDays(text)
         var scored: [(Meeting, Int)] = []
         for m in meetings {
@@ -196,6 +204,7 @@ struct DocumentsController {
             let city = m.place.replacingOccurrences(of: "广东省", with: "").replacingOccurrences(of: "贵州省", with: "").prefix(2)
             if !city.isEmpty && text.contains(city) { score += 1 }
             if text.contains("\(m.date.year)年") { score += 1 }
+            if (attendeesMentioned[m.id] ?? 0) >= 2 { score += 3 }  // two of its attendees named: a strong sign
             if score >= 3 { scored.append((m, score)) }
         }
         return scored.sorted { $0.1 > $1.1 }.map(\.0)
