@@ -27,6 +27,7 @@ struct Engine {
     }
 
     var slots: [Slot] = []
+    var decodedStream: [Unit]?
     var groupCloses = Set<Int>()
     var unsolvedScars: [Repairer.Group] = []
     var firstSlot: [Int] = []     // input character index → its first slot
@@ -47,7 +48,9 @@ struct Engine {
         buildStream()
         stripAnnotations()
         if restoreLostPairs { solveStretches() }
-        var units = decode(Array(slots.indices.filter { slots[$0].live }))
+        // The stretch search decoded the stream already; when it put nothing back, that decoding stands.
+        var units = decodedStream ?? decode(Array(slots.indices.filter { slots[$0].live }))
+        decodedStream = nil
         simplify(&units)
         choose(&units)
         return render(units, reason: reason, annotations: annotations, scars: scars)
@@ -79,7 +82,7 @@ struct Engine {
                 slots.append(Slot(value: Int16(c), candidates: [], origin: o))
             } else if c == 0x20AC {
                 slots.append(Slot(value: 0x80, candidates: [], origin: o))
-            } else if let code = data.gbkEncode[c] {
+            } else if let code = data.encodeGBK(c) {
                 slots.append(Slot(value: Int16(code >> 8), candidates: [], origin: o))
                 slots.append(Slot(value: Int16(code & 0xFF), candidates: [], origin: o))
             } else {
@@ -156,11 +159,15 @@ struct Engine {
         decode(live.map { slots[$0] })
     }
 
-    func decode(_ live: [Slot]) -> [Unit] {
+    func decode(_ live: [Slot]) -> [Unit] { decode(live, stopOnEmpty: false) ?? [] }
+
+    /// With `stopOnEmpty`, nil as soon as some character cannot be spelled (what a search wants to know first).
+    func decode(_ live: [Slot], stopOnEmpty: Bool) -> [Unit]? {
         var units: [Unit] = []
         units.reserveCapacity(live.count)
         var i = 0
         while i < live.count {
+            if stopOnEmpty, let last = units.last, last.candidates.isEmpty { return nil }
             let s = live[i]
             let o = Int(s.origin)
             if s.value == -2 {
@@ -176,6 +183,14 @@ struct Engine {
                 // a hidden ASCII character
                 units.append(Unit(candidates: s.candidates.map(UInt32.init), originLow: o, originHigh: o, realigned: true))
                 i += 1
+            } else if s.value >= 0x81, i + 1 < live.count, live[i + 1].value >= 0, live[i + 1].reading == nil {
+                // Both bytes known: one character, no arrays of options to build.
+                let t = live[i + 1]
+                let v = data.decode(UInt8(s.value), UInt8(t.value))
+                let p = Int(t.origin)
+                units.append(Unit(candidates: v != 0 && v != TextData.vanish ? [v] : [], originLow: min(o, p), originHigh: max(o, p),
+                                  realigned: o != p))
+                i += 2
             } else {
                 guard i + 1 < live.count else {
                     units.append(Unit(candidates: [], originLow: o, originHigh: o, realigned: true))
@@ -194,13 +209,14 @@ struct Engine {
                     }
                 }
                 // a scar's constraint on a pair that is also a character of the decoded text
-                if let r = t.reading { cands = cands.filter { data.hasReading($0, r) } }
+                if let r = t.reading { let id = data.readingIndex[r]; cands = cands.filter { data.hasReading($0, id: id, r) } }
                 let p = Int(t.origin)
                 units.append(Unit(candidates: cands, originLow: min(o, p), originHigh: max(o, p),
                                   realigned: o != p || s.value < 0 || t.value < 0))
                 i += 2
             }
         }
+        if stopOnEmpty, let last = units.last, last.candidates.isEmpty { return nil }
         return units
     }
 
@@ -209,11 +225,13 @@ struct Engine {
     func simplify(_ units: inout [Unit]) {
         for k in units.indices {
             let cands = units[k].candidates
-            if cands.count == 1, data.simplified[cands[0]] == nil { continue }
+            if cands.count == 1, data.simplifiedForms(cands[0]) == nil { continue }
+            // Nothing to change unless some candidate has a Simplified form.
+            if !cands.contains(where: { data.simplifiedForms($0) != nil }) { continue }
             var out: [UInt32] = []
             var seen = Set<UInt32>()
             for c in cands {
-                for s in data.simplified[c] ?? [c] where seen.insert(s).inserted { out.append(s) }
+                for s in data.simplifiedForms(c) ?? [c] where seen.insert(s).inserted { out.append(s) }
             }
             units[k].candidates = out
         }
@@ -336,6 +354,7 @@ struct Engine {
             }
         }
 
+        let scarRanges = stripped.filter(\.scar).map(\.range).sorted { $0.lowerBound < $1.lowerBound }
         // Group the output by the input stretch it came from; unchanged stretches are not reported.
         var changes: [RepairChange] = []
         var text = ""
@@ -368,10 +387,17 @@ struct Engine {
                 var grew = true
                 while grew {
                     grew = false
-                    for s in stripped where s.scar && s.range.lowerBound <= high + 1 && s.range.upperBound + 2 >= low {
-                        if s.range.lowerBound < low || s.range.upperBound > high {
-                            low = min(low, s.range.lowerBound); high = max(high, s.range.upperBound); grew = true
+                    // Scars are in text order and do not overlap: start at the first that may touch the stretch
+                    // rather than walk them all for every stretch.
+                    var lo = 0, hi = scarRanges.count
+                    while lo < hi { let mid = (lo + hi) / 2; if scarRanges[mid].upperBound + 2 < low { lo = mid + 1 } else { hi = mid } }
+                    var j = lo
+                    while j < scarRanges.count, scarRanges[j].lowerBound <= high + 1 {
+                        let r = scarRanges[j]
+                        if r.lowerBound < low || r.upperBound > high {
+                            low = min(low, r.lowerBound); high = max(high, r.upperBound); grew = true
                         }
+                        j += 1
                     }
                 }
                 emitStrips(upTo: low)

@@ -35,6 +35,12 @@ extension Engine {
             var end = k
             while end < units.count, units[end].realigned || units[end].candidates.isEmpty { end += 1 }
             let from = unitStart[k], to = end < units.count ? unitStart[end] : live.count
+            // A stretch whose characters all decode to something a document could hold (its scars fitting, which
+            // the decoding already checked) reads as it stands: no search, and no second decoding to find that out.
+            if units[k..<end].allSatisfy({ u in !u.candidates.isEmpty && u.candidates.contains { $0 < 0x80 || data.isPlausible($0) } }),
+               slots[live[from]].reading == nil {
+                k = end; continue
+            }
             let run = Array(live[from..<to])
             let left: UInt32 = k > 0 ? (simplified(units[k - 1].candidates.first) ?? 0x3002) : 0x3002
             let right: UInt32? = end < units.count ? simplified(units[end].candidates.first) : nil
@@ -52,11 +58,18 @@ extension Engine {
             k = end
         }
         for g in unsolvedScars { markScarUnsolved(g, "no reading of the bytes around this scar is convincing") }
-        guard !insertions.isEmpty else { return }
-        // splice, last first so indices stay valid
-        for ins in insertions.sorted(by: { $0.before > $1.before }) {
-            slots.insert(contentsOf: ins.slots, at: ins.before)
+        guard !insertions.isEmpty else { if unsolvedScars.isEmpty { decodedStream = units }; return }
+        // One pass builds the spliced array: inserting one by one moved the whole tail each time.
+        let sorted = insertions.sorted { $0.before < $1.before }
+        var out: [Slot] = []
+        out.reserveCapacity(slots.count + sorted.reduce(0) { $0 + $1.slots.count })
+        var next = 0
+        for (i, s) in slots.enumerated() {
+            while next < sorted.count, sorted[next].before == i { out += sorted[next].slots; next += 1 }
+            out.append(s)
         }
+        while next < sorted.count { out += sorted[next].slots; next += 1 }
+        slots = out
         live = []
     }
 
@@ -110,9 +123,14 @@ extension Engine {
                 }
             }
             next.sort { $0.1 > $1.1 }
+            // Another pair is looked for only around placements that already read: a stretch where no placement of
+            // this many pairs reads at all is not rescued by one more (the evaluation never saw it happen), and
+            // searching every placement of every depth was most of the repair's time.
             let fine = next.filter { $0.1 > -.infinity }
-            beam = fine.isEmpty ? next : Array(fine.prefix(Self.beamWidth))
-            if beam.count > 64 { beam = Array(beam.prefix(64)) }
+            // A convincing restoration with this many pairs is kept: in the evaluation, adding pairs to one never
+            // gave a better reading, and the deeper levels were most of the remaining search time.
+            if fine.isEmpty || !best.isEmpty { break }
+            beam = Array(fine.prefix(Self.beamWidth))
         }
         // Empty: leave the stretch as decoded when it reads at all; nil tells the caller the stretch is hopeless.
         return best.isEmpty && !readable ? [] : (best.isEmpty ? nil : best)
@@ -155,35 +173,62 @@ extension Engine {
             // the byte before a scar's lost byte lies outside the stretch: the scar cannot be checked here
             guard i > 0 else { return nil }
             let r = list[i].reading!
-            var keepA = Set<UInt8>(), keepB = Set<UInt8>()
+            let rid = data.readingIndex[r]
+            // bytes seen in a pair that spells a character with this reading (bit sets over 0…255)
+            var keepA = (UInt64(0), UInt64(0), UInt64(0), UInt64(0)), keepB = keepA
+            func set(_ bits: inout (UInt64, UInt64, UInt64, UInt64), _ b: UInt8) {
+                let bit = UInt64(1) << UInt64(b & 63)
+                switch b >> 6 { case 0: bits.0 |= bit; case 1: bits.1 |= bit; case 2: bits.2 |= bit; default: bits.3 |= bit }
+            }
+            func has(_ bits: (UInt64, UInt64, UInt64, UInt64), _ b: UInt8) -> Bool {
+                let bit = UInt64(1) << UInt64(b & 63)
+                switch b >> 6 { case 0: return bits.0 & bit != 0; case 1: return bits.1 & bit != 0; case 2: return bits.2 & bit != 0; default: return bits.3 & bit != 0 }
+            }
+            var any = false
             for x in options(list[i - 1]) where x >= 0x81 {
                 for y in options(list[i]) {
                     let v = data.decode(x, y)
-                    if v != 0, v != TextData.vanish, data.hasReading(v, r) { keepA.insert(x); keepB.insert(y) }
+                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, r) { set(&keepA, x); set(&keepB, y); any = true }
                 }
             }
-            if keepA.isEmpty { return nil }
-            if list[i - 1].value < 0 { list[i - 1].candidates = list[i - 1].candidates.filter(keepA.contains) }
-            if list[i].value < 0 { list[i].candidates = list[i].candidates.filter(keepB.contains) }
+            if !any { return nil }
+            if list[i - 1].value < 0 { list[i - 1].candidates = list[i - 1].candidates.filter { has(keepA, $0) } }
+            if list[i].value < 0 { list[i].candidates = list[i].candidates.filter { has(keepB, $0) } }
             list[i].reading = nil
         }
-        var units = decode(list)
-        for k in units.indices where units[k].candidates.count > 0 {
-            units[k].candidates = units[k].candidates.filter { $0 < 0x80 || data.isPlausible($0) }
-        }
-        if units.contains(where: { $0.candidates.isEmpty }) { return nil }
-        simplify(&units)
-        // Characters the model has never seen are not credible restorations; keeping them out also keeps the
-        // search small.
-        for k in units.indices where units[k].candidates.count > 1 {
-            var known = units[k].candidates.filter { $0 < 0x80 || data.isKnown($0) }
-            if known.isEmpty { return nil }
-            // the most frequent few are enough for the model to rank a restoration
-            if known.count > Self.candidateLimit {
-                known = known.map { (data.logUnigram($0), $0) }.sorted { $0.0 > $1.0 }.prefix(Self.candidateLimit).map(\.1)
+        guard var units = decode(list, stopOnEmpty: true) else { return nil }
+        // In one pass per character: keep what a document could have held, in Simplified form, that the model
+        // knows; of many, the most frequent few are enough for the model to rank a restoration. (Simplifying and
+        // filtering every guessed candidate separately was most of the search's time.)
+        for k in units.indices {
+            let cands = units[k].candidates
+            if cands.count == 1 {
+                let c = cands[0]
+                guard c < 0x80 || data.isPlausible(c) else { return nil }
+                if let forms = data.simplifiedForms(c) {
+                    let known = forms.count > 1 ? forms.filter { $0 < 0x80 || data.isKnown($0) } : forms
+                    if known.isEmpty { return nil }
+                    units[k].candidates = known
+                }
+                continue
             }
-            units[k].candidates = known
+            var top: [(Float, UInt32)] = []
+            top.reserveCapacity(Self.candidateLimit + 1)
+            for c in cands where c < 0x80 || data.isPlausible(c) {
+                for f in data.simplifiedForms(c) ?? [c] where f < 0x80 || data.isKnown(f) {
+                    if top.contains(where: { $0.1 == f }) { continue }
+                    let u = data.logUnigram(f)
+                    if top.count == Self.candidateLimit, let last = top.last, last.0 >= u { continue }
+                    var at = top.count
+                    while at > 0 && top[at - 1].0 < u { at -= 1 }
+                    top.insert((u, f), at: at)
+                    if top.count > Self.candidateLimit { top.removeLast() }
+                }
+            }
+            if top.isEmpty { return nil }
+            units[k].candidates = top.map(\.1)
         }
         return pathScore(units, left: left, right: right) / Float(units.count + (right == nil ? 0 : 1))
     }
 }
+

@@ -7,10 +7,17 @@ public final class TextData: Sendable {
     /// `vanish` = a user-defined code that a decoder maps to a private-use character (later dropped).
     let gbkDecode: [UInt32]
     let gbkEncode: [UInt32: UInt16]
+    /// The same over U+3400…U+9FFF (0: not in GBK), looked up for every character of a document.
+    let gbkEncodeFlat: [UInt16]
     /// Every reading of a character, tone marks included.
     let readings: [UInt32: [String]]
+    /// The same readings as numbers (`readingIndex`), in a flat table over U+3400…U+9FFF, for the hot loops.
+    let readingIndex: [String: Int32]
+    let readingIDsFlat: [[Int32]]
     /// Simplified candidates for a Traditional form (first = the usual one).
     let simplified: [UInt32: [UInt32]]
+    /// Whether a character over U+3400…U+9FFF has an entry in `simplified`, so the hot loops skip the lookup.
+    let hasSimplifiedFlat: [Bool]
     let unigramLog: [UInt32: Float]
     let unigramFloor: Float
     /// The same unigram log-probabilities as a flat table over U+3400…U+9FFF (NaN: unseen), for the hot loops.
@@ -55,6 +62,9 @@ public final class TextData: Sendable {
             encode[v] = UInt16(0x81 + i / 191) << 8 | UInt16(0x40 + i % 191)
         }
         gbkEncode = encode
+        var encodeFlat = [UInt16](repeating: 0, count: 0xA000 - 0x3400)
+        for (c, code) in encode where c >= 0x3400 && c < 0xA000 { encodeFlat[Int(c) - 0x3400] = code }
+        gbkEncodeFlat = encodeFlat
 
         var r: [UInt32: [String]] = [:]
         for line in try String(contentsOf: url("readings", "tsv"), encoding: .utf8).split(separator: "\n") {
@@ -62,6 +72,17 @@ public final class TextData: Sendable {
             r[c.value] = line[line.index(after: tab)...].split(separator: ",").map(String.init)
         }
         readings = r
+        var index: [String: Int32] = [:]
+        var ids = [[Int32]](repeating: [], count: 0xA000 - 0x3400)
+        for (c, list) in r {
+            let nums = list.map { p -> Int32 in
+                if let n = index[p] { return n }
+                let n = Int32(index.count); index[p] = n; return n
+            }
+            if c >= 0x3400 && c < 0xA000 { ids[Int(c) - 0x3400] = nums }
+        }
+        readingIndex = index
+        readingIDsFlat = ids
 
         var s: [UInt32: [UInt32]] = [:]
         for line in try String(contentsOf: url("t2s", "tsv"), encoding: .utf8).split(separator: "\n") {
@@ -70,6 +91,9 @@ public final class TextData: Sendable {
             s[scalars[0].value] = scalars[2...].map(\.value)
         }
         simplified = s
+        var hs = [Bool](repeating: false, count: 0xA000 - 0x3400)
+        for c in s.keys where c >= 0x3400 && c < 0xA000 { hs[Int(c) - 0x3400] = true }
+        hasSimplifiedFlat = hs
 
         var uni: [UInt32: Float] = [:]
         var total: Float = 1
@@ -118,6 +142,26 @@ public final class TextData: Sendable {
     @inline(__always) func decode(_ lead: UInt8, _ trail: UInt8) -> UInt32 {
         guard lead >= 0x81, lead != 0xFF, trail >= 0x40, trail != 0xFF else { return 0 }
         return gbkDecode[Int(lead - 0x81) * 191 + Int(trail - 0x40)]
+    }
+
+    @inline(__always) func encodeGBK(_ c: UInt32) -> UInt16? {
+        if c >= 0x3400 && c < 0xA000 { let v = gbkEncodeFlat[Int(c) - 0x3400]; return v == 0 ? nil : v }
+        return gbkEncode[c]
+    }
+
+    /// The Simplified forms of a character, or nil when it has none other than itself.
+    @inline(__always) func simplifiedForms(_ c: UInt32) -> [UInt32]? {
+        if c >= 0x3400 && c < 0xA000 && !hasSimplifiedFlat[Int(c) - 0x3400] { return nil }
+        return simplified[c]
+    }
+
+    /// `hasReading` with the reading already looked up in `readingIndex`.
+    @inline(__always) func hasReading(_ scalar: UInt32, id: Int32?, _ pinyin: String) -> Bool {
+        if scalar >= 0x3400 && scalar < 0xA000 {
+            guard let id else { return false }
+            return readingIDsFlat[Int(scalar) - 0x3400].contains(id)
+        }
+        return hasReading(scalar, pinyin)
     }
 
     func hasReading(_ scalar: UInt32, _ pinyin: String) -> Bool {

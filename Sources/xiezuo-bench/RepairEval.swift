@@ -11,6 +11,8 @@ struct RepairEval: ParsableCommand {
     @Option(help: "Pipeline seeds (dictionaries) to simulate.") var seeds = 3
     @Flag(help: "Print each document that has errors, with the differing stretches.") var verbose = false
     @Flag(help: "Skip the lost-pair search, to measure what it costs and gains.") var withoutLostPairs = false
+    @Option(help: "Also write the long garbled document and the clean text to this folder (garbled.txt, clean.txt), to time other tools on the same files.")
+    var writeCorpus: String?
 
     func run() throws {
         let repairer = Repairer(restoreLostPairs: !withoutLostPairs)
@@ -42,6 +44,10 @@ struct RepairEval: ParsableCommand {
         var long = ""
         for seed in 1...UInt64(seeds) { let sim = PipelineSimulator(seed: seed); for (_, t) in clean { long += sim.garble(t) } }
         long = String(repeating: long, count: 10)
+        if let dir = writeCorpus {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try long.write(toFile: dir + "/garbled.txt", atomically: true, encoding: .utf8)
+        }
         let t1 = Date()
         _ = repairer.repair(long)
         let longSeconds = Date().timeIntervalSince(t1)
@@ -58,6 +64,7 @@ struct RepairEval: ParsableCommand {
         var big = ""
         let cleanAll = (clean + controls).map(\.1).joined()
         while big.utf8.count < 20_000_000 { big += cleanAll }
+        if let dir = writeCorpus { try big.write(toFile: dir + "/clean.txt", atomically: true, encoding: .utf8) }
         let t0 = Date()
         let passed = repairer.repair(big)
         let cleanSeconds = Date().timeIntervalSince(t0)
