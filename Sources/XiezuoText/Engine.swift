@@ -27,7 +27,8 @@ struct Engine {
     }
 
     var slots: [Slot] = []
-    var decodedStream: [Unit]?
+    var lostPairCandidates: [[UInt32]] = []
+    var groupByOpen: [Int: Repairer.Group] = [:]
     var groupCloses = Set<Int>()
     var unsolvedScars: [Repairer.Group] = []
     var firstSlot: [Int] = []     // input character index → its first slot
@@ -48,9 +49,7 @@ struct Engine {
         buildStream()
         stripAnnotations()
         if restoreLostPairs { solveStretches() }
-        // The stretch search decoded the stream already; when it put nothing back, that decoding stands.
-        var units = decodedStream ?? decode(Array(slots.indices.filter { slots[$0].live }))
-        decodedStream = nil
+        var units = decode(slots.filter(\.live))
         simplify(&units)
         choose(&units)
         return render(units, reason: reason, annotations: annotations, scars: scars)
@@ -118,11 +117,23 @@ struct Engine {
                 if g.scar { markScarUnsolved(g, "no character before the scar") }
                 continue
             }
+            let rid = data.readingIndex[g.pinyin]
+            let v1 = slots[b1].value, v2 = slots[b2].value
+            if v1 >= 0 && v2 >= 0 {
+                // Both bytes known (the usual case): one character to check, nothing to narrow.
+                let v = v1 >= 0x81 ? data.decode(UInt8(v1), UInt8(v2)) : 0
+                let fits = v != 0 && v != TextData.vanish && data.hasReading(v, id: rid, g.pinyin)
+                if !fits && !g.scar { continue }  // real parentheses, not an annotation
+                if !fits { slots[b2].reading = g.pinyin }
+                for k in open..<firstSlot[g.close + 1] { slots[k].live = false }
+                stripped.append((g.open...g.close, g.scar))
+                continue
+            }
             var keep1 = Set<UInt8>(), keep2 = Set<UInt8>()
             for x in options(slots[b1]) where x >= 0x81 {
                 for y in options(slots[b2]) {
                     let v = data.decode(x, y)
-                    if v != 0, v != TextData.vanish, data.hasReading(v, g.pinyin) { keep1.insert(x); keep2.insert(y) }
+                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, g.pinyin) { keep1.insert(x); keep2.insert(y) }
                 }
             }
             if keep1.isEmpty && !g.scar { continue }  // real parentheses, not an annotation
@@ -168,28 +179,40 @@ struct Engine {
         var i = 0
         while i < live.count {
             if stopOnEmpty, let last = units.last, last.candidates.isEmpty { return nil }
+            // Fields are read in place: copying each slot (and retaining its arrays) was a good part of decoding.
+            let sv = live[i].value
+            let o = Int(live[i].origin)
+            if sv == -2 {
+                units.append(Unit(candidates: data.single(src[o]), originLow: o, originHigh: o, realigned: false))
+                i += 1
+                continue
+            } else if sv >= 0 && sv < 0x80 {
+                units.append(Unit(candidates: data.single(UInt32(sv)), originLow: o, originHigh: o, realigned: false))
+                i += 1
+                continue
+            } else if sv == 0x80 {
+                units.append(Unit(candidates: data.single(0x20AC), originLow: o, originHigh: o, realigned: false))
+                i += 1
+                continue
+            } else if sv >= 0x81, i + 1 < live.count, live[i + 1].value >= 0, live[i + 1].reading == nil {
+                // Both bytes known: one character, no arrays of options to build.
+                let v = data.decode(UInt8(sv), UInt8(live[i + 1].value))
+                let p = Int(live[i + 1].origin)
+                units.append(Unit(candidates: v != 0 && v != TextData.vanish ? data.single(v) : [], originLow: min(o, p), originHigh: max(o, p),
+                                  realigned: o != p))
+                i += 2
+                continue
+            }
             let s = live[i]
-            let o = Int(s.origin)
-            if s.value == -2 {
-                units.append(Unit(candidates: [src[o]], originLow: o, originHigh: o, realigned: false))
-                i += 1
-            } else if s.value >= 0 && s.value < 0x80 {
-                units.append(Unit(candidates: [UInt32(s.value)], originLow: o, originHigh: o, realigned: false))
-                i += 1
-            } else if s.value == 0x80 {
-                units.append(Unit(candidates: [0x20AC], originLow: o, originHigh: o, realigned: false))
-                i += 1
-            } else if s.value < 0 && s.candidates.allSatisfy({ $0 < 0x80 }) {
+            if s.value < 0 && s.candidates.allSatisfy({ $0 < 0x80 }) {
                 // a hidden ASCII character
                 units.append(Unit(candidates: s.candidates.map(UInt32.init), originLow: o, originHigh: o, realigned: true))
                 i += 1
-            } else if s.value >= 0x81, i + 1 < live.count, live[i + 1].value >= 0, live[i + 1].reading == nil {
-                // Both bytes known: one character, no arrays of options to build.
-                let t = live[i + 1]
-                let v = data.decode(UInt8(s.value), UInt8(t.value))
-                let p = Int(t.origin)
-                units.append(Unit(candidates: v != 0 && v != TextData.vanish ? [v] : [], originLow: min(o, p), originHigh: max(o, p),
-                                  realigned: o != p))
+            } else if s.value <= -3, i + 1 < live.count, live[i + 1].value == s.value, live[i + 1].reading == nil,
+                      Int(-3 - s.value) < lostPairCandidates.count {
+                // a restored lost pair read as one character
+                units.append(Unit(candidates: lostPairCandidates[Int(-3 - s.value)], originLow: o, originHigh: Int(live[i + 1].origin),
+                                  realigned: true))
                 i += 2
             } else {
                 guard i + 1 < live.count else {
@@ -225,7 +248,11 @@ struct Engine {
     func simplify(_ units: inout [Unit]) {
         for k in units.indices {
             let cands = units[k].candidates
-            if cands.count == 1, data.simplifiedForms(cands[0]) == nil { continue }
+            if cands.count == 1 {
+                // One character: its Simplified forms as the table holds them (shared, nothing to build).
+                if let forms = data.simplifiedForms(cands[0]) { units[k].candidates = forms }
+                continue
+            }
             // Nothing to change unless some candidate has a Simplified form.
             if !cands.contains(where: { data.simplifiedForms($0) != nil }) { continue }
             var out: [UInt32] = []

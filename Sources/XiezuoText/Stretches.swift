@@ -16,34 +16,81 @@ extension Engine {
         (Array(0xA1...0xA7) + [0xFE], Array(0x81...0xA0)),
     ]
 
-    mutating func solveStretches() {
-        var live = slots.indices.filter { slots[$0].live }
-        let units = decode(live)
-        // slot positions (in `live`) where each unit starts
-        var unitStart: [Int] = []
-        var pos = 0
-        for u in units {
-            unitStart.append(pos)
-            let s = slots[live[pos]]
-            pos += (s.value >= 0 && s.value < 0x81) || s.value == -2 || (s.value < 0 && s.candidates.allSatisfy { $0 < 0x80 }) ? 1 : 2
-            _ = u
+    /// What a lost pair decodes to when its two bytes fall together as one character, per shape: the same as
+    /// `decode` would find by trying every byte pair, worked out once per document instead of once per placement.
+    mutating func prepareLostPairs() {
+        lostPairCandidates = Self.lostShapes.map { shape in
+            var out: [UInt32] = []
+            for x in shape.0 where x >= 0x81 {
+                for y in shape.1 {
+                    let v = data.decode(x, y)
+                    if v != 0, v != TextData.vanish, data.isPlausible(v) { out.append(v) }
+                }
+            }
+            return out
         }
+    }
+
+    /// One character's place in the stream, as `decode` would make it, without its candidates.
+    struct Span {
+        var start: Int          // index into the live slots
+        var realigned: Bool
+        var empty: Bool
+        var first: UInt32?      // its first candidate, for the context of a neighbouring stretch
+    }
+
+    /// The characters of the live stream as `decode` pairs the bytes: known pairs are decoded on the spot; a pair
+    /// with a guessed byte (always out of step) is decoded in full, being rare.
+    func scan(_ live: [Int]) -> [Span] {
+        var out: [Span] = []
+        out.reserveCapacity(live.count)
+        var i = 0
+        while i < live.count {
+            let sv = slots[live[i]].value, o = slots[live[i]].origin
+            if sv == -2 {
+                out.append(Span(start: i, realigned: false, empty: false, first: src[Int(o)])); i += 1
+            } else if sv >= 0 && sv < 0x80 {
+                out.append(Span(start: i, realigned: false, empty: false, first: UInt32(sv))); i += 1
+            } else if sv == 0x80 {
+                out.append(Span(start: i, realigned: false, empty: false, first: 0x20AC)); i += 1
+            } else if sv >= 0x81, i + 1 < live.count, slots[live[i + 1]].value >= 0, slots[live[i + 1]].reading == nil {
+                let v = data.decode(UInt8(sv), UInt8(slots[live[i + 1]].value))
+                let ok = v != 0 && v != TextData.vanish
+                out.append(Span(start: i, realigned: o != slots[live[i + 1]].origin, empty: !ok, first: ok ? v : nil)); i += 2
+            } else {
+                let width = sv < 0 && slots[live[i]].candidates.allSatisfy({ $0 < 0x80 }) ? 1 : 2
+                let u = decode(live[i..<min(i + width, live.count)].map { slots[$0] }).first
+                out.append(Span(start: i, realigned: u?.realigned ?? true, empty: u?.candidates.isEmpty ?? true, first: u?.candidates.first))
+                i += width
+            }
+        }
+        return out
+    }
+
+    mutating func solveStretches() {
+        prepareLostPairs()
+        groupByOpen = Dictionary(groups.map { ($0.open, $0) }, uniquingKeysWith: { a, _ in a })
+        var live = slots.indices.filter { slots[$0].live }
+        // Where the characters fall and which are out of step, without building every character's candidates:
+        // the full decoding comes once, after the search.
+        let units = scan(live)
         var insertions: [(before: Int, slots: [Slot])] = []   // indices into `slots`
         var k = 0
         while k < units.count {
-            guard units[k].realigned || units[k].candidates.isEmpty else { k += 1; continue }
+            guard units[k].realigned || units[k].empty else { k += 1; continue }
             var end = k
-            while end < units.count, units[end].realigned || units[end].candidates.isEmpty { end += 1 }
-            let from = unitStart[k], to = end < units.count ? unitStart[end] : live.count
+            while end < units.count, units[end].realigned || units[end].empty { end += 1 }
+            let from = units[k].start, to = end < units.count ? units[end].start : live.count
             // A stretch whose characters all decode to something a document could hold (its scars fitting, which
-            // the decoding already checked) reads as it stands: no search, and no second decoding to find that out.
-            if units[k..<end].allSatisfy({ u in !u.candidates.isEmpty && u.candidates.contains { $0 < 0x80 || data.isPlausible($0) } }),
-               slots[live[from]].reading == nil {
+            // decoding checks) reads as it stands: no search.
+            if slots[live[from]].reading == nil,
+               let decoded = decode(live[from..<to].map { slots[$0] }, stopOnEmpty: true),
+               decoded.allSatisfy({ u in u.candidates.contains { $0 < 0x80 || data.isPlausible($0) } }) {
                 k = end; continue
             }
             let run = Array(live[from..<to])
-            let left: UInt32 = k > 0 ? (simplified(units[k - 1].candidates.first) ?? 0x3002) : 0x3002
-            let right: UInt32? = end < units.count ? simplified(units[end].candidates.first) : nil
+            let left: UInt32 = k > 0 ? (simplified(units[k - 1].first) ?? 0x3002) : 0x3002
+            let right: UInt32? = end < units.count ? simplified(units[end].first) : nil
             let best = bestRestoration(run, left: left, right: right)
             if let best {
                 if !best.isEmpty {
@@ -51,14 +98,14 @@ extension Engine {
                 } else {
                     // Nothing reads well enough: a scar here stays as it was, reported, rather than be invented.
                     for i in run where slots[i].reading != nil {
-                        if let g = groups.first(where: { $0.open == Int(slots[i].origin) }) { unsolvedScars.append(g) }
+                        if let g = groupByOpen[Int(slots[i].origin)] { unsolvedScars.append(g) }
                     }
                 }
             }
             k = end
         }
         for g in unsolvedScars { markScarUnsolved(g, "no reading of the bytes around this scar is convincing") }
-        guard !insertions.isEmpty else { if unsolvedScars.isEmpty { decodedStream = units }; return }
+        guard !insertions.isEmpty else { return }
         // One pass builds the spliced array: inserting one by one moved the whole tail each time.
         let sorted = insertions.sorted { $0.before < $1.before }
         var out: [Slot] = []
@@ -106,6 +153,7 @@ extension Engine {
         // Beam search over how many pairs were lost and where: one pair at every boundary, then the best few
         // placements grow by one more pair. Only when no placement reads at all is a whole level enumerated.
         var beam: [(Choice, Float)] = [([], -.infinity)]
+        var previousTop = -Float.infinity
         for _ in 0..<Self.maxLostPairs {
             var next: [(Choice, Float)] = []
             var seen = Set<[Int]>()
@@ -127,9 +175,11 @@ extension Engine {
             // this many pairs reads at all is not rescued by one more (the evaluation never saw it happen), and
             // searching every placement of every depth was most of the repair's time.
             let fine = next.filter { $0.1 > -.infinity }
-            // A convincing restoration with this many pairs is kept: in the evaluation, adding pairs to one never
-            // gave a better reading, and the deeper levels were most of the remaining search time.
-            if fine.isEmpty || !best.isEmpty { break }
+            if fine.isEmpty { break }
+            // One more pair is tried only while the best reading keeps improving: when this level read no better
+            // than the one before, a further pair never helped (in the evaluation and the seed article alike).
+            if let top = fine.first?.1, top <= previousTop { break }
+            previousTop = fine.first?.1 ?? previousTop
             beam = Array(fine.prefix(Self.beamWidth))
         }
         // Empty: leave the stretch as decoded when it reads at all; nil tells the caller the stretch is hopeless.
@@ -150,7 +200,9 @@ extension Engine {
             while c < chosen.count, chosen[c].spot == i {
                 let shape = Self.lostShapes[chosen[c].shape]
                 let origin = i < run.count ? slots[run[i]].origin : slots[run[i - 1]].origin
-                let pair = [Slot(value: -1, candidates: shape.0, origin: origin), Slot(value: -1, candidates: shape.1, origin: origin)]
+                // Marked as a lost pair of this shape, so decoding it as one character uses the table made once.
+                let mark = Int16(-3 - chosen[c].shape)
+                let pair = [Slot(value: mark, candidates: shape.0, origin: origin), Slot(value: mark, candidates: shape.1, origin: origin)]
                 list += pair
                 ins.append((i < run.count ? run[i] : run[i - 1] + 1, pair))
                 c += 1

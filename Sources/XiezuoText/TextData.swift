@@ -37,6 +37,11 @@ public final class TextData: Sendable {
         if c >= 0x3400 && c < 0xA000 { return !unigramFlat[Int(c) - 0x3400].isNaN }
         return unigramLog[c] != nil
     }
+    /// One-element candidate lists for every BMP character, made once: most decoded characters have exactly one
+    /// reading, and sharing these lists spares an allocation per character.
+    let singles: [[UInt32]]
+    @inline(__always) func single(_ c: UInt32) -> [UInt32] { c < 0x10000 ? singles[Int(c)] : [c] }
+
     let bigramKeys: [UInt64]
     let bigramLog: [Float]
 
@@ -115,6 +120,8 @@ public final class TextData: Sendable {
         var flags = [Bool](repeating: false, count: 0xA000 - 0x3400)
         for c in ok where c >= 0x3400 && c < 0xA000 { flags[Int(c) - 0x3400] = true }
         plausibleFlat = flags
+
+        singles = (0..<0x10000).map { [UInt32($0)] }
 
         let bi = try Data(contentsOf: url("lm-bigrams", "bin"), options: .alwaysMapped)
         let n = bi.count / 12
