@@ -369,15 +369,15 @@ struct Engine {
     mutating func render(_ units: [Unit], reason: String, annotations: Int, scars: Int) -> RepairResult {
         var out: [UInt32] = units.map(\.chosen)
         // punctuation: ASCII , ; with Chinese on either side
-        var punctuated = Set<Int>()
+        var punctuated = [Bool](repeating: false, count: out.count)
         for k in out.indices {
-            guard let fw = Self.fullWidth[out[k]] else { continue }
+            guard out[k] < 0x80, let fw = Self.fullWidth[out[k]] else { continue }
             var l = k - 1; while l >= 0, out[l] == 0x20 { l -= 1 }
             var r = k + 1; while r < out.count, out[r] == 0x20 { r += 1 }
             let leftCJK = l >= 0 && isChineseContext(out[l]) && !(0x30...0x39).contains(out[l])
             let rightCJK = r < out.count && isHan(out[r])
             if leftCJK && (rightCJK || r >= out.count || out[r] == 0x0A) || (rightCJK && l >= 0 && isHan(out[l])) {
-                out[k] = fw; punctuated.insert(k)
+                out[k] = fw; punctuated[k] = true
             }
         }
 
@@ -450,7 +450,7 @@ struct Engine {
             text.unicodeScalars.append(Unicode.Scalar(c) ?? "\u{FFFD}")
             if c != src[u.originLow] {
                 changes.append(RepairChange(offset: u.originLow, length: 1, before: self.text(u.originLow...u.originLow),
-                                            after: String(Unicode.Scalar(c)!), step: punctuated.contains(k) ? .punctuation : .traditional,
+                                            after: String(Unicode.Scalar(c)!), step: punctuated[k] ? .punctuation : .traditional,
                                             confidence: u.confidence))
             }
             consumed = u.originHigh + 1

@@ -28,9 +28,37 @@ public struct Repairer: Sendable {
             return RepairResult(text: text, report: RepairReport(garbled: false, reason: verdict.reason,
                                                                  annotations: verdict.annotations, scars: verdict.scars))
         }
-        var engine = Engine(data: data, src: src, groups: groups, restoreLostPairs: restoreLostPairs)
-        return engine.run(reason: verdict.reason, annotations: verdict.annotations, scars: verdict.scars)
+        // A long document is repaired a stretch of lines at a time. A surviving line break is a point where the
+        // byte stream is in step (0x0A can be no part of a two-byte character) and no annotation crosses one, so
+        // the pieces repair exactly as the whole would, in a working set that stays in the caches.
+        var pieces: [Range<Int>] = []
+        var start = 0
+        while start < src.count {
+            var end = min(start + Self.pieceLength, src.count)
+            while end < src.count && src[end - 1] != 0x0A { end += 1 }
+            pieces.append(start..<end)
+            start = end
+        }
+        var text = "", changes: [RepairChange] = [], unsolved: [UnsolvedSpan] = []
+        var g = 0
+        for piece in pieces {
+            var local: [Group] = []
+            while g < groups.count, groups[g].open < piece.upperBound {
+                var x = groups[g]; x.open -= piece.lowerBound; x.close -= piece.lowerBound
+                local.append(x); g += 1
+            }
+            var engine = Engine(data: data, src: Array(src[piece]), groups: local, restoreLostPairs: restoreLostPairs)
+            let r = engine.run(reason: verdict.reason, annotations: verdict.annotations, scars: verdict.scars)
+            text += r.text
+            changes += r.report.changes.map { var c = $0; c.offset += piece.lowerBound; return c }
+            unsolved += r.report.unsolved.map { var u = $0; u.offset += piece.lowerBound; return u }
+        }
+        return RepairResult(text: text, report: RepairReport(garbled: true, reason: verdict.reason, changes: changes, unsolved: unsolved,
+                                                             annotations: verdict.annotations, scars: verdict.scars))
     }
+
+    /// Characters per piece of a long document (extended to the next line break).
+    static let pieceLength = 16_384
 
     /// Fast screen on the UTF-8 bytes: a "(" or "?" followed by a lower-case letter somewhere. Clean text without
     /// either passes straight through.
