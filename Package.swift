@@ -45,12 +45,14 @@ let package = Package(
                         .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        // File formats: XLSX written, text taken out of HTML and .docx, legacy encodings (zip through ZIPFoundation).
+        .target(name: "XiezuoFormats", dependencies: ["XiezuoText", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: swiftSettings),
+        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", "XiezuoFormats"], swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
             dependencies: [
-                "XiezuoDomain", "XiezuoStore", "XiezuoReports", "XiezuoText",
+                "XiezuoDomain", "XiezuoStore", "XiezuoReports", "XiezuoText", "XiezuoFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +83,8 @@ let package = Package(
         .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoFormatsTests", dependencies: ["XiezuoFormats", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                                                        .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],

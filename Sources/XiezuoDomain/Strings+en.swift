@@ -219,5 +219,17 @@ extension Strings {
         "past_years": "Past years",
         "people_mentioned": "People named (meeting attendees)",
         "organisations_mentioned": "Organisations named",
+        "error.upload_too_large": "The file is too large: at most {0} MB.",
+        "upload_document": "Upload a file",
+        "upload_hint": "Plain text (UTF-8, GBK), web pages (.html) and Word documents (.docx).",
+        "choose_file": "File",
+        "error.file_required": "Choose a file to upload.",
+        "error.unsupported_format": "{0} files are not supported: save it as .docx, .html or plain text and upload that.",
+        "error.damaged_file": "The file is damaged and cannot be read ({0}).",
+        "error.file_too_large": "The file unpacks to too much content (over {0} bytes).",
+        "error.not_text": "The file is not text in a known encoding (UTF-8, UTF-16 or GBK).",
+        "or_paste": "Or paste the text",
+        "dates_mentioned": "Dates named",
+        "projects_suggested": "Projects it may concern",
     ]
 }

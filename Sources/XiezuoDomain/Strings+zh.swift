@@ -219,5 +219,17 @@ extension Strings {
         "past_years": "历年考核",
         "people_mentioned": "提及人员（会议出席人员）",
         "organisations_mentioned": "提及单位",
+        "error.upload_too_large": "文件过大：最多 {0} MB。",
+        "upload_document": "上传文件",
+        "upload_hint": "支持纯文本（UTF-8、GBK）、网页（.html）和 Word 文档（.docx）。",
+        "choose_file": "文件",
+        "error.file_required": "请选择要上传的文件。",
+        "error.unsupported_format": "不支持 {0} 格式：请另存为 .docx、.html 或纯文本后再上传。",
+        "error.damaged_file": "文件已损坏，无法读取（{0}）。",
+        "error.file_too_large": "文件解压后内容过多（超过 {0} 字节）。",
+        "error.not_text": "文件内容不是可识别的文本（UTF-8、UTF-16 或 GBK）。",
+        "or_paste": "或粘贴文本",
+        "dates_mentioned": "提及日期",
+        "projects_suggested": "可能相关的项目",
     ]
 }

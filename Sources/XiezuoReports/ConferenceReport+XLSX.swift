@@ -1,5 +1,6 @@
 import Foundation
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoStore
 
 extension ConferenceReport {

@@ -196,3 +196,24 @@ public final class TextData: Sendable {
         return Self.logUnseen + ub
     }
 }
+
+extension TextData {
+    /// Decodes GBK bytes (ASCII and two-byte codes; user-defined codes become U+FFFD). Nil when the bytes are not
+    /// GBK: a lead byte without a valid trail, or a four-byte GB 18030 sequence.
+    public func decodeGBK(_ bytes: [UInt8]) -> String? {
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 { out.append(Unicode.Scalar(b)); i += 1; continue }
+            if b == 0x80 { out.append("\u{20AC}"); i += 1; continue }
+            guard i + 1 < bytes.count else { return nil }
+            let v = decode(b, bytes[i + 1])
+            if v == 0 { return nil }
+            out.append(v == Self.vanish ? "\u{FFFD}" : (Unicode.Scalar(v) ?? "\u{FFFD}"))
+            i += 2
+        }
+        return String(out)
+    }
+}

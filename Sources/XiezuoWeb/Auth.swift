@@ -44,9 +44,17 @@ struct AuthMiddleware: RouterMiddleware {
                 }
             } else {
                 // Buffer the form so the handler can still read it after the token is checked.
-                let body = try await request.collectBody(upTo: 8 << 20)
-                let form = parseForm(String(buffer: body))
-                guard let sent = form["_csrf"], let expected = context.csrf, constantTimeEquals(sent, expected) else {
+                let body: ByteBuffer
+                do { body = try await request.collectBody(upTo: maxFormBody) }
+                catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)]) }
+                let sent: String?
+                if let boundary = MultipartForm.boundary(request.headers[.contentType] ?? "") {
+                    // A file upload carries the token as one of its fields.
+                    sent = MultipartForm.parse(Data(buffer: body), boundary: boundary)?.field("_csrf")
+                } else {
+                    sent = parseForm(String(buffer: body))["_csrf"]
+                }
+                guard let sent, let expected = context.csrf, constantTimeEquals(sent, expected) else {
                     throw AppError(status: .forbidden, code: "csrf", key: "error.csrf")
                 }
             }

@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import ZIPFoundation
 import XiezuoDomain
+import XiezuoFormats
 @testable import XiezuoReports
 @testable import XiezuoStore
 

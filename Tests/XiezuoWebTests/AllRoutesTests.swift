@@ -29,6 +29,7 @@ import XiezuoStore
         "get /api/v1/regions/{code}", "get /documents/new", "post /documents/preview", "get /tokens", "post /tokens",
         "get /projects/new", "get /meetings/new",
         "post /documents",  // a document always belongs to the region of whoever takes it in
+        "post /documents/upload",  // a preview of the uploader's own file; nothing stored
     ]
 
     /// Lists: they answer, but never with the other prefecture's objects.

@@ -68,3 +68,53 @@ import Testing
         }
     }
 }
+
+/// A multipart/form-data body as a browser sends an upload form.
+func multipart(_ fields: [(String, String)], file: (name: String, data: Data)?, boundary: String = "XzBoundary7MA4YWxk") -> (HTTPFields, ByteBuffer) {
+    var body = Data()
+    for (k, v) in fields {
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
+    }
+    if let file {
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += file.data + Data("\r\n".utf8)
+    }
+    body += Data("--\(boundary)--\r\n".utf8)
+    return ([.contentType: "multipart/form-data; boundary=\(boundary)"], ByteBuffer(bytes: body))
+}
+
+@Suite struct DocumentUploadTests {
+    @Test func uploadedPagesAreRepairedAndBadFilesRefused() async throws {
+        try await withApp { client in
+            let page = "<html><head><meta charset=\"utf-8\"><title>联席会议报道</title></head><body><p>".utf8
+            let html = Data(page) + Data("6月4日，兩(liǎng)省在廣州召開(kāi)粵黔東西部協(xié)作聯席會議(huì)。</p><script>alert(1)</script></body></html>".utf8)
+            let (headers, body) = multipart([("_csrf", client.csrf), ("source", "网站")], file: ("report.html", html))
+            let r = try await client.execute(uri: "/documents/upload", method: .post, headers: headers, body: body)
+            #expect(r.status == .ok)
+            #expect(r.text.contains("联席会议报道"))   // the page's title becomes the document's
+            let plain = r.text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            #expect(plain.contains("两省在广州召开粤黔东西部协作联席会议"))
+            #expect(!plain.contains("alert(1)"))
+            #expect(r.text.contains("id=\"save-document\""))
+
+            // Without the form's token: refused, as every other form.
+            let (h2, b2) = multipart([("title", "x")], file: ("a.txt", Data("正文".utf8)))
+            #expect(try await client.execute(uri: "/documents/upload", method: .post, headers: h2, body: b2).status == .forbidden)
+            // An old binary .doc, no file, bytes that are no text: the form again with the reason beside the file field.
+            for (name, data, message) in [("old.doc", Data([0xD0, 0xCF, 0x11, 0xE0, 1, 2]), "不支持 .doc 格式"),
+                                          ("empty.txt", Data(), "请选择要上传的文件"),
+                                          ("bin.txt", Data([0x81, 0x20, 0xFF, 0x00]), "不是可识别的文本")] {
+                let (h, b) = multipart([("_csrf", client.csrf), ("title", "测试")], file: (name, data))
+                let bad = try await client.execute(uri: "/documents/upload", method: .post, headers: h, body: b)
+                #expect(bad.status == .unprocessableContent, "\(name)")
+                #expect(bad.text.contains("id=\"error-file\"") && bad.text.contains(message), "\(name)")
+            }
+            // A body over the limit: 413 with the limit named.
+            let (h3, b3) = multipart([("_csrf", client.csrf)], file: ("big.txt", Data(repeating: 0x41, count: maxFormBody + 10)))
+            let big = try await client.execute(uri: "/documents/upload", method: .post, headers: h3, body: b3)
+            #expect(big.status == .contentTooLarge && big.text.contains("8 MB"))
+            // Nothing was saved by any of this.
+            #expect(try await client.execute(uri: "/documents", method: .get).text.contains("id=\"no-documents\""))
+        }
+    }
+}

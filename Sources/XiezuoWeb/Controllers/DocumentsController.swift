@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoReports
 import XiezuoStore
 import XiezuoText
@@ -15,6 +16,7 @@ struct DocumentsController {
         router.get("/documents", use: list)
         router.get("/documents/new", use: newForm)
         router.post("/documents/preview", use: preview)
+        router.post("/documents/upload", use: upload)
         router.post("/documents", use: save)
         router.get("/documents/:id", use: show)
         router.post("/documents/:id/link", use: link)
@@ -47,7 +49,7 @@ struct DocumentsController {
     func form(_ values: [String: String], issues: [ValidationIssue], _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let state = FormState(values: ["title": values["title"] ?? "", "source": values["source"] ?? "",
-                                       "publishedOn": values["publishedOn"] ?? "", "text": values["text"] ?? ""],
+                                       "publishedOn": values["publishedOn"] ?? "", "text": values["text"] ?? "", "file": ""],
                               issues: issues, lang: l.lang)
         return try await pages.render("document_new", title: l.t("new_document"), section: "documents", request, context,
                                       ["f": state.data, "hasErrors": !issues.isEmpty],
@@ -75,6 +77,42 @@ struct DocumentsController {
             let r = repairer.repair(intake.text)
             return try await page(title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
                                   result: r, saved: nil, request, context, hidden: form)
+        }
+    }
+
+    /// An uploaded file (text, HTML or .docx): its text taken out, then the same preview as pasted text.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: maxFormBody) }
+        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)]) }
+        guard let boundary = MultipartForm.boundary(request.headers[.contentType] ?? ""),
+              let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary) else {
+            throw AppError(status: .badRequest, code: "bad_upload", key: "bad_request")
+        }
+        var values = ["title": multipart.field("title") ?? "", "source": multipart.field("source") ?? "",
+                      "publishedOn": multipart.field("publishedOn") ?? ""]
+        func refuse(_ key: String, _ params: [String] = []) async throws -> Response {
+            try await form(values, issues: [ValidationIssue(field: "file", key: key, params: params)], request, context)
+        }
+        guard let file = multipart.file("file"), !file.data.isEmpty else { return try await refuse("error.file_required") }
+        let extracted: DocumentText.Extracted
+        do { extracted = try DocumentText.extract(file.data, filename: file.filename ?? "") }
+        catch DocumentText.Failure.unsupported(let kind) { return try await refuse("error.unsupported_format", [kind]) }
+        catch DocumentText.Failure.damaged(let why) { return try await refuse("error.damaged_file", [why]) }
+        catch DocumentText.Failure.tooLarge(let limit) { return try await refuse("error.file_too_large", [String(limit)]) }
+        catch { return try await refuse("error.not_text") }
+        if values["title", default: ""].trimmingWhitespace().isEmpty {
+            let name = (file.filename ?? "").split(separator: "/").last.map(String.init) ?? ""
+            values["title"] = extracted.title ?? String(name.split(separator: ".").dropLast().joined(separator: ".").prefix(200))
+        }
+        values["text"] = extracted.text
+        switch validate(values) {
+        case .failure(let f): return try await self.form(values, issues: f.issues, request, context)
+        case .success(let intake):
+            let r = repairer.repair(intake.text)
+            return try await page(title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
+                                  result: r, saved: nil, request, context, hidden: values)
         }
     }
 
@@ -150,6 +188,9 @@ struct DocumentsController {
                                               "linked": $0.id == saved?.meetingId] },
             "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
             "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
+            "dates": Self.datesMentioned(result.text, year: date?.year).map { ["date": $0] },
+            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, prefixes: try await access(pages.store, context).readable)
+                .map { ["id": $0.project.id, "title": $0.project.title, "county": $0.countyName] },
             "organisations": Mentions.organisations(in: result.text).map { ["name": $0] },
         ]
         if let saved {
@@ -208,6 +249,34 @@ struct DocumentsController {
             if score >= 3 { scored.append((m, score)) }
         }
         return scored.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+
+    /// Dates the text names, as written in full ("2024年6月4日") or as month and day, which take the year of the
+    /// text's own date when known. In order of appearance, each once.
+    static func datesMentioned(_ text: String, year: Int?) -> [String] {
+        var out: [String] = []
+        let pattern = try! NSRegularExpression(pattern: "(?:(\\d{4})年)?(\\d{1,2})月(\\d{1,2})日")
+        let ns = text as NSString
+        for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let y = m.range(at: 1).location != NSNotFound ? Int(ns.substring(with: m.range(at: 1))) : year
+            guard let month = Int(ns.substring(with: m.range(at: 2))), let day = Int(ns.substring(with: m.range(at: 3))) else { continue }
+            let label: String
+            if let y, let d = Day(year: y, month: month, day: day) { label = d.description }
+            else if (1...12).contains(month) && (1...31).contains(day) { label = "\(month)月\(day)日" }
+            else { continue }
+            if !out.contains(label) { out.append(label) }
+        }
+        return out
+    }
+
+    /// Projects in the counties the text names (the largest first, a few per county), among those the reader sees.
+    static func projectsSuggested(_ regions: [Region], store: Store, prefixes: [String]?) async throws -> [ProjectRow] {
+        var out: [ProjectRow] = []
+        for r in regions where r.level == .county && r.side == .west {
+            out += try await store.keyProjects(ProjectFilter(regionCode: r.code, visiblePrefixes: prefixes), limit: 3)
+            if out.count >= 9 { break }
+        }
+        return out
     }
 
     /// "6月4日" and "6月3日至4日" (both days) as [month, day].
