@@ -231,5 +231,6 @@ extension Strings {
         "or_paste": "Or paste the text",
         "dates_mentioned": "Dates named",
         "projects_suggested": "Projects it may concern",
+        "error.file_or_text": "Choose a file or paste the text.",
     ]
 }

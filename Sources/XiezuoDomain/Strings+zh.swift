@@ -231,5 +231,6 @@ extension Strings {
         "or_paste": "或粘贴文本",
         "dates_mentioned": "提及日期",
         "projects_suggested": "可能相关的项目",
+        "error.file_or_text": "请选择文件或粘贴文本。",
     ]
 }

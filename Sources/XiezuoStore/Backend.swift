@@ -31,6 +31,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notFound
     case conflict
     case migrationsAhead(Int)
+    case unreachable(String)
 
     public var description: String {
         switch self {
@@ -38,6 +39,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "无法识别的数据库地址 / unrecognised database URL: \(u). Use sqlite://PATH or postgres://USER@HOST/DB."
         case .unsupportedBackend(let what):
             return "\(what) 尚未支持 / is not supported by this build yet; use sqlite://PATH."
+        case .unreachable(let why):
+            return "无法连接数据库 / cannot reach the database: \(why). Check the URL, that the server runs and accepts this user."
         case .notFound: return "not found"
         case .conflict: return "conflict"
         case .migrationsAhead(let v):
@@ -103,7 +106,7 @@ public final class SQLiteBackend: DatabaseBackend {
             }
             return SQLiteBackend(readers: rs, writer: w)
         case .postgres:
-            throw StoreError.unsupportedBackend("PostgreSQL")
+            throw StoreError.unsupportedBackend("PostgreSQL through SQLiteBackend")
         }
     }
 

@@ -55,6 +55,7 @@ extension Store {
             // Monthly progress, January to October, reported by counties. Each indicator reaches a pace between 55%
             // and 95% of its province target, split among prefectures by their share (黔西南, unpaired, takes the rest)
             // and spread evenly over their counties and months, so city agreements show comparable completion.
+            var figures: [ProgressReport] = []
             var sharesWithRest = shares
             sharesWithRest["522300"] = 100 - shares.values.reduce(0, +)
             for (_, _, targets) in Self.demoTasks {
@@ -72,13 +73,15 @@ extension Store {
                                 let v = base + (cell < extra ? 1 : 0)
                                 cell += 1
                                 guard v > 0 else { continue }
-                                _ = try await Self.insertProgress(db, ProgressReport(id: 0, indicatorCode: code, regionCode: c.code,
-                                    year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"), actor: actor)
+                                figures.append(ProgressReport(id: 0, indicatorCode: code, regionCode: c.code,
+                                    year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"))
                             }
                         }
                     }
                 }
             }
+
+            try await Self.insertProgressBatch(db, figures, actor: actor)
 
             // Projects with funding, in the counties of each city pairing.
             var n = 0

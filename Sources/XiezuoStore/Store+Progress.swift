@@ -65,13 +65,36 @@ extension Store {
         return saved
     }
 
+    /// Many figures at once, each with its own audit record, in statements of a few hundred rows: the same result as
+    /// `insertProgress` row by row, in a fraction of the round trips (which is what a database server charges for).
+    static func insertProgressBatch(_ db: any SQLDatabase, _ rows: [ProgressReport], actor: Actor) async throws {
+        let now = now()
+        for start in stride(from: 0, to: rows.count, by: 400) {
+            let part = Array(rows[start..<min(start + 400, rows.count)])
+            var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at) VALUES "
+            q += part.map { p -> SQLQueryString in
+                "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now))"
+            }.joined(separator: ", ")
+            q += " RETURNING id"
+            // Both engines number the rows of one statement in the order of its VALUES.
+            let ids = try await db.raw(q).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
+            var a: SQLQueryString = "INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json) VALUES "
+            a += zip(part, ids).map { p, id -> SQLQueryString in
+                var saved = p; saved.id = id
+                return "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'progress', \(bind: String(id)), 'create', NULL, \(bind: json(saved)))"
+            }.joined(separator: ", ")
+            try await db.raw(a).run()
+        }
+        try await addToTotals(db, rows)
+    }
+
     /// Actual values per indicator inside a region in a year: the roll-up of every report at or below it.
     public func actuals(year: Int, regionCode: String, counted: CountedStates = .approved) async throws -> [String: Int64] {
         let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
         return try await backend.read { db in
             var out: [String: Int64] = [:]
             for r in try await db.raw("""
-                SELECT indicator_code, SUM(total) AS total FROM progress_totals
+                SELECT indicator_code, CAST(SUM(total) AS BIGINT) AS total FROM progress_totals
                 WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY indicator_code
                 """).all() {
@@ -88,7 +111,7 @@ extension Store {
         return try await backend.read { db in
             var out: [String: [String: Int64]] = [:]
             for r in try await db.raw("""
-                SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, SUM(total) AS total
+                SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, CAST(SUM(total) AS BIGINT) AS total
                 FROM progress_totals WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY SUBSTR(region_code, 1, \(literal: childLength)), indicator_code
                 """).all() {
@@ -106,7 +129,7 @@ extension Store {
         return try await backend.read { db in
             var s = FundingSummary()
             for r in try await db.raw("""
-                SELECT SUM(budget_fen) AS b, SUM(committed_fen) AS c, SUM(disbursed_fen) AS d, SUM(spent_fen) AS s
+                SELECT CAST(SUM(budget_fen) AS BIGINT) AS b, CAST(SUM(committed_fen) AS BIGINT) AS c, CAST(SUM(disbursed_fen) AS BIGINT) AS d, CAST(SUM(spent_fen) AS BIGINT) AS s
                 FROM projects WHERE county_code LIKE \(bind: prefix + "%")
                 """ + insidePrefixes("county_code", visiblePrefixes)).all() {
                 s.budget = Money(fen: try r.decode(column: "b", as: Int64?.self) ?? 0)
@@ -154,12 +177,15 @@ extension Store {
         struct Key: Hashable { var year: Int; var state: String; var indicator: String; var region: String }
         var sums: [Key: Int64] = [:]
         for r in rows { sums[Key(year: r.year, state: r.state.rawValue, indicator: r.indicatorCode, region: r.regionCode), default: 0] += r.value }
-        for (k, v) in sums {
-            try await db.raw("""
-                INSERT INTO progress_totals (year, state, indicator_code, region_code, total)
-                VALUES (\(bind: k.year), \(bind: k.state), \(bind: k.indicator), \(bind: k.region), \(bind: v))
-                ON CONFLICT (year, state, indicator_code, region_code) DO UPDATE SET total = progress_totals.total + excluded.total
-                """).run()
+        // One statement per few hundred totals (each key once per statement, as ON CONFLICT requires).
+        let all = Array(sums)
+        for start in stride(from: 0, to: all.count, by: 400) {
+            var q: SQLQueryString = "INSERT INTO progress_totals (year, state, indicator_code, region_code, total) VALUES "
+            q += all[start..<min(start + 400, all.count)].map { k, v -> SQLQueryString in
+                "(\(bind: k.year), \(bind: k.state), \(bind: k.indicator), \(bind: k.region), \(bind: v))"
+            }.joined(separator: ", ")
+            q += " ON CONFLICT (year, state, indicator_code, region_code) DO UPDATE SET total = progress_totals.total + excluded.total"
+            try await db.raw(q).run()
         }
     }
 }

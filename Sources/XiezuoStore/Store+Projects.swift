@@ -211,7 +211,7 @@ extension Store {
             for kind in TransactionKind.allCases {
                 let col = fundingColumn(kind)
                 try await db.raw("""
-                    UPDATE projects SET \(unsafeRaw: col) = (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t
+                    UPDATE projects SET \(unsafeRaw: col) = (SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM transactions t
                     WHERE t.project_id = projects.id AND t.kind = \(bind: kind.rawValue)) WHERE id IN (\(binds: ids))
                     """).run()
             }

@@ -15,6 +15,9 @@ public struct Store: Sendable {
 
     public static func open(url: String, logger: Logger) async throws -> Store {
         let location = try DatabaseLocation(url: url)
+        if case .postgres(let u) = location {
+            return Store(backend: try await PostgresBackend.open(url: u, logger: logger), logger: logger)
+        }
         return Store(backend: try await SQLiteBackend.open(location, logger: logger), logger: logger)
     }
 

@@ -9,13 +9,15 @@ import XiezuoFormats
 @testable import XiezuoStore
 
 func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-report-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let store = try await Store.open(url: "sqlite://" + dir.appendingPathComponent("t.sqlite").path, logger: Logger(label: "test"))
-    try await store.migrate()
-    try await store.loadDemo()
-    do { let r = try await body(store); await store.close(); return r } catch { await store.close(); throw error }
+    let scratch = try await ScratchDatabase.create()
+    let store = try await Store.open(url: scratch.url, logger: Logger(label: "test"))
+    do {
+        try await store.migrate()
+        try await store.loadDemo()
+        let r = try await body(store)
+        await store.close(); await scratch.drop()
+        return r
+    } catch { await store.close(); await scratch.drop(); throw error }
 }
 
 @Suite struct ConferenceReportTests {
@@ -33,7 +35,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             let sums: [String: Int64] = try await store.backend.read { db in
                 var out: [String: Int64] = [:]
                 for row in try await db.raw("""
-                    SELECT indicator_code, SUM(value) AS v FROM progress
+                    SELECT indicator_code, CAST(SUM(value) AS BIGINT) AS v FROM progress
                     WHERE year = 2024 AND state = 'approved' AND region_code LIKE '52%' GROUP BY indicator_code
                     """).all() {
                     out[try row.decode(column: "indicator_code", as: String.self)] = try row.decode(column: "v", as: Int64.self)

@@ -5,15 +5,17 @@ import Testing
 import XiezuoDomain
 @testable import XiezuoStore
 
-/// A fresh SQLite file per test, removed afterwards.
+/// A fresh database per test (SQLite, or PostgreSQL when XIEZUO_TEST_DATABASE names a server), removed afterwards.
 func withStore<T>(demo: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let store = try await Store.open(url: "sqlite://" + dir.appendingPathComponent("t.sqlite").path, logger: Logger(label: "test"))
-    try await store.migrate()
-    if demo { try await store.loadDemo() }
-    do { let r = try await body(store); await store.close(); return r } catch { await store.close(); throw error }
+    let scratch = try await ScratchDatabase.create()
+    let store = try await Store.open(url: scratch.url, logger: Logger(label: "test"))
+    do {
+        try await store.migrate()
+        if demo { try await store.loadDemo() }
+        let r = try await body(store)
+        await store.close(); await scratch.drop()
+        return r
+    } catch { await store.close(); await scratch.drop(); throw error }
 }
 
 let tester = Actor(name: "tester", address: "127.0.0.1")
@@ -198,8 +200,8 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             }
             #expect(mismatches == 0)
             let (raw, kept) = try await store.backend.read { db in
-                (try await db.raw("SELECT SUM(value) AS s FROM progress").first()!.decode(column: "s", as: Int64.self),
-                 try await db.raw("SELECT SUM(total) AS s FROM progress_totals").first()!.decode(column: "s", as: Int64.self))
+                (try await db.raw("SELECT CAST(SUM(value) AS BIGINT) AS s FROM progress").first()!.decode(column: "s", as: Int64.self),
+                 try await db.raw("SELECT CAST(SUM(total) AS BIGINT) AS s FROM progress_totals").first()!.decode(column: "s", as: Int64.self))
             }
             #expect(raw == kept && raw > 0)
         }

@@ -97,17 +97,21 @@ func multipart(_ fields: [(String, String)], file: (name: String, data: Data)?, 
             #expect(!plain.contains("alert(1)"))
             #expect(r.text.contains("id=\"save-document\""))
 
+            // Pasted text in the same form, no file: the text is the document.
+            let (hp, bp) = multipart([("_csrf", client.csrf), ("title", "粘贴"), ("text", "協(xié)作會議(huì)召開(kāi)了。")], file: ("", Data()))
+            let pasted = try await client.execute(uri: "/documents/upload", method: .post, headers: hp, body: bp)
+            #expect(pasted.status == .ok && pasted.text.contains("id=\"repaired-text\""))
             // Without the form's token: refused, as every other form.
             let (h2, b2) = multipart([("title", "x")], file: ("a.txt", Data("正文".utf8)))
             #expect(try await client.execute(uri: "/documents/upload", method: .post, headers: h2, body: b2).status == .forbidden)
             // An old binary .doc, no file, bytes that are no text: the form again with the reason beside the file field.
             for (name, data, message) in [("old.doc", Data([0xD0, 0xCF, 0x11, 0xE0, 1, 2]), "不支持 .doc 格式"),
-                                          ("empty.txt", Data(), "请选择要上传的文件"),
+                                          ("empty.txt", Data(), "请选择文件或粘贴文本"),
                                           ("bin.txt", Data([0x81, 0x20, 0xFF, 0x00]), "不是可识别的文本")] {
                 let (h, b) = multipart([("_csrf", client.csrf), ("title", "测试")], file: (name, data))
                 let bad = try await client.execute(uri: "/documents/upload", method: .post, headers: h, body: b)
                 #expect(bad.status == .unprocessableContent, "\(name)")
-                #expect(bad.text.contains("id=\"error-file\"") && bad.text.contains(message), "\(name)")
+                #expect((bad.text.contains("id=\"error-file\"") || bad.text.contains("id=\"error-text\"")) && bad.text.contains(message), "\(name)")
             }
             // A body over the limit: 413 with the limit named.
             let (h3, b3) = multipart([("_csrf", client.csrf)], file: ("big.txt", Data(repeating: 0x41, count: maxFormBody + 10)))

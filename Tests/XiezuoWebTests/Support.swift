@@ -26,10 +26,8 @@ func withRawApp(demo: Bool = true, users: [(String, Role, String)] = [],
 /// The same, with the app's store at hand for what only the console shows (the setup link).
 func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
                      _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-web-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let url = "sqlite://" + dir.appendingPathComponent("w.sqlite").path
+    let scratch = try await ScratchDatabase.create()
+    let url = scratch.url
     let store = try await Store.open(url: url, logger: Logger(label: "test"))
     var settings = AppSettings(port: 0, databaseURL: url, demo: demo, logLevel: .error)
     settings.passwordCost = 4
@@ -45,10 +43,10 @@ func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
         let gaps = try await store.unauditedWrites()
         #expect(gaps.isEmpty, "audit gaps: \(gaps)")
     } catch {
-        await store.close()
+        await store.close(); await scratch.drop()
         throw error
     }
-    await store.close()
+    await store.close(); await scratch.drop()
 }
 
 let testPassword = "Test-password-2024"

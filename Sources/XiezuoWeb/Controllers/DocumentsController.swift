@@ -95,7 +95,14 @@ struct DocumentsController {
         func refuse(_ key: String, _ params: [String] = []) async throws -> Response {
             try await form(values, issues: [ValidationIssue(field: "file", key: key, params: params)], request, context)
         }
-        guard let file = multipart.file("file"), !file.data.isEmpty else { return try await refuse("error.file_required") }
+        values["text"] = multipart.field("text") ?? ""
+        guard let file = multipart.file("file"), !file.data.isEmpty else {
+            // No file chosen: the pasted text, if any, is the document.
+            if values["text", default: ""].trimmingWhitespace().isEmpty {
+                return try await form(values, issues: [ValidationIssue(field: "text", key: "error.file_or_text")], request, context)
+            }
+            return try await previewIntake(values, request, context)
+        }
         let extracted: DocumentText.Extracted
         do { extracted = try DocumentText.extract(file.data, filename: file.filename ?? "") }
         catch DocumentText.Failure.unsupported(let kind) { return try await refuse("error.unsupported_format", [kind]) }
@@ -107,6 +114,10 @@ struct DocumentsController {
             values["title"] = extracted.title ?? String(name.split(separator: ".").dropLast().joined(separator: ".").prefix(200))
         }
         values["text"] = extracted.text
+        return try await previewIntake(values, request, context)
+    }
+
+    func previewIntake(_ values: [String: String], _ request: Request, _ context: AppRequestContext) async throws -> Response {
         switch validate(values) {
         case .failure(let f): return try await self.form(values, issues: f.issues, request, context)
         case .success(let intake):
