@@ -23,6 +23,9 @@ public struct Store: Sendable {
 
     public func close() async { await backend.close() }
 
+    /// The schema version this program migrates to.
+    public static var latestSchemaVersion: Int { Migrations.latest }
+
     static func now() -> String { Date.now.ISO8601Format() }
 
     // MARK: migrations

@@ -20,8 +20,8 @@ struct Xiezuo: AsyncParsableCommand {
 }
 
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Database URL: sqlite://PATH (default \(DatabaseLocation.defaultURL)).")
-    var database: String = DatabaseLocation.defaultURL
+    @Option(name: .long, help: "Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (default: XIEZUO_DATABASE_URL, else \(DatabaseLocation.defaultURL)).")
+    var database: String = ProcessInfo.processInfo.environment["XIEZUO_DATABASE_URL"] ?? DatabaseLocation.defaultURL
 }
 
 struct Serve: AsyncParsableCommand {

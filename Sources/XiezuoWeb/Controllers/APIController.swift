@@ -11,6 +11,19 @@ struct APIController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
+        // Ready to serve: the database answers and its schema is the one this program expects (a load balancer
+        // sends no traffic to an instance that is still migrating or has lost its database).
+        router.get("/ready") { _, _ in
+            do {
+                let v = try await store.schemaVersion()
+                guard v == Store.latestSchemaVersion else {
+                    return jsonResponse(["status": "migrating", "schema": v, "expected": Store.latestSchemaVersion], status: .serviceUnavailable)
+                }
+                return jsonResponse(["status": "ready", "schema": v, "backend": store.backend.dialect == .postgres ? "postgresql" : "sqlite"])
+            } catch {
+                return jsonResponse(["status": "database unreachable"], status: .serviceUnavailable)
+            }
+        }
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
