@@ -7,10 +7,12 @@ import XiezuoDomain
 /// every write runs in one transaction and leaves an audit record.
 public struct Store: Sendable {
     public let backend: any DatabaseBackend
+    public let stats: StoreStats
     let logger: Logger
 
     public init(backend: any DatabaseBackend, logger: Logger) {
-        self.backend = backend; self.logger = logger
+        let stats = StoreStats()
+        self.backend = InstrumentedBackend(inner: backend, stats: stats); self.stats = stats; self.logger = logger
     }
 
     public static func open(url: String, logger: Logger) async throws -> Store {

@@ -61,10 +61,17 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
     let spec = try Data(contentsOf: specURL)
     let router = Router(context: AppRequestContext.self)
+    let metrics = Metrics()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
     router.add(middleware: AuthMiddleware(store: store))
     let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost)
+    // Operations: Prometheus text format. Public like /health; keep it off the public side of the proxy (DEPLOY.md).
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(store.stats))))
+    }
     router.get("/static/app.css") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: .init(byteBuffer: renderer.stylesheet))

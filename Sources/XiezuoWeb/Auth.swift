@@ -12,7 +12,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     static let cookieName = "xz_session"
-    static let publicPaths: Set<String> = ["/login", "/setup", "/health", "/ready", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
+    static let publicPaths: Set<String> = ["/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

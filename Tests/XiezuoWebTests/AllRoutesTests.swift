@@ -23,7 +23,7 @@ import XiezuoStore
 
     /// Routes that hold no region data, or that are how one signs in: the same for everyone signed in.
     static let unscoped: Set<String> = [
-        "get /health", "get /ready", "get /login", "post /login", "post /logout", "get /setup", "post /setup", "get /static/app.css",
+        "get /health", "get /ready", "get /metrics", "get /login", "post /login", "post /logout", "get /setup", "post /setup", "get /static/app.css",
         "post /api/v1/session", "delete /api/v1/session", "get /api/v1/openapi.json", "get /indicators", "get /pairings",
         "get /regions", "get /api/v1/indicators", "get /api/v1/pairings", "get /api/v1/pairings/{id}", "get /api/v1/regions",
         "get /api/v1/regions/{code}", "get /documents/new", "post /documents/preview", "get /tokens", "post /tokens",

@@ -79,3 +79,25 @@ import XiezuoStore
         }
     }
 }
+
+@Suite struct OperationsTests {
+    @Test func readyAndMetricsReportTheInstance() async throws {
+        try await withApp { client in
+            let ready = try await client.raw.execute(uri: "/ready", method: .get)
+            #expect(ready.status == .ok && ready.json["status"] as? String == "ready")
+            #expect(ready.json["schema"] as? Int == Store.latestSchemaVersion)
+            _ = try await client.execute(uri: "/projects/1", method: .get)
+            _ = try await client.execute(uri: "/projects/2", method: .get)
+            _ = try await client.execute(uri: "/projects/99999", method: .get)
+            let m = try await client.raw.execute(uri: "/metrics", method: .get)
+            #expect(m.status == .ok && m.headers[.contentType]?.hasPrefix("text/plain") == true)
+            let text = m.text
+            // Counted by route pattern: both project pages under one label, the missing one by its status.
+            let line = text.split(separator: "\n").first { $0.hasPrefix("xiezuo_http_requests_total") && $0.contains("/projects/") && $0.contains("status=\"200\"") }
+            #expect(line.map { $0.hasSuffix(" 2") } == true, "\(text.prefix(2000))")
+            #expect(text.contains("status=\"404\""))
+            #expect(text.contains("xiezuo_http_request_duration_seconds_bucket"))
+            #expect(text.contains("xiezuo_db_reads_done_current"))
+        }
+    }
+}
