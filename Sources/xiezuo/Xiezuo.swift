@@ -14,7 +14,7 @@ struct Xiezuo: AsyncParsableCommand {
         Data lives in the database named by --database (default \(DatabaseLocation.defaultURL)); it is created and
         migrated on first use. Start with: xiezuo serve --demo, then open http://127.0.0.1:8080
         """,
-        subcommands: [Serve.self, Migrate.self, Repair.self, UserCommand.self, ReportCommand.self],
+        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Repair.self, UserCommand.self, ReportCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -61,8 +61,11 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
     @OptionGroup var db: DatabaseOption
     @Flag(help: "Also load the 2024 demo data, if the database holds no agreements or projects yet.") var demo = false
+    @Option(help: "Copy everything from --database into this empty database (any backend) and verify it, table by table.")
+    var to: String?
 
     func run() async throws {
+        if let to { try await Copy.run(from: db.database, to: to); return }
         let store: Store
         do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
         catch let e as StoreError { throw ValidationError(e.description) }
