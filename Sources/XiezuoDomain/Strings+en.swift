@@ -232,5 +232,7 @@ extension Strings {
         "dates_mentioned": "Dates named",
         "projects_suggested": "Projects it may concern",
         "error.file_or_text": "Choose a file or paste the text.",
+        "error.import_rows": "An import takes 1 to {0} rows.",
+        "error.import_rejected": "Nothing was imported: {0} problems; correct them and import the whole file again.",
     ]
 }

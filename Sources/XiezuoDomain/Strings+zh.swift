@@ -232,5 +232,7 @@ extension Strings {
         "dates_mentioned": "提及日期",
         "projects_suggested": "可能相关的项目",
         "error.file_or_text": "请选择文件或粘贴文本。",
+        "error.import_rows": "每次导入 1 至 {0} 行。",
+        "error.import_rejected": "导入未执行：{0} 处错误，请改正后整体重新导入。",
     ]
 }

@@ -65,6 +65,11 @@ extension Store {
         return saved
     }
 
+    /// An import of figures: all of them in one transaction, or none.
+    public func importProgress(_ rows: [ProgressReport], actor: Actor) async throws {
+        try await backend.write { db in try await Self.insertProgressBatch(db, rows, actor: actor) }
+    }
+
     /// Many figures at once, each with its own audit record, in statements of a few hundred rows: the same result as
     /// `insertProgress` row by row, in a fraction of the round trips (which is what a database server charges for).
     static func insertProgressBatch(_ db: any SQLDatabase, _ rows: [ProgressReport], actor: Actor) async throws {

@@ -42,7 +42,7 @@ import XiezuoStore
     /// Creating: the body names an object or region of the other prefecture.
     static let creates: Set<String> = [
         "post /projects", "post /api/v1/projects", "post /progress", "post /api/v1/progress",
-        "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings",
+        "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings", "post /api/v1/progress/import",
     ]
 
     @Test func everyRouteForEveryRoleKeepsOtherScopesOut() async throws {
@@ -178,6 +178,9 @@ import XiezuoStore
                             let m: [String: Any] = ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "越权会议", "date": "2024-08-01", "place": "越权"]
                             r = isAPI ? try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(m))
                                 : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(m.map { ($0.key, "\($0.value)") }))
+                        } else if key == "post /api/v1/progress/import" {
+                            r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(["rows": [
+                                ["indicatorCode": "workers_placed", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]]]))
                         } else if isAPI {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
                         } else {

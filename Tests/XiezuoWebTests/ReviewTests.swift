@@ -114,3 +114,41 @@ import XiezuoDomain
         }
     }
 }
+
+@Suite struct ProgressImportTests {
+    func count(_ c: AuthedClient, note: String) async throws -> Int {
+        var total = 0, page = 1
+        while true {
+            let r = try await c.execute(uri: "/api/v1/progress?year=2023&perPage=100&page=\(page)", method: .get).json
+            let items = r["items"] as! [[String: Any]]
+            total += items.filter { $0["note"] as? String == note }.count
+            if items.count < 100 { return total }
+            page += 1
+        }
+    }
+
+    @Test func importsAreAllOrNothingWithRowLevelErrors() async throws {
+        try await withRawApp(users: [("bijie.officer", .prefectureOfficer, "520500")]) { raw in
+            let c = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            var rows: [[String: Any]] = (1...300).map { i in
+                ["indicatorCode": "workers_placed", "regionCode": "520525", "year": 2023, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
+            }
+            // Row 120 has a bad value, row 250 lies in another prefecture: nothing is written, both are named.
+            rows[119]["value"] = "十二"
+            rows[249]["regionCode"] = "520323"
+            let bad = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": rows]))
+            #expect(bad.status == .unprocessableContent)
+            let problems = ((bad.json["error"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
+            #expect(Set(problems.compactMap { $0["row"] as? Int }) == [120, 250])
+            #expect(problems.contains { $0["row"] as? Int == 250 && ($0["message"] as? String)?.contains("数据范围") == true })
+            #expect(try await count(c, note: "导入测试") == 0)
+
+            rows[119]["value"] = "12"; rows[249]["regionCode"] = "520526"
+            let good = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": rows]))
+            #expect(good.status == .created && good.json["imported"] as? Int == 300)
+            #expect(try await count(c, note: "导入测试") == 300)
+            #expect(try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders,
+                                        body: jsonBody(["rows": [] as [Any]])).status == .unprocessableContent)
+        }
+    }
+}

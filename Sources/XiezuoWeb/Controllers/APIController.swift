@@ -49,6 +49,7 @@ struct APIController {
         api.post("projects/:id/milestones", use: addMilestone)
         api.get("progress", use: progress)
         api.post("progress", use: addProgress)
+        api.post("progress/import", use: importProgress)
         api.get("dashboard", use: dashboard)
     }
 
@@ -424,6 +425,50 @@ struct APIController {
             try await access(store, context).requireWrite(region: p.regionCode)
             return jsonResponse(Self.json(try await store.addProgress(p, actor: context.actor)), status: .created)
         }
+    }
+
+    struct ImportBody: Decodable { var rows: [ProgressDraft] }
+    static let maxImportRows = 200_000
+    static let maxImportBody = 48 << 20
+
+    /// Many figures in one request, all or nothing: every row is checked (its fields, and that the caller may write
+    /// its region) before anything is written; one bad row rejects the whole import with every problem listed by row
+    /// and field. Accepted rows land in one transaction, each with its audit record.
+    @Sendable func importProgress(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: Self.maxImportBody) }
+        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(Self.maxImportBody >> 20)]) }
+        let body: ImportBody
+        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) }
+        catch { throw AppError.badJSON("\(error)".prefix(300).description) }
+        guard !body.rows.isEmpty, body.rows.count <= Self.maxImportRows else {
+            throw AppError.invalid(ValidationFailure([ValidationIssue(field: "rows", key: "error.import_rows", params: [String(Self.maxImportRows)])]))
+        }
+        let a = try await access(store, context)
+        try a.requireWriter()
+        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        var accepted: [ProgressReport] = []
+        var problems: [[String: Any]] = []
+        for (i, draft) in body.rows.enumerated() {
+            switch draft.validate(region: regions[(draft.regionCode ?? "").trimmingWhitespace()]) {
+            case .failure(let f):
+                for issue in f.issues where problems.count < 1_000 {
+                    problems.append(["row": i + 1, "field": issue.field, "message": issue.message(context.language)])
+                }
+            case .success(let p):
+                if AccessRule.canWrite(a.user, regionCode: p.regionCode) { accepted.append(p) }
+                else if problems.count < 1_000 {
+                    problems.append(["row": i + 1, "field": "regionCode", "message": Strings.text("error.forbidden", context.language)])
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            return jsonResponse(["error": ["code": "validation", "message": Strings.text("error.import_rejected", context.language, [String(problems.count)]),
+                                           "rows": problems]], status: .unprocessableContent)
+        }
+        try await store.importProgress(accepted, actor: context.actor)
+        return jsonResponse(["imported": accepted.count], status: .created)
     }
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
