@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Prometheus
 import XiezuoStore
@@ -43,9 +44,17 @@ struct MetricsMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         do {
-            let r = try await next(request, context)
+            var r = try await next(request, context)
+            let elapsed = ContinuousClock.now - start
             metrics.record(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: r.status.code,
-                           duration: ContinuousClock.now - start)
+                           duration: elapsed)
+            // Every answer names its request, so a user's report and the log line meet.
+            r.headers[HTTPField.Name("X-Request-Id")!] = context.id
+            context.logger.info("request", metadata: [
+                "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(r.status.code),
+                "ms": .stringConvertible(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
+            ])
             return r
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500

@@ -26,24 +26,44 @@ struct DatabaseOption: ParsableArguments {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the web UI and JSON API until SIGINT/SIGTERM.")
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
-    @OptionGroup var db: DatabaseOption
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080).") var port: Int?
+    @Option(name: .long, help: "Database URL (default: XIEZUO_DATABASE_URL, the config file, else \(DatabaseLocation.defaultURL)).")
+    var database: String?
     @Flag(help: "Load the 2024 Guangdong–Guizhou demo data into an empty database.") var demo = false
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (default info).") var logLevel: String?
+    @Option(help: "Log format: text, or json (one object per line, with the request id).") var logFormat: String?
+    @Option(help: "A JSON file with any of host, port, database, logLevel, logFormat; flags and XIEZUO_DATABASE_URL win over it.")
+    var config: String?
+
+    /// Settings as a config file gives them.
+    struct FileSettings: Decodable { var host: String?; var port: Int?; var database: String?; var logLevel: String?; var logFormat: String? }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        var file = FileSettings()
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else { throw ValidationError("无法读取配置文件 / cannot read \(config)") }
+            do { file = try JSONDecoder().decode(FileSettings.self, from: data) }
+            catch { throw ValidationError("配置文件有误 / \(config) is not valid: \(error)") }
+        }
+        let host = self.host ?? file.host ?? "127.0.0.1", port = self.port ?? file.port ?? 8080
+        let databaseURL = database ?? ProcessInfo.processInfo.environment["XIEZUO_DATABASE_URL"] ?? file.database ?? DatabaseLocation.defaultURL
+        let logFormat = self.logFormat ?? file.logFormat ?? "text"
+        guard let level = Logger.Level(rawValue: logLevel ?? file.logLevel ?? "info") else {
+            throw ValidationError("--log-level: trace, debug, info, notice, warning, error")
+        }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format: text 或 json / text or json") }
+        if logFormat == "json" { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         var logger = Logger(label: "xiezuo")
         logger.logLevel = level
         // The command owns the database so it is closed however the server ends (a port in use, a signal).
         let store: Store
-        do { store = try await Store.open(url: db.database, logger: logger) }
+        do { store = try await Store.open(url: databaseURL, logger: logger) }
         catch let e as StoreError { throw ValidationError(e.description) }
         do {
-            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: db.database, demo: demo, logLevel: level),
+            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level),
                                                  store: store)
-            FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(db.database))\n".utf8))
+            FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(Self.redacted(databaseURL)))\n".utf8))
             try await app.runService()
         } catch {
             await store.close()
@@ -54,6 +74,15 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         await store.close()
+    }
+}
+
+extension Serve {
+    /// A database URL without its password, for the console.
+    static func redacted(_ url: String) -> String {
+        guard var u = URLComponents(string: url), u.password != nil else { return url }
+        u.password = "***"
+        return u.string ?? url
     }
 }
 
