@@ -101,19 +101,24 @@ public struct XLSXWriter: Sendable {
         String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
     }
 
-    /// XML text, without the control characters XML 1.0 forbids.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(c)
-            default: if c.value >= 0x20 { out.unicodeScalars.append(c) }
-            }
+    static func escape(_ s: String) -> String { escapeXML(s) }
+}
+
+/// Escapes text for XML and HTML element content and attribute values, and drops the control characters XML 1.0
+/// forbids (tab, line feed and carriage return stay).
+public func escapeXML(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for c in s.unicodeScalars {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        case "\t", "\n", "\r": out.unicodeScalars.append(c)
+        default: if c.value >= 0x20 { out.unicodeScalars.append(c) }
         }
-        return out
     }
+    return out
 }

@@ -1,4 +1,5 @@
 import XiezuoDomain
+import XiezuoFormats
 
 /// A horizontal bar chart as standalone SVG, drawn on the server so pages and printed reports need no script.
 /// Bars show a percentage (completion); a marker line stands at 100%.
@@ -54,19 +55,3 @@ public struct BarChart: Sendable {
     }
 }
 
-/// Escapes text for XML/HTML element content and attribute values.
-public func escapeXML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s.unicodeScalars {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out
-}

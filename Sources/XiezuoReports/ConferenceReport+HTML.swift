@@ -1,4 +1,5 @@
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoStore
 
 extension ConferenceReport {

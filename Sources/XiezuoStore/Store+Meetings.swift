@@ -93,25 +93,21 @@ extension Store {
 
     // MARK: attendees, itinerary, decisions
 
+    static func attendee(from r: any SQLRow) throws -> Attendee {
+        Attendee(id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
+                 name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: String.self),
+                 side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .east)
+    }
+
     public func attendees(meetingId: Int64) async throws -> [Attendee] {
         try await backend.read { db in
-            try await db.raw("SELECT * FROM meeting_attendees WHERE meeting_id = \(bind: meetingId) ORDER BY id").all().map { r in
-                Attendee(id: try r.decode(column: "id", as: Int64.self), meetingId: meetingId,
-                         name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: String.self),
-                         side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .east)
-            }
+            try await db.raw("SELECT * FROM meeting_attendees WHERE meeting_id = \(bind: meetingId) ORDER BY id").all().map(Self.attendee)
         }
     }
 
-    /// Everyone who attended any meeting (name → position), for recognising people in documents.
+    /// Everyone who attended any meeting, for recognising people in documents.
     public func knownPeople() async throws -> [Attendee] {
-        try await backend.read { db in
-            try await db.raw("SELECT * FROM meeting_attendees ORDER BY id").all().map { r in
-                Attendee(id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
-                         name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: String.self),
-                         side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .east)
-            }
-        }
+        try await backend.read { db in try await db.raw("SELECT * FROM meeting_attendees ORDER BY id").all().map(Self.attendee) }
     }
 
     public func addAttendee(_ a: Attendee, actor: Actor) async throws -> Attendee {

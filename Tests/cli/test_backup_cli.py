@@ -2,14 +2,8 @@
 import os
 import subprocess
 import tempfile
-import urllib.parse
-import uuid
 
-import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("XIEZUO_BIN", os.path.join(ROOT, ".build", "debug", "xiezuo"))
-ADMIN_URL = os.environ.get("XIEZUO_TEST_DATABASE", "")
+from conftest import BIN
 
 
 def xiezuo(*args):
@@ -37,22 +31,13 @@ def test_backup_restore_and_refusals():
     assert r.returncode != 0 and ("damaged" in r.stderr.decode() or "incomplete" in r.stderr.decode())
 
 
-def test_sqlite_to_postgresql_and_back():
-    if not ADMIN_URL.startswith("postgres"):
-        pytest.skip("XIEZUO_TEST_DATABASE names no PostgreSQL server (scripts/test starts one)")
+def test_sqlite_to_postgresql_and_back(postgres_database):
     tmp = tempfile.mkdtemp()
-    a, c = f"sqlite://{tmp}/a.sqlite", f"sqlite://{tmp}/c.sqlite"
-    name = "xz_copy_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    u = urllib.parse.urlsplit(ADMIN_URL)
-    pg = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, ""))
-    try:
-        assert xiezuo("migrate", "--demo", "--database", a).returncode == 0
-        there = xiezuo("migrate", "--database", a, "--to", pg)
-        assert there.returncode == 0 and "verified" in there.stdout.decode(), there.stderr
-        back = xiezuo("migrate", "--database", pg, "--to", c)
-        assert back.returncode == 0 and "verified" in back.stdout.decode(), back.stderr
-        # Into a database that is not empty: refused.
-        assert xiezuo("migrate", "--database", a, "--to", pg).returncode != 0
-    finally:
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+    a, c, pg = f"sqlite://{tmp}/a.sqlite", f"sqlite://{tmp}/c.sqlite", postgres_database
+    assert xiezuo("migrate", "--demo", "--database", a).returncode == 0
+    there = xiezuo("migrate", "--database", a, "--to", pg)
+    assert there.returncode == 0 and "verified" in there.stdout.decode(), there.stderr
+    back = xiezuo("migrate", "--database", pg, "--to", c)
+    assert back.returncode == 0 and "verified" in back.stdout.decode(), back.stderr
+    # Into a database that is not empty: refused.
+    assert xiezuo("migrate", "--database", a, "--to", pg).returncode != 0

@@ -3,29 +3,17 @@ on PostgreSQL: the import is one transaction, and a restart finds the database c
 import json
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
-import uuid
 
-import pytest
+from conftest import BIN, free_port
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("XIEZUO_BIN", os.path.join(ROOT, ".build", "debug", "xiezuo"))
-ADMIN_URL = os.environ.get("XIEZUO_TEST_DATABASE", "")
 PASSWORD = "Durability-2024-ok"
 ROWS = 100_000
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(database, tmp):
@@ -114,15 +102,6 @@ def test_sigkill_during_import_on_sqlite():
     assert in_write, "the kill did not land during the import's transaction"
 
 
-def test_sigkill_during_import_on_postgresql():
-    if not ADMIN_URL.startswith("postgres"):
-        pytest.skip("XIEZUO_TEST_DATABASE names no PostgreSQL server (scripts/test starts one)")
-    name = "xz_dur_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    u = urllib.parse.urlsplit(ADMIN_URL)
-    db = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, ""))
-    try:
-        in_write, n = kill_during_import(db)
-        assert in_write, "the kill did not land during the import's transaction"
-    finally:
-        subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+def test_sigkill_during_import_on_postgresql(postgres_database):
+    in_write, n = kill_during_import(postgres_database)
+    assert in_write, "the kill did not land during the import's transaction"

@@ -1,29 +1,16 @@
 """Two instances of the real binary on one PostgreSQL database, as behind a load balancer: a session made on one
 works on the other, and the same project edited from both gives one success and one 409 with nothing lost."""
-import http.cookiejar
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
-import uuid
 
-import pytest
+from conftest import BIN, free_port
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("XIEZUO_BIN", os.path.join(ROOT, ".build", "debug", "xiezuo"))
-ADMIN_URL = os.environ.get("XIEZUO_TEST_DATABASE", "")
 PASSWORD = "Instances-2024-ok"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(base, method, path, body=None, cookie=None):
@@ -36,19 +23,8 @@ def call(base, method, path, body=None, cookie=None):
         return e.code, json.loads(e.read() or b"{}"), e.headers
 
 
-@pytest.fixture()
-def database():
-    if not ADMIN_URL.startswith("postgres"):
-        pytest.skip("XIEZUO_TEST_DATABASE names no PostgreSQL server (scripts/test starts one)")
-    name = "xz_two_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    u = urllib.parse.urlsplit(ADMIN_URL)
-    url = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, ""))
-    yield url
-    subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
-
-
-def test_two_instances_share_sessions_and_lose_no_update(database):
+def test_two_instances_share_sessions_and_lose_no_update(postgres_database):
+    database = postgres_database
     assert subprocess.run([BIN, "migrate", "--demo", "--database", database], capture_output=True, timeout=300).returncode == 0
     subprocess.run([BIN, "user", "add", "--username", "two.admin", "--role", "admin", "--region", "520000", "--password-stdin",
                     "--database", database], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
