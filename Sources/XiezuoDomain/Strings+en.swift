@@ -234,5 +234,14 @@ extension Strings {
         "error.file_or_text": "Choose a file or paste the text.",
         "error.import_rows": "An import takes 1 to {0} rows.",
         "error.import_rejected": "Nothing was imported: {0} problems; correct them and import the whole file again.",
+        "merge_prompt": "While you were editing, someone changed the fields below. Saving again keeps your values; to keep theirs, set those fields back to the current values first.",
+        "merge_current": "Current (their change)",
+        "merge_mine": "Yours",
+        "field_countyCode": "County",
+        "field_status": "Status",
+        "field_plannedStart": "Planned start",
+        "field_plannedEnd": "Planned end",
+        "field_beneficiaries": "Beneficiaries",
+        "field_description": "Description",
     ]
 }

@@ -234,5 +234,14 @@ extension Strings {
         "error.file_or_text": "请选择文件或粘贴文本。",
         "error.import_rows": "每次导入 1 至 {0} 行。",
         "error.import_rejected": "导入未执行：{0} 处错误，请改正后整体重新导入。",
+        "merge_prompt": "在您编辑期间，他人修改了以下字段。再次保存将以您的值为准；若要保留他人的修改，请先改回下表“当前值”。",
+        "merge_current": "当前值（他人修改后）",
+        "merge_mine": "您的值",
+        "field_countyCode": "县",
+        "field_status": "状态",
+        "field_plannedStart": "计划开工",
+        "field_plannedEnd": "计划完工",
+        "field_beneficiaries": "受益人数",
+        "field_description": "说明",
     ]
 }

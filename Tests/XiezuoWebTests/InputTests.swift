@@ -124,6 +124,20 @@ nonisolated(unsafe) let valid: [String: Any] = [
             #expect(stale.status == .conflict && stale.errorCode == "conflict")
             let now = try await client.execute(uri: "/api/v1/projects/1", method: .get)
             #expect(now.json["title"] as? String == "新建测试项目")
+
+            // The edit form from a page read before that change: 409 and a merge prompt naming the field someone
+            // else changed, their value beside this form's; saving again with the version it offers goes through.
+            let staleForm = try await client.execute(uri: "/projects/1", method: .post, headers: formHeaders, body: form([
+                ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
+                ("beneficiaries", "12"), ("version", "1")]))
+            #expect(staleForm.status == .conflict)
+            let prompt = staleForm.text.components(separatedBy: "id=\"merge-prompt\"").last ?? ""
+            #expect(prompt.contains("<td>名称</td><td>新建测试项目</td><td><ins class=\"chg\">表单里的标题</ins></td>"))
+            #expect(staleForm.text.contains("name=\"version\" value=\"2\""))
+            let resubmitted = try await client.execute(uri: "/projects/1", method: .post, headers: formHeaders, body: form([
+                ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
+                ("beneficiaries", "12"), ("version", "2")]))
+            #expect(resubmitted.status == .seeOther)
         }
     }
 

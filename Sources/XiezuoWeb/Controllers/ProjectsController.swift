@@ -136,7 +136,7 @@ struct ProjectsController {
     }
 
     func form(draft: ProjectDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
-              _ context: AppRequestContext, conflict: Bool = false) async throws -> Response {
+              _ context: AppRequestContext, conflict: Bool = false, current: Project? = nil) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
         let pairings = try await pages.store.pairings()
@@ -146,8 +146,22 @@ struct ProjectsController {
                                        "plannedStart": draft.plannedStart ?? "", "plannedEnd": draft.plannedEnd ?? "",
                                        "beneficiaries": draft.beneficiaries ?? "", "description": draft.description ?? ""],
                               issues: issues, lang: l.lang)
+        // The merge prompt: each field someone else changed, their value beside the one this form would save.
+        var merge: [[String: Any]] = []
+        if let c = current {
+            let theirs: [(String, String, String?)] = [
+                ("title", c.title, draft.title), ("countyCode", regions[c.countyCode]?.name ?? c.countyCode, draft.countyCode.flatMap { regions[$0]?.name ?? $0 }),
+                ("workArea", c.workArea.name(l.lang), draft.workArea.flatMap(WorkArea.init(rawValue:))?.name(l.lang)),
+                ("status", l.t("project_" + c.status.rawValue), draft.status.flatMap(ProjectStatus.init(rawValue:)).map { l.t("project_" + $0.rawValue) }),
+                ("plannedStart", c.plannedStart?.description ?? "", draft.plannedStart), ("plannedEnd", c.plannedEnd?.description ?? "", draft.plannedEnd),
+                ("beneficiaries", String(c.beneficiaries), draft.beneficiaries), ("description", c.description, draft.description),
+            ]
+            for (field, now, mine) in theirs where now != (mine ?? "").trimmingWhitespace() {
+                merge.append(["field": l.t("field_" + field), "current": now, "mine": mine ?? ""])
+            }
+        }
         let data: [String: Any] = [
-            "f": state.data, "hasErrors": !issues.isEmpty || conflict, "conflict": conflict,
+            "f": state.data, "hasErrors": !issues.isEmpty || conflict, "conflict": conflict, "merge": merge,
             "action": id.map { "/projects/\($0)" } ?? "/projects", "id": id as Any, "version": version ?? 0,
             "pairings": pairings.map { ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId] },
             "counties": counties.map { c -> [String: Any] in
@@ -204,7 +218,8 @@ struct ProjectsController {
                 _ = try await pages.store.updateProject(p, actor: context.actor)
             } catch StoreError.conflict {
                 let current = try await pages.store.project(id: id)
-                return try await self.form(draft: draft, id: id, version: current?.version, issues: [], request, context, conflict: true)
+                return try await self.form(draft: draft, id: id, version: current?.version, issues: [], request, context, conflict: true,
+                                           current: current)
             }
             return Response.redirect(to: "/projects/\(id)", type: .normal)
         }
