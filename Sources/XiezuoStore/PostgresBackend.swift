@@ -30,7 +30,9 @@ public final class PostgresBackend: DatabaseBackend {
         }
         var c = PostgresClient.Configuration(host: host, port: u.port ?? 5432, username: user.removingPercentEncoding ?? user,
                                              password: u.password?.removingPercentEncoding, database: db.isEmpty ? nil : db, tls: tls)
-        c.options.maximumConnections = 16
+        // About two connections per core: more only queue the same work inside the database server, where a starved
+        // process makes even trivial queries wait (measured: docs/BENCHMARKS.md, two instances).
+        c.options.maximumConnections = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
         return c
     }
 
