@@ -1,22 +1,12 @@
-"""What the command-line tests share: the binary, a free port, and a fresh PostgreSQL database where the
-environment names a server (scripts/test starts one)."""
-import os
-import socket
+"""The command-line tests' fixture: a fresh PostgreSQL database where the environment names a server (scripts/test
+starts one)."""
 import subprocess
 import urllib.parse
 import uuid
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("XIEZUO_BIN", os.path.join(ROOT, ".build", "debug", "xiezuo"))
-ADMIN_URL = os.environ.get("XIEZUO_TEST_DATABASE", "")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from clihelpers import ADMIN_URL
 
 
 @pytest.fixture()

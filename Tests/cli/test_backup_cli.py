@@ -3,7 +3,7 @@ import os
 import subprocess
 import tempfile
 
-from conftest import BIN
+from clihelpers import BIN
 
 
 def xiezuo(*args):

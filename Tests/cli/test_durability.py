@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import BIN, free_port
+from clihelpers import BIN, free_port
 
 PASSWORD = "Durability-2024-ok"
 ROWS = 100_000

@@ -8,7 +8,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import BIN, free_port
+from clihelpers import BIN, free_port
 
 PASSWORD = "Instances-2024-ok"
 
