@@ -35,7 +35,9 @@ public struct Target: Sendable, Hashable, Codable {
     public var indicatorCode: String
     public var value: Int64
     public var updatedAt: String
-    public init(id: Int64, taskId: Int64, indicatorCode: String, value: Int64, updatedAt: String) {
+    public var version: Int64
+    public init(id: Int64, taskId: Int64, indicatorCode: String, value: Int64, updatedAt: String, version: Int64 = 1) {
         self.id = id; self.taskId = taskId; self.indicatorCode = indicatorCode; self.value = value; self.updatedAt = updatedAt
+        self.version = version
     }
 }

@@ -107,6 +107,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
+        targetVersions,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -200,6 +201,11 @@ enum Migrations {
           self_assessment TEXT NOT NULL DEFAULT '', partner_comment TEXT NOT NULL DEFAULT '', weights_json TEXT NOT NULL DEFAULT '{}',
           version BIGINT NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
         """,
+    ])
+
+    static let targetVersions = Migration(version: 9, name: "target versions", statements: [
+        // Targets are edited like everything else: a stale change is refused, never silently applied.
+        "ALTER TABLE targets ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
     ])
 
     static var latest: Int { all.last!.version }

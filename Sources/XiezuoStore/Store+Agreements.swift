@@ -47,7 +47,7 @@ extension Store {
                 Target(id: try r.decode(column: "id", as: Int64.self), taskId: try r.decode(column: "task_id", as: Int64.self),
                        indicatorCode: try r.decode(column: "indicator_code", as: String.self),
                        value: try r.decode(column: "value", as: Int64.self),
-                       updatedAt: try r.decode(column: "updated_at", as: String.self))
+                       updatedAt: try r.decode(column: "updated_at", as: String.self), version: try r.decode(column: "version", as: Int64.self))
             }
             return AgreementDetail(agreement: a, pairing: p, tasks: tasks, targets: targets)
         }
@@ -94,11 +94,18 @@ extension Store {
     }
 
     /// Sets (or changes) the target of one indicator in one task. The change is dated in the audit trail.
-    public func setTarget(taskId: Int64, indicatorCode: String, value: Int64, actor: Actor) async throws -> Target {
-        try await backend.write { db in try await Self.upsertTarget(db, taskId: taskId, indicatorCode: indicatorCode, value: value, actor: actor) }
+    /// Sets a target. Changing an existing one needs the version it was read at (`expectedVersion`); a different
+    /// or missing one is a conflict and changes nothing. `nil` with `checked: false` is for loading data.
+    public func setTarget(taskId: Int64, indicatorCode: String, value: Int64, expectedVersion: Int64? = nil, checked: Bool = false,
+                          actor: Actor) async throws -> Target {
+        try await backend.write { db in
+            try await Self.upsertTarget(db, taskId: taskId, indicatorCode: indicatorCode, value: value, expectedVersion: expectedVersion,
+                                        checked: checked, actor: actor)
+        }
     }
 
-    static func upsertTarget(_ db: any SQLDatabase, taskId: Int64, indicatorCode: String, value: Int64, actor: Actor) async throws -> Target {
+    static func upsertTarget(_ db: any SQLDatabase, taskId: Int64, indicatorCode: String, value: Int64, expectedVersion: Int64? = nil,
+                             checked: Bool = false, actor: Actor) async throws -> Target {
         guard let task = try await db.raw("SELECT agreement_id FROM agreement_tasks WHERE id = \(bind: taskId)").first() else {
             throw StoreError.notFound
         }
@@ -107,19 +114,21 @@ extension Store {
         let existing = try await db.raw("SELECT * FROM targets WHERE task_id = \(bind: taskId) AND indicator_code = \(bind: indicatorCode)").first()
         let before = try existing.map { r in
             Target(id: try r.decode(column: "id", as: Int64.self), taskId: taskId, indicatorCode: indicatorCode,
-                   value: try r.decode(column: "value", as: Int64.self), updatedAt: try r.decode(column: "updated_at", as: String.self))
+                   value: try r.decode(column: "value", as: Int64.self), updatedAt: try r.decode(column: "updated_at", as: String.self),
+                   version: try r.decode(column: "version", as: Int64.self))
         }
         let id: Int64
         if let before {
+            if checked && expectedVersion != before.version { throw StoreError.conflict }
             id = before.id
-            try await db.raw("UPDATE targets SET value = \(bind: value), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+            try await db.raw("UPDATE targets SET value = \(bind: value), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id)").run()
         } else {
             id = try await db.raw("""
                 INSERT INTO targets (task_id, indicator_code, value, updated_at)
                 VALUES (\(bind: taskId), \(bind: indicatorCode), \(bind: value), \(bind: now)) RETURNING id
                 """).first()!.decode(column: "id", as: Int64.self)
         }
-        let after = Target(id: id, taskId: taskId, indicatorCode: indicatorCode, value: value, updatedAt: now)
+        let after = Target(id: id, taskId: taskId, indicatorCode: indicatorCode, value: value, updatedAt: now, version: (before?.version ?? 0) + 1)
         try await audit(db, actor, entity: "target", id: String(id), action: before == nil ? "create" : "update", before: before, after: after)
         try await db.raw("UPDATE agreements SET updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: agreementId)").run()
         return after

@@ -167,3 +167,30 @@ nonisolated(unsafe) let valid: [String: Any] = [
         }
     }
 }
+
+@Suite struct TargetVersionTests {
+    @Test func targetsAreChangedOnlyFromTheVersionRead() async throws {
+        try await withApp { client in
+            let agreement = (try await client.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])[0]
+            let aid = agreement["id"] as! Int
+            let detail = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).json
+            let task = (detail["tasks"] as! [[String: Any]]).first { !(($0["targets"] as? [[String: Any]]) ?? []).isEmpty }!
+            let target = (task["targets"] as! [[String: Any]])[0]
+            let body: [String: Any] = ["taskId": task["id"]!, "indicatorCode": target["indicatorCode"]!, "value": "1"]
+            // No version: refused with the current one, nothing changed.
+            let blind = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(body))
+            #expect(blind.status == .conflict && blind.errorCode == "conflict")
+            let v = target["version"] as! Int
+            var fresh = body; fresh["version"] = v
+            let ok = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(fresh))
+            #expect(ok.status == .ok && ok.json["version"] as? Int == v + 1)
+            var stale = body; stale["version"] = v; stale["value"] = "2"
+            #expect(try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders,
+                                             body: jsonBody(stale)).status == .conflict)
+            let after = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).json
+            let stored = ((after["tasks"] as! [[String: Any]]).first { ($0["id"] as! Int) == (task["id"] as! Int) }!["targets"] as! [[String: Any]])
+                .first { ($0["indicatorCode"] as! String) == (target["indicatorCode"] as! String) }!
+            #expect(stored["version"] as? Int == v + 1)
+        }
+    }
+}

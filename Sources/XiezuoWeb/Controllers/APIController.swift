@@ -231,7 +231,7 @@ struct APIController {
         out["tasks"] = d.tasks.map { t in
             ["id": t.id, "workArea": t.workArea.rawValue, "text": t.text, "updatedAt": t.updatedAt,
              "targets": d.targets.filter { $0.taskId == t.id }.map { ["id": $0.id, "indicatorCode": $0.indicatorCode,
-                                                                     "value": $0.value, "updatedAt": $0.updatedAt] }] as [String: Any]
+                                                                     "value": $0.value, "updatedAt": $0.updatedAt, "version": $0.version] }] as [String: Any]
         }
         out["completion"] = Self.json(c)
         return jsonResponse(out)
@@ -280,7 +280,7 @@ struct APIController {
         return jsonResponse(["id": t.id, "agreementId": id, "workArea": t.workArea.rawValue, "text": t.text], status: .created)
     }
 
-    struct TargetBody: Decodable { var taskId: Int64?; var indicatorCode: String?; var value: String? }
+    struct TargetBody: Decodable { var taskId: Int64?; var indicatorCode: String?; var value: String?; var version: Int64? }
 
     @Sendable func setTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
         let d = try await managedAgreement(context)
@@ -293,8 +293,18 @@ struct APIController {
         if indicator != nil && value == nil { v.fail("value", "error.money") }
         if let value, value < 0 { v.fail("value", "error.negative") }
         guard v.issues.isEmpty, let taskId = b.taskId, let indicator, let value else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        let t = try await store.setTarget(taskId: taskId, indicatorCode: indicator.code, value: value, actor: context.actor)
-        return jsonResponse(["id": t.id, "taskId": t.taskId, "indicatorCode": t.indicatorCode, "value": t.value, "updatedAt": t.updatedAt])
+        do {
+            let t = try await store.setTarget(taskId: taskId, indicatorCode: indicator.code, value: value, expectedVersion: b.version,
+                                              checked: true, actor: context.actor)
+            return jsonResponse(["id": t.id, "taskId": t.taskId, "indicatorCode": t.indicatorCode, "value": t.value, "updatedAt": t.updatedAt,
+                                 "version": t.version])
+        } catch StoreError.conflict {
+            // Stale (or no) version for a target that exists: 409 with what is stored now.
+            let current = (try await store.agreementDetail(id: d.agreement.id))?.targets.first { $0.taskId == taskId && $0.indicatorCode == indicator.code }
+            var e = AppError(status: .conflict, code: "conflict", key: "error.conflict", params: [String(current?.version ?? 0)])
+            e.issues = [ValidationIssue(field: "version", key: "error.conflict", params: [String(current?.version ?? 0)])]
+            throw e
+        }
     }
 
     // MARK: projects
