@@ -202,6 +202,12 @@ extension Store {
         try await backend.read { db in try await db.raw("SELECT * FROM progress WHERE id = \(bind: id)").first().map(Self.progress) }
     }
 
+    public func progressVersion(id: Int64) async throws -> Int64? {
+        try await backend.read { db in
+            try await db.raw("SELECT version FROM progress WHERE id = \(bind: id)").first()?.decode(column: "version", as: Int64.self)
+        }
+    }
+
     public func reviewComment(id: Int64) async throws -> String {
         try await backend.read { db in
             try await db.raw("SELECT review_comment FROM progress WHERE id = \(bind: id)").first()?.decode(column: "review_comment", as: String.self) ?? ""
@@ -229,13 +235,15 @@ extension Store {
         }
     }
 
-    /// Corrects the value of a draft or returned figure.
-    public func correct(progressId: Int64, value: Int64, actor: Actor) async throws -> ProgressReport {
+    /// Corrects the value of a draft or returned figure, if it is still at `expectedVersion` (conflict otherwise).
+    public func correct(progressId: Int64, value: Int64, expectedVersion: Int64?, actor: Actor) async throws -> ProgressReport {
         try await backend.write { db in
-            guard let before = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.progress) else {
+            guard let row = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first() else {
                 throw StoreError.notFound
             }
+            let before = try Self.progress(from: row)
             guard before.state.editable else { throw ReviewError.notEditable }
+            guard try row.decode(column: "version", as: Int64.self) == expectedVersion else { throw StoreError.conflict }
             try await db.raw("UPDATE progress SET value = \(bind: value), version = version + 1, updated_at = \(bind: Self.now()) WHERE id = \(bind: progressId)").run()
             var delta = before; delta.value = value - before.value
             try await Self.addToTotals(db, [delta])

@@ -17,6 +17,12 @@ import XiezuoDomain
         return rows.first { $0["indicatorCode"] as? String == "workers_placed" }?["actual"] as? Int ?? -1
     }
 
+    func version(_ c: AuthedClient, _ id: String) async throws -> String {
+        let page = try await c.execute(uri: "/progress/\(id)", method: .get).text
+        guard let r = page.range(of: "name=\"version\" value=\"") else { return "" }
+        return String(page[r.upperBound...].prefix { $0.isNumber })
+    }
+
     func state(_ c: AuthedClient, _ id: String) async throws -> String? {
         let page = try await c.execute(uri: "/progress/\(id)", method: .get).text
         guard let r = page.range(of: "data-state=\"") else { return nil }
@@ -54,7 +60,11 @@ import XiezuoDomain
             #expect(try await reporter.execute(uri: "/review", method: .get).text.contains("/progress/\(id)"))
             #expect(try await workersPlaced(officer) == start)
 
-            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders, body: form([("value", "450")])).status == .seeOther)
+            // A correction from a page read before the figure changed is refused; from the current page it lands.
+            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
+                                               body: form([("value", "450"), ("version", "1")])).status == .conflict)
+            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
+                                               body: form([("value", "450"), ("version", try await version(reporter, id))])).status == .seeOther)
             #expect(try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
             #expect(try await workersPlaced(officer) == start)
             #expect(try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
@@ -95,7 +105,9 @@ import XiezuoDomain
             let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
                 ["indicatorCode": "workers_placed", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
             let fid = figure.json["id"] as! Int
-            _ = try await client.execute(uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15")]))
+            let page = try await client.execute(uri: "/progress/\(fid)", method: .get).text
+            let version = String(page[page.range(of: "name=\"version\" value=\"")!.upperBound...].prefix { $0.isNumber })
+            _ = try await client.execute(uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15"), ("version", version)]))
             let diff = try await client.execute(uri: "/history/progress/\(fid)?from=1&to=2", method: .get).text
             #expect(diff.contains("<td>value</td><td>12</td><td><ins class=\"chg\">15</ins>"), "\(diff)")
             #expect(try await client.execute(uri: "/progress/\(fid)", method: .get).text.contains("/history/progress/\(fid)/export"))

@@ -111,6 +111,7 @@ struct ProgressController {
                   "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "stateCode": p.state.rawValue,
                   "note": p.note],
             "comment": try await pages.store.reviewComment(id: p.id),
+            "version": try await pages.store.progressVersion(id: p.id) ?? 0,
             "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
             "canReview": reviewer && p.state == .submitted,
             "historyBlock": try await pages.historyBlock("progress", p.id, l),
@@ -152,8 +153,9 @@ struct ProgressController {
         guard let ind = IndicatorCatalogue.byCode[p.indicatorCode], let value = ind.parse(form["value"] ?? ""), value >= 0 else {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "value", key: "error.integer")]))
         }
-        do { _ = try await pages.store.correct(progressId: p.id, value: value, actor: context.actor) }
+        do { _ = try await pages.store.correct(progressId: p.id, value: value, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor) }
         catch ReviewError.notEditable { throw AppError(status: .conflict, code: "state", key: "error.state") }
+        catch StoreError.conflict { throw AppError.conflict }
         return Response.redirect(to: "/progress/\(p.id)", type: .normal)
     }
 
