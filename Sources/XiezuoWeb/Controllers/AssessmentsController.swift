@@ -114,24 +114,24 @@ struct AssessmentsController {
         }
     }
 
-    @Sendable func saveSelf(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// Each side writes its own text: the western side the self-assessment, the eastern side the comment.
+    func saveText(_ request: Request, _ context: AppRequestContext, side: Side, field: String,
+                  _ set: @escaping (inout AssessmentRecord, String) -> Void) async throws -> Response {
         try await save(request, context, allowed: { a, p in
-            AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == .west || a.user.role == .admin)
+            AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == side || a.user.role == .admin)
         }) { r, f in
-            var v = Validator(); let t = v.text("selfAssessment", f["selfAssessment"], required: false, max: 10_000)
+            var v = Validator(); let t = v.text(field, f[field], required: false, max: 10_000)
             if !v.issues.isEmpty { throw ValidationFailure(v.issues) }
-            r.selfAssessment = t
+            set(&r, t)
         }
     }
 
+    @Sendable func saveSelf(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await saveText(request, context, side: .west, field: "selfAssessment") { $0.selfAssessment = $1 }
+    }
+
     @Sendable func saveComment(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await save(request, context, allowed: { a, p in
-            AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == .east || a.user.role == .admin)
-        }) { r, f in
-            var v = Validator(); let t = v.text("partnerComment", f["partnerComment"], required: false, max: 10_000)
-            if !v.issues.isEmpty { throw ValidationFailure(v.issues) }
-            r.partnerComment = t
-        }
+        try await saveText(request, context, side: .east, field: "partnerComment") { $0.partnerComment = $1 }
     }
 
     @Sendable func api(_ request: Request, context: AppRequestContext) async throws -> Response {

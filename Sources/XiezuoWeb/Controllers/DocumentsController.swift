@@ -70,14 +70,7 @@ struct DocumentsController {
     }
 
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await decodeForm(request, context, limit: 8 << 20)
-        switch validate(form) {
-        case .failure(let f): return try await self.form(form, issues: f.issues, request, context)
-        case .success(let intake):
-            let r = repairer.repair(intake.text)
-            return try await page(title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
-                                  result: r, saved: nil, request, context, hidden: form)
-        }
+        try await previewIntake(try await decodeForm(request, context, limit: maxFormBody), request, context)
     }
 
     /// An uploaded file (text, HTML or .docx): its text taken out, then the same preview as pasted text.
