@@ -51,7 +51,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // File formats: XLSX written, text taken out of HTML and .docx, legacy encodings (zip through ZIPFoundation).
-        .target(name: "XiezuoFormats", dependencies: ["XiezuoText", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "XiezuoFormats", dependencies: ["XiezuoText", "XiezuoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: swiftSettings),
         .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", "XiezuoFormats"], swiftSettings: swiftSettings),
         .target(

@@ -122,3 +122,84 @@ public func escapeXML(_ s: String) -> String {
     }
     return out
 }
+
+/// One sheet written a row at a time to a temporary file and packed into a workbook at the end, so an export of
+/// hundreds of thousands of rows never holds the sheet in memory. Same parts, styles and fixed timestamps as
+/// `XLSXWriter`.
+public final class XLSXSheetStream {
+    let name: String
+    let header: [String]
+    let directory: URL
+    let sheetFile: URL
+    let out: FileHandle
+    var rowNumber = 1
+    var pending = ""
+
+    public init(name: String, header: [String]) throws {
+        self.name = name; self.header = header
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        sheetFile = directory.appendingPathComponent("sheet.xml")
+        FileManager.default.createFile(atPath: sheetFile.path, contents: nil)
+        out = try FileHandle(forWritingTo: sheetFile)
+        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+        pending = x
+        append(header.map { .text($0) }, headerStyle: true)
+    }
+
+    deinit {
+        try? out.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    public func append(_ cells: [XLSXWriter.Cell], headerStyle: Bool = false) {
+        pending += "<row r=\"\(rowNumber)\">"
+        for (c, cell) in cells.enumerated() {
+            let ref = XLSXWriter.column(c) + String(rowNumber)
+            switch cell {
+            case .empty: break
+            // Text cells carry the "@" (text) format, so ID numbers and codes stay text when the sheet is edited.
+            case .text(let t): pending += "<c r=\"\(ref)\" t=\"inlineStr\" s=\"\(headerStyle ? 1 : 2)\"><is><t xml:space=\"preserve\">\(escapeXML(t))</t></is></c>"
+            case .number(let v): pending += "<c r=\"\(ref)\"><v>\(v)</v></c>"
+            }
+        }
+        pending += "</row>"
+        rowNumber += 1
+        if pending.utf8.count > 1 << 18 { flush() }
+    }
+
+    func flush() {
+        try? out.write(contentsOf: Data(pending.utf8))
+        pending = ""
+    }
+
+    /// Packs the workbook and returns its bytes' location (inside a temporary folder removed with this object).
+    public func finish() throws -> URL {
+        pending += "</sheetData></worksheet>"
+        flush()
+        try out.synchronize()
+        let file = directory.appendingPathComponent("book.xlsx")
+        let archive = try Archive(url: file, accessMode: .create)
+        let sheetPath = "xl/worksheets/sheet1.xml"
+        for (path, text) in XLSXWriter(sheets: [.init(name: name, header: header, rows: [])]).parts() {
+            if path == sheetPath {
+                let reader = try FileHandle(forReadingFrom: sheetFile)
+                defer { try? reader.close() }
+                let size = Int64(try FileManager.default.attributesOfItem(atPath: sheetFile.path)[.size] as? NSNumber ?? 0)
+                try archive.addEntry(with: path, type: .file, uncompressedSize: size, modificationDate: XLSXWriter.fixedDate,
+                                     compressionMethod: .deflate) { position, chunk in
+                    try reader.seek(toOffset: UInt64(position))
+                    return try reader.read(upToCount: chunk) ?? Data()
+                }
+                continue
+            }
+            let bytes = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: XLSXWriter.fixedDate,
+                                 compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return file
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+import XiezuoDomain
+import ZIPFoundation
+
+/// Why a sheet file cannot be read, said so that the user knows what to do.
+public struct SheetFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var key: String          // message key in the string tables
+    public var detail: String
+    public init(_ key: String, _ detail: String = "") { self.key = key; self.detail = detail }
+    public var description: String { "\(key) \(detail)" }
+    public func message(_ lang: Language) -> String { Strings.text(key, lang, [detail]) }
+}
+
+/// The rows of a sheet, one at a time: its own row number and its cells by column (blank cells as empty text).
+public protocol SheetRows {
+    mutating func next() throws -> (row: Int, cells: [SheetCell])?
+    /// How far through the file, 0…1, for progress bars.
+    var fraction: Double { get }
+}
+
+public enum SheetFormat: String, Sendable { case xlsx, csv }
+
+public enum SheetFiles {
+    /// Limits that keep a hostile or broken file from exhausting the machine.
+    public struct Limits: Sendable {
+        public var maxUnpackedSheet: Int64 = 4 << 30     // 4 GiB of sheet XML (500,000 rows take about 150 MB)
+        public var maxSharedStrings: Int64 = 1 << 30
+        public var maxCellText = 1 << 20                 // Excel itself stops at 32,767 characters
+        public init() {}
+    }
+
+    /// Opens a sheet file by its content (a zip is XLSX, anything else is read as CSV).
+    public static func open(_ url: URL, limits: Limits = Limits()) throws -> any SheetRows {
+        let head = (try? FileHandle(forReadingFrom: url)).flatMap { h in defer { try? h.close() }; return try? h.read(upToCount: 4) } ?? Data()
+        if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits) }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw SheetFileError("sheet.old_xls") }
+        return try CSVSheetReader(url: url, limits: limits)
+    }
+}
+
+/// Reads the first worksheet of an XLSX workbook as a stream. The worksheet is unpacked to a temporary file (with
+/// its size capped) and scanned from there; only the shared-string table is held in memory, as Excel itself does.
+public final class XLSXSheetReader: SheetRows {
+    var scanner: XMLScanner
+    let sharedStrings: [String]
+    let handle: FileHandle
+    let tempDirectory: URL
+    let total: Double
+    let maxCellText: Int
+    var ended = false
+    var fallbackRow = 0
+
+    public init(url: URL, limits: SheetFiles.Limits = .init()) throws {
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch { throw SheetFileError("sheet.not_zip") }
+        guard let sheetPath = try Self.firstSheetPath(archive), let sheetEntry = archive[sheetPath] else {
+            throw SheetFileError("sheet.no_sheet")
+        }
+        tempDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-sheet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tempDirectory, withIntermediateDirectories: true)
+        maxCellText = limits.maxCellText
+        do {
+            if let ss = archive["xl/sharedStrings.xml"] {
+                let file = tempDirectory.appendingPathComponent("strings.xml")
+                try Self.unpack(archive, ss, to: file, cap: limits.maxSharedStrings)
+                sharedStrings = try Self.readSharedStrings(file, maxText: limits.maxCellText)
+                try? FileManager.default.removeItem(at: file)
+            } else {
+                sharedStrings = []
+            }
+            let file = tempDirectory.appendingPathComponent("sheet.xml")
+            try Self.unpack(archive, sheetEntry, to: file, cap: limits.maxUnpackedSheet)
+            handle = try FileHandle(forReadingFrom: file)
+            total = Double((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)??.int64Value ?? 1)
+            scanner = XMLScanner.reading(handle, maxText: limits.maxCellText)
+        } catch {
+            try? FileManager.default.removeItem(at: tempDirectory)
+            throw Self.translate(error)
+        }
+    }
+
+    deinit {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: tempDirectory)
+    }
+
+    public var fraction: Double { total > 0 ? min(1, Double((try? handle.offset()) ?? 0) / total) : 1 }
+
+    static func translate(_ error: any Error) -> SheetFileError {
+        if let e = error as? SheetFileError { return e }
+        if let e = error as? XMLScanner.Failure {
+            switch e {
+            case .doctype: return SheetFileError("sheet.doctype")
+            case .textTooLong(let n): return SheetFileError("sheet.cell_too_long", String(n))
+            case .truncated: return SheetFileError("sheet.truncated")
+            case .malformed(let what): return SheetFileError("sheet.malformed", what)
+            }
+        }
+        return SheetFileError("sheet.broken", String(describing: error).prefix(200).description)
+    }
+
+    /// Unpacks one entry to a file, refusing more than `cap` bytes whatever the entry's header claims.
+    static func unpack(_ archive: Archive, _ entry: Entry, to file: URL, cap: Int64) throws {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw SheetFileError("sheet.broken", "temporary file") }
+        let out = try FileHandle(forWritingTo: file)
+        defer { try? out.close() }
+        var written: Int64 = 0
+        do {
+            _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: false) { chunk in
+                written += Int64(chunk.count)
+                if written > cap { throw SheetFileError("sheet.too_big", String(cap >> 20)) }
+                try out.write(contentsOf: chunk)
+            }
+        } catch let e as SheetFileError {
+            throw e
+        } catch {
+            throw SheetFileError("sheet.truncated")
+        }
+    }
+
+    /// The path of the workbook's first sheet, through workbook.xml and its relationships; sheet1.xml otherwise.
+    static func firstSheetPath(_ archive: Archive) throws -> String? {
+        func small(_ path: String) -> Data? {
+            guard let e = archive[path], e.uncompressedSize < 8 << 20 else { return nil }
+            var d = Data()
+            do { _ = try archive.extract(e) { chunk in
+                d.append(chunk)
+                if d.count > 8 << 20 { throw SheetFileError("sheet.too_big", "8") }
+            } } catch { return nil }
+            return d
+        }
+        var relId: String?
+        if let wb = small("xl/workbook.xml") {
+            var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
+            while let e = try s.next() {
+                if case .start("sheet", let a, _) = e { relId = a["id"]; break }
+            }
+        }
+        if let relId, let rels = small("xl/_rels/workbook.xml.rels") {
+            var s = XMLScanner(maxText: 1 << 20, read: Self.once(rels))
+            while let e = try s.next() {
+                if case .start("Relationship", let a, _) = e, a["Id"] == relId, var target = a["Target"] {
+                    if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
+                    return target
+                }
+            }
+        }
+        if archive["xl/worksheets/sheet1.xml"] != nil { return "xl/worksheets/sheet1.xml" }
+        return archive.first { $0.path.hasPrefix("xl/worksheets/") && $0.path.hasSuffix(".xml") }?.path
+    }
+
+    static func once(_ data: Data) -> () throws -> Data? {
+        nonisolated(unsafe) var given = false
+        return { if given { return nil }; given = true; return data }
+    }
+
+    /// The shared-string table: each <si>'s text runs joined, phonetic guides (<rPh>) left out.
+    static func readSharedStrings(_ file: URL, maxText: Int) throws -> [String] {
+        let h = try FileHandle(forReadingFrom: file)
+        defer { try? h.close() }
+        var s = XMLScanner.reading(h, maxText: maxText)
+        var out: [String] = []
+        var current = "", inT = false, inPhonetic = false, inSI = false
+        while let e = try s.next() {
+            switch e {
+            case .start(let name, _, let closing):
+                if name == "si" { inSI = true; current = ""; if closing { out.append("") ; inSI = false } }
+                else if name == "rPh" { inPhonetic = !closing }
+                else if name == "t" { inT = !closing }
+            case .end(let name):
+                if name == "si" { out.append(current); inSI = false }
+                else if name == "rPh" { inPhonetic = false }
+                else if name == "t" { inT = false }
+            case .text(let t):
+                if inSI && inT && !inPhonetic {
+                    current += t
+                    if current.utf8.count > maxText { throw XMLScanner.Failure.textTooLong(maxText) }
+                }
+            }
+        }
+        return out
+    }
+
+    public func next() throws -> (row: Int, cells: [SheetCell])? {
+        guard !ended else { return nil }
+        do { return try nextRow() } catch { throw Self.translate(error) }
+    }
+
+    private func nextRow() throws -> (row: Int, cells: [SheetCell])? {
+        var rowNumber: Int?
+        var cells: [SheetCell] = []
+        var column = 0
+        var cellType = "n", cellColumn = 0
+        var value = "", inValue = false, inInline = false, inPhonetic = false, inCell = false, sawSheetData = false
+        while let e = try scanner.next() {
+            switch e {
+            case .start(let name, let a, let closing):
+                switch name {
+                case "sheetData": sawSheetData = true
+                case "row":
+                    fallbackRow += 1
+                    rowNumber = a["r"].flatMap { Int($0) } ?? fallbackRow
+                    fallbackRow = rowNumber!
+                    cells = []; column = 0
+                    if closing { return (rowNumber!, []) }
+                case "c":
+                    cellColumn = a["r"].flatMap(Self.columnIndex) ?? column
+                    cellType = a["t"] ?? "n"
+                    value = ""; inCell = !closing
+                    if closing { column = cellColumn + 1 }
+                case "v": inValue = !closing
+                case "is": inInline = !closing
+                case "t": if inInline { inValue = !closing }
+                case "rPh": inPhonetic = !closing
+                default: break
+                }
+            case .end(let name):
+                switch name {
+                case "v", "t": inValue = false
+                case "is": inInline = false
+                case "rPh": inPhonetic = false
+                case "c":
+                    guard inCell else { break }
+                    inCell = false
+                    let cell: SheetCell
+                    switch cellType {
+                    case "s":
+                        guard let i = Int(value), sharedStrings.indices.contains(i) else { throw SheetFileError("sheet.malformed", "shared string \(value)") }
+                        cell = SheetCell(sharedStrings[i])
+                    case "inlineStr", "str": cell = SheetCell(value)
+                    case "b": cell = SheetCell(value == "1" ? "是" : "否")
+                    case "e": cell = SheetCell("")
+                    default: cell = SheetCell(value, numeric: !value.isEmpty)
+                    }
+                    guard cellColumn < 16_384 else { throw SheetFileError("sheet.malformed", "column") }
+                    if cellColumn >= cells.count { cells += Array(repeating: SheetCell(""), count: cellColumn - cells.count + 1) }
+                    cells[cellColumn] = cell
+                    column = cellColumn + 1
+                case "row":
+                    if let r = rowNumber { return (r, cells) }
+                case "sheetData":
+                    ended = true
+                    return nil
+                default: break
+                }
+            case .text(let t):
+                if inCell && inValue && !inPhonetic {
+                    value += t
+                    if value.utf8.count > maxCellText { throw XMLScanner.Failure.textTooLong(maxCellText) }
+                }
+            }
+        }
+        _ = sawSheetData
+        // The document stopped before </sheetData>: the file was cut short.
+        throw SheetFileError("sheet.truncated")
+    }
+
+    /// "BC12" → 54 (0-based column of a cell reference).
+    static func columnIndex(_ ref: String) -> Int? {
+        var n = 0, any = false
+        for u in ref.utf8 {
+            if u >= 65 && u <= 90 { n = n * 26 + Int(u - 64); any = true } else if u >= 97 && u <= 122 { n = n * 26 + Int(u - 96); any = true } else { break }
+            if n > 20_000 { return nil }
+        }
+        return any ? n - 1 : nil
+    }
+}
+
+/// Reads CSV as offices save it: UTF-8 (with or without a byte-order mark), UTF-16, or GBK from older Excel;
+/// quoted fields with commas, doubled quotes and line breaks; comma, semicolon or tab as the separator.
+/// The text is held as UTF-8 bytes (a CSV of 500,000 rows is some tens of megabytes).
+public final class CSVSheetReader: SheetRows {
+    let bytes: [UInt8]
+    var pos = 0
+    var row = 0
+    let separator: UInt8
+    let maxCell: Int
+
+    public init(url: URL, limits: SheetFiles.Limits = .init()) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch { throw SheetFileError("sheet.broken", error.localizedDescription) }
+        guard data.count < 512 << 20 else { throw SheetFileError("sheet.too_big", "512") }
+        let decoded: String
+        do { decoded = try DocumentText.decode([UInt8](data)) } catch { throw SheetFileError("sheet.encoding") }
+        var b = Array(decoded.utf8)
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { b.removeFirst(3) }
+        if b.contains(0) { throw SheetFileError("sheet.not_text") }
+        bytes = b
+        maxCell = limits.maxCellText
+        let firstLine = b.prefix { $0 != 0x0A && $0 != 0x0D }
+        let counts: [(UInt8, Int)] = [UInt8(ascii: ","), 0x09, UInt8(ascii: ";")].map { c in (c, firstLine.filter { $0 == c }.count) }
+        separator = counts.max { $0.1 < $1.1 }.flatMap { $0.1 > 0 ? $0.0 : nil } ?? UInt8(ascii: ",")
+    }
+
+    public var fraction: Double { bytes.isEmpty ? 1 : Double(pos) / Double(bytes.count) }
+
+    public func next() throws -> (row: Int, cells: [SheetCell])? {
+        guard pos < bytes.count else { return nil }
+        row += 1
+        var cells: [SheetCell] = []
+        var field: [UInt8] = [], quoted = false, atStart = true
+        let quote = UInt8(ascii: "\"")
+        while pos < bytes.count {
+            let c = bytes[pos]; pos += 1
+            if quoted {
+                if c == quote {
+                    if pos < bytes.count && bytes[pos] == quote { field.append(quote); pos += 1 } else { quoted = false }
+                } else { field.append(c) }
+                if field.count > maxCell { throw SheetFileError("sheet.cell_too_long", String(maxCell)) }
+                continue
+            }
+            if c == quote && atStart { quoted = true; atStart = false; continue }
+            if c == separator { cells.append(SheetCell(String(decoding: field, as: UTF8.self))); field = []; atStart = true; continue }
+            if c == 0x0A { break }
+            if c == 0x0D { if pos < bytes.count && bytes[pos] == 0x0A { pos += 1 }; break }
+            field.append(c); atStart = false
+            if field.count > maxCell { throw SheetFileError("sheet.cell_too_long", String(maxCell)) }
+        }
+        if quoted { throw SheetFileError("sheet.truncated") }
+        cells.append(SheetCell(String(decoding: field, as: UTF8.self)))
+        return (row, cells)
+    }
+}
