@@ -68,7 +68,7 @@ public struct LedgerDefinition: Sendable {
 }
 
 public enum LedgerCatalogue {
-    static let channels = ["platform832", "canteen", "fair", "ecommerce", "wholesale", "other"]
+    public static let channels = ["platform832", "canteen", "fair", "ecommerce", "wholesale", "other"]
 
     public static func definition(_ name: LedgerName) -> LedgerDefinition { all[name]! }
 

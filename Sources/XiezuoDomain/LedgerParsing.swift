@@ -434,3 +434,9 @@ public struct LedgerSheetReader: Sendable {
         return s
     }
 }
+
+/// The rows of a sheet already read against a ledger (the file side lives in XiezuoFormats).
+public protocol LedgerRowStream {
+    mutating func nextRow() throws -> ParsedLedgerRow?
+    var fraction: Double { get }
+}

@@ -166,6 +166,10 @@ public struct ProgressDraft: Sendable, Codable, Hashable {
         var v = Validator()
         let indicator = IndicatorCatalogue.byCode[(indicatorCode ?? "").trimmingWhitespace()]
         if indicator == nil { v.fail("indicatorCode", (indicatorCode ?? "").isEmpty ? "error.required" : "error.unknown_indicator") }
+        // Ledger-sourced indicators are computed from their ledger's rows; a typed figure would count twice.
+        if let ledger = indicator?.ledger.flatMap(LedgerName.init(rawValue:)) {
+            v.fail("indicatorCode", "error.ledger_indicator", [ledger.title(.zh)])
+        }
         if region == nil { v.fail("regionCode", (regionCode ?? "").isEmpty ? "error.required" : "error.unknown_region") }
         let year = Int((year ?? "").trimmingWhitespace())
         if year == nil || !Day.validYears.contains(year!) {

@@ -321,3 +321,31 @@ public final class CSVSheetReader: SheetRows {
         return (row, cells)
     }
 }
+
+/// A sheet file read against a ledger: the file's rows through `LedgerSheetReader`, one ledger row at a time.
+public struct LedgerFileRows: LedgerRowStream {
+    var sheet: any SheetRows
+    var reader: LedgerSheetReader
+    var ready: [ParsedLedgerRow] = []
+    var done = false
+
+    public init(url: URL, definition: LedgerDefinition, regions: RegionDirectory, limits: SheetFiles.Limits = .init()) throws {
+        sheet = try SheetFiles.open(url, limits: limits)
+        reader = LedgerSheetReader(definition: definition, regions: regions)
+    }
+
+    public var fraction: Double { sheet.fraction }
+
+    public mutating func nextRow() throws -> ParsedLedgerRow? {
+        while ready.isEmpty {
+            guard !done else { return nil }
+            if let (n, cells) = try sheet.next() {
+                ready = try reader.feed(rowNumber: n, cells)
+            } else {
+                done = true
+                try reader.finish()
+            }
+        }
+        return ready.removeFirst()
+    }
+}

@@ -59,7 +59,8 @@ extension Store {
             var sharesWithRest = shares
             sharesWithRest["522300"] = 100 - shares.values.reduce(0, +)
             for (_, _, targets) in Self.demoTasks {
-                for (code, provinceTarget) in targets {
+                // Ledger-sourced indicators come from the demo ledgers below, not from typed figures.
+                for (code, provinceTarget) in targets where IndicatorCatalogue.byCode[code]?.ledger == nil {
                     let pace = 55 + Int64(rng.next() % 41)
                     for (prefecture, share) in sharesWithRest.sorted(by: { $0.key < $1.key }) {
                         let inPrefecture = counties.filter { $0.parentCode == prefecture }
@@ -110,6 +111,7 @@ extension Store {
             }
 
             try await Self.loadDemoMeetings(db, province: province, actor: actor)
+            try await self.loadDemoLedgers(db, counties: counties, actor: actor)
             try await db.raw("INSERT INTO app_meta (key, value) VALUES ('demo', '2024')").run()
         }
         return true

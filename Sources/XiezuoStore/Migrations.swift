@@ -107,7 +107,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions,
+        targetVersions, ledgers,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -206,6 +206,26 @@ enum Migrations {
     static let targetVersions = Migration(version: 9, name: "target versions", statements: [
         // Targets are edited like everything else: a stale change is refused, never silently applied.
         "ALTER TABLE targets ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+    ])
+
+    static let ledgers = Migration(version: 10, name: "ledgers", statements: [
+        // One table for the eight ledgers: the columns every ledger has (county, date, review state, natural key)
+        // are columns; the rest is canonical JSON with personal data encrypted. The natural key is a keyed digest.
+        """
+        CREATE TABLE ledger_rows (
+          id {ID}, ledger TEXT NOT NULL, natural_key TEXT NOT NULL, county_code TEXT NOT NULL REFERENCES regions(code),
+          occurred_on TEXT NOT NULL, year INTEGER NOT NULL, values_json TEXT NOT NULL, search_text TEXT NOT NULL,
+          state TEXT NOT NULL, review_comment TEXT NOT NULL DEFAULT '', version BIGINT NOT NULL DEFAULT 1,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (ledger, natural_key))
+        """,
+        "CREATE INDEX ledger_rows_list ON ledger_rows(ledger, county_code, occurred_on)",
+        "CREATE INDEX ledger_rows_state ON ledger_rows(ledger, state, county_code)",
+        // A file uploaded for preview, kept until it is imported (any instance may receive the confirmation).
+        """
+        CREATE TABLE ledger_uploads (
+          id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), ledger TEXT NOT NULL, file_name TEXT NOT NULL,
+          content TEXT NOT NULL, created_at TEXT NOT NULL)
+        """,
     ])
 
     static var latest: Int { all.last!.version }

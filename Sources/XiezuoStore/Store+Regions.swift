@@ -95,7 +95,7 @@ extension Store {
             ("users", "user", "t.username"), ("api_tokens", "api_token", "t.name"),
             ("meeting_attendees", "attendee", "CAST(t.id AS TEXT)"), ("itinerary_stops", "itinerary_stop", "CAST(t.id AS TEXT)"),
             ("decisions", "decision", "CAST(t.id AS TEXT)"), ("follow_up_tasks", "task", "CAST(t.id AS TEXT)"),
-            ("task_updates", "task_update", "CAST(t.id AS TEXT)"),
+            ("task_updates", "task_update", "CAST(t.id AS TEXT)"), ("ledger_rows", "ledger_row", "CAST(t.id AS TEXT)"),
             ("assessments", "assessment", "CAST(t.pairing_id AS TEXT) || '-' || CAST(t.year AS TEXT)"),
         ]
         return try await backend.read { db in

@@ -34,7 +34,7 @@ extension Store {
         "schema_migrations", "app_meta", "regions", "indicators", "pairings", "agreements", "agreement_tasks", "targets",
         "projects", "transactions", "milestones", "progress", "progress_totals", "meetings", "documents", "document_grams",
         "users", "sessions", "login_throttle", "api_tokens", "meeting_attendees", "itinerary_stops", "decisions",
-        "follow_up_tasks", "task_updates", "assessments", "audit_log",
+        "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "audit_log",
     ]
 
     /// The tables the database actually has (to check that the list above misses none).
@@ -93,7 +93,7 @@ extension Store {
     /// True when the database holds nothing but what migrating puts there (reference data).
     public func holdsOnlyReferenceData() async throws -> Bool {
         try await backend.read { db in
-            for t in ["users", "projects", "agreements", "progress", "documents", "meetings", "audit_log"] {
+            for t in ["users", "projects", "agreements", "progress", "documents", "meetings", "ledger_rows", "audit_log"] {
                 let n = try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: t)").first()!.decode(column: "n", as: Int.self)
                 if t == "audit_log" {
                     // seeding records its pairings; anything else is user data

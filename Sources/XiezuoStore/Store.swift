@@ -61,6 +61,7 @@ public struct Store: Sendable {
             if did { applied += 1; logger.info("applied migration \(m.version) \(m.name)") }
         }
         try await seedReferenceData()
+        try await verifyDataKey()
         return applied
     }
 

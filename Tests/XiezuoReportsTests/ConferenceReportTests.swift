@@ -32,7 +32,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
         try await withDemoStore { store in
             let m = try await conference(store)
             let r = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
-            let sums: [String: Int64] = try await store.backend.read { db in
+            var sums: [String: Int64] = try await store.backend.read { db in
                 var out: [String: Int64] = [:]
                 for row in try await db.raw("""
                     SELECT indicator_code, CAST(SUM(value) AS BIGINT) AS v FROM progress
@@ -42,14 +42,24 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
                 }
                 return out
             }
+            // Ledger-sourced indicators: the measures of the approved Guizhou ledger rows of 2024.
+            for ledger in LedgerName.allCases {
+                var last: Int64 = 0
+                while true {
+                    let page = try await store.ledgerRows(ledger, LedgerFilter(regionCode: "520000", year: 2024, state: .approved), afterId: last, limit: 1000)
+                    guard let end = page.last else { break }
+                    for row in page { for m in ledger.definition.measures(row.values) { sums[m.indicatorCode, default: 0] += m.value } }
+                    last = end.id
+                }
+            }
             let rows = try #require(r.completion?.rows)
             #expect(rows.count == 14)
-            for row in rows { #expect(row.actual == sums[row.indicator.code], "\(row.indicator.code)") }
+            for row in rows { #expect(row.actual == (sums[row.indicator.code] ?? 0), "\(row.indicator.code)") }
             // A pending figure does not count.
-            _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "workers_placed", regionCode: "520525", year: 2024,
+            _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
                                                            month: 11, value: 5_000, state: .submitted, note: ""), actor: .system)
             let again = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
-            #expect(again.completion?.rows.first { $0.indicator.code == "workers_placed" }?.actual == sums["workers_placed"])
+            #expect(again.completion?.rows.first { $0.indicator.code == "demo_villages" }?.actual == sums["demo_villages"])
 
             // Key projects: the largest budgets first, each with its own transactions' totals.
             #expect(r.keyProjects.count == ConferenceReport.keyProjectLimit)

@@ -57,7 +57,7 @@ import XiezuoStore
                 .first { ($0["title"] as! String).contains("遵义") }!
             let aid = agreement["id"] as! Int
             let figure = try await zunyi.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "workers_placed", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
+                ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
             let fid = figure.json["id"] as! Int
             let doc = try await zunyi.execute(uri: "/documents", method: .post, headers: formHeaders,
                                               body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
@@ -150,13 +150,13 @@ import XiezuoStore
             }
             let jsonWrite: [String: Any] = ["title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",
                 "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
-                "text": "越权", "taskId": 1, "indicatorCode": "workers_placed", "value": "1", "regionCode": "520323", "year": 2024,
+                "text": "越权", "taskId": 1, "indicatorCode": "demo_villages", "value": "1", "regionCode": "520323", "year": 2024,
                 "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024,
                 "place": "越权", "name": "越权", "side": "west", "ownerOffice": "越权",
                 "ownerRegionCode": "520300", "deadline": "2024-12-31", "status": "done", "city": "越权"]
             let formWrite = [("title", "越权"), ("pairingId", String(zunyiPairing)), ("countyCode", "520323"), ("workArea", "industry"),
                              ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
-                             ("indicatorCode", "workers_placed"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
+                             ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
                              ("meetingId", ""), ("text", "越权"), ("version", "1")]
             var unmapped: [String] = []
             for (name, _, _) in Self.users where name != "zunyi.officer" {
@@ -180,7 +180,7 @@ import XiezuoStore
                                 : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(m.map { ($0.key, "\($0.value)") }))
                         } else if key == "post /api/v1/progress/import" {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(["rows": [
-                                ["indicatorCode": "workers_placed", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]]]))
+                                ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]]]))
                         } else if isAPI {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
                         } else {

@@ -25,7 +25,7 @@ import Testing
             _ = try await client.execute(uri: "/api/v1/projects/\(id)/milestones", method: .post, headers: jsonHeaders,
                                          body: jsonBody(["title": p, "dueDate": "2024-09-01"]))
             let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody([
-                "indicatorCode": "workers_placed", "regionCode": "520525", "year": 2024, "month": 12, "value": "1", "note": p]))
+                "indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "1", "note": p]))
             let doc = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
                                                body: form([("title", p), ("source", p), ("text", p)]))
             for uri in ["/projects/\(id)", "/projects?q=%E9%A1%B9%E7%9B%AE", "/projects/\(id)/edit", "/progress",

@@ -14,7 +14,7 @@ import XiezuoDomain
     func workersPlaced(_ c: AuthedClient) async throws -> Int {
         let d = try await c.execute(uri: "/api/v1/dashboard?year=2024", method: .get).json
         let rows = ((d["completion"] as? [String: Any])?["indicators"] as? [[String: Any]]) ?? []
-        return rows.first { $0["indicatorCode"] as? String == "workers_placed" }?["actual"] as? Int ?? -1
+        return rows.first { $0["indicatorCode"] as? String == "demo_villages" }?["actual"] as? Int ?? -1
     }
 
     func version(_ c: AuthedClient, _ id: String) async throws -> String {
@@ -37,7 +37,7 @@ import XiezuoDomain
             let start = try await workersPlaced(officer)
 
             let created = try await reporter.execute(uri: "/progress", method: .post, headers: formHeaders,
-                body: form([("indicatorCode", "workers_placed"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "500")]))
+                body: form([("indicatorCode", "demo_villages"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "500")]))
             let id = String((created.headers[.location] ?? "").split(separator: "/").last ?? "")
             #expect(try await state(reporter, id) == "draft")
             #expect(try await workersPlaced(officer) == start)
@@ -103,7 +103,7 @@ import XiezuoDomain
     @Test func everyObjectPageShowsItsHistory() async throws {
         try await withApp { client in
             let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "workers_placed", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
+                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
             let fid = figure.json["id"] as! Int
             let page = try await client.execute(uri: "/progress/\(fid)", method: .get).text
             let version = String(page[page.range(of: "name=\"version\" value=\"")!.upperBound...].prefix { $0.isNumber })
@@ -143,7 +143,7 @@ import XiezuoDomain
         try await withRawApp(users: [("bijie.officer", .prefectureOfficer, "520500")]) { raw in
             let c = try await AuthedClient.signIn(raw, username: "bijie.officer")
             var rows: [[String: Any]] = (1...300).map { i in
-                ["indicatorCode": "workers_placed", "regionCode": "520525", "year": 2023, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
+                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2023, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
             }
             // Row 120 has a bad value, row 250 lies in another prefecture: nothing is written, both are named.
             rows[119]["value"] = "十二"

@@ -91,7 +91,7 @@ import XiezuoDomain
             // The eastern partner reads but does not write western figures; viewers write nothing.
             #expect(try await guangzhou.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move)).status == .forbidden)
             #expect(try await viewer.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move)).status == .forbidden)
-            let figure: [String: Any] = ["indicatorCode": "workers_placed", "year": 2024, "month": 11, "value": "10"]
+            let figure: [String: Any] = ["indicatorCode": "demo_villages", "year": 2024, "month": 11, "value": "10"]
             var other = figure; other["regionCode"] = "520526"
             #expect(try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(other)).status == .forbidden)
             var own = figure; own["regionCode"] = "520525"

@@ -36,7 +36,7 @@ def test_report_return_correct_approve(server, browser):
 
     sign_in(browser, server, "nayong.reporter")
     browser.get(server + "/progress")
-    Select(browser.find_element(By.NAME, "indicatorCode")).select_by_value("workers_placed")
+    Select(browser.find_element(By.NAME, "indicatorCode")).select_by_value("demo_villages")
     Select(browser.find_element(By.NAME, "regionCode")).select_by_value("520525")
     browser.find_element(By.NAME, "month").send_keys("11")
     browser.find_element(By.NAME, "value").send_keys("300")

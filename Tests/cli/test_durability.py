@@ -58,7 +58,7 @@ def kill_during_import(database):
                     "--database", database], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
     proc, base = start(database, tmp)
     cookie = session(base)
-    rows = [{"indicatorCode": "workers_placed", "regionCode": "520525", "year": 2031, "month": 1 + i % 12, "value": "1"}
+    rows = [{"indicatorCode": "demo_villages", "regionCode": "520525", "year": 2031, "month": 1 + i % 12, "value": "1"}
             for i in range(ROWS)]
     body = json.dumps({"rows": rows}).encode()
     outcome = {}

@@ -58,7 +58,7 @@ struct ProgressController {
                         "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
-            "indicators": IndicatorCatalogue.all.map { ["value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
+            "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map { ["value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
                                                          "selected": $0.code == draft.indicatorCode] },
             "regions": west.map { ["value": $0.code, "label": $0.name, "selected": $0.code == draft.regionCode] },
             "f": FormState(values: ["indicatorCode": draft.indicatorCode ?? "", "regionCode": draft.regionCode ?? "",

@@ -1,0 +1,81 @@
+import Crypto
+import Foundation
+
+/// Encryption of personal data (ID numbers, phones) at rest, and the keyed hash that lets a row be found by its
+/// natural key without storing the key in clear. AES-256-GCM with a fresh nonce per value; HMAC-SHA256 for lookups.
+///
+/// The key comes from `XIEZUO_DATA_KEY` (32 bytes, base64) — what several instances behind a load balancer share —
+/// or else from `xiezuo.key` in the working directory, created on first use with owner-only permissions. The database
+/// remembers a fingerprint of the key, so starting with another key fails loudly instead of showing garbage.
+public struct PersonalDataCipher: Sendable {
+    let key: SymmetricKey
+    let indexKey: SymmetricKey
+
+    public init(keyData: Data) {
+        key = SymmetricKey(data: keyData)
+        indexKey = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("xiezuo natural keys".utf8), using: key)))
+    }
+
+    public static let prefix = "enc1:"
+
+    /// The process's key, loaded once.
+    public static let shared: Result<PersonalDataCipher, PersonalDataError> = load()
+
+    static func load() -> Result<PersonalDataCipher, PersonalDataError> {
+        if let text = ProcessInfo.processInfo.environment["XIEZUO_DATA_KEY"] {
+            guard let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32 else {
+                return .failure(.badKey("XIEZUO_DATA_KEY"))
+            }
+            return .success(PersonalDataCipher(keyData: d))
+        }
+        let file = URL(fileURLWithPath: ProcessInfo.processInfo.environment["XIEZUO_DATA_KEY_FILE"] ?? "xiezuo.key")
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            guard let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32 else {
+                return .failure(.badKey(file.path))
+            }
+            return .success(PersonalDataCipher(keyData: d))
+        }
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: file.path, contents: Data((fresh.base64EncodedString() + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            return .failure(.cannotCreate(file.path))
+        }
+        return .success(PersonalDataCipher(keyData: fresh))
+    }
+
+    public func encrypt(_ plain: String) throws -> String {
+        guard !plain.isEmpty else { return "" }
+        let box = try AES.GCM.seal(Data(plain.utf8), using: key)
+        return Self.prefix + box.combined!.base64EncodedString()
+    }
+
+    public func decrypt(_ stored: String) throws -> String {
+        guard stored.hasPrefix(Self.prefix) else { return stored }
+        guard let d = Data(base64Encoded: String(stored.dropFirst(Self.prefix.count))) else { throw PersonalDataError.wrongKey }
+        do {
+            return String(decoding: try AES.GCM.open(try AES.GCM.SealedBox(combined: d), using: key), as: UTF8.self)
+        } catch { throw PersonalDataError.wrongKey }
+    }
+
+    /// A stable keyed digest (32 hex digits) of a natural key.
+    public func digest(_ text: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: indexKey)
+        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What the database remembers of the key (never the key itself).
+    var fingerprint: String { digest("xiezuo key fingerprint") }
+}
+
+public enum PersonalDataError: Error, CustomStringConvertible, Equatable {
+    case badKey(String), cannotCreate(String), wrongKey, keyMismatch
+
+    public var description: String {
+        switch self {
+        case .badKey(let w): return "个人信息加密密钥无效 / the personal-data key in \(w) is not 32 bytes of base64."
+        case .cannotCreate(let p): return "无法创建加密密钥文件 / cannot create the personal-data key file \(p); set XIEZUO_DATA_KEY."
+        case .wrongKey, .keyMismatch:
+            return "该数据库的个人信息是用另一把密钥加密的 / this database's personal data was encrypted with another key: set XIEZUO_DATA_KEY (or run in the folder holding its xiezuo.key)."
+        }
+    }
+}

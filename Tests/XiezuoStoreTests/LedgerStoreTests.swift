@@ -1,0 +1,123 @@
+import Foundation
+import SQLKit
+import Testing
+import XiezuoDomain
+@testable import XiezuoStore
+
+/// Rows handed to an import as if read from a sheet.
+struct RowsStream: LedgerRowStream {
+    var rows: [ParsedLedgerRow]
+    var i = 0
+    init(_ rows: [ParsedLedgerRow]) { self.rows = rows }
+    mutating func nextRow() throws -> ParsedLedgerRow? { defer { i += 1 }; return i < rows.count ? rows[i] : nil }
+    var fraction: Double { rows.isEmpty ? 1 : Double(i) / Double(rows.count) }
+}
+
+func idNumber(_ county: String, _ serial: Int) -> String {
+    let first17 = county + "1990" + "0101" + String(format: "%03d", serial % 1000)
+    return first17 + String(IDNumber.checkCharacter(first17))
+}
+
+/// A labour row: name, ID, phone, county, formerly poor, employer, city, start, months, wage (canonical values).
+func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: String = "450000", months: String = "") -> [String] {
+    ["工人\(n)", idNumber(county, n), "1380000\(String(format: "%04d", n))", county, poor ? "1" : "0", "佛山某电器厂", "佛山市", "2024-03-01", months, wage]
+}
+
+@Suite struct LedgerStoreTests {
+    let anywhere: @Sendable (String) -> Bool = { _ in true }
+
+    func run(_ store: Store, _ rows: [[String]], commit: Bool = true) async throws -> LedgerImportReport {
+        let parsed = rows.enumerated().map { ParsedLedgerRow(rowNumber: $0.offset + 2, values: $0.element, issues: []) }
+        return try await store.importLedger(.labour, commit: commit, actor: tester, canWrite: anywhere) { RowsStream(parsed) }
+    }
+
+    @Test func importUpdatesByNaturalKeyAndBlankCellsKeepValues() async throws {
+        try await withStore { store in
+            let first = try await run(store, (1...5).map { labour($0, poor: $0 <= 2) })
+            #expect(first.added == 5 && first.committed)
+            // The same file again: nothing changes.
+            let again = try await run(store, (1...5).map { labour($0, poor: $0 <= 2) })
+            #expect(again.unchanged == 5 && again.added == 0 && again.updated == 0)
+            // Row 3 with a new wage and its months blank; row 4 with everything but the key blank.
+            var three = labour(3, wage: "520000"); three[8] = ""
+            var four = labour(4); for i in [0, 2, 3, 4, 6, 8, 9] { four[i] = "" }
+            let upd = try await run(store, [three, four])
+            #expect(upd.updated == 1 && upd.unchanged == 1)
+            let all = try await store.ledgerRows(.labour, LedgerFilter(), page: Page(number: 1, size: 50))
+            #expect(all.total == 5)
+            let row3 = try #require(all.items.first { $0.values[0] == "工人3" })
+            #expect(row3.values[9] == "520000" && row3.values[1] == idNumber("520525", 3))
+            #expect(try await store.unauditedWrites().isEmpty)
+        }
+    }
+
+    @Test func oneBadRowWritesNothing() async throws {
+        try await withStore { store in
+            var rows = (1...2500).map { labour($0) }.map { ParsedLedgerRow(rowNumber: 0, values: $0, issues: []) }
+            for i in rows.indices { rows[i].rowNumber = i + 3 }
+            rows[1999].issues = [CellIssue(column: "B 身份证号码", key: "ledger.id_check", params: ["520525199001011230"])]
+            let frozen = rows
+            await #expect(throws: LedgerImportRejected.self) {
+                try await store.importLedger(.labour, commit: true, actor: tester, canWrite: { _ in true }) { RowsStream(frozen) }
+            }
+            do {
+                _ = try await store.importLedger(.labour, commit: true, actor: tester, canWrite: { _ in true }) { RowsStream(frozen) }
+            } catch let e as LedgerImportRejected {
+                #expect(e.report.rejected == 1 && e.report.rows.first { $0.outcome == .rejected }?.row == 2002)
+                #expect(e.report.rows.first { $0.outcome == .rejected }?.issues.first?.column == "B 身份证号码")
+            }
+            #expect(try await store.ledgerCount(.labour, LedgerFilter()) == 0)
+            #expect(try await store.actuals(year: 2024, regionCode: "520000", counted: .includingPending)["workers_placed"] == nil)
+        }
+    }
+
+    @Test func rowsOutsideTheImportersScopeAreRejected() async throws {
+        try await withStore { store in
+            let parsed = [ParsedLedgerRow(rowNumber: 2, values: labour(1, county: "520203"), issues: [])]
+            let r = try await store.importLedger(.labour, commit: false, actor: tester, canWrite: { $0.hasPrefix("5205") }) { RowsStream(parsed) }
+            #expect(r.rejected == 1 && r.rows[0].issues[0].key == "ledger.outside_scope")
+        }
+    }
+
+    @Test func indicatorsCountApprovedRowsOnly() async throws {
+        try await withStore { store in
+            _ = try await run(store, (1...7).map { labour($0, poor: $0 <= 3) } + (8...10).map { labour($0, county: "520203") })
+            #expect(try await store.actuals(year: 2024, regionCode: "520000")["workers_placed"] == nil)
+            #expect(try await store.actuals(year: 2024, regionCode: "520000", counted: .includingPending)["workers_placed"] == 10)
+            let n = try await store.approveLedgerRows(.labour, LedgerFilter(regionCode: "520500"), actor: tester)
+            #expect(n == 7)
+            let approved = try await store.actuals(year: 2024, regionCode: "520000")
+            #expect(approved["workers_placed"] == 7 && approved["workers_formerly_poor"] == 3)
+            // A change sends a row back to review: it leaves the approved count until approved again.
+            let row = try #require(try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520525"), page: Page(number: 1, size: 1)).items.first)
+            var v = row.values; v[4] = v[4] == "1" ? "0" : "1"
+            _ = try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
+            #expect(try await store.actuals(year: 2024, regionCode: "520000")["workers_placed"] == 6)
+            await #expect(throws: StoreError.conflict) {
+                try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
+            }
+            #expect(try await store.unauditedWrites().isEmpty)
+        }
+    }
+
+    @Test func personalDataIsEncryptedAtRest() async throws {
+        try await withStore { store in
+            _ = try await run(store, [labour(42)])
+            let raw = try await store.backend.read { db in
+                try await db.raw("SELECT values_json, natural_key, search_text FROM ledger_rows").all().map {
+                    [try $0.decode(column: "values_json", as: String.self), try $0.decode(column: "natural_key", as: String.self),
+                     try $0.decode(column: "search_text", as: String.self)].joined(separator: " ")
+                }.joined()
+            }
+            let audit = try await store.backend.read { db in
+                try await db.raw("SELECT after_json FROM audit_log WHERE entity = 'ledger_row'").all().map { try $0.decode(column: "after_json", as: String.self) }.joined()
+            }
+            for secret in [idNumber("520525", 42), "13800000042"] {
+                #expect(!raw.contains(secret) && !audit.contains(secret))
+            }
+            #expect(raw.contains("工人42"))
+            let back = try #require(try await store.ledgerRows(.labour, LedgerFilter(query: "工人42"), page: Page(number: 1, size: 5)).items.first)
+            #expect(back.values[1] == idNumber("520525", 42) && back.values[2] == "13800000042")
+        }
+    }
+}
