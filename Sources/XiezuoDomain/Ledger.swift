@@ -182,3 +182,44 @@ public enum PersonalMask {
         }
     }
 }
+
+extension LedgerCatalogue {
+    /// The rows behind a ledger-sourced indicator: its ledger and the field values that select them.
+    public static func rows(of indicatorCode: String) -> (LedgerName, [String: String])? {
+        switch indicatorCode {
+        case "consumption_amount": return (.consumption, [:])
+        case "workers_placed": return (.labour, [:])
+        case "workers_formerly_poor": return (.labour, ["formerlyPoor": "1"])
+        case "enterprises_invested", "investment_amount": return (.investment, [:])
+        case "parks_cobuilt": return (.parks, [:])
+        case "officials_seconded": return (.exchanges, ["kind": "official"])
+        case "professionals_exchanged": return (.exchanges, ["kind": "professional"])
+        case "villages_paired": return (.pairs, ["unitKind": "village"])
+        case "donations_cash": return (.donations, ["kind": "cash"])
+        case "donations_in_kind": return (.donations, ["kind": "inKind"])
+        default: return nil
+        }
+    }
+}
+
+extension AccessRule {
+    /// Ledger rows are kept by both sides: an office records rows for the counties it may read (its own scope, and
+    /// for an eastern office the western regions it assists). Viewers never write.
+    public static func canWriteLedger(_ user: UserAccount, countyCode: String, readable: [String]?) -> Bool {
+        user.state == .active && user.role != .viewer && canRead(readable, regionCode: countyCode)
+    }
+
+    /// Rows are approved by prefecture and province offices (and administrators) who read the county.
+    public static func canReviewLedger(_ user: UserAccount, countyCode: String, readable: [String]?) -> Bool {
+        guard user.state == .active else { return false }
+        guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(user.role) else { return false }
+        return canRead(readable, regionCode: countyCode)
+    }
+
+    /// Full ID numbers and phones: administrators, and offices whose own scope holds the worker's county (the
+    /// western office that registered the worker). Everyone else sees them masked.
+    public static func canSeePersonalData(_ user: UserAccount, countyCode: String) -> Bool {
+        guard user.state == .active, user.role != .viewer else { return false }
+        return user.role == .admin || countyCode.hasPrefix(user.scopePrefix)
+    }
+}

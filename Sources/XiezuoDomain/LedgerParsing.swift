@@ -106,7 +106,12 @@ public struct RegionDirectory: Sendable {
 
     /// A county by its code, its name, or its prefecture's name followed by its name (六盘水市六枝特区).
     public func county(_ text: String) -> Region? {
-        let t = text.filter { !$0.isWhitespace }
+        var t = text.filter { !$0.isWhitespace }
+        // "白云区（520113）", as exports write a county: the code decides (names repeat across provinces).
+        if t.hasSuffix(")") || t.hasSuffix("）"), let open = t.lastIndex(where: { $0 == "(" || $0 == "（" }) {
+            let code = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
+            if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) { t = code }
+        }
         if let r = byCode[t], r.level == .county { return r }
         if let list = byName[t]?.filter({ $0.level == .county }), list.count == 1 { return list[0] }
         for (name, list) in byName where t.hasSuffix(name) && t.count > name.count {

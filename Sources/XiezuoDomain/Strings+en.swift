@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "Beneficiaries",
         "field_description": "Description",
         // Ledgers
+        "error.ledger_duplicate": "The same record exists already (no. {0}); change that row instead of adding one.",
         "nav_ledgers": "Ledgers",
         "yes": "Yes",
         "no": "No",

@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "受益人数",
         "field_description": "说明",
         // Ledgers
+        "error.ledger_duplicate": "已有同一条记录（编号 {0}），请修改该记录而不是新增。",
         "nav_ledgers": "台账",
         "yes": "是",
         "no": "否",

@@ -22,11 +22,13 @@ public struct LedgerFilter: Sendable, Hashable {
     public var year: Int?
     public var state: ProgressState?
     public var query: String?
+    /// Choice and flag fields that must hold a value (field key → stored value), e.g. kind = official.
+    public var fields: [String: String]
     public var visiblePrefixes: [String]?
     public init(regionCode: String? = nil, from: Day? = nil, to: Day? = nil, year: Int? = nil, state: ProgressState? = nil,
-                query: String? = nil, visiblePrefixes: [String]? = nil) {
+                query: String? = nil, fields: [String: String] = [:], visiblePrefixes: [String]? = nil) {
         self.regionCode = regionCode; self.from = from; self.to = to; self.year = year; self.state = state
-        self.query = query; self.visiblePrefixes = visiblePrefixes
+        self.query = query; self.fields = fields; self.visiblePrefixes = visiblePrefixes
     }
 }
 
@@ -132,6 +134,10 @@ extension Store {
         if let y = f.year { w += " AND year = \(bind: y)" }
         if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
         if let q = f.query?.trimmingWhitespace(), !q.isEmpty { w += " AND search_text LIKE \(bind: likePattern(contains: q)) ESCAPE '\\'" }
+        // The stored JSON is canonical (sorted keys, no spaces), so a field's value is an exact substring.
+        for (k, v) in f.fields.sorted(by: { $0.key < $1.key }) {
+            w += " AND values_json LIKE \(bind: likePattern(contains: "\"\(k)\":\"\(v)\"")) ESCAPE '\\'"
+        }
         w += insidePrefixes("county_code", f.visiblePrefixes)
         return w
     }
@@ -486,5 +492,34 @@ extension Store {
                                  after: audited(d, stored: stored, county: county, date: date, state: .submitted))
         }
         try await Self.addToTotals(db, deltas)
+    }
+}
+
+// MARK: staged uploads
+
+extension Store {
+    /// Keeps an uploaded sheet between its preview and its import, for its uploader only. Older stagings of the
+    /// same user are dropped (one pending preview per user).
+    public func stageUpload(userId: Int64, ledger: LedgerName, fileName: String, data: Data) async throws -> Int64 {
+        try await backend.write { db in
+            try await db.raw("DELETE FROM ledger_uploads WHERE user_id = \(bind: userId)").run()
+            return try await db.raw("""
+                INSERT INTO ledger_uploads (user_id, ledger, file_name, content, created_at)
+                VALUES (\(bind: userId), \(bind: ledger.rawValue), \(bind: fileName), \(bind: data.base64EncodedString()), \(bind: Self.now())) RETURNING id
+                """).first()!.decode(column: "id", as: Int64.self)
+        }
+    }
+
+    public func stagedUpload(id: Int64, userId: Int64) async throws -> (LedgerName, String, Data)? {
+        try await backend.read { db in
+            guard let r = try await db.raw("SELECT * FROM ledger_uploads WHERE id = \(bind: id) AND user_id = \(bind: userId)").first(),
+                  let ledger = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)),
+                  let data = Data(base64Encoded: try r.decode(column: "content", as: String.self)) else { return nil }
+            return (ledger, try r.decode(column: "file_name", as: String.self), data)
+        }
+    }
+
+    public func dropUpload(id: Int64) async throws {
+        try await backend.write { db in try await db.raw("DELETE FROM ledger_uploads WHERE id = \(bind: id)").run() }
     }
 }

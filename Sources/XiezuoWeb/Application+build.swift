@@ -87,6 +87,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     MeetingsController(pages: pages).addRoutes(to: router)
     MeetingsAPIController(store: store).addRoutes(to: router)
     AssessmentsController(pages: pages).addRoutes(to: router)
+    LedgersController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

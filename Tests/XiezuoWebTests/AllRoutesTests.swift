@@ -27,7 +27,7 @@ import XiezuoStore
         "post /api/v1/session", "delete /api/v1/session", "get /api/v1/openapi.json", "get /indicators", "get /pairings",
         "get /regions", "get /api/v1/indicators", "get /api/v1/pairings", "get /api/v1/pairings/{id}", "get /api/v1/regions",
         "get /api/v1/regions/{code}", "get /documents/new", "post /documents/preview", "get /tokens", "post /tokens",
-        "get /projects/new", "get /meetings/new",
+        "get /projects/new", "get /meetings/new", "get /ledgers/{ledger}/new",
         "post /documents",  // a document always belongs to the region of whoever takes it in
         "post /documents/upload",  // a preview of the uploader's own file; nothing stored
     ]
@@ -37,13 +37,23 @@ import XiezuoStore
         "get /", "get /agreements", "get /documents", "get /progress", "get /projects", "get /review",
         "get /api/v1/agreements", "get /api/v1/dashboard", "get /api/v1/progress", "get /api/v1/projects",
         "get /meetings", "get /api/v1/meetings", "get /tasks", "get /api/v1/tasks", "get /assessments",
+        "get /ledgers", "get /ledgers/{ledger}", "get /api/v1/ledgers/{ledger}", "get /ledgers/{ledger}/export",
     ]
+
+    /// Writes over a list: they act only inside the caller's scope (the other prefecture's rows stay as they were).
+    static let bulk: Set<String> = ["post /ledgers/{ledger}/approve"]
 
     /// Creating: the body names an object or region of the other prefecture.
     static let creates: Set<String> = [
         "post /projects", "post /api/v1/projects", "post /progress", "post /api/v1/progress",
         "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings", "post /api/v1/progress/import",
+        "post /ledgers/{ledger}", "post /ledgers/{ledger}/import", "post /api/v1/ledgers/{ledger}/import",
     ]
+
+    /// A consumption sheet with one row in Zunyi's 绥阳县.
+    static func zunyiSheet(_ product: String) -> Data {
+        Data("产品名称,供货企业,企业所在县,采购方,渠道,金额（万元）,日期\r\n\(product),绥阳某公司,520323,广州某食堂,食堂采购,12.5,2024-05-01\r\n".utf8)
+    }
 
     @Test func everyRouteForEveryRoleKeepsOtherScopesOut() async throws {
         let routes = try await Self.routes()
@@ -80,6 +90,14 @@ import XiezuoStore
             let task = try await zunyi.execute(uri: "/api/v1/decisions/\(decid)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
                 ["title": "遵义任务ZZ", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2024-12-31"]))
             let taskid = task.json["id"] as! Int
+            // A consumption ledger row of Zunyi's, and a sheet Zunyi has uploaded for preview (not yet imported).
+            let row = try await zunyi.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
+                ("product", "遵义专用产品ZZ"), ("supplier", "绥阳某公司"), ("county", "520323"), ("buyer", "广州某食堂"),
+                ("channel", "canteen"), ("amount", "3.5"), ("date", "2024-04-01")]))
+            let lid = Int((row.headers[.location] ?? "").split(separator: "/").last!)!
+            let (uh, ub) = multipart([("_csrf", zunyi.csrf)], file: ("zunyi.csv", Self.zunyiSheet("遵义上传产品ZZ")))
+            let staged = try await zunyi.execute(uri: "/ledgers/consumption/import", method: .post, headers: uh, body: ub).text
+            let upid = String(staged[staged.range(of: "action=\"/ledgers/consumption/import/")!.upperBound...].prefix { $0.isNumber })
             // A Guangzhou office's document and token: outside the Guizhou side.
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
             let gdoc = try await guangzhou.execute(uri: "/documents", method: .post, headers: formHeaders,
@@ -89,7 +107,7 @@ import XiezuoStore
             let gtid = try await tokenId(guangzhou)
             let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
                                 "meeting": String(mid), "decision": String(decid), "task": String(taskid),
-                                "assessment": "\(zunyiPairing)/2024"]
+                                "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
                 "guangzhou.officer": zunyiObjects, "qian.coordinator": ["document": String(gdid), "token": gtid],
@@ -99,7 +117,8 @@ import XiezuoStore
             let secretsOf = ["project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
                              "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
                              "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
-                             "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String]
+                             "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String,
+                             "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ"]
 
             func snapshot() async throws -> [String] {
                 [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
@@ -113,7 +132,9 @@ import XiezuoStore
                  try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
                  try await admin.execute(uri: "/api/v1/meetings/\(mid)", method: .get).text,
                  try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text]
+                 try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/ledgers/consumption/\(lid)", method: .get).text,
+                 try await admin.execute(uri: "/api/v1/ledgers/consumption?q=%E9%81%B5%E4%B9%89%E4%B8%8A%E4%BC%A0", method: .get).text]
             }
             let before = try await snapshot()
 
@@ -124,14 +145,25 @@ import XiezuoStore
                                     ("/documents/", "document"), ("/tokens/", "token"), ("/meetings/", "meeting"),
                                     ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
                                     ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
-                                    ("/api/v1/assessments/", "assessment")] where path.hasPrefix(prefix) { return k }
+                                    ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
+                                    ("/api/v1/ledgers/", "ledger_row")] where path.hasPrefix(prefix) { return k }
                 return nil
             }
             /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
             /// that kind; nil when the route's kind of object is not known here.
-            func concrete(_ path: String, _ objects: [String: String]) -> [(String, String)]? {
+            func concrete(_ route: String, _ objects: [String: String]) -> [(String, String)]? {
+                if route.contains("{upload}") {
+                    return objects["upload"].map { [(route.replacingOccurrences(of: "{ledger}", with: "consumption").replacingOccurrences(of: "{upload}", with: $0), "upload")] } ?? []
+                }
+                if Self.creates.contains(where: { $0.hasSuffix(" " + route) }) {
+                    // The bodies name Zunyi: outside only for the users that meet Zunyi's objects.
+                    return objects["project"] == nil ? [] : [(route.replacingOccurrences(of: "{ledger}", with: "consumption"), "project")]
+                }
+                var path = route.replacingOccurrences(of: "{ledger}", with: "consumption")
+                if path.hasSuffix("/export") { path += "?format=csv" }
+                if Self.bulk.contains(where: { $0.hasSuffix(" " + route) }) { return objects["project"] == nil ? [] : [(path + "?state=submitted", "")] }
                 if path.hasPrefix("/history/") {
-                    return ["project", "agreement", "progress", "document", "meeting", "task"].compactMap { k in
+                    return ["project", "agreement", "progress", "document", "meeting", "task", "ledger_row"].compactMap { k in
                         objects[k].map { (path.replacingOccurrences(of: "{entity}", with: k).replacingOccurrences(of: "{id}", with: $0), k) }
                     }
                 }
@@ -143,6 +175,7 @@ import XiezuoStore
                     return objects["project"] == nil ? [] : [(path, "project")]
                 }
                 guard path.contains("{") else { return [(path, "")] }
+                if route.contains("{ledger}") && !route.contains("{id}") { return [(path, "")] }
                 guard let k = kind(path) else { return nil }
                 guard let id = objects[k] else { return [] }
                 if k == "assessment" { return [(path.replacingOccurrences(of: "{pairing}/{year}", with: id), k)] }
@@ -157,7 +190,8 @@ import XiezuoStore
             let formWrite = [("title", "越权"), ("pairingId", String(zunyiPairing)), ("countyCode", "520323"), ("workArea", "industry"),
                              ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
                              ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
-                             ("meetingId", ""), ("text", "越权"), ("version", "1")]
+                             ("meetingId", ""), ("text", "越权"), ("version", "1"), ("product", "越权"), ("supplier", "越权"),
+                             ("county", "520323"), ("buyer", "越权"), ("channel", "canteen"), ("amount", "1")]
             var unmapped: [String] = []
             for (name, _, _) in Self.users where name != "zunyi.officer" {
                 let c = try await AuthedClient.signIn(raw, username: name)
@@ -181,6 +215,12 @@ import XiezuoStore
                         } else if key == "post /api/v1/progress/import" {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(["rows": [
                                 ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]]]))
+                        } else if key == "post /ledgers/{ledger}/import" {
+                            let (h, b) = multipart([("_csrf", c.csrf)], file: ("x.csv", Self.zunyiSheet("越权")))
+                            r = try await c.execute(uri: uri, method: verb, headers: h, body: b)
+                        } else if key == "post /api/v1/ledgers/{ledger}/import" {
+                            r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(
+                                ["fileName": "x.csv", "content": Self.zunyiSheet("越权").base64EncodedString()]))
                         } else if isAPI {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
                         } else {
@@ -188,6 +228,8 @@ import XiezuoStore
                         }
                         if Self.lists.contains(key) {
                             #expect(r.status == .ok, "\(name) \(key) gave \(r.status)")
+                        } else if Self.bulk.contains(key) {
+                            #expect([.seeOther, .found, .forbidden].contains(r.status), "\(name) \(key) gave \(r.status)")
                         } else if Self.creates.contains(key) {
                             #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
                         } else if path.contains("{") {

@@ -26,7 +26,17 @@ struct DashboardController {
         if let a = o.agreement, let c = o.completion {
             data["agreement"] = ["id": a.id, "title": a.title, "status": l.t("agreement_" + a.status.rawValue)]
             data["overall"] = Completion.percentText(c.overall)
-            data["rows"] = Pages.completionRows(c, l)
+            // A ledger-sourced figure links to the rows it is computed from: same region, year and review state.
+            let west = o.pairing?.westCode ?? "520000"
+            data["rows"] = zip(c.rows, Pages.completionRows(c, l)).map { r, row in
+                var row = row
+                if let (ledger, fields) = LedgerCatalogue.rows(of: r.indicator.code) {
+                    var q = "region=\(west)&year=\(year)" + (counted == .approved ? "&state=approved" : "")
+                    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { q += "&f.\(k)=\(v)" }
+                    row["rowsHref"] = "/ledgers/\(ledger.rawValue)?\(q)"
+                }
+                return row
+            }
             data["indicatorChart"] = Pages.indicatorChart(c, l, title: l.t("by_indicator"))
             data["workAreas"] = Pages.workAreaRows(c, l)
             let pending = counted == .includingPending ? "&pending=1" : ""

@@ -16,6 +16,7 @@ struct HistoryController {
     /// The kinds of objects with a history page, and the page each belongs to.
     enum Kind: String, CaseIterable {
         case project, agreement, progress, document, meeting, task
+        case ledgerRow = "ledger_row"
 
         var path: String {
             switch self {
@@ -25,6 +26,7 @@ struct HistoryController {
             case .document: return "/documents"
             case .meeting: return "/meetings"
             case .task: return "/tasks"
+            case .ledgerRow: return "/ledgers"
             }
         }
     }
@@ -67,6 +69,10 @@ struct HistoryController {
         case .task:
             let t = try await FollowUp(store: store).task(id, context).0
             return (kind, id, t.title)
+        case .ledgerRow:
+            guard let r = try await store.ledgerRow(id: id) else { throw AppError.notFound(what) }
+            try a.requireRead(region: r.countyCode, what)
+            return (kind, id, "\(r.ledger.title(l.lang)) · \(r.id)")
         }
     }
 
@@ -107,7 +113,7 @@ struct HistoryController {
         }
         let options = (1...versions.count).map { ["value": $0, "label": "v\($0) · \(versions[$0 - 1].0.at)"] }
         return try await pages.render("history", title: l.t("history"), section: kind.path.dropFirst().description, request, context, [
-            "object": ["title": title, "href": "\(kind.path)/\(id)"], "fields": fields, "from": from, "to": to,
+            "object": ["title": title, "href": kind == .ledgerRow ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)"], "fields": fields, "from": from, "to": to,
             "entries": Self.rows(versions.map(\.0), l),
             "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
             "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },

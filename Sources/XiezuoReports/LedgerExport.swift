@@ -1,0 +1,92 @@
+import Foundation
+import XiezuoDomain
+import XiezuoFormats
+import XiezuoStore
+
+/// A ledger as a sheet: Chinese headers, the chosen columns, the rows a filter selects, codes with their names
+/// (a county as 白云区（520113）, a choice by its name), amounts as exact numbers in the column's unit, ID numbers
+/// and phones as text. Importing an unchanged export changes nothing.
+public enum LedgerExport {
+    public enum Format: String, Sendable, CaseIterable { case xlsx, csv }
+
+    public struct Result: Sendable {
+        public var file: URL          // a temporary file; the caller moves or reads it, then removes it
+        public var rows: Int
+        public var revealed: Bool     // whether any personal data went out in full
+    }
+
+    public static func header(_ d: LedgerDefinition, _ columns: [Int]) -> [String] {
+        columns.map { d.label(d.fields[$0].key, .zh) }
+    }
+
+    /// One row's cells as text (what CSV writes) and whether each is a number (what XLSX writes as a number).
+    public static func cells(_ d: LedgerDefinition, _ r: LedgerRecord, _ columns: [Int], regions: [String: Region], reveal: Bool) -> [(String, Bool)] {
+        columns.map { i in
+            let f = d.fields[i], v = r.values[i]
+            guard !v.isEmpty else { return ("", false) }
+            switch f.kind {
+            case .county: return ("\(regions[v]?.name ?? v)（\(v)）", false)
+            case .money, .integer: return (LedgerValue.display(v, field: f, lang: .zh), true)
+            default: return (LedgerValue.display(v, field: f, lang: .zh, reveal: reveal), false)
+            }
+        }
+    }
+
+    /// Writes every row the filter selects, a slice at a time (a ledger of any size passes in bounded memory).
+    public static func write(store: Store, ledger: LedgerName, filter: LedgerFilter, columns: [Int]?, format: Format,
+                             reveal: @Sendable (String) -> Bool, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Result {
+        let d = ledger.definition
+        let cols = columns ?? Array(d.fields.indices)
+        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        var count = 0, revealedAny = false, last: Int64 = 0
+        let personal = cols.contains { d.fields[$0].kind.isPersonal }
+        switch format {
+        case .xlsx:
+            let sheet = try XLSXSheetStream(name: ledger.title(.zh), header: header(d, cols))
+            while true {
+                let rows = try await store.ledgerRows(ledger, filter, afterId: last, limit: 2000)
+                guard let end = rows.last else { break }
+                for r in rows {
+                    let full = personal && reveal(r.countyCode)
+                    revealedAny = revealedAny || full
+                    sheet.append(cells(d, r, cols, regions: regions, reveal: full).map { $0.0.isEmpty ? .empty : ($0.1 ? .number($0.0) : .text($0.0)) })
+                }
+                count += rows.count; last = end.id
+                progress(count)
+            }
+            let built = try sheet.finish()
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).xlsx")
+            try FileManager.default.copyItem(at: built, to: out)
+            return Result(file: out, rows: count, revealed: revealedAny)
+        case .csv:
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).csv")
+            FileManager.default.createFile(atPath: out.path, contents: nil)
+            let h = try FileHandle(forWritingTo: out)
+            defer { try? h.close() }
+            // The byte-order mark tells Excel the file is UTF-8.
+            var text = "\u{FEFF}" + header(d, cols).map(csvField).joined(separator: ",") + "\r\n"
+            while true {
+                let rows = try await store.ledgerRows(ledger, filter, afterId: last, limit: 2000)
+                guard let end = rows.last else { break }
+                for r in rows {
+                    let full = personal && reveal(r.countyCode)
+                    revealedAny = revealedAny || full
+                    text += zip(cols, cells(d, r, cols, regions: regions, reveal: full)).map { i, c in
+                        // A leading tab keeps Excel from turning an ID number or phone into a rounded number.
+                        d.fields[i].kind.isPersonal && !c.0.isEmpty ? csvField("\t" + c.0) : csvField(c.0)
+                    }.joined(separator: ",") + "\r\n"
+                }
+                try h.write(contentsOf: Data(text.utf8)); text = ""
+                count += rows.count; last = end.id
+                progress(count)
+            }
+            try h.write(contentsOf: Data(text.utf8))
+            return Result(file: out, rows: count, revealed: revealedAny)
+        }
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
