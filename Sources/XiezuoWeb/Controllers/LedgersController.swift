@@ -542,7 +542,7 @@ struct LedgersController {
         let out: [String: Any] = [
             "ledger": name.rawValue, "committed": report.committed, "added": report.added, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,
-            "rows": report.rows.map { o in
+            "rows": report.rows.sorted { ($0.outcome == .rejected ? 0 : 1, $0.row) < ($1.outcome == .rejected ? 0 : 1, $1.row) }.map { o in
                 ["row": o.row, "outcome": o.outcome.rawValue,
                  "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] }] as [String: Any]
             },

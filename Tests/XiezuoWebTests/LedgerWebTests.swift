@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import XiezuoDomain
+import XiezuoStore
+@testable import XiezuoWeb
+
+func validID(_ county: String, _ n: Int) -> String {
+    let first17 = county + "19850615" + String(format: "%03d", n % 1000)
+    return first17 + String(IDNumber.checkCharacter(first17))
+}
+
+/// Reads every page of a ledger list through the API.
+func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws -> [[String: Any]] {
+    var out: [[String: Any]] = []
+    var page = 1
+    while true {
+        let j = try await c.execute(uri: "/api/v1/ledgers/\(ledger)?\(query)&perPage=100&page=\(page)", method: .get).json
+        let items = j["items"] as? [[String: Any]] ?? []
+        out += items
+        if out.count >= (j["total"] as? Int ?? 0) || items.isEmpty { return out }
+        page += 1
+    }
+}
+
+@Suite struct LedgerWebTests {
+    static let users: [(String, Role, String)] = [
+        ("admin.test", .admin, "520000"), ("nayong.reporter", .countyReporter, "520525"),
+        ("bijie.officer", .prefectureOfficer, "520500"), ("zunyi.officer", .prefectureOfficer, "520300"),
+        ("guangzhou.officer", .prefectureOfficer, "440100"),
+    ]
+
+    func importCSV(_ c: AuthedClient, _ ledger: String, _ csv: String, dryRun: Bool = false) async throws -> TestResponse {
+        try await c.execute(uri: "/api/v1/ledgers/\(ledger)/import", method: .post, headers: jsonHeaders,
+                            body: jsonBody(["fileName": "t.csv", "content": Data(csv.utf8).base64EncodedString(), "dryRun": dryRun]))
+    }
+
+    @Test func dashboardFiguresAreTheSumsOfApprovedRowsAndLinkToThem() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            // Nayong records 4 workers (2 formerly poor) and 2 purchases.
+            var labour = "姓名,身份证号码,户籍县,是否脱贫人口,就业单位,就业城市,就业时间\n"
+            for i in 1...4 { labour += "测试工人\(i),\(validID("520525", i)),纳雍县,\(i <= 2 ? "是" : "否"),佛山测试厂,佛山市,2024-0\(i)-01\n" }
+            #expect(try await importCSV(reporter, "labour", labour).status == .created)
+            let consumption = "产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期\n刺梨测试,纳雍测试公司,纳雍县,佛山食堂,食堂,\"1,234.56\",2024年6月4日\n茶叶测试,纳雍测试公司,纳雍县,佛山食堂,832平台,100,2024.7.1\n"
+            #expect(try await importCSV(reporter, "consumption", consumption).status == .created)
+
+            func dashboard() async throws -> [String: Int] {
+                let d = try await admin.execute(uri: "/api/v1/dashboard?year=2024", method: .get).json
+                let rows = ((d["completion"] as? [String: Any])?["indicators"] as? [[String: Any]]) ?? []
+                return Dictionary(uniqueKeysWithValues: rows.map { ($0["indicatorCode"] as! String, $0["actual"] as? Int ?? 0) })
+            }
+            func fromRows() async throws -> [String: Int] {
+                let c = try await allRows(admin, "consumption", "region=520000&year=2024&state=approved")
+                let l = try await allRows(admin, "labour", "region=520000&year=2024&state=approved")
+                return ["consumption_amount": c.reduce(0) { $0 + Int(($1["values"] as! [String: Any])["amount"] as! String)! },
+                        "workers_placed": l.count,
+                        "workers_formerly_poor": l.filter { ($0["values"] as! [String: Any])["formerlyPoor"] as? String == "1" }.count]
+            }
+            // Pending rows count nowhere yet.
+            let before = try await dashboard(), rowsBefore = try await fromRows()
+            for k in rowsBefore.keys { #expect(before[k] == rowsBefore[k], "\(k)") }
+            // The prefecture approves what Nayong recorded: the figures move by exactly those rows.
+            let approve = try await officer.execute(uri: "/ledgers/labour/approve?state=submitted&region=520525", method: .post, headers: formHeaders, body: form([]))
+            #expect(approve.status == .seeOther)
+            _ = try await officer.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
+            let after = try await dashboard(), rowsAfter = try await fromRows()
+            for k in rowsAfter.keys { #expect(after[k] == rowsAfter[k], "\(k)") }
+            #expect(after["workers_placed"]! - before["workers_placed"]! == 4)
+            #expect(after["workers_formerly_poor"]! - before["workers_formerly_poor"]! == 2)
+            #expect(after["consumption_amount"]! - before["consumption_amount"]! == 133_456)
+            // The dashboard's figure links to the rows behind it, and that list's total is the figure.
+            let page = try await admin.execute(uri: "/?year=2024", method: .get).text
+            let link = try #require(page.range(of: "href=\"/ledgers/labour?").map { page[$0.lowerBound...].dropFirst(6).prefix { $0 != "\"" } })
+            #expect(link.contains("state=approved") && link.contains("year=2024"))
+            let list = try await admin.execute(uri: String(link).replacingOccurrences(of: "&amp;", with: "&"), method: .get).text
+            #expect(list.contains("共 \(groupThousandsText(after["workers_placed"]!)) 条") || list.contains("共 \(after["workers_placed"]!) 条"))
+        }
+    }
+
+    @Test func otherScopesGetNothingAndPersonalDataIsMasked() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
+            let foshan = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
+            let id = validID("520525", 7)
+            let csv = "姓名,身份证号码,联系电话,户籍县,就业单位,就业城市,就业时间\n保密工人,\(id),13912345678,纳雍县,东莞测试厂,东莞市,2024-05-01\n"
+            #expect(try await importCSV(reporter, "labour", csv).status == .created)
+            let row = try #require(try await allRows(reporter, "labour", "q=%E4%BF%9D%E5%AF%86").first)
+            let rid = row["id"] as! Int
+            // Zunyi: not in its list, 404 on the row, its history and reveal, not in its export; its own import of
+            // a Nayong row is refused with the row and the reason.
+            #expect(try await allRows(zunyi, "labour", "q=%E4%BF%9D%E5%AF%86").isEmpty)
+            for uri in ["/ledgers/labour/\(rid)", "/api/v1/ledgers/labour/\(rid)", "/history/ledger_row/\(rid)", "/ledgers/labour/\(rid)/edit"] {
+                #expect(try await zunyi.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
+            }
+            #expect(try await zunyi.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status == .notFound)
+            #expect(!(try await zunyi.execute(uri: "/ledgers/labour/export?format=csv", method: .get).text.contains("保密工人")))
+            let refused = try await importCSV(zunyi, "labour", csv)
+            #expect(refused.status == .unprocessableContent)
+            let issue = ((refused.json["rows"] as? [[String: Any]])?.first?["issues"] as? [[String: Any]])?.first
+            #expect(issue?["code"] as? String == "ledger.outside_scope")
+            // Guangzhou (the eastern side that assists Bijie) reads the row, masked, and may not reveal it.
+            let page = try await foshan.execute(uri: "/ledgers/labour/\(rid)", method: .get).text
+            #expect(page.contains("保密工人") && !page.contains(id) && page.contains("520525********") && !page.contains("13912345678"))
+            #expect(try await foshan.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
+            let masked = try await foshan.execute(uri: "/ledgers/labour/export?format=csv&q=%E4%BF%9D%E5%AF%86", method: .get).text
+            #expect(masked.contains("保密工人") && !masked.contains(id))
+            // Nayong's own office reveals it; the look is in the audit log.
+            let shown = try await reporter.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).text
+            #expect(shown.contains(id) && shown.contains("13912345678"))
+            let history = try await reporter.execute(uri: "/history/ledger_row/\(rid)/export", method: .get).text
+            #expect(history.contains("reveal") && history.contains("nayong.reporter") && !history.contains(id))
+        }
+    }
+
+    @Test func exportThenImportOfEveryLedgerChangesNothing() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            for ledger in LedgerName.allCases {
+                for format in ["xlsx", "csv"] {
+                    // Bijie's rows (parks and services lie in the first counties of the demo, so all of theirs).
+                    let region = [.parks, .services].contains(ledger) ? "" : "&region=520500"
+                    let export = try await admin.execute(uri: "/ledgers/\(ledger.rawValue)/export?format=\(format)\(region)", method: .get)
+                    #expect(export.status == .ok)
+                    let r = try await admin.execute(uri: "/api/v1/ledgers/\(ledger.rawValue)/import", method: .post, headers: jsonHeaders,
+                                                    body: jsonBody(["fileName": "e.\(format)", "content": Data(buffer: export.body).base64EncodedString()]))
+                    let j = r.json
+                    #expect(r.status == .created, "\(ledger) \(format): \(r.text.prefix(300))")
+                    #expect(j["added"] as? Int == 0 && j["updated"] as? Int == 0 && j["rejected"] as? Int == 0, "\(ledger) \(format)")
+                    #expect((j["unchanged"] as? Int ?? 0) > 0, "\(ledger) \(format) exported nothing")
+                }
+            }
+        }
+    }
+
+    @Test func aBrokenFileAndABadRowWriteNothing() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            let count = { try await allRows(admin, "consumption", "q=%E5%9D%8F").count }
+            var csv = "产品名称,供货企业,企业所在县,采购方,渠道,金额（万元）,日期\n"
+            for i in 1...300 { csv += "坏批次\(i),纳雍测试公司,纳雍县,佛山食堂,电商,1.5,2024-03-0\(1 + i % 9)\n" }
+            csv += "坏批次X,纳雍测试公司,纳雍县,佛山食堂,电商,一百,2024-03-01\n"
+            let r = try await importCSV(admin, "consumption", csv)
+            #expect(r.status == .unprocessableContent && r.json["committed"] as? Bool == false)
+            let bad = (r.json["rows"] as? [[String: Any]])?.first
+            #expect(bad?["row"] as? Int == 302)
+            let issue = (bad?["issues"] as? [[String: Any]])?.first
+            #expect((issue?["column"] as? String)?.hasPrefix("F") == true && (issue?["message"] as? String)?.contains("一百") == true)
+            #expect(try await count() == 0)
+            let broken = try await admin.execute(uri: "/api/v1/ledgers/consumption/import", method: .post, headers: jsonHeaders,
+                                                 body: jsonBody(["content": Data("PK\u{3}\u{4}garbage".utf8).base64EncodedString()]))
+            #expect(broken.status == .unprocessableContent && broken.errorCode == "unreadable_file")
+            // Through the page: the preview says why, in Chinese, and offers no import.
+            let (h, b) = multipart([("_csrf", admin.csrf)], file: ("bad.xlsx", Data("PK\u{3}\u{4}garbage".utf8)))
+            let page = try await admin.execute(uri: "/ledgers/consumption/import", method: .post, headers: h, body: b)
+            #expect(page.status == .unprocessableContent && page.text.contains("无法读取文件") && !page.text.contains("commit-form"))
+        }
+    }
+}
+
+func groupThousandsText(_ n: Int) -> String { groupThousands(String(n)) }
