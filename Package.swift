@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "xiezuo",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoText", "XiezuoDomain", "XiezuoReports",
+                "XiezuoWeb", "XiezuoStore", "XiezuoText", "XiezuoDomain", "XiezuoReports", "XiezuoFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "xiezuo-bench",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText", "XiezuoReports",
+                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText", "XiezuoReports", "XiezuoFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],

@@ -14,7 +14,8 @@ struct Xiezuo: AsyncParsableCommand {
         Data lives in the database named by --database (default \(DatabaseLocation.defaultURL)); it is created and
         migrated on first use. Start with: xiezuo serve --demo, then open http://127.0.0.1:8080
         """,
-        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Repair.self, UserCommand.self, ReportCommand.self],
+        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Repair.self, UserCommand.self, ReportCommand.self,
+                      ImportCommand.self, ExportCommand.self],
         defaultSubcommand: nil
     )
 }

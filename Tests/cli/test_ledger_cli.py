@@ -1,0 +1,246 @@
+"""Ledger sheets as offices write them, through `xiezuo import` and `xiezuo export`: five office styles give the
+same stored rows as a clean CSV; one bad row among thousands writes nothing and names its row, column and reason;
+broken files fail clearly; an export imports back as a no-op with ID numbers kept as text."""
+import datetime
+import os
+import subprocess
+import tempfile
+import zipfile
+
+import openpyxl
+import pytest
+
+from clihelpers import BIN
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(county, n):
+    first = f"{county}1988{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n % 1000:03d}"
+    return first + "10X98765432"[sum(int(c) * w for c, w in zip(first, WEIGHTS)) % 11]
+
+
+# Six workers: name, ID, phone, county code, county name, formerly poor, employer, city, start, months, wage (yuan).
+WORKERS = [
+    ("张晓梅", id_number("520525", 1), "13800000001", "520525", "纳雍县", True, "佛山美的工厂", "佛山市", datetime.date(2024, 3, 1), 9, 4500),
+    ("李国强", id_number("520525", 2), "13800000002", "520525", "纳雍县", False, "佛山美的工厂", "佛山市", datetime.date(2024, 3, 15), 8, 5200.5),
+    ("王芳", id_number("520525", 3), "", "520525", "纳雍县", True, "东莞电子厂", "东莞市", datetime.date(2024, 4, 2), 7, 4800),
+    ("赵磊", id_number("520203", 4), "13800000004", "520203", "六枝特区", False, "广州物流公司", "广州市", datetime.date(2024, 5, 20), 6, 6100),
+    ("陈静", id_number("520203", 5), "13800000005", "520203", "六枝特区", True, "深圳服装厂", "深圳市", datetime.date(2024, 6, 4), 5, 3900),
+    ("杨勇", id_number("520203", 6), "13800000006", "520203", "六枝特区", False, "中山灯饰厂", "中山市", datetime.date(2024, 12, 31), 1, 12345.67),
+]
+
+
+def run(*args, timeout=600):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def fresh_db():
+    return "sqlite://" + os.path.join(tempfile.mkdtemp(), "l.sqlite")
+
+
+def stored(db):
+    """Every stored labour row, as the CLI exports it (CSV text)."""
+    r = run("export", "labour", "--format", "csv", "--database", db)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def clean_csv(path):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("姓名,身份证号码,联系电话,户籍县,是否脱贫人口,就业单位,就业城市,就业时间,就业月数,月工资（元）\n")
+        for w in WORKERS:
+            f.write(",".join([w[0], w[1], w[2], w[3], "是" if w[5] else "否", w[6], w[7], w[8].isoformat(), str(w[9]), str(w[10])]) + "\n")
+
+
+def style_merged_title_real_dates(path):
+    """A title merged over the columns, a blank row, synonyms for headers, real Excel dates, numbers with formats."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "劳务协作"
+    ws.append(["2024年劳务协作台账（毕节、六盘水）"])
+    ws.merge_cells("A1:K1")
+    ws.append([])
+    ws.append(["序号", "姓名", "身份证号", "手机号码", "户籍所在县", "是否脱贫劳动力", "用工单位", "务工地", "入职时间", "务工月数", "月收入（元）"])
+    for i, w in enumerate(WORKERS, 1):
+        ws.append([i, w[0], w[1], w[2] or None, w[4], "是" if w[5] else "否", w[6], w[7], w[8], w[9], w[10]])
+        ws.cell(row=ws.max_row, column=3).number_format = "@"
+        ws.cell(row=ws.max_row, column=9).number_format = "yyyy/m/d"
+        ws.cell(row=ws.max_row, column=11).number_format = "#,##0.00"
+    wb.save(path)
+
+
+def style_full_width_and_wan(path):
+    """Full-width digits, stray spaces, dates as 2024年3月1日, wages in 万元, counties with their prefecture."""
+    def fw(s):
+        return "".join(chr(ord(c) + 0xFEE0) if "0" <= c <= "9" else c for c in s)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["  姓 名 ", "公民身份号码", "联系电话", "户籍县", "脱贫人口", "就业单位", "就业城市", "就业日期", "就业时长（月）", "月均工资（万元）"])
+    prefecture = {"520525": "毕节市", "520203": "六盘水市"}
+    for w in WORKERS:
+        d = w[8]
+        wage_wan = f"{w[10] / 10000:.6f}".rstrip("0")
+        ws.append([f" {w[0]}\u3000", fw(w[1]), fw(w[2]) if w[2] else "", prefecture[w[3]] + w[4], "Y" if w[5] else "N", f" {w[6]} ", w[7],
+                   fw(f"{d.year}年{d.month}月{d.day}日"), fw(str(w[9])), wage_wan])
+    wb.save(path)
+
+
+def style_gbk_csv_with_total(path):
+    """What Excel on Chinese Windows saves as CSV: GBK, dates 2024/3/1, thousands separators, a total row."""
+    lines = ["姓名,身份证号码,联系电话,县（市、区）,是否脱贫户,工作单位,就业地点,上岗时间,就业月数,月工资"]
+    for w in WORKERS:
+        d = w[8]
+        wage = f"{w[10]:,}" if isinstance(w[10], int) else f"{w[10]:,.2f}"
+        lines.append(",".join([w[0], w[1], w[2], w[3], "是" if w[5] else "否", w[6], w[7], f"{d.year}/{d.month}/{d.day}", str(w[9]), f'"{wage}"']))
+    lines.append("合计,,,,,,,,," + str(sum(w[10] for w in WORKERS)))
+    with open(path, "wb") as f:
+        f.write(("\r\n".join(lines) + "\r\n").encode("gbk"))
+
+
+def style_shuffled_serials(path):
+    """Header on row 4 under a title and a note, columns in another order with an extra one, dates as bare serial
+    numbers (no date format), dotted dates in text elsewhere, county codes."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "附件2"
+    ws["A2"] = "东西部协作劳务协作台账"
+    ws["A3"] = "填报单位：（盖章）            填报日期：2024年12月"
+    ws.append(["备注", "就业城市", "就业单位", "姓名", "户籍县", "身份证号码", "是否脱贫人口", "入职日期", "联系电话", "月工资（元）", "就业月数"])
+    epoch = datetime.date(1899, 12, 30)
+    for i, w in enumerate(WORKERS):
+        start = (w[8] - epoch).days if i % 2 == 0 else f"{w[8].year}.{w[8].month}.{w[8].day}"
+        ws.append(["", w[7], w[6], w[0], w[3], w[1], "是" if w[5] else "否", start, w[2], w[10], w[9]])
+    wb.save(path)
+
+
+def style_dashed_dates_sheet_two(path):
+    """The data on a second sheet after an instructions sheet (the workbook's first sheet is what is read, so the
+    instructions come second), dates as 2024-3-1 text, everything typed as text."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["姓名", "身份证", "手机", "所在县", "是否脱贫人口", "就业企业", "务工城市", "就业时间", "务工月数", "月均收入（元）"])
+    for w in WORKERS:
+        d = w[8]
+        ws.append([w[0], w[1], w[2], w[4], "是" if w[5] else "否", w[6], w[7], f"{d.year}-{d.month}-{d.day}", str(w[9]), str(w[10])])
+    notes = wb.create_sheet("填表说明")
+    notes.append(["身份证号码请设为文本格式。"])
+    wb.save(path)
+
+
+STYLES = [style_merged_title_real_dates, style_full_width_and_wan, style_gbk_csv_with_total, style_shuffled_serials,
+          style_dashed_dates_sheet_two]
+
+
+def test_five_office_styles_store_the_same_rows_as_a_clean_csv():
+    tmp = tempfile.mkdtemp()
+    reference_db = fresh_db()
+    clean = os.path.join(tmp, "clean.csv")
+    clean_csv(clean)
+    r = run("import", "labour", clean, "--database", reference_db)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "新增 added 6" in r.stdout
+    reference = stored(reference_db)
+    assert reference.count("\n") == 7 and "张晓梅" in reference
+    for style in STYLES:
+        path = os.path.join(tmp, style.__name__ + (".csv" if "csv" in style.__name__ else ".xlsx"))
+        style(path)
+        db = fresh_db()
+        r = run("import", "labour", path, "--database", db)
+        assert r.returncode == 0, f"{style.__name__}: {r.stdout}{r.stderr}"
+        assert stored(db) == reference, style.__name__
+        # The same sheet again changes nothing.
+        again = run("import", "labour", path, "--database", db)
+        assert "未变 unchanged 6" in again.stdout, style.__name__
+
+
+def big_sheet(path, rows, bad_row=None):
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("劳务")
+    ws.append(["姓名", "身份证号码", "户籍县", "是否脱贫人口", "就业单位", "就业城市", "就业时间"])
+    for i in range(rows):
+        ident = id_number("520525", i) if i != bad_row else id_number("520525", i)[:-1] + ("0" if id_number("520525", i)[-1] != "0" else "1")
+        ws.append([f"工人{i}", ident, "纳雍县", "是" if i % 3 == 0 else "否", f"企业{i % 50}", "佛山市", f"2024-0{1 + i % 9}-1{i % 10}"])
+    wb.save(path)
+
+
+def test_one_bad_row_among_thousands_writes_nothing():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    path = os.path.join(tmp, "big.xlsx")
+    big_sheet(path, 3000, bad_row=2500)
+    r = run("import", "labour", path, "--database", db)
+    assert r.returncode == 1
+    # Header is row 1, so the 2,501st worker is on row 2502; the ID is column B.
+    assert "第 2502 行" in r.stdout and "B 身份证号码" in r.stdout and "校验位不正确" in r.stdout
+    assert "未写入任何数据" in r.stdout
+    assert stored(db).count("\n") == 1  # the header alone
+    # Progress went to standard error.
+    assert "100%" in r.stderr
+
+
+def test_broken_files_fail_clearly_and_write_nothing():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    good = os.path.join(tmp, "good.xlsx")
+    big_sheet(good, 2000)
+    cases = {}
+    cases["not_zip.xlsx"] = b"PK\x03\x04 this is not a workbook at all"
+    data = open(good, "rb").read()
+    cases["truncated.xlsx"] = data[: len(data) // 2]
+    bomb = os.path.join(tmp, "bomb.xlsx")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                   '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+                   '<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&d;</t></is></c></row></sheetData></worksheet>')
+    cases["bomb.xlsx"] = open(bomb, "rb").read()
+    huge = os.path.join(tmp, "huge.xlsx")
+    with zipfile.ZipFile(huge, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            f.write(b'<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>')
+            chunk = b"a" * (1 << 20)
+            for _ in range(100):
+                f.write(chunk)
+            f.write(b"</t></is></c></row></sheetData></worksheet>")
+    cases["huge.xlsx"] = open(huge, "rb").read()
+    messages = {}
+    for name, content in cases.items():
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        r = run("import", "labour", path, "--database", db)
+        assert r.returncode not in (0, 1), name  # an error, not a rejected-rows report
+        assert r.returncode > 0, f"{name} crashed with signal {-r.returncode}"
+        assert "无法读取文件" in r.stderr, f"{name}: {r.stderr}"
+        messages[name] = r.stderr
+    assert "不是" in messages["not_zip.xlsx"] or "zip" in messages["not_zip.xlsx"].lower()
+    assert "DOCTYPE" in messages["bomb.xlsx"] or "实体" in messages["bomb.xlsx"]
+    assert "单元格" in messages["huge.xlsx"]
+    assert stored(db).count("\n") == 1
+
+
+def test_export_imports_back_unchanged_with_ids_as_text():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    clean = os.path.join(tmp, "clean.csv")
+    clean_csv(clean)
+    assert run("import", "labour", clean, "--database", db).returncode == 0
+    out = os.path.join(tmp, "export.xlsx")
+    r = run("export", "labour", "--format", "xlsx", "--output", out, "--database", db)
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["姓名", "身份证号码", "联系电话"]
+    ids = [ws.cell(row=i, column=2) for i in range(2, 8)]
+    assert [c.value for c in ids] == [w[1] for w in WORKERS]
+    assert all(c.data_type == "s" and c.number_format == "@" for c in ids)
+    # Counties with their codes, money as numbers.
+    assert ws.cell(row=2, column=4).value == "纳雍县（520525）"
+    assert ws.cell(row=7, column=10).value == 12345.67
+    r = run("import", "labour", out, "--database", db)
+    assert r.returncode == 0 and "未变 unchanged 6" in r.stdout and "新增 added 0" in r.stdout, r.stdout
+    csv_out = os.path.join(tmp, "export.csv")
+    assert run("export", "labour", "--output", csv_out, "--database", db).returncode == 0
+    r = run("import", "labour", csv_out, "--database", db)
+    assert "未变 unchanged 6" in r.stdout, r.stdout
