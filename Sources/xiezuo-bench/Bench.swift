@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xiezuo-bench",
         abstract: "Benchmark tools for Xiezuo: generate a Guangdong–Guizhou-sized dataset (scripts/bench runs wrk on it).",
-        subcommands: [Generate.self, RepairEval.self, BcryptCost.self, ReportBench.self])
+        subcommands: [Generate.self, RepairEval.self, BcryptCost.self, ReportBench.self, LedgerSheet.self])
 }
 
 /// 70 counties, 3,000 projects, 50,000 transactions, 500,000 progress rows over 2021–2025, with province and city
@@ -20,6 +20,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Projects.") var projects = 3_000
     @Option(help: "Funding transactions.") var transactions = 50_000
     @Option(help: "Progress rows.") var progress = 500_000
+    @Option(help: "Ledger rows (approved, over the eight ledgers; 40% labour).") var ledgerRows = 0
 
     func run() async throws {
         let store = try await Store.open(url: database, logger: Logger(label: "bench"))
@@ -74,9 +75,11 @@ struct Generate: AsyncParsableCommand {
         while done < progress {
             var rows: [ProgressReport] = []
             rows.reserveCapacity(batch)
+            // Typed figures exist only for reported indicators; the others come from ledgers.
+            let reported = IndicatorCatalogue.all.filter { $0.ledger == nil }
             for k in done..<min(done + batch, progress) {
-                let ind = IndicatorCatalogue.all[k % IndicatorCatalogue.all.count]
-                let c = counties[(k / IndicatorCatalogue.all.count) % counties.count]
+                let ind = reported[k % reported.count]
+                let c = counties[(k / reported.count) % counties.count]
                 rows.append(ProgressReport(id: 0, indicatorCode: ind.code, regionCode: c.code, year: 2021 + (k / 7) % 5,
                                            month: 1 + (k / 35) % 12, value: Int64(rng.next() % (ind.unit.isMoney ? 2_000_000 : 20)),
                                            state: k % 10 == 0 ? .submitted : .approved, note: ""))
@@ -104,6 +107,7 @@ struct Generate: AsyncParsableCommand {
             }
         }
         print("meetings: \((1 + cityPairings.count) * 5), tasks: \(taskCount)")
+        if ledgerRows > 0 { try await LedgerSheet.fill(store, rows: ledgerRows, counties: counties, actor: actor) }
         await store.close()
     }
 }
