@@ -21,6 +21,17 @@ public enum SheetText {
     /// Full-width ASCII (Ｕ+FF01–FF5E) to half-width, ideographic space to space, zero-width marks removed, ends
     /// trimmed: what "the same text" means for a cell.
     public static func normalize(_ s: String) -> String {
+        // Most cells need nothing: no full-width forms, special spaces or zero-width marks (their UTF-8 starts with
+        // 0xEF, 0xE3, 0xE2 or 0xC2) and no space at either end. Those are returned as they are, without copying.
+        var plain = true
+        var first: UInt8 = 0, last: UInt8 = 0
+        for (i, b) in s.utf8.enumerated() {
+            if i == 0 { first = b }
+            last = b
+            if b == 0xEF || b == 0xE3 || b == 0xE2 || b == 0xC2 { plain = false; break }
+        }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        if plain && !space(first) && !space(last) { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             switch u.value {
@@ -113,7 +124,12 @@ public struct RegionDirectory: Sendable {
             if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) { t = code }
         }
         if let r = byCode[t], r.level == .county { return r }
-        if let list = byName[t]?.filter({ $0.level == .county }), list.count == 1 { return list[0] }
+        if let list = byName[t]?.filter({ $0.level == .county }) {
+            if list.count == 1 { return list[0] }
+            // A name both sides have (白云区 in Guangzhou and in Guiyang): ledgers record the assisted side's counties.
+            let west = list.filter { $0.side == .west }
+            if west.count == 1 { return west[0] }
+        }
         for (name, list) in byName where t.hasSuffix(name) && t.count > name.count {
             let head = String(t.dropLast(name.count))
             for r in list where r.level == .county {
@@ -143,6 +159,8 @@ public enum LedgerValue {
             return .success(t)
         case .county:
             guard let r = regions.county(raw) else { return .failure(LedgerProblem("ledger.bad_county")) }
+            // Every ledger row belongs to an assisted (western) county, whichever side keeps the ledger.
+            guard r.side == .west else { return .failure(LedgerProblem("ledger.not_west")) }
             return .success(r.code)
         case .date:
             guard let d = SheetDate.parse(raw, numeric: cell.numeric) else { return .failure(LedgerProblem("ledger.bad_date")) }
@@ -415,8 +433,7 @@ public struct LedgerSheetReader: Sendable {
     static let totalWords: Set<String> = ["合计", "总计", "小计", "合 计", "总 计"]
 
     func parse(_ rowNumber: Int, _ cells: [SheetCell], _ h: SheetHeader) -> ParsedLedgerRow? {
-        let texts = cells.map { SheetText.normalize($0.text) }
-        guard let first = texts.first(where: { !$0.isEmpty }) else { return nil }
+        guard let first = cells.lazy.map({ SheetText.normalize($0.text) }).first(where: { !$0.isEmpty }) else { return nil }
         if Self.totalWords.contains(first) { return nil }
         var values = Array(repeating: "", count: definition.fields.count)
         var issues: [CellIssue] = []
@@ -426,7 +443,7 @@ public struct LedgerSheetReader: Sendable {
             case .success(let v): values[f] = v
             case .failure(let p):
                 issues.append(CellIssue(column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: p.key,
-                                        params: [texts[column]] + p.params))
+                                        params: [SheetText.normalize(cells[column].text)] + p.params))
             }
         }
         return ParsedLedgerRow(rowNumber: rowNumber, values: values, issues: issues)

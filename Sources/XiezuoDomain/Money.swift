@@ -81,6 +81,13 @@ public func groupThousands(_ digits: String) -> String {
 
 extension String {
     public func trimmingWhitespace() -> String {
+        // Fast path: nothing to trim when neither end is a White_Space scalar (the set Character.isWhitespace uses).
+        func space(_ v: UInt32) -> Bool {
+            v <= 0x20 || v == 0x85 || v == 0xA0 || v == 0x1680 || (0x2000...0x200A).contains(v) || v == 0x2028 || v == 0x2029
+                || v == 0x202F || v == 0x205F || v == 0x3000
+        }
+        guard let f = unicodeScalars.first, let l = unicodeScalars.last else { return self }
+        if !space(f.value) && !space(l.value) { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

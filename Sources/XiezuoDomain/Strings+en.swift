@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "Beneficiaries",
         "field_description": "Description",
         // Ledgers
+        "ledger.not_west": "\"{0}\" is not a county of the assisted (western) side; ledgers record assisted counties.",
         "sheet.not_zip": "It is not a valid XLSX file (not a zip archive). Save it as .xlsx or .csv from Excel or WPS and import again.",
         "sheet.no_sheet": "The file holds no worksheet.",
         "sheet.too_big": "Unpacked, the content exceeds {0} MB; reading stopped. Split the file or import it in parts from the command line.",

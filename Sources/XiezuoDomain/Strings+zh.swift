@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "受益人数",
         "field_description": "说明",
         // Ledgers
+        "ledger.not_west": "“{0}”不是西部受援地区的县；台账记录的是受援县的数据。",
         "sheet.not_zip": "它不是有效的 XLSX 文件（不是 zip 压缩包）。请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入。",
         "sheet.no_sheet": "文件里没有工作表。",
         "sheet.too_big": "解压后的内容超过 {0} MB，已停止读取。请拆分文件或用命令行分批导入。",

@@ -199,13 +199,13 @@ public final class XLSXSheetReader: SheetRows {
                 case "sheetData": sawSheetData = true
                 case "row":
                     fallbackRow += 1
-                    rowNumber = a["r"].flatMap { Int($0) } ?? fallbackRow
+                    rowNumber = a.value("r").flatMap { Int($0) } ?? fallbackRow
                     fallbackRow = rowNumber!
                     cells = []; column = 0
                     if closing { return (rowNumber!, []) }
                 case "c":
-                    cellColumn = a["r"].flatMap(Self.columnIndex) ?? column
-                    cellType = a["t"] ?? "n"
+                    cellColumn = a.value("r").flatMap(Self.columnIndex) ?? column
+                    cellType = a.value("t") ?? "n"
                     value = ""; inCell = !closing
                     if closing { column = cellColumn + 1 }
                 case "v": inValue = !closing

@@ -6,7 +6,7 @@ import Foundation
 /// with) and text runs longer than `maxText`, and knows only the five predefined entities and character references.
 struct XMLScanner {
     enum Event: Equatable {
-        case start(name: String, attributes: [String: String], selfClosing: Bool)
+        case start(name: String, attributes: XMLAttributes, selfClosing: Bool)
         case end(name: String)
         case text(String)
     }
@@ -117,8 +117,8 @@ struct XMLScanner {
         if body.last == UInt8(ascii: "/") { selfClosing = true; body = body.dropLast() }
         let nameEnd = body.firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? body.endIndex
         let name = Self.localName(body[body.startIndex..<nameEnd])
-        let attributes = try Self.attributes(body[nameEnd...])
-        return .start(name: name, attributes: attributes, selfClosing: selfClosing)
+        // Attributes are parsed when asked for: a sheet has millions of cells, and most attributes are never read.
+        return .start(name: name, attributes: XMLAttributes(bytes: Array(body[nameEnd...])), selfClosing: selfClosing)
     }
 
     /// The name without a namespace prefix (x:c → c).
@@ -174,5 +174,42 @@ struct XMLScanner {
             i = semi + 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The attributes of a start tag, kept as their bytes and read by name on demand.
+struct XMLAttributes: Equatable {
+    let bytes: [UInt8]
+
+    subscript(_ name: String) -> String? {
+        (try? XMLScanner.attributes(bytes[...]))?[name]
+    }
+
+    /// One attribute without building them all (the common case: `r` and `t` of a cell).
+    func value(_ name: String) -> String? {
+        let key = Array(name.utf8)
+        var i = 0
+        let n = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while i < n {
+            while i < n && isSpace(bytes[i]) { i += 1 }
+            let start = i
+            while i < n && bytes[i] != UInt8(ascii: "=") && !isSpace(bytes[i]) { i += 1 }
+            var nameBytes = bytes[start..<i]
+            if let colon = nameBytes.lastIndex(of: UInt8(ascii: ":")) { nameBytes = nameBytes[(colon + 1)...] }
+            while i < n && bytes[i] != UInt8(ascii: "=") { i += 1 }
+            i += 1
+            while i < n && isSpace(bytes[i]) { i += 1 }
+            guard i < n else { return nil }
+            let quote = bytes[i]
+            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
+            let vStart = i + 1
+            i = vStart
+            while i < n && bytes[i] != quote { i += 1 }
+            guard i < n else { return nil }
+            if nameBytes.elementsEqual(key) { return try? XMLScanner.decode(bytes[vStart..<i]) }
+            i += 1
+        }
+        return nil
     }
 }

@@ -98,6 +98,9 @@ public final class SQLiteBackend: DatabaseBackend {
         case .sqliteFile(let path):
             let w = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             try await configure(w, memory: false)
+            // The one writer gets a larger page cache (64 MiB): a large import is one transaction, and with the
+            // default 2 MiB SQLite spills its pages to the log again and again before it commits.
+            try await w.sql().raw("PRAGMA cache_size=-65536").run()
             var rs: [SQLiteConnection] = []
             for _ in 0..<max(1, readerCount) {
                 let r = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)

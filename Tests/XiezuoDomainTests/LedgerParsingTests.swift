@@ -92,3 +92,17 @@ import Testing
         #expect(PersonalMask.mask("13812345678", .phone) == "138****5678")
     }
 }
+
+@Suite struct CountyNameTests {
+    @Test func aNameBothSidesHaveIsTheWesternCountyAndEasternCountiesAreRefused() throws {
+        let regions = RegionDirectory([
+            Region(code: "440111", name: "白云区", level: .county, parentCode: "440100", side: .east),
+            Region(code: "520113", name: "白云区", level: .county, parentCode: "520100", side: .west),
+            Region(code: "440606", name: "顺德区", level: .county, parentCode: "440600", side: .east),
+        ])
+        let f = LedgerName.labour.definition.field("county")!
+        #expect(try LedgerValue.parse(SheetCell("白云区"), field: f, regions: regions).get() == "520113")
+        #expect(throws: LedgerProblem("ledger.not_west")) { try LedgerValue.parse(SheetCell("顺德区"), field: f, regions: regions).get() }
+        #expect(throws: LedgerProblem("ledger.not_west")) { try LedgerValue.parse(SheetCell("440111"), field: f, regions: regions).get() }
+    }
+}

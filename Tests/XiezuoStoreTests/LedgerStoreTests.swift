@@ -121,3 +121,15 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
         }
     }
 }
+
+@Suite struct CanonicalJSONTests {
+    @Test func sameTextAsTheFoundationEncoderWithSortedKeys() throws {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let maps: [[String: String]] = [[:], ["b": "刺梨\"汁\"", "a": "a\\b/c", "kind": "official"], ["x": "line\nbreak\ttab\r\u{1}"]]
+        for m in maps {
+            #expect(CanonicalJSON.object(m) == String(decoding: try e.encode(m), as: UTF8.self))
+        }
+        let row = AuditedLedgerRow(ledger: "labour", county: "520525", date: "2024-03-01", state: "submitted", values: maps[1])
+        #expect(row.json == String(decoding: try e.encode(row), as: UTF8.self))
+    }
+}
