@@ -60,7 +60,7 @@ public enum LedgerExport {
             return Result(file: out, rows: count, revealed: revealedAny)
         case .csv:
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).csv")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
+            guard FileManager.default.createFile(atPath: out.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
             let h = try FileHandle(forWritingTo: out)
             defer { try? h.close() }
             // The byte-order mark tells Excel the file is UTF-8.

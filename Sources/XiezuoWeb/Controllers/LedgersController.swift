@@ -151,6 +151,7 @@ struct LedgersController {
             "from": f.from?.description ?? "", "to": f.to?.description ?? "", "year": f.year.map(String.init) ?? "", "q": f.query ?? "",
             "canWrite": a.user.role != .viewer, "canReview": reviewer && f.state == .submitted && result.total > 0,
             "intro": l.t("ledger_intro"),
+            "notice": request.query("approved").flatMap(Int.init).map { l.t("ledger_approved_n", String($0)) } ?? "",
         ]
         return try await pages.render("ledger", title: name.title(l.lang), section: "ledgers", request, context, data)
     }
