@@ -71,22 +71,23 @@ public struct XLSXWriter: Sendable {
     func sheetXML(_ s: Sheet) -> String {
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
-        func row(_ n: Int, _ cells: [Cell], style: Int) {
-            x += "<row r=\"\(n)\">"
-            for (c, cell) in cells.enumerated() {
-                let ref = Self.column(c) + String(n)
-                switch cell {
-                case .empty: break
-                // Text cells use the "@" (text) format so codes and ID numbers stay text when edited.
-                case .text(let t): x += "<c r=\"\(ref)\" t=\"inlineStr\" s=\"\(style == 1 ? 1 : 2)\"><is><t xml:space=\"preserve\">\(Self.escape(t))</t></is></c>"
-                case .number(let v): x += "<c r=\"\(ref)\"><v>\(v)</v></c>"
-                }
-            }
-            x += "</row>"
-        }
-        row(1, s.header.map { .text($0) }, style: 1)
-        for (i, r) in s.rows.enumerated() { row(i + 2, r, style: 0) }
+        x += Self.rowXML(1, s.header.map { .text($0) }, header: true)
+        for (i, r) in s.rows.enumerated() { x += Self.rowXML(i + 2, r, header: false) }
         return x + "</sheetData></worksheet>"
+    }
+
+    /// One row of a sheet. Text cells use the "@" (text) format so codes and ID numbers stay text when edited.
+    static func rowXML(_ n: Int, _ cells: [Cell], header: Bool) -> String {
+        var x = "<row r=\"\(n)\">"
+        for (c, cell) in cells.enumerated() {
+            let ref = column(c) + String(n)
+            switch cell {
+            case .empty: break
+            case .text(let t): x += "<c r=\"\(ref)\" t=\"inlineStr\" s=\"\(header ? 1 : 2)\"><is><t xml:space=\"preserve\">\(escape(t))</t></is></c>"
+            case .number(let v): x += "<c r=\"\(ref)\"><v>\(v)</v></c>"
+            }
+        }
+        return x + "</row>"
     }
 
     /// A, B, … Z, AA, AB …
@@ -154,17 +155,7 @@ public final class XLSXSheetStream {
     }
 
     public func append(_ cells: [XLSXWriter.Cell], headerStyle: Bool = false) {
-        pending += "<row r=\"\(rowNumber)\">"
-        for (c, cell) in cells.enumerated() {
-            let ref = XLSXWriter.column(c) + String(rowNumber)
-            switch cell {
-            case .empty: break
-            // Text cells carry the "@" (text) format, so ID numbers and codes stay text when the sheet is edited.
-            case .text(let t): pending += "<c r=\"\(ref)\" t=\"inlineStr\" s=\"\(headerStyle ? 1 : 2)\"><is><t xml:space=\"preserve\">\(escapeXML(t))</t></is></c>"
-            case .number(let v): pending += "<c r=\"\(ref)\"><v>\(v)</v></c>"
-            }
-        }
-        pending += "</row>"
+        pending += XLSXWriter.rowXML(rowNumber, cells, header: headerStyle)
         rowNumber += 1
         if pending.utf8.count > 1 << 18 { flush() }
     }

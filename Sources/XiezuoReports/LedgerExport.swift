@@ -40,20 +40,24 @@ public enum LedgerExport {
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         var count = 0, revealedAny = false, last: Int64 = 0
         let personal = cols.contains { d.fields[$0].kind.isPersonal }
-        switch format {
-        case .xlsx:
-            let sheet = try XLSXSheetStream(name: ledger.title(.zh), header: header(d, cols))
+        /// Every selected row's cells, in id order, 2,000 rows a query.
+        func each(_ body: ([(String, Bool)]) throws -> Void) async throws {
             while true {
                 let rows = try await store.ledgerRows(ledger, filter, afterId: last, limit: 2000)
-                guard let end = rows.last else { break }
+                guard let end = rows.last else { return }
                 for r in rows {
                     let full = personal && reveal(r.countyCode)
                     revealedAny = revealedAny || full
-                    sheet.append(cells(d, r, cols, regions: regions, reveal: full).map { $0.0.isEmpty ? .empty : ($0.1 ? .number($0.0) : .text($0.0)) })
+                    try body(cells(d, r, cols, regions: regions, reveal: full))
                 }
                 count += rows.count; last = end.id
                 progress(count)
             }
+        }
+        switch format {
+        case .xlsx:
+            let sheet = try XLSXSheetStream(name: ledger.title(.zh), header: header(d, cols))
+            try await each { cells in sheet.append(cells.map { $0.0.isEmpty ? .empty : ($0.1 ? .number($0.0) : .text($0.0)) }) }
             let built = try sheet.finish()
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).xlsx")
             try FileManager.default.copyItem(at: built, to: out)
@@ -64,23 +68,16 @@ public enum LedgerExport {
             let h = try FileHandle(forWritingTo: out)
             defer { try? h.close() }
             // The byte-order mark tells Excel the file is UTF-8.
-            var text = "\u{FEFF}" + header(d, cols).map(csvField).joined(separator: ",") + "\r\n"
-            while true {
-                let rows = try await store.ledgerRows(ledger, filter, afterId: last, limit: 2000)
-                guard let end = rows.last else { break }
-                for r in rows {
-                    let full = personal && reveal(r.countyCode)
-                    revealedAny = revealedAny || full
-                    text += zip(cols, cells(d, r, cols, regions: regions, reveal: full)).map { i, c in
-                        // A leading tab keeps Excel from turning an ID number or phone into a rounded number.
-                        d.fields[i].kind.isPersonal && !c.0.isEmpty ? csvField("\t" + c.0) : csvField(c.0)
-                    }.joined(separator: ",") + "\r\n"
-                }
-                try h.write(contentsOf: Data(text.utf8)); text = ""
-                count += rows.count; last = end.id
-                progress(count)
+            try h.write(contentsOf: Data(("\u{FEFF}" + header(d, cols).map(csvField).joined(separator: ",") + "\r\n").utf8))
+            var buffer = ""
+            try await each { cells in
+                buffer += zip(cols, cells).map { i, c in
+                    // A leading tab keeps Excel from turning an ID number or phone into a rounded number.
+                    d.fields[i].kind.isPersonal && !c.0.isEmpty ? csvField("\t" + c.0) : csvField(c.0)
+                }.joined(separator: ",") + "\r\n"
+                if buffer.utf8.count > 1 << 18 { try h.write(contentsOf: Data(buffer.utf8)); buffer = "" }
             }
-            try h.write(contentsOf: Data(text.utf8))
+            try h.write(contentsOf: Data(buffer.utf8))
             return Result(file: out, rows: count, revealed: revealedAny)
         }
     }

@@ -52,6 +52,10 @@ public struct LedgerImportReport: Sendable, Codable {
     public var unlistedRejected = 0
     public var committed = false
     public var total: Int { added + updated + unchanged + rejected }
+    /// The listed rows as they are shown: rejected ones first, each group in sheet order.
+    public var rejectedFirst: [LedgerRowOutcome] {
+        rows.sorted { ($0.outcome == .rejected ? 0 : 1, $0.row) < ($1.outcome == .rejected ? 0 : 1, $1.row) }
+    }
     public static let listLimit = 1000
 }
 
@@ -166,7 +170,7 @@ extension Store {
 
     func filterSQL(_ ledger: LedgerName, _ f: LedgerFilter) -> SQLQueryString {
         var w: SQLQueryString = " WHERE ledger = \(bind: ledger.rawValue)"
-        if let c = f.regionCode { w += " AND county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
+        if let c = f.regionCode { w += Self.countyRange(Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c))) }
         if let d = f.from { w += " AND occurred_on >= \(bind: d.description)" }
         if let d = f.to { w += " AND occurred_on <= \(bind: d.description)" }
         if let y = f.year { w += " AND year = \(bind: y)" }
@@ -176,8 +180,40 @@ extension Store {
         for (k, v) in f.fields.sorted(by: { $0.key < $1.key }) {
             w += " AND values_json LIKE \(bind: likePattern(contains: "\"\(k)\":\"\(v)\"")) ESCAPE '\\'"
         }
-        w += insidePrefixes("county_code", f.visiblePrefixes)
+        if let prefixes = f.visiblePrefixes {
+            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false) }.joined(separator: " OR ") + ")"
+        }
         return w
+    }
+
+    /// Counties whose code starts with a prefix, as a range of six-digit codes: unlike LIKE, both engines walk an
+    /// index for it (and digit strings of one length sort the same in every collation).
+    static func countyRange(_ prefix: String, and: Bool = true) -> SQLQueryString {
+        let p = String(prefix.prefix(6))
+        let pad = 6 - p.count
+        let low = p + String(repeating: "0", count: pad), high = p + String(repeating: "9", count: pad)
+        return "\(unsafeRaw: and ? " AND " : "")(county_code BETWEEN \(bind: low) AND \(bind: high))"
+    }
+
+    /// Rows and rows awaiting review per ledger, inside the prefixes (nil: all), in one pass.
+    public func ledgerCounts(visiblePrefixes: [String]?) async throws -> [LedgerName: (total: Int, pending: Int)] {
+        var w: SQLQueryString = " WHERE 1 = 1"
+        if let prefixes = visiblePrefixes {
+            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false) }.joined(separator: " OR ") + ")"
+        }
+        let filter = w
+        return try await backend.read { db in
+            var out: [LedgerName: (total: Int, pending: Int)] = [:]
+            for r in try await db.raw("SELECT ledger, state, COUNT(*) AS n FROM ledger_rows" + filter + " GROUP BY ledger, state").all() {
+                guard let name = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)) else { continue }
+                let n = try r.decode(column: "n", as: Int.self)
+                var c = out[name] ?? (0, 0)
+                c.total += n
+                if try r.decode(column: "state", as: String.self) == ProgressState.submitted.rawValue { c.pending += n }
+                out[name] = c
+            }
+            return out
+        }
     }
 
     public func ledgerRows(_ ledger: LedgerName, _ f: LedgerFilter, page: Page) async throws -> PageOf<LedgerRecord> {

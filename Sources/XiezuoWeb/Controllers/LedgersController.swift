@@ -102,9 +102,9 @@ struct LedgersController {
         let l = Labels(lang: context.language)
         let a = try await access(store, context)
         var items: [[String: Any]] = []
+        let counts = try await store.ledgerCounts(visiblePrefixes: a.readable)
         for name in LedgerName.allCases {
-            let n = try await store.ledgerCount(name, LedgerFilter(visiblePrefixes: a.readable))
-            let pending = try await store.ledgerCount(name, LedgerFilter(state: .submitted, visiblePrefixes: a.readable))
+            let (n, pending) = counts[name] ?? (0, 0)
             items.append(["name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": pending,
                           "indicators": name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、")])
         }
@@ -372,6 +372,13 @@ struct LedgersController {
 
     // MARK: import
 
+    /// The request body, up to `limit` bytes (413 with the limit in MB beyond it).
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        var request = request
+        do { return try await request.collectBody(upTo: limit) }
+        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxUpload >> 20)]) }
+    }
+
     func runImport(_ name: LedgerName, data: Data, fileName: String, commit: Bool, a: Access, actor: Actor) async throws -> LedgerImportReport {
         let dir = try await directory()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-upload-\(UUID().uuidString)")
@@ -401,10 +408,7 @@ struct LedgersController {
         let name = try Self.ledger(context)
         let a = try await access(store, context)
         try a.requireWriter()
-        var request = request
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: maxFormBody) }
-        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)]) }
+        let body = try await Self.collect(request, limit: maxFormBody)
         guard let boundary = MultipartForm.boundary(request.headers[.contentType] ?? ""),
               let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary),
               let file = multipart.file("file"), !file.data.isEmpty else {
@@ -454,7 +458,7 @@ struct LedgersController {
                 "done": r.committed ? l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) : "",
                 "rejectedNote": r.rejected > 0 ? l.t("ledger_preview_rejected", String(r.rejected)) : "",
                 "unlisted": r.unlistedRejected > 0 ? l.t("ledger.too_many_errors", String(r.unlistedRejected)) : "",
-                "rows": r.rows.sorted { ($0.outcome == .rejected ? 0 : 1, $0.row) < ($1.outcome == .rejected ? 0 : 1, $1.row) }.prefix(500).map { o -> [String: Any] in
+                "rows": r.rejectedFirst.prefix(500).map { o -> [String: Any] in
                     ["row": o.row, "outcome": l.t("ledger_" + o.outcome.rawValue), "outcomeCode": o.outcome.rawValue,
                      "reasons": o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
                      "cells": keyCols.map { o.values.indices.contains($0) ? o.values[$0] : "" }]
@@ -524,10 +528,8 @@ struct LedgersController {
         let name = try Self.ledger(context)
         let a = try await access(store, context)
         try a.requireWriter()
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: Self.maxUpload * 4 / 3 + 4096) }
-        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(Self.maxUpload >> 20)]) }
+        // base64 makes the file a third larger.
+        let buffer = try await Self.collect(request, limit: Self.maxUpload * 4 / 3 + 4096)
         let body: ImportBody
         do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) } catch { throw AppError.badJSON(String(describing: error).prefix(200).description) }
         guard let content = body.content, let data = Data(base64Encoded: content), !data.isEmpty else {
@@ -543,7 +545,7 @@ struct LedgersController {
         let out: [String: Any] = [
             "ledger": name.rawValue, "committed": report.committed, "added": report.added, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,
-            "rows": report.rows.sorted { ($0.outcome == .rejected ? 0 : 1, $0.row) < ($1.outcome == .rejected ? 0 : 1, $1.row) }.map { o in
+            "rows": report.rejectedFirst.map { o in
                 ["row": o.row, "outcome": o.outcome.rawValue,
                  "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] }] as [String: Any]
             },
