@@ -43,7 +43,7 @@ extension Store {
         }
         for (i, (code, name)) in short.prefix(30).enumerated() {
             rows[.parks, default: []].append(["\(name)粤黔共建产业园", code, ["广州市", "佛山市", "东莞市", "珠海市", "中山市"][i % 5] + "对口协作办",
-                                              "2021-0\(between(1, 9))-1\(between(0, 9))", String(between(5, 60)), wan(5000, 60000)])
+                                              "2024-0\(between(1, 9))-1\(between(0, 9))", String(between(5, 60)), wan(5000, 60000)])
         }
         for i in 0..<2940 {
             let (code, name) = pick(short)

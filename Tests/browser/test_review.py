@@ -6,7 +6,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import sign_in
 
-NAME = "帮助农村劳动力就业"
+NAME = "示范村建设"
 
 
 def dashboard_figure(browser, server):
