@@ -188,25 +188,26 @@ extension Store {
 
     /// Counties whose code starts with a prefix, as a range of six-digit codes: unlike LIKE, both engines walk an
     /// index for it (and digit strings of one length sort the same in every collation).
-    static func countyRange(_ prefix: String, and: Bool = true) -> SQLQueryString {
+    static func countyRange(_ prefix: String, and: Bool = true, column: String = "county_code") -> SQLQueryString {
         let p = String(prefix.prefix(6))
         let pad = 6 - p.count
         let low = p + String(repeating: "0", count: pad), high = p + String(repeating: "9", count: pad)
-        return "\(unsafeRaw: and ? " AND " : "")(county_code BETWEEN \(bind: low) AND \(bind: high))"
+        return "\(unsafeRaw: and ? " AND " : "")(\(unsafeRaw: column) BETWEEN \(bind: low) AND \(bind: high))"
     }
 
-    /// Rows and rows awaiting review per ledger, inside the prefixes (nil: all), in one pass.
+    /// Rows and rows awaiting review per ledger, inside the prefixes (nil: all), from the running totals: the same
+    /// cost for a thousand rows or a million.
     public func ledgerCounts(visiblePrefixes: [String]?) async throws -> [LedgerName: (total: Int, pending: Int)] {
-        var w: SQLQueryString = " WHERE 1 = 1"
+        var w: SQLQueryString = " WHERE indicator_code IN (\(binds: LedgerName.allCases.map(Self.rowCountCode)))"
         if let prefixes = visiblePrefixes {
-            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false) }.joined(separator: " OR ") + ")"
+            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false, column: "region_code") }.joined(separator: " OR ") + ")"
         }
         let filter = w
         return try await backend.read { db in
             var out: [LedgerName: (total: Int, pending: Int)] = [:]
-            for r in try await db.raw("SELECT ledger, state, COUNT(*) AS n FROM ledger_rows" + filter + " GROUP BY ledger, state").all() {
-                guard let name = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)) else { continue }
-                let n = try r.decode(column: "n", as: Int.self)
+            for r in try await db.raw("SELECT indicator_code, state, CAST(SUM(total) AS BIGINT) AS n FROM progress_totals" + filter + " GROUP BY indicator_code, state").all() {
+                guard let name = LedgerName(rawValue: String(try r.decode(column: "indicator_code", as: String.self).dropFirst(5))) else { continue }
+                let n = Int(try r.decode(column: "n", as: Int64.self))
                 var c = out[name] ?? (0, 0)
                 c.total += n
                 if try r.decode(column: "state", as: String.self) == ProgressState.submitted.rawValue { c.pending += n }
@@ -250,13 +251,17 @@ extension Store {
         }
     }
 
-    /// Moves measures between totals: `sign` -1 takes a row's contribution out, +1 puts it in.
+    /// Moves measures between totals: `sign` -1 takes a row's contribution out, +1 puts it in. The row itself is
+    /// counted there too (`rows.<ledger>`), so how many rows a scope holds is read without counting them.
     static func ledgerDeltas(_ d: LedgerDefinition, _ values: [String], county: String, date: String, state: ProgressState, sign: Int64) -> [ProgressReport] {
         guard let day = Day(date) else { return [] }
-        return d.measures(values).map {
+        return (d.measures(values) + [LedgerMeasure(rowCountCode(d.name), 1)]).map {
             ProgressReport(id: 0, indicatorCode: $0.indicatorCode, regionCode: county, year: day.year, month: 0, value: sign * $0.value, state: state, note: "")
         }
     }
+
+    /// The running total that counts a ledger's rows (not an indicator; no catalogue entry has such a code).
+    public static func rowCountCode(_ ledger: LedgerName) -> String { "rows." + ledger.rawValue }
 
     func audited(_ d: LedgerDefinition, stored: [String: String], county: String, date: String, state: ProgressState) -> AuditedLedgerRow {
         AuditedLedgerRow(ledger: d.name.rawValue, county: county, date: date, state: state.rawValue, values: stored)
