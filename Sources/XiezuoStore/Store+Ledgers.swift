@@ -220,9 +220,28 @@ extension Store {
     public func ledgerRows(_ ledger: LedgerName, _ f: LedgerFilter, page: Page) async throws -> PageOf<LedgerRecord> {
         let cipher = try self.cipher
         let w = filterSQL(ledger, f)
+        // Filters by region, year and state only (the lists the dashboard links to) are counted from the running
+        // totals; others count the rows.
+        var totals: SQLQueryString?
+        if f.from == nil && f.to == nil && (f.query ?? "").isEmpty && f.fields.isEmpty {
+            var t: SQLQueryString = "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS n FROM progress_totals WHERE indicator_code = \(bind: Self.rowCountCode(ledger))"
+            if let c = f.regionCode { t += Self.countyRange(Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)), column: "region_code") }
+            if let y = f.year { t += " AND year = \(bind: y)" }
+            if let st = f.state { t += " AND state = \(bind: st.rawValue)" }
+            if let prefixes = f.visiblePrefixes {
+                t += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false, column: "region_code") }.joined(separator: " OR ") + ")"
+            }
+            totals = t
+        }
+        let countSQL = totals
         return try await backend.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self)
-            let items = try await db.raw("SELECT * FROM ledger_rows" + w + " ORDER BY occurred_on DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
+            let total = countSQL != nil
+                ? Int(try await db.raw(countSQL!).first()!.decode(column: "n", as: Int64.self))
+                : try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self)
+            // The page's ids first, ordered from the index alone; then only those rows are read whole.
+            let items = try await db.raw("""
+                SELECT * FROM ledger_rows WHERE id IN (SELECT id FROM ledger_rows
+                """ + w + " ORDER BY occurred_on DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)) ORDER BY occurred_on DESC, id DESC")
                 .all().map { try Self.record($0, cipher: cipher) }
             return PageOf(items: items, total: total, page: page)
         }

@@ -96,6 +96,13 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             await #expect(throws: StoreError.conflict) {
                 try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
             }
+            // A list's total, counted from the running totals where it can be, is the number of rows it selects.
+            for f in [LedgerFilter(), LedgerFilter(regionCode: "520500", year: 2024, state: .approved), LedgerFilter(state: .submitted),
+                      LedgerFilter(regionCode: "520203"), LedgerFilter(year: 2023), LedgerFilter(visiblePrefixes: ["5205"])] {
+                let page = try await store.ledgerRows(.labour, f, page: Page(number: 1, size: 2))
+                #expect(page.total == (try await store.ledgerCount(.labour, f)), "\(f)")
+            }
+            #expect(try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520500", year: 2024, state: .approved), page: Page(number: 1, size: 2)).total == 6)
             #expect(try await store.unauditedWrites().isEmpty)
         }
     }
