@@ -106,6 +106,18 @@ extension Request {
         guard let v = uri.queryParameters.get(name)?.trimmingWhitespace(), !v.isEmpty else { return nil }
         return v
     }
+
+    /// A query parameter read by `parse`: nil when absent, 400 naming the parameter when malformed (a filter is
+    /// never silently ignored).
+    func query<T>(_ name: String, _ parse: (String) -> T?) throws -> T? {
+        guard let text = query(name) else { return nil }
+        guard let v = parse(text) else { throw AppError.badFilter(name) }
+        return v
+    }
+
+    func yearQuery() throws -> Int? { try query("year") { Int($0).flatMap { Day.validYears.contains($0) ? $0 : nil } } }
+    func regionQuery() throws -> String? { try query("region") { Region.isWellFormedCode($0) ? $0 : nil } }
+    func stateQuery() throws -> ProgressState? { try query("state") { ProgressState(rawValue: $0) } }
 }
 
 func parseID(_ text: String?) throws -> Int64 {

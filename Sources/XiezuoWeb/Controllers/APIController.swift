@@ -482,9 +482,7 @@ struct APIController {
     }
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let year = try request.query("year").map { t -> Int in
-            guard let y = Int(t), Day.validYears.contains(y) else { throw AppError.badFilter("year") }; return y
-        } ?? Store.demoYear
+        let year = try request.yearQuery() ?? Store.demoYear
         let a = try await access(store, context)
         let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request),
                                          pairingIds: a.readablePairingIds, prefixes: a.readable)

@@ -37,9 +37,7 @@ struct AssessmentsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try request.query("year").map { t -> Int in
-            guard let y = Int(t), Day.validYears.contains(y) else { throw AppError.badFilter("year") }; return y
-        } ?? Store.demoYear
+        let year = try request.yearQuery() ?? Store.demoYear
         let a = try await access(pages.store, context)
         let regions = try await pages.regionIndex()
         var items: [[String: Any]] = []

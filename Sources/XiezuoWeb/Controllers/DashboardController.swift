@@ -13,10 +13,7 @@ struct DashboardController {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try request.query("year").map { y -> Int in
-            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }
-            return v
-        } ?? Store.demoYear
+        let year = try request.yearQuery() ?? Store.demoYear
         let counted = Pages.counted(request)
         let a = try await access(pages.store, context)
         let o = try await Overview.build(store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,

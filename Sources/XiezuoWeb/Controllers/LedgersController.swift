@@ -42,22 +42,10 @@ struct LedgersController {
     /// The list's filter from the query: region, from/to dates, year, review state, keyword, and choice/flag fields
     /// (`f.kind=official`). Anything malformed is a 400, never silently ignored.
     static func filter(_ request: Request, _ d: LedgerDefinition) throws -> LedgerFilter {
-        var f = LedgerFilter()
-        if let r = request.query("region") {
-            guard Region.isWellFormedCode(r) else { throw AppError.badFilter("region") }
-            f.regionCode = r
-        }
-        if let t = request.query("from") { guard let v = SheetDate.parse(t, numeric: false) else { throw AppError.badFilter("from") }; f.from = v }
-        if let t = request.query("to") { guard let v = SheetDate.parse(t, numeric: false) else { throw AppError.badFilter("to") }; f.to = v }
-        if let y = request.query("year") {
-            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }
-            f.year = v
-        }
-        if let s = request.query("state") {
-            guard let v = ProgressState(rawValue: s) else { throw AppError.badFilter("state") }
-            f.state = v
-        }
-        if let q = request.query("q") { guard q.count <= 100 else { throw AppError.badFilter("q") }; f.query = q }
+        var f = LedgerFilter(regionCode: try request.regionQuery(), year: try request.yearQuery(), state: try request.stateQuery())
+        f.from = try request.query("from") { SheetDate.parse($0, numeric: false) }
+        f.to = try request.query("to") { SheetDate.parse($0, numeric: false) }
+        f.query = try request.query("q") { $0.count <= 100 ? $0 : nil }
         for field in d.fields {
             guard let v = request.query("f.\(field.key)") else { continue }
             switch field.kind {

@@ -42,9 +42,7 @@ struct MeetingsAPIController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let a = try await access(store, context)
-        let year = try request.query("year").map { t -> Int in
-            guard let y = Int(t), Day.validYears.contains(y) else { throw AppError.badFilter("year") }; return y
-        }
+        let year = try request.yearQuery()
         let pairing = try request.query("pairing").map { t -> Int64 in guard let v = Int64(t) else { throw AppError.badFilter("pairing") }; return v }
         let items = try await store.meetings(pairingId: pairing, year: year, pairingIds: a.readablePairingIds)
         return jsonResponse(["items": items.map(Self.json), "total": items.count])

@@ -23,18 +23,9 @@ struct ProgressController {
             guard IndicatorCatalogue.byCode[i] != nil else { throw AppError.badFilter("indicator") }
             f.indicatorCode = i
         }
-        if let r = request.query("region") {
-            guard Region.isWellFormedCode(r) else { throw AppError.badFilter("region") }
-            f.regionCode = r
-        }
-        if let y = request.query("year") {
-            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }
-            f.year = v
-        }
-        if let s = request.query("state") {
-            guard let v = ProgressState(rawValue: s) else { throw AppError.badFilter("state") }
-            f.state = v
-        }
+        f.regionCode = try request.regionQuery()
+        f.year = try request.yearQuery()
+        f.state = try request.stateQuery()
         return f
     }
 

@@ -21,10 +21,7 @@ struct ProjectsController {
     static func filter(_ request: Request) throws -> ProjectFilter {
         var f = ProjectFilter()
         f.text = request.query("q")
-        if let r = request.query("region") {
-            guard Region.isWellFormedCode(r) else { throw AppError.badFilter("region") }
-            f.regionCode = r
-        }
+        f.regionCode = try request.regionQuery()
         if let a = request.query("workArea") {
             guard let v = WorkArea(rawValue: a) else { throw AppError.badFilter("workArea") }
             f.workArea = v
