@@ -437,7 +437,7 @@ public struct LedgerSheetReader: Sendable {
         if Self.totalWords.contains(first) { return nil }
         var values = Array(repeating: "", count: definition.fields.count)
         var issues: [CellIssue] = []
-        for (column, f) in h.columns where column < cells.count {
+        for (column, f) in h.columns.sorted(by: { $0.key < $1.key }) where column < cells.count {
             let field = definition.fields[f]
             switch LedgerValue.parse(cells[column], field: field, unit: h.units[column], regions: regions) {
             case .success(let v): values[f] = v

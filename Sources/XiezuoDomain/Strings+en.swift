@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "Beneficiaries",
         "field_description": "Description",
         // Ledgers
+        "action_import": "Imported", "action_reveal": "Personal data viewed in full", "action_export": "Exported",
         "ledger.not_west": "\"{0}\" is not a county of the assisted (western) side; ledgers record assisted counties.",
         "sheet.not_zip": "It is not a valid XLSX file (not a zip archive). Save it as .xlsx or .csv from Excel or WPS and import again.",
         "sheet.no_sheet": "The file holds no worksheet.",

@@ -244,6 +244,7 @@ extension Strings {
         "field_beneficiaries": "受益人数",
         "field_description": "说明",
         // Ledgers
+        "action_import": "导入", "action_reveal": "查看完整个人信息", "action_export": "导出",
         "ledger.not_west": "“{0}”不是西部受援地区的县；台账记录的是受援县的数据。",
         "sheet.not_zip": "它不是有效的 XLSX 文件（不是 zip 压缩包）。请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入。",
         "sheet.no_sheet": "文件里没有工作表。",

@@ -93,7 +93,7 @@ struct LedgersController {
         let counts = try await store.ledgerCounts(visiblePrefixes: a.readable)
         for name in LedgerName.allCases {
             let (n, pending) = counts[name] ?? (0, 0)
-            items.append(["name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": pending,
+            items.append(["name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": groupThousands(String(pending)), "hasPending": pending > 0,
                           "indicators": name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、")])
         }
         return try await pages.render("ledgers", title: l.t("nav_ledgers"), section: "ledgers", request, context, ["ledgers": items])
@@ -113,14 +113,15 @@ struct LedgersController {
         let counties = regions.values.filter { $0.level == .county && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
         let prefectures = regions.values.filter { ($0.level == .province || $0.level == .prefecture) && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
         let reviewer = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role)
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "ledger": name.rawValue, "title": name.title(l.lang),
             "columns": cols.map { ["label": d.label(d.fields[$0].key, l.lang), "num": Self.isNumber(d.fields[$0])] },
             "allColumns": d.fields.indices.map { ["key": d.fields[$0].key, "label": d.label(d.fields[$0].key, l.lang), "checked": cols.contains($0)] },
             "rows": result.items.map { r -> [String: Any] in
                 ["id": r.id, "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue,
                  "cells": cols.map { i -> [String: Any] in
-                     ["text": Self.show(r.values[i], d.fields[i], regions, l, reveal: false), "num": Self.isNumber(d.fields[i])]
+                     ["text": Self.show(r.values[i], d.fields[i], regions, l, reveal: false), "num": Self.isNumber(d.fields[i]),
+                      "nowrap": d.fields[i].kind == .date || d.fields[i].kind.isPersonal]
                  }]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
@@ -139,8 +140,9 @@ struct LedgersController {
             "from": f.from?.description ?? "", "to": f.to?.description ?? "", "year": f.year.map(String.init) ?? "", "q": f.query ?? "",
             "canWrite": a.user.role != .viewer, "canReview": reviewer && f.state == .submitted && result.total > 0,
             "intro": l.t("ledger_intro"),
-            "notice": request.query("approved").flatMap(Int.init).map { l.t("ledger_approved_n", String($0)) } ?? "",
         ]
+        // (Mustache shows a section for any value present, an empty string included: absent values are left out.)
+        if let n = request.query("approved").flatMap(Int.init) { data["notice"] = l.t("ledger_approved_n", String(n)) }
         return try await pages.render("ledger", title: name.title(l.lang), section: "ledgers", request, context, data)
     }
 
@@ -179,9 +181,9 @@ struct LedgersController {
         let d = r.ledger.definition
         let regions = try await pages.regionIndex()
         let hasPersonal = d.fields.contains { $0.kind.isPersonal }
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "ledger": r.ledger.rawValue, "title": r.ledger.title(l.lang), "id": r.id, "version": r.version,
-            "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue, "comment": r.reviewComment, "updatedAt": r.updatedAt,
+            "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue, "updatedAt": r.updatedAt,
             "fields": d.fields.indices.map { i -> [String: Any] in
                 ["label": d.label(d.fields[i].key, l.lang), "value": Self.show(r.values[i], d.fields[i], regions, l, reveal: reveal),
                  "personal": d.fields[i].kind.isPersonal]
@@ -192,6 +194,7 @@ struct LedgersController {
             "canReview": r.state == .submitted && AccessRule.canReviewLedger(a.user, countyCode: r.countyCode, readable: a.readable),
             "historyBlock": try await pages.historyBlock("ledger_row", r.id, l),
         ]
+        if !r.reviewComment.isEmpty { data["comment"] = r.reviewComment }
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, data)
     }
 
@@ -232,13 +235,14 @@ struct LedgersController {
         let l = Labels(lang: context.language)
         let d = name.definition
         let regions = try await pages.regionIndex()
-        let counties = regions.values.filter { $0.level == .county && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable) }
+        let counties = regions.values.filter { $0.level == .county && $0.side == .west && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable) }
             .sorted { $0.code < $1.code }
         let keepPersonal = existing != nil
         let fields: [[String: Any]] = d.fields.map { f in
             let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }
             var item: [String: Any] = ["key": f.key, "label": d.label(f.key, l.lang), "value": values[f.key] ?? "", "required": f.required,
-                                       "error": error as Any, "invalid": error != nil]
+                                       "invalid": error != nil]
+            if let error { item["error"] = error }
             switch f.kind {
             case .county:
                 item["options"] = counties.map { ["value": $0.code, "label": "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", "selected": $0.code == values[f.key]] }
@@ -248,16 +252,17 @@ struct LedgersController {
                 item["options"] = ["1", "0"].map { ["value": $0, "label": l.t($0 == "1" ? "yes" : "no"), "selected": $0 == values[f.key] || l.t($0 == "1" ? "yes" : "no") == values[f.key]] }
             case .date: item["type"] = "date"
             case .money, .integer: item["inputmode"] = "decimal"
-            case .idNumber, .phone: item["hint"] = keepPersonal ? l.t("ledger_reveal_note") : ""
+            case .idNumber, .phone: if keepPersonal { item["hint"] = l.t("ledger_reveal_note") }
             case .text: break
             }
             item["select"] = item["options"] != nil
             return item
         }
-        let data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang), "fields": fields, "id": existing?.id as Any,
+        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang), "fields": fields,
                                    "action": existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
                                    "version": values["version"] ?? "", "hasErrors": !issues.isEmpty,
-                                   "conflict": issues.contains { $0.field == "version" } ? l.t("error.conflict", values["version"] ?? "") : ""]
+                                   "conflict": issues.contains { $0.field == "version" }, "conflictText": l.t("error.conflict", values["version"] ?? "")]
+        if let existing { data["id"] = existing.id }
         return try await pages.render("ledger_form", title: name.title(l.lang), section: "ledgers", request, context, data,
                                       status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
     }
@@ -437,21 +442,25 @@ struct LedgersController {
         let l = Labels(lang: context.language)
         let d = name.definition
         let keyCols = d.fields.indices.filter { d.fields[$0].inKey || d.fields[$0].key == d.countyField }
-        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang), "problem": problem as Any,
+        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang),
                                    "columns": keyCols.map { d.label(d.fields[$0].key, l.lang) }]
+        if let problem { data["problem"] = problem }
+        let regions = try await pages.regionIndex()
         if let r = report {
-            data["report"] = [
+            var shown: [String: Any] = [
                 "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected,
-                "committed": r.committed, "uploadId": uploadId as Any, "canCommit": !r.committed && r.rejected == 0 && uploadId != nil,
-                "done": r.committed ? l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) : "",
-                "rejectedNote": r.rejected > 0 ? l.t("ledger_preview_rejected", String(r.rejected)) : "",
-                "unlisted": r.unlistedRejected > 0 ? l.t("ledger.too_many_errors", String(r.unlistedRejected)) : "",
+                "committed": r.committed, "canCommit": !r.committed && r.rejected == 0 && uploadId != nil,
                 "rows": r.rejectedFirst.prefix(500).map { o -> [String: Any] in
                     ["row": o.row, "outcome": l.t("ledger_" + o.outcome.rawValue), "outcomeCode": o.outcome.rawValue,
                      "reasons": o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
-                     "cells": keyCols.map { o.values.indices.contains($0) ? o.values[$0] : "" }]
+                     "cells": keyCols.map { o.values.indices.contains($0) ? Self.show(o.values[$0], d.fields[$0], regions, l, reveal: true) : "" }]
                 },
             ]
+            if let uploadId { shown["uploadId"] = uploadId }
+            if r.committed { shown["done"] = l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) }
+            if r.rejected > 0 { shown["rejectedNote"] = l.t("ledger_preview_rejected", String(r.rejected)) }
+            if r.unlistedRejected > 0 { shown["unlisted"] = l.t("ledger.too_many_errors", String(r.unlistedRejected)) }
+            data["report"] = shown
         }
         let status: HTTPResponse.Status = problem != nil || (report?.rejected ?? 0) > 0 ? .unprocessableContent : .ok
         return try await pages.render("ledger_preview", title: l.t("ledger_preview"), section: "ledgers", request, context, data, status: status)

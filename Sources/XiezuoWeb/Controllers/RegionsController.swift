@@ -41,11 +41,10 @@ struct RegionsController {
         let shown = IndicatorCatalogue.all.filter { actuals[$0.code] != nil }
         let parent = try await region.parentCode.asyncMap { try await pages.store.region(code: $0) } ?? nil
         let projects = try await pages.store.projects(ProjectFilter(regionCode: code, visiblePrefixes: a.readable), page: Page(number: 1, size: 20))
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "region": ["code": region.code, "name": region.name, "level": l.t("level_" + region.level.rawValue),
                        "side": l.t("side_" + region.side.rawValue), "keyAssisted": region.keyAssisted,
                        "resettlement": region.resettlementArea],
-            "parent": parent.map { ["code": $0.code, "name": $0.name] } as Any,
             "year": year, "years": Pages.yearOptions(year),
             "actuals": shown.map { ["name": $0.name(l.lang), "unit": l.unit($0.unit), "value": $0.format(actuals[$0.code] ?? 0)] },
             "indicatorHeads": shown.map { ["name": $0.name(l.lang)] },
@@ -58,6 +57,8 @@ struct RegionsController {
                                                "status": l.t("project_" + $0.project.status.rawValue)] },
             "projectTotal": projects.total,
         ]
+        // Left out for a province: Mustache would show a section for an empty value.
+        if let parent { data["parent"] = ["code": parent.code, "name": parent.name] }
         return try await pages.render("region", title: region.name, section: "regions", request, context, data)
     }
 
