@@ -1,5 +1,6 @@
 """Document intake as an office uses it: paste the garbled report, check the repair, save, find, link."""
 import os
+import re
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -33,7 +34,8 @@ def test_paste_repair_save_search_and_link_the_seed_article(server, browser):
     assert "黄坤明" in people and "徐麟" in people and "李炳军" in people
     assert "季华实验室" in browser.find_element(By.ID, "organisations-mentioned").text
     browser.find_element(By.CSS_SELECTOR, "#save-document button").click()
-    WebDriverWait(browser, 20).until(lambda b: "/documents/" in b.current_url and "preview" not in b.current_url)
+    # The preview's own address (/documents/upload) also holds "/documents/": wait for the saved document's page.
+    WebDriverWait(browser, 20).until(lambda b: re.search(r"/documents/\d+$", b.current_url))
     doc_url = browser.current_url
 
     # Found by full-text search.
