@@ -97,7 +97,7 @@ struct SessionController {
             ["id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? "", "revoked": $0.revoked] as [String: Any]
         }
         return try await pages.render("tokens", title: l.t("api_tokens"), section: "", request, context,
-                                      ["tokens": list, "newToken": newToken as Any])
+                                      present(["tokens": list, "newToken": newToken]))
     }
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -163,7 +163,7 @@ struct SessionController {
         let l = Labels(lang: context.language)
         let next = request.query("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
         return try await pages.render("login", title: l.t("login"), section: "", request, context,
-                                      ["username": username, "message": message as Any, "next": next], status: status)
+                                      present(["username": username, "message": message, "next": next]), status: status)
     }
 
     enum Outcome { case ok(UserAccount), wrong, locked(Date) }

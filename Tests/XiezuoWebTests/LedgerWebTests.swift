@@ -163,3 +163,23 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
 }
 
 func groupThousandsText(_ n: Int) -> String { groupThousands(String(n)) }
+
+/// No page shows an absent value as the word "nil" (Mustache renders a stored `nil` as text).
+@Suite struct NoNilOnPagesTests {
+    @Test func pagesShowNoNil() async throws {
+        try await withRawApp(users: [("admin.test", .admin, "520000")]) { raw in
+            let login = try await raw.execute(uri: "/login", method: .get)
+            #expect(!login.text.contains(">nil<"), "login page")
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            for uri in ["/", "/tokens", "/projects/new", "/projects", "/ledgers", "/ledgers/labour", "/ledgers/consumption/new",
+                        "/regions/520000", "/regions/520525", "/meetings", "/tasks", "/progress", "/documents", "/documents/new", "/assessments"] {
+                let page = try await admin.execute(uri: uri, method: .get)
+                #expect(page.status == .ok, "\(uri)")
+                #expect(!page.text.contains(">nil<") && !page.text.contains("\"nil\""), "\(uri) shows nil")
+            }
+            let row = try #require(try await allRows(admin, "labour", "region=520500").first)
+            let detail = try await admin.execute(uri: "/ledgers/labour/\(row["id"] as! Int)", method: .get).text
+            #expect(!detail.contains(">nil<"))
+        }
+    }
+}

@@ -56,3 +56,9 @@ struct Pages: Sendable {
         Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
     }
 }
+
+/// Template data without its absent values: Mustache shows a section for any value present, and an optional `nil`
+/// stored as `Any` is present (it rendered as "nil").
+func present(_ values: [String: Any?]) -> [String: Any] {
+    values.compactMapValues { $0 }
+}

@@ -159,7 +159,7 @@ struct ProjectsController {
         }
         let data: [String: Any] = [
             "f": state.data, "hasErrors": !issues.isEmpty || conflict, "conflict": conflict, "merge": merge,
-            "action": id.map { "/projects/\($0)" } ?? "/projects", "id": id as Any, "version": version ?? 0,
+            "action": id.map { "/projects/\($0)" } ?? "/projects", "version": version ?? 0,
             "pairings": pairings.map { ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId] },
             "counties": counties.map { c -> [String: Any] in
                 ["value": c.code, "label": "\(regions[c.parentCode ?? ""]?.name ?? "") \(c.name)", "selected": c.code == draft.countyCode]
