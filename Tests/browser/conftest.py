@@ -82,3 +82,19 @@ def sign_in(driver, server, user=USER):
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "me"))
     assert driver.find_element(By.ID, "me").text.startswith(user)
+
+
+def replaced(old):
+    """A wait condition: the page that held `old` has been replaced. Like staleness_of, but chromedriver's "node does
+    not belong to the document" — which it reports while the next page arrives — also means the old page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            return "does not belong to the document" in str(e)
+    return check

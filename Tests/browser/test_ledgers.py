@@ -6,10 +6,9 @@ import re
 import tempfile
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import sign_in
+from conftest import replaced, sign_in
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -22,7 +21,7 @@ def id_number(n):
 def submit(browser, form):
     old = browser.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 20).until(EC.staleness_of(old))
+    WebDriverWait(browser, 20).until(replaced(old))
 
 
 def dashboard_figure(browser, server, code):

@@ -4,16 +4,15 @@ deadline, and both states show on the meeting page and the dashboard."""
 import datetime
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import sign_in
+from conftest import replaced, sign_in
 
 
 def submit(browser, form):
     old = browser.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(EC.staleness_of(old))
+    WebDriverWait(browser, 10).until(replaced(old))
 
 
 def task_state(browser, title):

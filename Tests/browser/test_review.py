@@ -1,10 +1,9 @@
 """The review chain as two offices live it: a county reports, the prefecture returns it, the county corrects,
 the prefecture approves, and only then does the dashboard move."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import sign_in
+from conftest import replaced, sign_in
 
 NAME = "示范村建设"
 
@@ -22,7 +21,7 @@ def click(browser, form_id):
     """Submits a form on a figure's page and waits for the next page to replace it (the same kind of page)."""
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, f"#{form_id} button").click()
-    WebDriverWait(browser, 10).until(EC.staleness_of(old))
+    WebDriverWait(browser, 10).until(replaced(old))
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "figure-state"))
 
 
@@ -42,7 +41,7 @@ def test_report_return_correct_approve(server, browser):
     browser.find_element(By.NAME, "value").send_keys("300")
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "#progress-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(EC.staleness_of(old))
+    WebDriverWait(browser, 10).until(replaced(old))
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "figure-state"))
     figure_url = browser.current_url
     assert state(browser) == "draft"
