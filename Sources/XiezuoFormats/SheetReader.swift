@@ -191,12 +191,11 @@ public final class XLSXSheetReader: SheetRows {
         var cells: [SheetCell] = []
         var column = 0
         var cellType = "n", cellColumn = 0
-        var value = "", inValue = false, inInline = false, inPhonetic = false, inCell = false, sawSheetData = false
+        var value = "", inValue = false, inInline = false, inPhonetic = false, inCell = false
         while let e = try scanner.next() {
             switch e {
             case .start(let name, let a, let closing):
                 switch name {
-                case "sheetData": sawSheetData = true
                 case "row":
                     fallbackRow += 1
                     rowNumber = a.value("r").flatMap { Int($0) } ?? fallbackRow
@@ -250,7 +249,6 @@ public final class XLSXSheetReader: SheetRows {
                 }
             }
         }
-        _ = sawSheetData
         // The document stopped before </sheetData>: the file was cut short.
         throw SheetFileError("sheet.truncated")
     }

@@ -257,7 +257,7 @@ extension Store {
         }
     }
 
-    /// Sum of measures of the rows a filter selects, per indicator: what a dashboard figure's rows add up to.
+    /// How many rows a filter selects, counted row by row (lists count from the running totals where they can).
     public func ledgerCount(_ ledger: LedgerName, _ f: LedgerFilter) async throws -> Int {
         let w = filterSQL(ledger, f)
         return try await backend.read { db in try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self) }
@@ -288,7 +288,7 @@ extension Store {
 
     // MARK: one row from a form
 
-    public enum LedgerSaveError: Error, Equatable { case duplicateKey(Int64), outsideScope }
+    public enum LedgerSaveError: Error, Equatable { case duplicateKey(Int64) }
 
     /// Creates a row (`id` nil) or replaces one at `expectedVersion`. Saved rows await review.
     public func saveLedgerRow(_ ledger: LedgerName, id: Int64?, values: [String], expectedVersion: Int64?, actor: Actor) async throws -> LedgerRecord {

@@ -219,13 +219,11 @@ struct LedgersController {
         let (r, a) = try await scopedRow(context)
         guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
         let d = r.ledger.definition
-        let regions = try await pages.regionIndex()
         // The form shows what is stored in the way a user types it; personal data only to those who may see it.
         let see = AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode)
         var values: [String: String] = ["version": String(r.version)]
         for (i, f) in d.fields.enumerated() {
             values[f.key] = f.kind == .county ? r.values[i] : (f.kind.isPersonal && !see ? "" : LedgerValue.display(r.values[i], field: f, lang: .zh, reveal: true))
-            _ = regions
         }
         return try await form(r.ledger, r, values: values, issues: [], a, request, context)
     }
