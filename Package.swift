@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoFormatsTests", dependencies: ["XiezuoFormats", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                                                        .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
@@ -98,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "XiezuoWebTests",
             dependencies: [
-                "XiezuoWeb", "XiezuoStore", "XiezuoDomain",
+                "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -106,3 +107,20 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (scripts/fuzz): built only when XIEZUO_FUZZ is set, with `-sanitize=fuzzer,address`, into a build
+// folder of their own. Each is an executable whose entry point hands libFuzzer's driver the function under test.
+if Context.environment["XIEZUO_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats"]), ("fuzz-csv", ["XiezuoFormats"]),
+        ("fuzz-docx", ["XiezuoFormats"]), ("fuzz-html", ["XiezuoFormats"]), ("fuzz-multipart", ["XiezuoFormats"]),
+        ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]),
+    ]
+    for (name, deps) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: deps, path: "Fuzz/" + name,
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+            // Swift's own linker (gold) stumbles over the sanitizer's debug information; lld does not.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
+    }
+}

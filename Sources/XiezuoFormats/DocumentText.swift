@@ -9,7 +9,7 @@ public enum DocumentText {
     public enum Failure: Error, Equatable, Sendable {
         case unsupported(String)   // a format we do not read (an old binary .doc, a PDF, an image …)
         case damaged(String)       // a .docx that is not a readable zip, or lacks its document part
-        case tooLarge(Int)         // more text than the limit (characters of XML or bytes of text)
+        case tooLarge(Int)         // more than the limit, in MB (unpacked XML or bytes of text)
         case notText               // bytes that are neither UTF-8, UTF-16 nor GBK
     }
 
@@ -79,26 +79,29 @@ public enum DocumentText {
     /// Paragraphs of word/document.xml, read without expanding any entity declarations (so no entity bomb), the
     /// unpacked size capped while it is read (so no zip bomb).
     static func docx(_ data: Data) throws -> Extracted {
+        // Read from a private file, not from memory: ZIPFoundation's in-memory reader traps on an archive whose
+        // directory points past its end (found by fuzzing; Fuzz/crashes/docx), its file reader refuses it.
+        let (dir, file) = try PrivateFiles.write(data, name: "upload.docx")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw Failure.damaged("not a zip archive") }
+        do { archive = try Archive(url: file, accessMode: .read) } catch { throw Failure.damaged("not a zip archive") }
         guard let entry = archive["word/document.xml"] else { throw Failure.damaged("no word/document.xml") }
-        if entry.uncompressedSize > UInt64(maxUnpacked) { throw Failure.tooLarge(maxUnpacked) }
-        var xml = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                xml.append(chunk)
-                if xml.count > maxUnpacked { throw Failure.tooLarge(maxUnpacked) }
-            }
-        } catch let f as Failure { throw f } catch { throw Failure.damaged("the document part cannot be unpacked") }
+        // Every member counts against the upload's budget, by the bytes actually inflated (headers can lie).
+        let budget = InflateBudget(compressedSize: Int64(data.count), absolute: Int64(maxUnpacked) + (2 << 20))
+        let xml: Data
+        do { xml = try archive.boundedData(entry, cap: maxUnpacked, budget: budget) }
+        catch let e as InflateLimitExceeded { throw Failure.tooLarge(Int(e.megabytes)) }
+        catch { throw Failure.damaged("the document part cannot be unpacked") }
         var title: String?
-        if let core = archive["docProps/core.xml"], core.uncompressedSize < 1 << 20 {
-            var c = Data()
-            if (try? archive.extract(core) { c.append($0) }) != nil {
-                let s = String(decoding: c, as: UTF8.self)
-                if let a = s.range(of: "<dc:title>"), let b = s.range(of: "</dc:title>", range: a.upperBound..<s.endIndex) {
-                    let t = XMLText.unescape(String(s[a.upperBound..<b.lowerBound])).trimmingCharacters(in: .whitespacesAndNewlines)
-                    title = t.isEmpty ? nil : t
-                }
+        if let core = archive["docProps/core.xml"] {
+            let c: Data
+            do { c = try archive.boundedData(core, cap: 1 << 20, budget: budget) }
+            catch let e as InflateLimitExceeded { throw Failure.tooLarge(Int(e.megabytes)) }
+            catch { c = Data() }  // a damaged title part costs only the title
+            let s = String(decoding: c, as: UTF8.self)
+            if let a = s.range(of: "<dc:title>"), let b = s.range(of: "</dc:title>", range: a.upperBound..<s.endIndex) {
+                let t = XMLText.unescape(String(s[a.upperBound..<b.lowerBound])).trimmingCharacters(in: .whitespacesAndNewlines)
+                title = t.isEmpty ? nil : String(t.prefix(500))
             }
         }
         return Extracted(text: XMLText.paragraphs(String(decoding: xml, as: UTF8.self)), title: title, format: "docx")

@@ -24,7 +24,9 @@ public enum SheetFiles {
     /// Limits that keep a hostile or broken file from exhausting the machine.
     public struct Limits: Sendable {
         public var maxUnpackedSheet: Int64 = 4 << 30     // 4 GiB of sheet XML (500,000 rows take about 150 MB)
-        public var maxSharedStrings: Int64 = 1 << 30
+        public var maxSharedStrings: Int64 = 256 << 20  // held in memory: a 500,000-row sheet's take about 30 MB
+        /// All members of one file together, whatever its compressed size allows (`InflateBudget`).
+        public var maxInflated: Int64 = 5 << 30
         public var maxCellText = 1 << 20                 // Excel itself stops at 32,767 characters
         public init() {}
     }
@@ -53,23 +55,24 @@ public final class XLSXSheetReader: SheetRows {
     public init(url: URL, limits: SheetFiles.Limits = .init()) throws {
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch { throw SheetFileError("sheet.not_zip") }
-        guard let sheetPath = try Self.firstSheetPath(archive), let sheetEntry = archive[sheetPath] else {
-            throw SheetFileError("sheet.no_sheet")
-        }
-        tempDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-sheet-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: tempDirectory, withIntermediateDirectories: true)
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
+        let budget = InflateBudget(compressedSize: size, absolute: limits.maxInflated)
+        let sheetPath: String?
+        do { sheetPath = try Self.firstSheetPath(archive, budget: budget) } catch { throw Self.translate(error) }
+        guard let sheetPath, let sheetEntry = archive[sheetPath] else { throw SheetFileError("sheet.no_sheet") }
+        tempDirectory = try PrivateFiles.directory()
         maxCellText = limits.maxCellText
         do {
             if let ss = archive["xl/sharedStrings.xml"] {
                 let file = tempDirectory.appendingPathComponent("strings.xml")
-                try Self.unpack(archive, ss, to: file, cap: limits.maxSharedStrings)
+                try Self.unpack(archive, ss, to: file, cap: limits.maxSharedStrings, budget: budget)
                 sharedStrings = try Self.readSharedStrings(file, maxText: limits.maxCellText)
                 try? FileManager.default.removeItem(at: file)
             } else {
                 sharedStrings = []
             }
             let file = tempDirectory.appendingPathComponent("sheet.xml")
-            try Self.unpack(archive, sheetEntry, to: file, cap: limits.maxUnpackedSheet)
+            try Self.unpack(archive, sheetEntry, to: file, cap: limits.maxUnpackedSheet, budget: budget)
             handle = try FileHandle(forReadingFrom: file)
             total = Double((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)??.int64Value ?? 1)
             scanner = XMLScanner.reading(handle, maxText: limits.maxCellText)
@@ -88,55 +91,48 @@ public final class XLSXSheetReader: SheetRows {
 
     static func translate(_ error: any Error) -> SheetFileError {
         if let e = error as? SheetFileError { return e }
+        if let e = error as? InflateLimitExceeded {
+            return e.memberCap ? SheetFileError("sheet.too_big", String(e.megabytes)) : SheetFileError("archive.inflate", String(e.megabytes))
+        }
         if let e = error as? XMLScanner.Failure {
             switch e {
             case .doctype: return SheetFileError("sheet.doctype")
             case .textTooLong(let n): return SheetFileError("sheet.cell_too_long", String(n))
             case .truncated: return SheetFileError("sheet.truncated")
             case .malformed(let what): return SheetFileError("sheet.malformed", what)
+            case .tooDeep(let n): return SheetFileError("sheet.malformed", "nested deeper than \(n)")
             }
         }
         return SheetFileError("sheet.broken", String(describing: error).prefix(200).description)
     }
 
-    /// Unpacks one entry to a file, refusing more than `cap` bytes whatever the entry's header claims.
-    static func unpack(_ archive: Archive, _ entry: Entry, to file: URL, cap: Int64) throws {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw SheetFileError("sheet.broken", "temporary file") }
-        let out = try FileHandle(forWritingTo: file)
-        defer { try? out.close() }
-        var written: Int64 = 0
+    /// Unpacks one entry to a private file, refusing more than `cap` bytes whatever the entry's header claims.
+    static func unpack(_ archive: Archive, _ entry: Entry, to file: URL, cap: Int64, budget: InflateBudget) throws {
         do {
-            _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: false) { chunk in
-                written += Int64(chunk.count)
-                if written > cap { throw SheetFileError("sheet.too_big", String(cap >> 20)) }
-                try out.write(contentsOf: chunk)
-            }
-        } catch let e as SheetFileError {
-            throw e
+            try archive.boundedCopy(entry, to: file, cap: cap, budget: budget)
+        } catch let e as InflateLimitExceeded {
+            throw translate(e)
         } catch {
             throw SheetFileError("sheet.truncated")
         }
     }
 
     /// The path of the workbook's first sheet, through workbook.xml and its relationships; sheet1.xml otherwise.
-    static func firstSheetPath(_ archive: Archive) throws -> String? {
-        func small(_ path: String) -> Data? {
-            guard let e = archive[path], e.uncompressedSize < 8 << 20 else { return nil }
-            var d = Data()
-            do { _ = try archive.extract(e) { chunk in
-                d.append(chunk)
-                if d.count > 8 << 20 { throw SheetFileError("sheet.too_big", "8") }
-            } } catch { return nil }
-            return d
+    static func firstSheetPath(_ archive: Archive, budget: InflateBudget) throws -> String? {
+        func small(_ path: String) throws -> Data? {
+            guard let e = archive[path] else { return nil }
+            do { return try archive.boundedData(e, cap: 8 << 20, budget: budget) }
+            catch let e as InflateLimitExceeded { throw e }
+            catch { return nil }
         }
         var relId: String?
-        if let wb = small("xl/workbook.xml") {
+        if let wb = try small("xl/workbook.xml") {
             var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
             while let e = try s.next() {
                 if case .start("sheet", let a, _) = e { relId = a["id"]; break }
             }
         }
-        if let relId, let rels = small("xl/_rels/workbook.xml.rels") {
+        if let relId, let rels = try small("xl/_rels/workbook.xml.rels") {
             var s = XMLScanner(maxText: 1 << 20, read: Self.once(rels))
             while let e = try s.next() {
                 if case .start("Relationship", let a, _) = e, a["Id"] == relId, var target = a["Target"] {
@@ -308,15 +304,21 @@ public final class CSVSheetReader: SheetRows {
                 continue
             }
             if c == quote && atStart { quoted = true; atStart = false; continue }
-            if c == separator { cells.append(SheetCell(String(decoding: field, as: UTF8.self))); field = []; atStart = true; continue }
+            if c == separator { cells.append(Self.cell(field)); field = []; atStart = true; continue }
             if c == 0x0A { break }
             if c == 0x0D { if pos < bytes.count && bytes[pos] == 0x0A { pos += 1 }; break }
             field.append(c); atStart = false
             if field.count > maxCell { throw SheetFileError("sheet.cell_too_long", String(maxCell)) }
         }
         if quoted { throw SheetFileError("sheet.truncated") }
-        cells.append(SheetCell(String(decoding: field, as: UTF8.self)))
+        cells.append(Self.cell(field))
         return (row, cells)
+    }
+
+    /// A field's text, without the apostrophe our export puts before formula-like cells.
+    static func cell(_ field: [UInt8]) -> SheetCell {
+        let text = String(decoding: field, as: UTF8.self)
+        return SheetCell(field.first == UInt8(ascii: "'") ? FormulaGuard.unescape(text) : text)
     }
 }
 

@@ -24,8 +24,7 @@ public struct XLSXWriter: Sendable {
     static let fixedDate = Date(timeIntervalSince1970: 946_684_800)
 
     public func data() throws -> Data {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try PrivateFiles.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("book.xlsx")
         let archive = try Archive(url: file, accessMode: .create)
@@ -138,10 +137,9 @@ public final class XLSXSheetStream {
 
     public init(name: String, header: [String]) throws {
         self.name = name; self.header = header
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try PrivateFiles.directory()
         sheetFile = directory.appendingPathComponent("sheet.xml")
-        FileManager.default.createFile(atPath: sheetFile.path, contents: nil)
+        try PrivateFiles.create(sheetFile)
         out = try FileHandle(forWritingTo: sheetFile)
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"

@@ -12,8 +12,12 @@ struct XMLScanner {
     }
 
     enum Failure: Error, Equatable {
-        case doctype, malformed(String), textTooLong(Int), truncated
+        case doctype, malformed(String), textTooLong(Int), truncated, tooDeep(Int)
     }
+
+    /// Office files nest a dozen elements deep; thousands of open elements are an attack on whoever keeps a stack.
+    static let maxDepth = 256
+    private(set) var depth = 0
 
     private var buffer: [UInt8] = []
     private var pos = 0
@@ -65,60 +69,77 @@ struct XMLScanner {
         }
     }
 
+    /// The next event. Comments and processing instructions are skipped in a loop (never by calling itself: a
+    /// sheet of two million empty comments must not exhaust the stack).
     mutating func next() throws -> Event? {
-        if pos >= 1 << 16 { buffer.removeFirst(pos); pos = 0 }
-        guard try ensure(1) else { return nil }
-        if buffer[pos] != UInt8(ascii: "<") {
-            guard let lt = try find(UInt8(ascii: "<"), from: pos, limit: maxText) else {
-                if buffer.count - pos > maxText { throw Failure.textTooLong(maxText) }
-                // text at the very end of the document (only whitespace is legal there)
-                let text = try Self.decode(buffer[pos..<buffer.count]); pos = buffer.count
-                return .text(text)
-            }
-            let text = try Self.decode(buffer[pos..<lt])
-            pos = lt
-            return .text(text)
-        }
-        guard try ensure(2) else { throw Failure.truncated }
-        let second = buffer[pos + 1]
-        if second == UInt8(ascii: "?") {
-            guard let end = try findSequence(Array("?>".utf8), from: pos, limit: Self.maxTag) else { throw Failure.truncated }
-            pos = end + 2
-            return try next()
-        }
-        if second == UInt8(ascii: "!") {
-            guard try ensure(9) else { throw Failure.truncated }
-            let head = String(decoding: buffer[pos..<pos + 9], as: UTF8.self)
-            if head.hasPrefix("<!--") {
-                guard let end = try findSequence(Array("-->".utf8), from: pos + 4, limit: maxText) else { throw Failure.truncated }
-                pos = end + 3
-                return try next()
-            }
-            if head == "<![CDATA[" {
-                guard let end = try findSequence(Array("]]>".utf8), from: pos + 9, limit: maxText) else {
-                    throw buffer.count - pos > maxText ? Failure.textTooLong(maxText) : Failure.truncated
+        while true {
+            if pos >= 1 << 16 { buffer.removeFirst(pos); pos = 0 }
+            guard try ensure(1) else { return nil }
+            if buffer[pos] != UInt8(ascii: "<") {
+                guard let lt = try find(UInt8(ascii: "<"), from: pos, limit: maxText) else {
+                    if buffer.count - pos > maxText { throw Failure.textTooLong(maxText) }
+                    // text at the very end of the document (only whitespace is legal there)
+                    let text = try Self.decode(buffer[pos..<buffer.count]); pos = buffer.count
+                    return .text(text)
                 }
-                let text = String(decoding: buffer[(pos + 9)..<end], as: UTF8.self)
-                pos = end + 3
+                let text = try Self.decode(buffer[pos..<lt])
+                pos = lt
                 return .text(text)
             }
-            throw Failure.doctype
+            guard try ensure(2) else { throw Failure.truncated }
+            let second = buffer[pos + 1]
+            if second == UInt8(ascii: "?") {
+                guard let end = try findSequence(Array("?>".utf8), from: pos, limit: Self.maxTag) else { throw Failure.truncated }
+                pos = end + 2
+                continue
+            }
+            if second == UInt8(ascii: "!") {
+                guard try ensure(9) else {
+                    // a comment can be shorter than nine bytes: "<!---->"
+                    if try ensure(4), buffer[pos..<pos + 4].elementsEqual(Array("<!--".utf8)) {
+                        guard let end = try findSequence(Array("-->".utf8), from: pos + 4, limit: maxText) else { throw Failure.truncated }
+                        pos = end + 3
+                        continue
+                    }
+                    throw Failure.truncated
+                }
+                let head = buffer[pos..<pos + 9]
+                if head.starts(with: Array("<!--".utf8)) {
+                    guard let end = try findSequence(Array("-->".utf8), from: pos + 4, limit: maxText) else { throw Failure.truncated }
+                    pos = end + 3
+                    continue
+                }
+                if head.elementsEqual(Array("<![CDATA[".utf8)) {
+                    guard let end = try findSequence(Array("]]>".utf8), from: pos + 9, limit: maxText) else {
+                        throw buffer.count - pos > maxText ? Failure.textTooLong(maxText) : Failure.truncated
+                    }
+                    let text = String(decoding: buffer[(pos + 9)..<end], as: UTF8.self)
+                    pos = end + 3
+                    return .text(text)
+                }
+                throw Failure.doctype
+            }
+            guard let gt = try find(UInt8(ascii: ">"), from: pos, limit: Self.maxTag) else {
+                throw buffer.count - pos > Self.maxTag ? Failure.malformed("tag too long") : Failure.truncated
+            }
+            let tag = buffer[(pos + 1)..<gt]
+            pos = gt + 1
+            if tag.first == UInt8(ascii: "/") {
+                depth = max(0, depth - 1)
+                return .end(name: Self.localName(tag.dropFirst()))
+            }
+            var body = tag[...]
+            var selfClosing = false
+            if body.last == UInt8(ascii: "/") { selfClosing = true; body = body.dropLast() }
+            if !selfClosing {
+                depth += 1
+                if depth > Self.maxDepth { throw Failure.tooDeep(Self.maxDepth) }
+            }
+            let nameEnd = body.firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? body.endIndex
+            let name = Self.localName(body[body.startIndex..<nameEnd])
+            // Attributes are parsed when asked for: a sheet has millions of cells, and most attributes are never read.
+            return .start(name: name, attributes: XMLAttributes(bytes: Array(body[nameEnd...])), selfClosing: selfClosing)
         }
-        guard let gt = try find(UInt8(ascii: ">"), from: pos, limit: Self.maxTag) else {
-            throw buffer.count - pos > Self.maxTag ? Failure.malformed("tag too long") : Failure.truncated
-        }
-        let tag = buffer[(pos + 1)..<gt]
-        pos = gt + 1
-        if tag.first == UInt8(ascii: "/") {
-            return .end(name: Self.localName(tag.dropFirst()))
-        }
-        var body = tag[...]
-        var selfClosing = false
-        if body.last == UInt8(ascii: "/") { selfClosing = true; body = body.dropLast() }
-        let nameEnd = body.firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? body.endIndex
-        let name = Self.localName(body[body.startIndex..<nameEnd])
-        // Attributes are parsed when asked for: a sheet has millions of cells, and most attributes are never read.
-        return .start(name: name, attributes: XMLAttributes(bytes: Array(body[nameEnd...])), selfClosing: selfClosing)
     }
 
     /// The name without a namespace prefix (x:c → c).

@@ -10,7 +10,7 @@ public enum LedgerExport {
     public enum Format: String, Sendable, CaseIterable { case xlsx, csv }
 
     public struct Result: Sendable {
-        public var file: URL          // a temporary file; the caller moves or reads it, then removes it
+        public var file: URL          // a private temporary file alone in its directory; the caller reads it, then removes the directory
         public var rows: Int
         public var revealed: Bool     // whether any personal data went out in full
     }
@@ -59,12 +59,12 @@ public enum LedgerExport {
             let sheet = try XLSXSheetStream(name: ledger.title(.zh), header: header(d, cols))
             try await each { cells in sheet.append(cells.map { $0.0.isEmpty ? .empty : ($0.1 ? .number($0.0) : .text($0.0)) }) }
             let built = try sheet.finish()
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).xlsx")
+            let out = try PrivateFiles.directory().appendingPathComponent("export.xlsx")
             try FileManager.default.copyItem(at: built, to: out)
             return Result(file: out, rows: count, revealed: revealedAny)
         case .csv:
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-export-\(UUID().uuidString).csv")
-            guard FileManager.default.createFile(atPath: out.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            let out = try PrivateFiles.directory().appendingPathComponent("export.csv")
+            try PrivateFiles.create(out)
             let h = try FileHandle(forWritingTo: out)
             defer { try? h.close() }
             // The byte-order mark tells Excel the file is UTF-8.
@@ -82,7 +82,12 @@ public enum LedgerExport {
         }
     }
 
+    /// A cell as CSV text. A cell that Excel or WPS would read as a formula (=, +, -, @, or a leading tab or
+    /// carriage return) gets a leading apostrophe, so opening an export never runs what someone typed into a row;
+    /// the import takes the apostrophe off again (`CSVSheetReader`). Plain numbers and our tab-guarded ID numbers
+    /// stay as they are.
     static func csvField(_ s: String) -> String {
+        let s = FormulaGuard.escape(s)
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -4,6 +4,7 @@ import Logging
 import HummingbirdBcrypt
 import ServiceLifecycle
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoStore
 
 /// Closes the database when the application shuts down gracefully.
@@ -25,6 +26,8 @@ struct DatabaseService: Service {
 public func buildApplication(_ settings: AppSettings, store given: Store? = nil) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "xiezuo")
     logger.logLevel = settings.logLevel
+    // Temporary files a killed process left (an upload being read, an export being written) may hold personal data.
+    PrivateFiles.sweep()
     let store: Store
     if let given { store = given } else { store = try await Store.open(url: settings.databaseURL, logger: logger) }
     let router: Router<AppRequestContext>

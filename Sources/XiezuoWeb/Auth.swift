@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import HummingbirdBcrypt
+import XiezuoFormats
 import XiezuoDomain
 import XiezuoStore
 

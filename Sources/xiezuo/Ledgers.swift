@@ -151,7 +151,7 @@ struct ExportCommand: AsyncParsableCommand {
             await store.close(); throw error
         }
         await store.close()
-        defer { try? FileManager.default.removeItem(at: result.file) }
+        defer { try? FileManager.default.removeItem(at: result.file.deletingLastPathComponent()) }
         if let output {
             let dest = URL(fileURLWithPath: output)
             try? FileManager.default.removeItem(at: dest)

@@ -50,7 +50,7 @@ func wordXML(_ paragraphs: [String]) -> String {
         #expect(noDocument)
         // More document XML than the limit: refused while unpacking.
         let huge = String(repeating: "<w:p/>", count: DocumentText.maxUnpacked / 6 + 10)
-        #expect(throws: DocumentText.Failure.tooLarge(DocumentText.maxUnpacked)) {
+        #expect(throws: DocumentText.Failure.tooLarge(DocumentText.maxUnpacked >> 20)) {
             try DocumentText.extract(try makeDocx("<w:document>" + huge + "</w:document>"), filename: "big.docx")
         }
         #expect(throws: DocumentText.Failure.unsupported(".doc")) { try DocumentText.extract(Data([0xD0, 0xCF, 0x11, 0xE0, 0, 0]), filename: "old.doc") }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import XiezuoWeb
+import XiezuoFormats
 
 @Suite struct DocumentIntakeTests {
     static let garbled = "6月4日下午,兩(liǎng)省在廣州召開(kāi)粵黔東西部協(xié)作聯席會(huì)議,協(xié)作工作進(jìn)展順利。"

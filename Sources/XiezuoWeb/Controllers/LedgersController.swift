@@ -372,9 +372,8 @@ struct LedgersController {
 
     func runImport(_ name: LedgerName, data: Data, fileName: String, commit: Bool, a: Access, actor: Actor) async throws -> LedgerImportReport {
         let dir = try await directory()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-upload-\(UUID().uuidString)")
-        try data.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
+        let (tmp, file) = try PrivateFiles.write(data, name: "upload")
+        defer { try? FileManager.default.removeItem(at: tmp) }
         let user = a.user, readable = a.readable
         let definition = name.definition
         do {
@@ -479,7 +478,7 @@ struct LedgersController {
         let user = a.user
         let result = try await LedgerExport.write(store: store, ledger: name, filter: f, columns: cols, format: format,
                                                   reveal: { AccessRule.canSeePersonalData(user, countyCode: $0) })
-        defer { try? FileManager.default.removeItem(at: result.file) }
+        defer { try? FileManager.default.removeItem(at: result.file.deletingLastPathComponent()) }
         try await store.recordExport(name, rows: result.rows, revealed: result.revealed, actor: context.actor)
         let bytes = try Data(contentsOf: result.file)
         let type = format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"

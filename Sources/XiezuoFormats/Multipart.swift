@@ -2,22 +2,22 @@ import Foundation
 
 /// A multipart/form-data body (RFC 7578), as browsers send file uploads: each part's field name, file name if any,
 /// and bytes. Kept small and strict: a body that does not follow the boundary it declares is refused as a whole.
-struct MultipartForm {
-    struct Part {
-        var name: String
-        var filename: String?
-        var data: Data
+public struct MultipartForm: Sendable {
+    public struct Part: Sendable {
+        public var name: String
+        public var filename: String?
+        public var data: Data
     }
-    var parts: [Part]
+    public var parts: [Part]
 
-    func field(_ name: String) -> String? {
+    public func field(_ name: String) -> String? {
         parts.first { $0.name == name && $0.filename == nil }.map { String(decoding: $0.data, as: UTF8.self) }
     }
 
-    func file(_ name: String) -> Part? { parts.first { $0.name == name && $0.filename != nil } }
+    public func file(_ name: String) -> Part? { parts.first { $0.name == name && $0.filename != nil } }
 
     /// The boundary of a `multipart/form-data; boundary=…` content type.
-    static func boundary(_ contentType: String) -> String? {
+    public static func boundary(_ contentType: String) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for param in contentType.split(separator: ";").dropFirst() {
             let kv = param.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
@@ -29,7 +29,7 @@ struct MultipartForm {
         return nil
     }
 
-    static func parse(_ body: Data, boundary: String) -> MultipartForm? {
+    public static func parse(_ body: Data, boundary: String) -> MultipartForm? {
         let delimiter = Data(("--" + boundary).utf8)
         let bytes = body
         var parts: [Part] = []
@@ -70,4 +70,4 @@ struct MultipartForm {
 }
 
 /// The largest form or upload body the web UI takes (a pasted or uploaded document).
-let maxFormBody = 8 << 20
+public let maxFormBody = 8 << 20

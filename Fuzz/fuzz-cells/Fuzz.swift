@@ -1,0 +1,54 @@
+import Foundation
+import XiezuoDomain
+
+/// Ledger cells as sheets carry them: the first byte picks the ledger, the rest is rows (split on newlines) of
+/// cells (split on tabs), fed after that ledger's own header row, so every field's parser (dates, amounts in each
+/// unit, ID numbers, counties, choices, flags) sees arbitrary text; the number parsers see it directly as well.
+let regions = RegionDirectory([
+    Region(code: "520000", name: "贵州省", level: .province, parentCode: nil, side: .west),
+    Region(code: "520500", name: "毕节市", level: .prefecture, parentCode: "520000", side: .west),
+    Region(code: "520525", name: "纳雍县", level: .county, parentCode: "520500", side: .west, keyAssisted: true),
+    Region(code: "520113", name: "白云区", level: .county, parentCode: "520100", side: .west),
+    Region(code: "440111", name: "白云区", level: .county, parentCode: "440100", side: .east),
+])
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = bytes(data, size)
+    guard let pick = input.first else { return 0 }
+    let ledgers = LedgerName.allCases
+    let definition = ledgers[Int(pick) % ledgers.count].definition
+    let text = String(decoding: input.dropFirst(), as: UTF8.self)
+    let header = definition.fields.map { SheetCell(definition.label($0.key, .zh)) }
+    var reader = LedgerSheetReader(definition: definition, regions: regions)
+    do {
+        _ = try reader.feed(rowNumber: 1, header)
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).enumerated() {
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { SheetCell(String($0), numeric: pick & 0x80 != 0) }
+            _ = try reader.feed(rowNumber: i + 2, cells)
+        }
+        try reader.finish()
+    } catch {}
+    _ = SheetDate.parse(text, numeric: pick & 1 == 0)
+    _ = SheetNumber.money(text, unit: pick & 2 == 0 ? .yuan : .wan, numeric: pick & 4 == 0)
+    _ = SheetNumber.integer(text)
+    _ = IDNumber.problem(text)
+    _ = SheetText.normalize(text)
+    return 0
+}
+
+// libFuzzer's driver, given the function above; SwiftPM names the executable's entry point after its module.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("fuzz_cells_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc, values = argv
+    return runFuzzerDriver(&count, &values, fuzzOne)
+}
+
+func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
+    size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+}
