@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// How much one uploaded archive may inflate to. A zip member's header says how large it is, but a hostile file
 /// lies there, so every byte actually inflated is counted: each member against its own cap, and all members of one
@@ -32,11 +31,11 @@ public struct InflateLimitExceeded: Error, Equatable, Sendable {
     public var megabytes: Int64 { max(1, limitBytes >> 20) }
 }
 
-extension Archive {
+extension ZipReader {
     /// A member's bytes, at most `cap` of them actually inflated, counted against `budget`.
-    func boundedData(_ entry: Entry, cap: Int, budget: InflateBudget) throws -> Data {
+    func boundedData(_ member: Member, cap: Int, budget: InflateBudget) throws -> Data {
         var out = Data()
-        _ = try extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
+        try read(member) { chunk in
             try budget.take(chunk.count)
             if out.count + chunk.count > cap { throw InflateLimitExceeded(limitBytes: Int64(cap), memberCap: true) }
             out.append(chunk)
@@ -45,12 +44,12 @@ extension Archive {
     }
 
     /// A member inflated into `file` (created 0600), at most `cap` bytes, counted against `budget`.
-    func boundedCopy(_ entry: Entry, to file: URL, cap: Int64, budget: InflateBudget) throws {
+    func boundedCopy(_ member: Member, to file: URL, cap: Int64, budget: InflateBudget) throws {
         try PrivateFiles.create(file)
         let out = try FileHandle(forWritingTo: file)
         defer { try? out.close() }
         var written: Int64 = 0
-        _ = try extract(entry, bufferSize: 256 * 1024, skipCRC32: false) { chunk in
+        try read(member) { chunk in
             try budget.take(chunk.count)
             written += Int64(chunk.count)
             if written > cap { throw InflateLimitExceeded(limitBytes: cap, memberCap: true) }

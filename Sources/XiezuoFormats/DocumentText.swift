@@ -1,6 +1,5 @@
 import Foundation
 import XiezuoText
-import ZIPFoundation
 
 /// The text of an uploaded document — plain text in UTF-8, UTF-16 or GBK, an HTML page, or a Word .docx — as a
 /// reader would see it: paragraphs on lines, markup and scripts gone, character references decoded. Nothing here
@@ -79,12 +78,12 @@ public enum DocumentText {
     /// Paragraphs of word/document.xml, read without expanding any entity declarations (so no entity bomb), the
     /// unpacked size capped while it is read (so no zip bomb).
     static func docx(_ data: Data) throws -> Extracted {
-        // Read from a private file, not from memory: ZIPFoundation's in-memory reader traps on an archive whose
-        // directory points past its end (found by fuzzing; Fuzz/crashes/docx), its file reader refuses it.
+        // Through ZipReader from a private file: ZIPFoundation's in-memory reader traps on an archive whose directory
+        // points past its end (found by fuzzing; Fuzz/crashes/docx).
         let (dir, file) = try PrivateFiles.write(data, name: "upload.docx")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let archive: Archive
-        do { archive = try Archive(url: file, accessMode: .read) } catch { throw Failure.damaged("not a zip archive") }
+        let archive: ZipReader
+        do { archive = try ZipReader(url: file) } catch { throw Failure.damaged("not a zip archive") }
         guard let entry = archive["word/document.xml"] else { throw Failure.damaged("no word/document.xml") }
         // Every member counts against the upload's budget, by the bytes actually inflated (headers can lie).
         let budget = InflateBudget(compressedSize: Int64(data.count), absolute: Int64(maxUnpacked) + (2 << 20))

@@ -112,6 +112,19 @@ import ZIPFoundation
         #expect(throws: DocumentText.Failure.self) { try DocumentText.extract(data, filename: "x.docx") }
     }
 
+    @Test func aCompressedStreamThatNeverEndsIsRefusedNotWaitedFor() throws {
+        // Found by fuzz-xlsx: 366 bytes whose deflate stream runs past the member; ZIPFoundation's reader looped forever.
+        let url = Bundle.module.url(forResource: "Fixtures/deflate-never-ends", withExtension: "xlsx")!
+        #expect(throws: SheetFileError.self) { _ = try self.all(url) }
+    }
+
+    func all(_ url: URL) throws -> Int {
+        var r = try SheetFiles.open(url)
+        var n = 0
+        while try r.next() != nil { n += 1 }
+        return n
+    }
+
     @Test func temporaryFilesArePrivateAndGoneAfterReading() throws {
         let url = temp("p.xlsx")
         defer { try? FileManager.default.removeItem(at: url) }
