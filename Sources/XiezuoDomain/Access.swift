@@ -109,12 +109,6 @@ public enum AccessRule {
         }
         return nil
     }
-
-    /// A figure is reviewed by the level above the region that reported it, inside the reviewer's scope.
-    public static func canReview(_ user: UserAccount, reportedRegion: Region) -> Bool {
-        guard user.state == .active, user.role != .viewer, user.role != .countyReporter else { return false }
-        return canRead(user, regionCode: reportedRegion.code) && user.regionLevel < reportedRegion.level
-    }
 }
 
 /// Password rules, with messages in both languages: at least 10 characters, letters and digits, not the username.

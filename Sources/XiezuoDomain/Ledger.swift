@@ -209,13 +209,6 @@ extension AccessRule {
         user.state == .active && user.role != .viewer && canRead(readable, regionCode: countyCode)
     }
 
-    /// Rows are approved by prefecture and province offices (and administrators) who read the county.
-    public static func canReviewLedger(_ user: UserAccount, countyCode: String, readable: [String]?) -> Bool {
-        guard user.state == .active else { return false }
-        guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(user.role) else { return false }
-        return canRead(readable, regionCode: countyCode)
-    }
-
     /// Full ID numbers and phones: administrators, and offices whose own scope holds the worker's county (the
     /// western office that registered the worker). Everyone else sees them masked.
     public static func canSeePersonalData(_ user: UserAccount, countyCode: String) -> Bool {

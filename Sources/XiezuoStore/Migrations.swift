@@ -107,7 +107,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers,
+        targetVersions, ledgers, integrity,
     ]
 
     static let documents = Migration(version: 2, name: "documents", statements: [
@@ -228,6 +228,28 @@ enum Migrations {
           id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), ledger TEXT NOT NULL, file_name TEXT NOT NULL,
           content TEXT NOT NULL, created_at TEXT NOT NULL)
         """,
+    ])
+
+    static let integrity = Migration(version: 11, name: "review integrity", statements: [
+        // Who made each figure and ledger row what it is, so nobody approves their own work (ReviewRule).
+        "ALTER TABLE progress ADD COLUMN created_by TEXT",
+        "ALTER TABLE progress ADD COLUMN changed_by TEXT",
+        "ALTER TABLE progress ADD COLUMN submitted_by TEXT",
+        "ALTER TABLE progress ADD COLUMN approved_by TEXT",
+        "ALTER TABLE ledger_rows ADD COLUMN created_by TEXT",
+        "ALTER TABLE ledger_rows ADD COLUMN changed_by TEXT",
+        "ALTER TABLE ledger_rows ADD COLUMN submitted_by TEXT",
+        "ALTER TABLE ledger_rows ADD COLUMN approved_by TEXT",
+        "ALTER TABLE ledger_rows ADD COLUMN confirmed_by TEXT",
+        // A monthly increment is one figure per indicator, region and period: the database refuses a second one,
+        // whatever the timing of two requests.
+        "CREATE UNIQUE INDEX progress_one_per_period ON progress(indicator_code, region_code, year, month)",
+        // Personal tokens may expire.
+        "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT",
+        // The sign-in throttle forgets failures after a quiet spell.
+        "ALTER TABLE login_throttle ADD COLUMN last_failure_at TEXT",
+        // Staged uploads are now sealed; any kept in clear by an earlier version are dropped.
+        "DELETE FROM ledger_uploads",
     ])
 
     static var latest: Int { all.last!.version }

@@ -57,6 +57,18 @@ public struct PersonalDataCipher: Sendable {
         } catch { throw PersonalDataError.wrongKey }
     }
 
+    /// Bytes sealed whole (a staged upload: a sheet with ID numbers in clear), as text for a TEXT column.
+    public func encrypt(data: Data) throws -> String {
+        Self.prefix + (try AES.GCM.seal(data, using: key)).combined!.base64EncodedString()
+    }
+
+    public func decrypt(data stored: String) throws -> Data {
+        guard stored.hasPrefix(Self.prefix), let d = Data(base64Encoded: String(stored.dropFirst(Self.prefix.count))) else {
+            throw PersonalDataError.wrongKey
+        }
+        do { return try AES.GCM.open(try AES.GCM.SealedBox(combined: d), using: key) } catch { throw PersonalDataError.wrongKey }
+    }
+
     /// A stable keyed digest (32 hex digits) of a natural key.
     public func digest(_ text: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: indexKey)

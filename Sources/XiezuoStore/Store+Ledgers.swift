@@ -311,7 +311,8 @@ extension Store {
                 try await db.raw("""
                     UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: year),
                       values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = 'submitted', review_comment = '',
-                      version = version + 1, updated_at = \(bind: now) WHERE id = \(bind: id)
+                      version = version + 1, updated_at = \(bind: now), changed_by = \(bind: actor.name), submitted_by = \(bind: actor.name),
+                      approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
                     """).run()
                 try await Self.addToTotals(db, Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
                                             + Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
@@ -324,9 +325,10 @@ extension Store {
                 return after
             }
             let newId = try await db.raw("""
-                INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at)
+                INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at,
+                                         created_by, changed_by, submitted_by)
                 VALUES (\(bind: ledger.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: year), \(bind: jsonText),
-                        \(bind: Self.searchText(d, values)), 'submitted', \(bind: now), \(bind: now)) RETURNING id
+                        \(bind: Self.searchText(d, values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name)) RETURNING id
                 """).first()!.decode(column: "id", as: Int64.self)
             try await Self.addToTotals(db, Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
             try await Self.audit(db, actor, entity: "ledger_row", id: String(newId), action: "create", before: AuditedLedgerRow?.none,
@@ -346,6 +348,9 @@ extension Store {
             let before = try Self.record(row, cipher: cipher)
             guard let next = before.state.after(action) else { throw ReviewError.notAllowedFrom(before.state) }
             if action == .return && comment.trimmingWhitespace().isEmpty { throw ReviewError.commentRequired }
+            // Checked in the approving transaction itself, so no route can forget it.
+            let authors = try Self.authorship(row)
+            if action == .approve && (actor.name == nil || authors.isAuthor(actor.name)) { throw ReviewError.ownWork }
             try await Self.moveLedgerRows(db, [(before, try row.decode(column: "values_json", as: String.self))], to: next,
                                           comment: action == .return ? comment : "", action: action.rawValue, actor: actor)
             var after = before; after.state = next; after.version += 1
@@ -358,7 +363,11 @@ extension Store {
         let cipher = try self.cipher
         var f = f
         f.state = .submitted
-        let w = filterSQL(ledger, f)
+        guard let me = actor.name else { return 0 }
+        // Rows the reviewer made (created, last changed or submitted) are left for someone else.
+        let w = filterSQL(ledger, f) + """
+             AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)
+            """
         return try await backend.write { db in
             var count = 0
             var lastId: Int64 = 0
@@ -380,7 +389,7 @@ extension Store {
         let now = now()
         try await db.raw("""
             UPDATE ledger_rows SET state = \(bind: next.rawValue), review_comment = \(bind: comment), version = version + 1,
-              updated_at = \(bind: now) WHERE id IN (\(binds: rows.map(\.0.id)))
+              updated_at = \(bind: now), approved_by = \(bind: next == .approved ? actor.name : nil) WHERE id IN (\(binds: rows.map(\.0.id)))
             """).run()
         var deltas: [ProgressReport] = []
         var a: SQLQueryString = "INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json) VALUES "
@@ -395,6 +404,23 @@ extension Store {
         }.joined(separator: ", ")
         try await db.raw(a).run()
         try await addToTotals(db, deltas)
+    }
+
+    public func ledgerAuthors(id: Int64) async throws -> Authorship {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id)").first().map(Self.authorship) ?? Authorship()
+        }
+    }
+
+    /// The eastern partner's confirmation of a row: a mark with who gave it, audited; the review state is untouched.
+    public func confirmLedgerRow(id: Int64, actor: Actor) async throws {
+        try await backend.write { db in
+            guard let row = try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id)").first() else { throw StoreError.notFound }
+            if try Self.authorship(row).isAuthor(actor.name) { throw ReviewError.ownWork }
+            try await db.raw("UPDATE ledger_rows SET confirmed_by = \(bind: actor.name), version = version + 1 WHERE id = \(bind: id)").run()
+            try await Self.audit(db, actor, entity: "ledger_row", id: String(id), action: "confirm",
+                                 before: ["confirmedBy": ""], after: ["confirmedBy": actor.name ?? ""])
+        }
     }
 
     /// A look at a row's personal data in full, kept in the audit log (who, when, which row and fields).
@@ -560,14 +586,14 @@ extension Store {
         // 1,000 rows a statement: 10,000 parameters, well inside both engines' limits.
         for start in stride(from: 0, to: inserts.count, by: 1000) {
             let part = Array(inserts[start..<min(start + 1000, inserts.count)])
-            var q: SQLQueryString = "INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at) VALUES "
+            var q: SQLQueryString = "INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at, created_by, changed_by, submitted_by) VALUES "
             var audits: [AuditedLedgerRow] = []
             q += try part.map { key, p -> SQLQueryString in
                 let county = d.value(p.values, d.countyField), date = d.value(p.values, d.dateField)
                 let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
                 audits.append(audited(d, stored: stored, county: county, date: date, state: .submitted))
                 deltas += Self.ledgerDeltas(d, p.values, county: county, date: date, state: .submitted, sign: 1)
-                return "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: jsonText), \(bind: Self.searchText(d, p.values)), 'submitted', \(bind: now), \(bind: now))"
+                return "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: jsonText), \(bind: Self.searchText(d, p.values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name))"
             }.joined(separator: ", ")
             q += " RETURNING id"
             let ids = try await db.raw(q).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
@@ -584,7 +610,8 @@ extension Store {
             try await db.raw("""
                 UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: Day(date)?.year ?? 0),
                   values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, p.values)), state = 'submitted', review_comment = '',
-                  version = version + 1, updated_at = \(bind: now) WHERE id = \(bind: id)
+                  version = version + 1, updated_at = \(bind: now), changed_by = \(bind: actor.name), submitted_by = \(bind: actor.name),
+                  approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
                 """).run()
             deltas += Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
             deltas += Self.ledgerDeltas(d, p.values, county: county, date: date, state: .submitted, sign: 1)
@@ -602,21 +629,35 @@ extension Store {
 extension Store {
     /// Keeps an uploaded sheet between its preview and its import, for its uploader only. Older stagings of the
     /// same user are dropped (one pending preview per user).
-    public func stageUpload(userId: Int64, ledger: LedgerName, fileName: String, data: Data) async throws -> Int64 {
-        try await backend.write { db in
+    /// A staged upload lives at most this long: a preview left open is not a place to keep ID numbers.
+    public static let stagedUploadLifetime: TimeInterval = 3600
+
+    public func stageUpload(userId: Int64, ledger: LedgerName, fileName: String, data: Data, now: Date = Date()) async throws -> Int64 {
+        let sealed = try cipher.encrypt(data: data)  // the raw sheet holds ID numbers in clear
+        return try await backend.write { db in
+            try await Self.purgeStagedUploads(db, now: now)
             try await db.raw("DELETE FROM ledger_uploads WHERE user_id = \(bind: userId)").run()
             return try await db.raw("""
                 INSERT INTO ledger_uploads (user_id, ledger, file_name, content, created_at)
-                VALUES (\(bind: userId), \(bind: ledger.rawValue), \(bind: fileName), \(bind: data.base64EncodedString()), \(bind: Self.now())) RETURNING id
+                VALUES (\(bind: userId), \(bind: ledger.rawValue), \(bind: fileName), \(bind: sealed), \(bind: Self.iso(now))) RETURNING id
                 """).first()!.decode(column: "id", as: Int64.self)
         }
     }
 
-    public func stagedUpload(id: Int64, userId: Int64) async throws -> (LedgerName, String, Data)? {
-        try await backend.read { db in
+    /// Removes staged uploads older than their lifetime (each new staging does this too).
+    static func purgeStagedUploads(_ db: any SQLDatabase, now: Date) async throws {
+        let cutoff = iso(now.addingTimeInterval(-stagedUploadLifetime))
+        try await db.raw("DELETE FROM ledger_uploads WHERE created_at < \(bind: cutoff)").run()
+    }
+
+    public func stagedUpload(id: Int64, userId: Int64, now: Date = Date()) async throws -> (LedgerName, String, Data)? {
+        let cipher = try self.cipher
+        return try await backend.read { db in
             guard let r = try await db.raw("SELECT * FROM ledger_uploads WHERE id = \(bind: id) AND user_id = \(bind: userId)").first(),
                   let ledger = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)),
-                  let data = Data(base64Encoded: try r.decode(column: "content", as: String.self)) else { return nil }
+                  let created = Self.date(try r.decode(column: "created_at", as: String.self)),
+                  now.timeIntervalSince(created) <= Self.stagedUploadLifetime else { return nil }
+            let data = try cipher.decrypt(data: try r.decode(column: "content", as: String.self))
             return (ledger, try r.decode(column: "file_name", as: String.self), data)
         }
     }

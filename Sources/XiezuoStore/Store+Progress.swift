@@ -1,3 +1,4 @@
+import PostgresNIO
 import SQLKit
 import XiezuoDomain
 
@@ -54,11 +55,24 @@ extension Store {
     }
 
     static func insertProgress(_ db: any SQLDatabase, _ p: ProgressReport, actor: Actor) async throws -> ProgressReport {
-        let id = try await db.raw("""
-            INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at)
-            VALUES (\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value),
-                    \(bind: p.state.rawValue), \(bind: p.note), \(bind: now())) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
+        if let existing = try await db.raw("""
+            SELECT id FROM progress WHERE indicator_code = \(bind: p.indicatorCode) AND region_code = \(bind: p.regionCode)
+              AND year = \(bind: p.year) AND month = \(bind: p.month)
+            """).first()?.decode(column: "id", as: Int64.self) {
+            throw DuplicateFigure(existingId: existing)
+        }
+        let submitter: String? = p.state == .draft ? nil : actor.name
+        let id: Int64
+        do {
+            id = try await db.raw("""
+                INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by, submitted_by)
+                VALUES (\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value),
+                        \(bind: p.state.rawValue), \(bind: p.note), \(bind: now()), \(bind: actor.name), \(bind: actor.name), \(bind: submitter)) RETURNING id
+                """).first()!.decode(column: "id", as: Int64.self)
+        } catch where isUniqueViolation(error) {
+            // Another request saved the same figure between our check and our insert: the index decided.
+            throw DuplicateFigure(existingId: nil)
+        }
         try await addToTotals(db, [p])
         var saved = p; saved.id = id
         try await audit(db, actor, entity: "progress", id: String(id), action: "create", before: ProgressReport?.none, after: saved)
@@ -76,9 +90,9 @@ extension Store {
         let now = now()
         for start in stride(from: 0, to: rows.count, by: 400) {
             let part = Array(rows[start..<min(start + 400, rows.count)])
-            var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at) VALUES "
+            var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
             q += part.map { p -> SQLQueryString in
-                "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now))"
+                "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now), \(bind: actor.name), \(bind: actor.name))"
             }.joined(separator: ", ")
             q += " RETURNING id"
             // Both engines number the rows of one statement in the order of its VALUES.
@@ -91,6 +105,29 @@ extension Store {
             try await db.raw(a).run()
         }
         try await addToTotals(db, rows)
+    }
+
+    /// The figures that already exist for the periods of `rows` (by their position in `rows`), to name each clash
+    /// of an import before anything is written.
+    public func existingFigures(_ rows: [ProgressReport]) async throws -> [Int: Int64] {
+        struct Key: Hashable { var i: String; var r: String; var y: Int; var m: Int }
+        var wanted: [Key: [Int]] = [:]
+        for (n, p) in rows.enumerated() { wanted[Key(i: p.indicatorCode, r: p.regionCode, y: p.year, m: p.month), default: []].append(n) }
+        guard !wanted.isEmpty else { return [:] }
+        let lookup = wanted
+        let years = Set(rows.map(\.year)), indicators = Set(rows.map(\.indicatorCode))
+        return try await backend.read { db in
+            var out: [Int: Int64] = [:]
+            for r in try await db.raw("""
+                SELECT id, indicator_code, region_code, year, month FROM progress
+                WHERE year IN (\(binds: Array(years))) AND indicator_code IN (\(binds: Array(indicators)))
+                """).all() {
+                let k = Key(i: try r.decode(column: "indicator_code", as: String.self), r: try r.decode(column: "region_code", as: String.self),
+                            y: try r.decode(column: "year", as: Int.self), m: try r.decode(column: "month", as: Int.self))
+                for n in lookup[k] ?? [] { out[n] = try r.decode(column: "id", as: Int64.self) }
+            }
+            return out
+        }
     }
 
     /// Actual values per indicator inside a region in a year: the roll-up of every report at or below it.
@@ -163,10 +200,10 @@ extension Store {
         try await backend.write { db in
             for chunk in stride(from: 0, to: rows.count, by: 500) {
                 let part = rows[chunk..<min(chunk + 500, rows.count)]
-                var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at) VALUES "
+                var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
                 let now = Self.now()
                 q += part.map { p -> SQLQueryString in
-                    "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now))"
+                    "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now), \(bind: actor.name), \(bind: actor.name))"
                 }.joined(separator: ", ")
                 try await db.raw(q).run()
             }
@@ -195,7 +232,31 @@ extension Store {
     }
 }
 
-public enum ReviewError: Error, Equatable { case notAllowedFrom(ProgressState), commentRequired, notEditable }
+public enum ReviewError: Error, Equatable { case notAllowedFrom(ProgressState), commentRequired, notEditable, ownWork }
+
+/// A second figure for an indicator, region and period that already has one (its id, when known).
+public struct DuplicateFigure: Error, Equatable { public var existingId: Int64? }
+
+extension Store {
+    /// Whether a database error is a unique-constraint violation (SQLite's message, PostgreSQL's SQLSTATE 23505).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let e = error as? PSQLError { return e.serverInfo?[.sqlState] == "23505" }
+        let text = String(describing: error)
+        return text.contains("UNIQUE constraint failed") || text.contains("constraint failed: UNIQUE")
+    }
+
+    static func authorship(_ r: any SQLRow) throws -> Authorship {
+        func col(_ name: String) -> String? { (try? r.decode(column: name, as: String?.self)) ?? nil }
+        return Authorship(createdBy: col("created_by"), changedBy: col("changed_by"), submittedBy: col("submitted_by"),
+                          approvedBy: col("approved_by"), confirmedBy: col("confirmed_by"))
+    }
+
+    public func progressAuthors(id: Int64) async throws -> Authorship {
+        try await backend.read { db in
+            try await db.raw("SELECT * FROM progress WHERE id = \(bind: id)").first().map(Self.authorship) ?? Authorship()
+        }
+    }
+}
 
 extension Store {
     public func progressReport(id: Int64) async throws -> ProgressReport? {
@@ -222,9 +283,18 @@ extension Store {
             }
             guard let next = before.state.after(action) else { throw ReviewError.notAllowedFrom(before.state) }
             if action == .return && comment.trimmingWhitespace().isEmpty { throw ReviewError.commentRequired }
+            // Checked here, in the transaction that approves, so no route can forget it.
+            let authors = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.authorship) ?? Authorship()
+            if action == .approve && (actor.name == nil || authors.isAuthor(actor.name)) { throw ReviewError.ownWork }
+            let who: SQLQueryString
+            switch action {
+            case .submit: who = "submitted_by = \(bind: actor.name), approved_by = NULL"
+            case .approve: who = "approved_by = \(bind: actor.name)"
+            case .return: who = "approved_by = NULL"
+            }
             try await db.raw("""
                 UPDATE progress SET state = \(bind: next.rawValue), review_comment = \(bind: action == .return ? comment : ""),
-                  version = version + 1, updated_at = \(bind: Self.now()) WHERE id = \(bind: progressId)
+                  version = version + 1, updated_at = \(bind: Self.now()), \(who) WHERE id = \(bind: progressId)
                 """).run()
             var moved = before; moved.value = -before.value
             try await Self.addToTotals(db, [moved])
@@ -244,7 +314,10 @@ extension Store {
             let before = try Self.progress(from: row)
             guard before.state.editable else { throw ReviewError.notEditable }
             guard try row.decode(column: "version", as: Int64.self) == expectedVersion else { throw StoreError.conflict }
-            try await db.raw("UPDATE progress SET value = \(bind: value), version = version + 1, updated_at = \(bind: Self.now()) WHERE id = \(bind: progressId)").run()
+            try await db.raw("""
+                UPDATE progress SET value = \(bind: value), version = version + 1, updated_at = \(bind: Self.now()), changed_by = \(bind: actor.name)
+                WHERE id = \(bind: progressId)
+                """).run()
             var delta = before; delta.value = value - before.value
             try await Self.addToTotals(db, [delta])
             var after = before; after.value = value

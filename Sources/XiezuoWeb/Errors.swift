@@ -16,6 +16,10 @@ struct AppError: Error {
     static func badID(_ text: String) -> AppError { .init(status: .badRequest, code: "bad_id", key: "error.bad_id", params: [text]) }
     static func badFilter(_ name: String) -> AppError { .init(status: .badRequest, code: "bad_filter", key: "error.bad_filter", params: [name]) }
     static func badJSON(_ detail: String) -> AppError { .init(status: .badRequest, code: "bad_json", key: "error.bad_json", params: [detail]) }
+    static let ownWork = AppError(status: .forbidden, code: "own_work", key: "error.own_work")
+    static func duplicateFigure(_ e: DuplicateFigure) -> AppError {
+        AppError(status: .conflict, code: "duplicate_figure", key: "error.duplicate_figure", params: [e.existingId.map { "/progress/\($0)" } ?? "/progress"])
+    }
     static func invalid(_ f: ValidationFailure) -> AppError {
         .init(status: .unprocessableContent, code: "validation", key: "error.validation", issues: f.issues)
     }
@@ -32,6 +36,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let e as AppError {
             return respond(request, context, e)
+        } catch let e as DuplicateFigure {
+            return respond(request, context, .duplicateFigure(e))
+        } catch ReviewError.ownWork {
+            return respond(request, context, .ownWork)
         } catch let e as StoreError where e == .notFound {
             return respond(request, context, .notFound(request.uri.path))
         } catch let e as HTTPError {

@@ -44,9 +44,9 @@ import Testing
 
     @Test func reviewIsByTheLevelAbove() {
         let nayong = Region(code: "520525", name: "纳雍县", level: .county, parentCode: "520500", side: .west)
-        #expect(AccessRule.canReview(user(.prefectureOfficer, "520500", .prefecture), reportedRegion: nayong))
-        #expect(!AccessRule.canReview(user(.countyReporter, "520525", .county), reportedRegion: nayong))
-        #expect(!AccessRule.canReview(user(.prefectureOfficer, "520300", .prefecture), reportedRegion: nayong))
+        #expect(ReviewRule.mayReview(user(.prefectureOfficer, "520500", .prefecture), region: nayong))
+        #expect(!ReviewRule.mayReview(user(.countyReporter, "520525", .county), region: nayong))
+        #expect(!ReviewRule.mayReview(user(.prefectureOfficer, "520300", .prefecture), region: nayong))
     }
 
     @Test func passwordAndUsernameRules() {

@@ -131,7 +131,7 @@ import XiezuoDomain
     func count(_ c: AuthedClient, note: String) async throws -> Int {
         var total = 0, page = 1
         while true {
-            let r = try await c.execute(uri: "/api/v1/progress?year=2023&perPage=100&page=\(page)", method: .get).json
+            let r = try await c.execute(uri: "/api/v1/progress?region=520500&indicator=demo_villages&perPage=100&page=\(page)", method: .get).json
             let items = r["items"] as! [[String: Any]]
             total += items.filter { $0["note"] as? String == note }.count
             if items.count < 100 { return total }
@@ -142,8 +142,9 @@ import XiezuoDomain
     @Test func importsAreAllOrNothingWithRowLevelErrors() async throws {
         try await withRawApp(users: [("bijie.officer", .prefectureOfficer, "520500")]) { raw in
             let c = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            // One figure per indicator, county and month: 300 of them over 25 years of one county.
             var rows: [[String: Any]] = (1...300).map { i in
-                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2023, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
+                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 1999 + (i + 11) / 12, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
             }
             // Row 120 has a bad value, row 250 lies in another prefecture: nothing is written, both are named.
             rows[119]["value"] = "十二"
@@ -156,8 +157,21 @@ import XiezuoDomain
             #expect(try await count(c, note: "导入测试") == 0)
 
             rows[119]["value"] = "12"; rows[249]["regionCode"] = "520526"
+            // The same period twice in the file: the second is named, with the first.
+            var twice = rows
+            twice[10]["year"] = twice[9]["year"]; twice[10]["month"] = twice[9]["month"]
+            let dup = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": twice]))
+            #expect(dup.status == .unprocessableContent)
+            let dupRows = ((dup.json["error"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
+            #expect(dupRows.count == 1 && dupRows.first?["row"] as? Int == 11 && (dupRows.first?["message"] as? String)?.contains("第 10 行") == true)
             let good = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": rows]))
             #expect(good.status == .created && good.json["imported"] as? Int == 300)
+            #expect(try await count(c, note: "导入测试") == 300)
+            // Importing the same file again: every row clashes with the figure it made, named with a link; nothing is written.
+            let again = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": rows]))
+            #expect(again.status == .unprocessableContent)
+            let clashes = ((again.json["error"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
+            #expect(clashes.count == 300 && (clashes.first?["message"] as? String)?.contains("/progress/") == true)
             #expect(try await count(c, note: "导入测试") == 300)
             #expect(try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders,
                                         body: jsonBody(["rows": [] as [Any]])).status == .unprocessableContent)

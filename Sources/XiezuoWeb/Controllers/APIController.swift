@@ -459,7 +459,9 @@ struct APIController {
         try a.requireWriter()
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         var accepted: [ProgressReport] = []
+        var acceptedRow: [Int] = []
         var problems: [[String: Any]] = []
+        var seen: [String: Int] = [:]
         for (i, draft) in body.rows.enumerated() {
             switch draft.validate(region: regions[(draft.regionCode ?? "").trimmingWhitespace()]) {
             case .failure(let f):
@@ -467,12 +469,25 @@ struct APIController {
                     problems.append(["row": i + 1, "field": issue.field, "message": issue.message(context.language)])
                 }
             case .success(let p):
-                if AccessRule.canWrite(a.user, regionCode: p.regionCode) { accepted.append(p) }
-                else if problems.count < 1_000 {
+                let key = "\(p.indicatorCode)|\(p.regionCode)|\(p.year)|\(p.month)"
+                if let first = seen[key] {
+                    // One figure per indicator, region and month, inside the file as in the database.
+                    if problems.count < 1_000 {
+                        problems.append(["row": i + 1, "field": "month",
+                                         "message": Strings.text("error.duplicate_row", context.language, [String(first + 1)])])
+                    }
+                } else if AccessRule.canWrite(a.user, regionCode: p.regionCode) {
+                    seen[key] = i; accepted.append(p); acceptedRow.append(i)
+                } else if problems.count < 1_000 {
                     problems.append(["row": i + 1, "field": "regionCode", "message": Strings.text("error.forbidden", context.language)])
                 }
             }
         }
+        for (n, id) in try await store.existingFigures(accepted).sorted(by: { $0.key < $1.key }) where problems.count < 1_000 {
+            problems.append(["row": acceptedRow[n] + 1, "field": "month",
+                             "message": Strings.text("error.duplicate_figure", context.language, ["/progress/\(id)"])])
+        }
+        problems.sort { ($0["row"] as? Int ?? 0) < ($1["row"] as? Int ?? 0) }
         guard problems.isEmpty else {
             return jsonResponse(["error": ["code": "validation", "message": Strings.text("error.import_rejected", context.language, [String(problems.count)]),
                                            "rows": problems]], status: .unprocessableContent)

@@ -26,6 +26,7 @@ struct LedgersController {
         router.get("/ledgers/:ledger/:id/edit", use: editForm)
         router.post("/ledgers/:ledger/:id/reveal", use: reveal)
         router.post("/ledgers/:ledger/:id/approve", use: approveOne)
+        router.post("/ledgers/:ledger/:id/confirm", use: confirm)
         router.post("/ledgers/:ledger/:id/return", use: returnOne)
         router.get("/api/v1/ledgers/:ledger", use: apiList)
         router.get("/api/v1/ledgers/:ledger/:id", use: apiShow)
@@ -112,7 +113,8 @@ struct LedgersController {
         let regions = try await pages.regionIndex()
         let counties = regions.values.filter { $0.level == .county && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
         let prefectures = regions.values.filter { ($0.level == .province || $0.level == .prefecture) && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
-        let reviewer = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role)
+        // Bulk approval: offices of the western side (and administrators) over their own scope.
+        let reviewer = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role) && (a.user.role == .admin || a.user.side == .west)
         var data: [String: Any] = [
             "ledger": name.rawValue, "title": name.title(l.lang),
             "columns": cols.map { ["label": d.label(d.fields[$0].key, l.lang), "num": Self.isNumber(d.fields[$0])] },
@@ -181,6 +183,8 @@ struct LedgersController {
         let d = r.ledger.definition
         let regions = try await pages.regionIndex()
         let hasPersonal = d.fields.contains { $0.kind.isPersonal }
+        let authors = try await store.ledgerAuthors(id: r.id)
+        let county = regions[r.countyCode]
         var data: [String: Any] = [
             "ledger": r.ledger.rawValue, "title": r.ledger.title(l.lang), "id": r.id, "version": r.version,
             "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue, "updatedAt": r.updatedAt,
@@ -191,10 +195,14 @@ struct LedgersController {
             "canReveal": hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
             "revealed": reveal,
             "canEdit": AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable),
-            "canReview": r.state == .submitted && AccessRule.canReviewLedger(a.user, countyCode: r.countyCode, readable: a.readable),
+            "canReview": r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
+            "ownWork": r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
+            "canConfirm": authors.confirmedBy == nil && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
+            "authors": ["created": authors.createdBy ?? "—", "submitted": authors.submittedBy ?? "—", "approved": authors.approvedBy ?? "—"],
             "historyBlock": try await pages.historyBlock("ledger_row", r.id, l),
         ]
         if !r.reviewComment.isEmpty { data["comment"] = r.reviewComment }
+        if let who = authors.confirmedBy { data["confirmedBy"] = who }
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, data)
     }
 
@@ -328,10 +336,23 @@ struct LedgersController {
 
     func reviewOne(_ context: AppRequestContext, _ action: ProgressState.Action, comment: String) async throws -> Response {
         let (r, a) = try await scopedRow(context)
-        guard AccessRule.canReviewLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
+        guard let county = try await pages.regionIndex()[r.countyCode], ReviewRule.mayReview(a.user, region: county) else { throw AppError.forbidden }
+        if action == .approve, !ReviewRule.mayApprove(a.user, region: county, authors: try await store.ledgerAuthors(id: r.id)) { throw AppError.ownWork }
         do { _ = try await store.reviewLedgerRow(id: r.id, action, comment: comment, actor: context.actor) }
         catch ReviewError.notAllowedFrom { throw AppError(status: .conflict, code: "state", key: "error.state") }
         catch ReviewError.commentRequired { throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")])) }
+        return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
+    }
+
+    /// The eastern partner's "confirmed" mark on a western row.
+    @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (r, a) = try await scopedRow(context)
+        _ = try await decodeForm(request, context)
+        guard let county = try await pages.regionIndex()[r.countyCode],
+              ReviewRule.mayConfirm(a.user, region: county, readable: a.readable, authors: try await store.ledgerAuthors(id: r.id)) else {
+            throw AppError.forbidden
+        }
+        try await store.confirmLedgerRow(id: r.id, actor: context.actor)
         return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
     }
 
@@ -351,10 +372,13 @@ struct LedgersController {
     @Sendable func approveShown(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.ledger(context), d = name.definition
         let a = try await access(store, context)
-        guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role) else { throw AppError.forbidden }
+        // The western side's offices approve its counties' rows; the eastern partner records and confirms only.
+        guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role), a.user.role == .admin || a.user.side == .west else {
+            throw AppError.forbidden
+        }
         _ = try await decodeForm(request, context)
         var f = try Self.filter(request, d)
-        f.visiblePrefixes = a.readable
+        f.visiblePrefixes = a.user.role == .admin ? nil : [a.user.scopePrefix]
         let n = try await store.approveLedgerRows(name, f, actor: context.actor)
         var q = Self.query(f, Array(d.fields.indices), d)
         q = q.replacingOccurrences(of: "state=submitted", with: "state=approved")

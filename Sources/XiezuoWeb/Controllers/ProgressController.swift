@@ -71,8 +71,15 @@ struct ProgressController {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let p):
             try await access(pages.store, context).requireWrite(region: p.regionCode)
-            let saved = try await pages.store.addProgress(p, actor: context.actor)
-            return Response.redirect(to: "/progress/\(saved.id)", type: .normal)
+            do {
+                let saved = try await pages.store.addProgress(p, actor: context.actor)
+                return Response.redirect(to: "/progress/\(saved.id)", type: .normal)
+            } catch let e as DuplicateFigure {
+                // Back, then Save again: the form comes back with the figure that already exists.
+                let link = e.existingId.map { "/progress/\($0)" } ?? "/progress"
+                return try await page(request, context, draft: draft,
+                                      issues: [ValidationIssue(field: "month", key: "error.duplicate_figure", params: [link])])
+            }
         }
     }
 
@@ -95,7 +102,9 @@ struct ProgressController {
         let (p, region, a) = try await scoped(context)
         let ind = IndicatorCatalogue.byCode[p.indicatorCode]
         let writer = AccessRule.canWrite(a.user, regionCode: p.regionCode)
-        let reviewer = AccessRule.canReview(a.user, reportedRegion: region)
+        let authors = try await pages.store.progressAuthors(id: p.id)
+        let reviewer = ReviewRule.mayApprove(a.user, region: region, authors: authors)
+        let ownWork = ReviewRule.mayReview(a.user, region: region) && authors.isAuthor(a.user.username) && p.state == .submitted
         let data: [String: Any] = [
             "p": ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
                   "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
@@ -104,7 +113,8 @@ struct ProgressController {
             "comment": try await pages.store.reviewComment(id: p.id),
             "version": try await pages.store.progressVersion(id: p.id) ?? 0,
             "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
-            "canReview": reviewer && p.state == .submitted,
+            "canReview": reviewer && p.state == .submitted, "ownWork": ownWork,
+            "authors": ["created": authors.createdBy ?? "—", "submitted": authors.submittedBy ?? "—", "approved": authors.approvedBy ?? "—"],
             "historyBlock": try await pages.historyBlock("progress", p.id, l),
         ]
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, data)
@@ -114,8 +124,12 @@ struct ProgressController {
         let (p, region, a) = try await scoped(context)
         switch action {
         case .submit: try a.requireWrite(region: p.regionCode)
-        case .approve, .return:
-            guard AccessRule.canReview(a.user, reportedRegion: region) else { throw AppError.forbidden }
+        case .approve:
+            let authors = try await pages.store.progressAuthors(id: p.id)
+            guard ReviewRule.mayReview(a.user, region: region) else { throw AppError.forbidden }
+            guard ReviewRule.mayApprove(a.user, region: region, authors: authors) else { throw AppError.ownWork }
+        case .return:
+            guard ReviewRule.mayReview(a.user, region: region) else { throw AppError.forbidden }
         }
         do { _ = try await pages.store.review(progressId: p.id, action, comment: comment, actor: context.actor) }
         catch ReviewError.commentRequired {
@@ -158,7 +172,15 @@ struct ProgressController {
         let f = ProgressFilter(state: reviewing ? .submitted : .returned, visiblePrefixes: [a.user.scopePrefix])
         let result = try await pages.store.progress(f, page: Page(number: 1, size: 100))
         let regions = try await pages.regionIndex()
-        let items = result.items.filter { !reviewing || ($0.regionCode != a.user.regionCode) }.map { p -> [String: Any] in
+        var mine: [ProgressReport] = []
+        for p in result.items {
+            guard reviewing else { mine.append(p); continue }
+            // Only what this user may approve: the levels below on its own side, and not its own work.
+            guard let region = regions[p.regionCode], ReviewRule.mayReview(a.user, region: region) else { continue }
+            if try await pages.store.progressAuthors(id: p.id).isAuthor(a.user.username) { continue }
+            mine.append(p)
+        }
+        let items = mine.map { p -> [String: Any] in
             let ind = IndicatorCatalogue.byCode[p.indicatorCode]
             return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
                     "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue)]
