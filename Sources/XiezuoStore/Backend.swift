@@ -58,6 +58,10 @@ public protocol DatabaseBackend: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: all of its writes land, or none do.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs one statement that is atomic by itself (an upsert on a hot row): on PostgreSQL in its own
+    /// read-committed transaction, where concurrent upserts of a row queue on its lock instead of failing to
+    /// serialise; on SQLite as a write.
+    func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }
 
@@ -156,6 +160,10 @@ public final class SQLiteBackend: DatabaseBackend {
             await writer.release(c)
             throw error
         }
+    }
+
+    public func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await write(body)
     }
 
     public func close() async {

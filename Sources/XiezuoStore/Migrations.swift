@@ -248,6 +248,7 @@ enum Migrations {
         "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT",
         // The sign-in throttle forgets failures after a quiet spell.
         "ALTER TABLE login_throttle ADD COLUMN last_failure_at TEXT",
+        "ALTER TABLE login_throttle ADD COLUMN attempt TEXT",
         // Staged uploads are now sealed; any kept in clear by an earlier version are dropped.
         "DELETE FROM ledger_uploads",
     ])

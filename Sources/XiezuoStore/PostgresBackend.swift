@@ -79,6 +79,10 @@ public final class PostgresBackend: DatabaseBackend {
         }
     }
 
+    public func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { c in try await body(c.sql(queryLogLevel: nil)) }
+    }
+
     public func close() async {
         runner.cancel()
         await runner.value

@@ -12,9 +12,19 @@ extension Store {
     /// Sessions end after 30 idle minutes, and 12 hours after sign-in whatever happens.
     public static let idleTimeout: TimeInterval = 30 * 60
     public static let absoluteTimeout: TimeInterval = 12 * 3600
-    /// After this many failures an account or address is locked for `lockDuration`.
+    /// Sign-in throttle: an account is locked after `maxFailures` wrong passwords within `failureWindow`, first
+    /// for a minute, then for longer at each further failure (up to `lockDuration`); a client address only after
+    /// `maxAddressFailures` (an office behind one proxy is many people). Failures older than the window are forgotten.
     public static let maxFailures = 5
+    public static let maxAddressFailures = 50
     public static let lockDuration: TimeInterval = 15 * 60
+    public static let failureWindow: TimeInterval = 30 * 60
+
+    static func lockSeconds(failures n: Int, limit: Int, growing: Bool) -> TimeInterval? {
+        guard n >= limit else { return nil }
+        guard growing else { return lockDuration }
+        return min(lockDuration, 60 * pow(2, Double(min(n - limit, 8))))
+    }
 
     static func randomToken() -> String {
         var g = SystemRandomNumberGenerator()
@@ -71,7 +81,53 @@ extension Store {
         }
     }
 
-    /// Until when a key ("user:NAME" or "ip:ADDRESS") is locked, if it is.
+    /// Claims one sign-in attempt for a key before the password is checked, in one atomic statement: a locked key
+    /// gets `.locked`; otherwise the attempt is counted as a failure at once (the success that may follow clears it),
+    /// so parallel guesses can never check more passwords than the limit.
+    public func claimSignInAttempt(_ key: String, limit: Int, growing: Bool, now: Date = Date()) async throws -> SignInAttempt {
+        let token = Self.randomToken(), nowText = Self.iso(now)
+        let stale = Self.iso(now.addingTimeInterval(-Self.failureWindow))
+        // The count this attempt makes, computed from the row as it stands under its lock.
+        let wasLocked: SQLQueryString = "login_throttle.locked_until > \(bind: nowText)"
+        let count: SQLQueryString = """
+            (CASE WHEN login_throttle.last_failure_at IS NULL OR login_throttle.last_failure_at < \(bind: stale) THEN 1
+                  ELSE login_throttle.failures + 1 END)
+            """
+        var lock: SQLQueryString = "CASE"
+        for n in stride(from: limit + 8, through: limit, by: -1) {
+            let until = Self.iso(now.addingTimeInterval(Self.lockSeconds(failures: n, limit: limit, growing: growing)!))
+            lock += n == limit + 8 ? " WHEN \(count) >= \(literal: n) THEN \(bind: until)" : " WHEN \(count) = \(literal: n) THEN \(bind: until)"
+        }
+        lock += " ELSE NULL END"
+        let lockUntil = lock
+        let first = Self.lockSeconds(failures: 1, limit: limit, growing: growing).map { Self.iso(now.addingTimeInterval($0)) }
+        let row = try await backend.atomic { db in
+            try await db.raw("""
+                INSERT INTO login_throttle (key, failures, locked_until, last_failure_at, attempt)
+                VALUES (\(bind: key), 1, \(bind: first), \(bind: nowText), \(bind: token))
+                ON CONFLICT (key) DO UPDATE SET
+                  failures = CASE WHEN \(wasLocked) THEN login_throttle.failures ELSE \(count) END,
+                  locked_until = CASE WHEN \(wasLocked) THEN login_throttle.locked_until ELSE \(lockUntil) END,
+                  last_failure_at = CASE WHEN \(wasLocked) THEN login_throttle.last_failure_at ELSE \(bind: nowText) END,
+                  attempt = CASE WHEN \(wasLocked) THEN login_throttle.attempt ELSE \(bind: token) END
+                RETURNING failures, locked_until, attempt
+                """).first()
+        }
+        guard let row else { throw StoreError.notFound }
+        let failures = try row.decode(column: "failures", as: Int.self)
+        let until = try row.decode(column: "locked_until", as: String?.self).flatMap(Self.date)
+        guard try row.decode(column: "attempt", as: String?.self) == token else { return .locked(until: until ?? now) }
+        return .allowed(remainingAfterFailure: max(0, limit - failures), lockedIfWrong: until)
+    }
+
+    /// A successful sign-in forgets the account's failures.
+    public func clearLoginFailures(_ keys: [String]) async throws {
+        try await backend.write { db in
+            for key in keys { try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
+        }
+    }
+
+    /// Until when a key is locked, if it is (for the administrator's view).
     public func lockedUntil(_ key: String, now: Date = Date()) async throws -> Date? {
         try await backend.read { db in
             guard let s = try await db.raw("SELECT locked_until FROM login_throttle WHERE key = \(bind: key)").first()?
@@ -80,26 +136,29 @@ extension Store {
         }
     }
 
-    /// Counts a failed sign-in against each key; the fifth failure locks the key.
-    public func recordLoginFailure(_ keys: [String], now: Date = Date()) async throws {
-        try await backend.write { db in
-            for key in keys {
-                let failures = (try await db.raw("SELECT failures FROM login_throttle WHERE key = \(bind: key)").first()?
-                    .decode(column: "failures", as: Int.self) ?? 0) + 1
-                let lock: String? = failures >= Self.maxFailures ? Self.iso(now.addingTimeInterval(Self.lockDuration)) : nil
-                try await db.raw("""
-                    INSERT INTO login_throttle (key, failures, locked_until) VALUES (\(bind: key), \(bind: failures), \(bind: lock))
-                    ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
-                    """).run()
-            }
-        }
+    /// Ends every session and personal token of a user (password reset, disabling, a new role or region): the
+    /// change takes effect on the user's next request, on every instance.
+    static func endEverySession(_ db: any SQLDatabase, userId: Int64, username: String) async throws {
+        try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userId)").run()
+        try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: now()) WHERE user_id = \(bind: userId) AND revoked_at IS NULL").run()
+        try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: "user:" + username)").run()
     }
 
-    public func clearLoginFailures(_ keys: [String]) async throws {
+    /// Lifts a sign-in lock (an administrator's act, audited).
+    public func unlock(username: String, actor: Actor) async throws {
         try await backend.write { db in
-            for key in keys { try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
+            guard try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil else { throw StoreError.notFound }
+            try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: "user:" + username)").run()
+            try await Self.audit(db, actor, entity: "user", id: username, action: "unlock", before: ["locked": true], after: ["locked": false])
         }
     }
+}
+
+/// What the throttle says of one sign-in attempt.
+public enum SignInAttempt: Sendable, Equatable {
+    /// Check the password; if it is wrong, this many attempts remain (and the key is locked until then, if at all).
+    case allowed(remainingAfterFailure: Int, lockedIfWrong: Date?)
+    case locked(until: Date)
 }
 
 extension Store {
@@ -125,12 +184,18 @@ extension Store {
 
     /// Creates the first administrator if the token is the current one and no administrator exists; the token is
     /// spent in the same transaction.
-    public func useSetupToken(_ token: String, username: String, regionCode: String, passwordHash: String,
-                              actor: Actor) async throws -> UserAccount? {
+    /// Whether `token` is the current setup token and no administrator exists yet (checked before any hashing).
+    public func setupTokenIsValid(_ token: String) async throws -> Bool {
         let valid = try await backend.read { db in
             try await db.raw("SELECT value FROM app_meta WHERE key = 'setup_token'").first()?.decode(column: "value", as: String.self)
         }
-        guard let valid, constantTime(valid, Self.hashToken(token)), try await !hasAdministrator() else { return nil }
+        guard let valid, constantTime(valid, Self.hashToken(token)) else { return false }
+        return try await !hasAdministrator()
+    }
+
+    public func useSetupToken(_ token: String, username: String, regionCode: String, passwordHash: String,
+                              actor: Actor) async throws -> UserAccount? {
+        guard try await setupTokenIsValid(token) else { return nil }
         let user = try await addUser(username: username, role: .admin, regionCode: regionCode, passwordHash: passwordHash, actor: actor)
         try await backend.write { db in try await db.raw("DELETE FROM app_meta WHERE key = 'setup_token'").run() }
         return user
@@ -148,17 +213,18 @@ public struct APITokenInfo: Sendable {
     public var name: String
     public var createdAt: String
     public var lastUsedAt: String?
+    public var expiresAt: String?
     public var revoked: Bool
 }
 
 extension Store {
     /// A personal API token: returned once, stored as a hash, acting with its owner's rights.
-    public func createAPIToken(userId: Int64, name: String, actor: Actor) async throws -> String {
+    public func createAPIToken(userId: Int64, name: String, expiresAt: Date? = nil, actor: Actor) async throws -> String {
         let token = "xz_" + Self.randomToken()
         try await backend.write { db in
             try await db.raw("""
-                INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES
-                (\(bind: userId), \(bind: name), \(bind: Self.hashToken(token)), \(bind: Self.now()))
+                INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES
+                (\(bind: userId), \(bind: name), \(bind: Self.hashToken(token)), \(bind: Self.now()), \(bind: expiresAt.map(Self.iso)))
                 """).run()
             try await Self.audit(db, actor, entity: "api_token", id: name, action: "create", before: String?.none, after: name)
         }
@@ -171,6 +237,7 @@ extension Store {
                 APITokenInfo(id: try r.decode(column: "id", as: Int64.self), name: try r.decode(column: "name", as: String.self),
                              createdAt: try r.decode(column: "created_at", as: String.self),
                              lastUsedAt: try r.decode(column: "last_used_at", as: String?.self),
+                             expiresAt: try r.decode(column: "expires_at", as: String?.self),
                              revoked: try r.decode(column: "revoked_at", as: String?.self) != nil)
             }
         }
@@ -187,13 +254,26 @@ extension Store {
         }
     }
 
-    /// The active owner of a live token.
-    public func userForAPIToken(_ token: String) async throws -> UserAccount? {
+    /// The active owner of a live, unexpired token; its last use is noted (at most once a minute).
+    public func userForAPIToken(_ token: String, now: Date = Date()) async throws -> UserAccount? {
         let hash = Self.hashToken(token)
-        guard let user = try await backend.read({ db in
-            try await db.raw(Self.userColumns + " JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL")
-                .first().map(Self.user)
-        }), user.state == .active else { return nil }
+        guard let row = try await backend.read({ db in
+            try await db.raw("""
+                SELECT u.*, r.level, r.side, t.expires_at AS token_expires, t.last_used_at AS token_used
+                FROM users u JOIN regions r ON r.code = u.region_code JOIN api_tokens t ON t.user_id = u.id
+                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                """)
+                .first()
+        }) else { return nil }
+        let user = try Self.user(from: row)
+        guard user.state == .active else { return nil }
+        if let e = try row.decode(column: "token_expires", as: String?.self).flatMap(Self.date), e <= now { return nil }
+        let used = try row.decode(column: "token_used", as: String?.self).flatMap(Self.date)
+        if used.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await backend.write { db in
+                try await db.raw("UPDATE api_tokens SET last_used_at = \(bind: Self.iso(now)) WHERE token_hash = \(bind: hash)").run()
+            }
+        }
         return user
     }
 }

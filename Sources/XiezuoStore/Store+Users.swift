@@ -51,6 +51,7 @@ extension Store {
                 throw StoreError.notFound
             }
             try await db.raw("UPDATE users SET state = \(bind: state.rawValue), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)").run()
+            try await Self.endEverySession(db, userId: before.id, username: username)
             var after = before; after.state = state
             try await Self.audit(db, actor, entity: "user", id: username, action: "state", before: before, after: after)
         }
@@ -58,11 +59,12 @@ extension Store {
 
     public func setPasswordHash(username: String, _ hash: String, actor: Actor) async throws {
         try await backend.write { db in
-            guard try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil else { throw StoreError.notFound }
-            try await db.raw("""
-                UPDATE users SET password_hash = \(bind: hash), failed_logins = 0, locked_until = NULL, updated_at = \(bind: Self.now())
-                WHERE username = \(bind: username)
-                """).run()
+            guard let id = try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first()?.decode(column: "id", as: Int64.self) else {
+                throw StoreError.notFound
+            }
+            try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)").run()
+            // The old password's sessions and tokens end, and its lock (if any) is lifted.
+            try await Self.endEverySession(db, userId: id, username: username)
             try await Self.audit(db, actor, entity: "user", id: username, action: "reset-password", before: String?.none, after: "(password changed)")
         }
     }

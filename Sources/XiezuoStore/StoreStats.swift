@@ -36,5 +36,9 @@ struct InstrumentedBackend: DatabaseBackend {
         try await stats.measure(write: true) { try await inner.write(body) }
     }
 
+    func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await stats.measure(write: true) { try await inner.atomic(body) }
+    }
+
     func close() async { await inner.close() }
 }

@@ -39,7 +39,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
                 try await createDemoAccounts(store: store, cost: settings.passwordCost)
             } else { logger.info("database already holds data; demo data not loaded") }
         }
-        router = try await buildRouter(store: store, passwordCost: settings.passwordCost)
+        router = try await buildRouter(store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(Data("""
@@ -59,13 +59,14 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
-public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> Router<AppRequestContext> {
+public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = []) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
     let spec = try Data(contentsOf: specURL)
     let router = Router(context: AppRequestContext.self)
     let metrics = Metrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
     router.add(middleware: AuthMiddleware(store: store))
@@ -91,6 +92,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12) async throws -> 
     MeetingsAPIController(store: store).addRoutes(to: router)
     AssessmentsController(pages: pages).addRoutes(to: router)
     LedgersController(pages: pages).addRoutes(to: router)
+    UsersController(pages: pages).addRoutes(to: router)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
     return router
 }

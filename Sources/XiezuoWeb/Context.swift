@@ -13,15 +13,19 @@ public struct AppRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        clientAddress = remoteAddress
     }
 
-    /// The peer's address, for the audit trail and sign-in throttling.
+    /// The peer's address (a proxy, behind nginx).
     public let remoteAddress: String?
+    /// The client's address, for the audit trail and sign-in throttling: the peer's, or what a trusted proxy
+    /// forwarded (ClientAddressMiddleware).
+    public var clientAddress: String?
 
     /// Request bodies beyond this are refused with 413 before decoding.
     public var maxUploadSize: Int { 1 << 20 }
 
-    var actor: Actor { Actor(name: user?.username, address: remoteAddress) }
+    var actor: Actor { Actor(name: user?.username, address: clientAddress) }
 }
 
 /// Picks the language from `?lang=` (remembered in a cookie) or the cookie, Chinese by default.

@@ -10,6 +10,8 @@ public struct AppSettings: Sendable {
     public var logLevel: Logger.Level
     /// bcrypt cost for passwords set through the web; tests lower it to keep sign-ins fast.
     public var passwordCost: UInt8 = 12
+    /// Proxies whose X-Forwarded-For names the client (nginx in front: its address). Empty: the header is ignored.
+    public var trustedProxies: [CIDR] = []
 
     public init(host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,
                 demo: Bool = false, logLevel: Logger.Level = .info) {

@@ -10,7 +10,7 @@ let passwordCost: UInt8 = 12
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.",
-        subcommands: [Add.self, List.self, Disable.self, ResetPassword.self])
+        subcommands: [Add.self, List.self, Disable.self, ResetPassword.self, Unlock.self])
 
     static func openStore(_ url: String) async throws -> Store {
         do {
@@ -78,7 +78,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable an account (it can no longer sign in).")
+        static let configuration = CommandConfiguration(abstract: "Disable an account (it can no longer sign in; its sessions and tokens end).")
         @Argument var username: String
         @OptionGroup var db: DatabaseOption
         func run() async throws {
@@ -90,9 +90,22 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a sign-in lock after too many wrong passwords.")
+        @Argument var username: String
+        @OptionGroup var db: DatabaseOption
+        func run() async throws {
+            let store = try await UserCommand.openStore(db.database)
+            do { try await store.unlock(username: username, actor: UserCommand.cli) }
+            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
+            print("unlocked \(username) / 已解锁")
+            await store.close()
+        }
+    }
+
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "reset-password",
-            abstract: "Set a new password, read from standard input; also lifts a lock.")
+            abstract: "Set a new password, read from standard input; ends the user's sessions and tokens and lifts a lock.")
         @Argument var username: String
         @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
         @OptionGroup var db: DatabaseOption

@@ -40,6 +40,9 @@ import XiezuoStore
         "get /ledgers", "get /ledgers/{ledger}", "get /api/v1/ledgers/{ledger}", "get /ledgers/{ledger}/export",
     ]
 
+    /// The administrator's pages: everyone else gets 403.
+    static let adminOnly: Set<String> = ["get /admin/users", "post /admin/users/{name}/unlock"]
+
     /// Writes over a list: they act only inside the caller's scope (the other prefecture's rows stay as they were).
     static let bulk: Set<String> = ["post /ledgers/{ledger}/approve"]
 
@@ -202,6 +205,14 @@ import XiezuoStore
                     if Self.unscoped.contains(key) { continue }
                     let isAPI = path.hasPrefix("/api/")
                     let verb = HTTPRequest.Method(rawValue: method.uppercased())!
+                    if Self.adminOnly.contains(key) {
+                        let uri = path.replacingOccurrences(of: "{name}", with: "zunyi.officer")
+                        let r = method == "get" ? try await c.execute(uri: uri, method: .get)
+                            : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form([]))
+                        let allowed: [HTTPResponse.Status] = name == "admin.test" ? [.ok, .seeOther] : [.forbidden]
+                        #expect(allowed.contains(r.status), "\(name) \(key) gave \(r.status)")
+                        continue
+                    }
                     guard let uris = concrete(path, objects) else { unmapped.append(key); continue }
                     for (uri, _) in uris {
                         let r: TestResponse

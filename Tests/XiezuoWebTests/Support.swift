@@ -58,8 +58,7 @@ struct AuthedClient: Sendable {
     let csrf: String
 
     static func signIn(_ raw: any TestClientProtocol, username: String, password: String = testPassword) async throws -> AuthedClient {
-        let r = try await raw.execute(uri: "/login", method: .post, headers: formHeaders,
-                                      body: form([("username", username), ("password", password)]))
+        let r = try await postLogin(raw, username: username, password: password)
         let cookie = sessionCookie(r) ?? ""
         let page = try await raw.execute(uri: "/", method: .get, headers: [.cookie: cookie])
         return AuthedClient(raw: raw, cookie: cookie, csrf: csrfToken(page.text) ?? "")
@@ -75,6 +74,19 @@ struct AuthedClient: Sendable {
         }
         return try await raw.execute(uri: uri, method: method, headers: headers, body: body)
     }
+}
+
+/// Posts the sign-in form as a browser does: with the form's token and the cookie that came with the form.
+func postLogin(_ raw: any TestClientProtocol, username: String, password: String, next: String? = nil) async throws -> TestResponse {
+    let page = try await raw.execute(uri: "/login", method: .get)
+    let cookie = page.headers[values: .setCookie].first { $0.hasPrefix("xz_login=") }?.split(separator: ";").first.map(String.init) ?? ""
+    let html = page.text
+    let token = html.range(of: "name=\"_login\" value=\"").map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+    var fields = [("username", username), ("password", password), ("_login", token)]
+    if let next { fields.append(("next", next)) }
+    var headers = formHeaders
+    headers[.cookie] = cookie
+    return try await raw.execute(uri: "/login", method: .post, headers: headers, body: form(fields))
 }
 
 func sessionCookie(_ r: TestResponse) -> String? {

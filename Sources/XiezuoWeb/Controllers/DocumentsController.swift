@@ -155,7 +155,8 @@ struct DocumentsController {
         let a = try await access(pages.store, context)
         guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("document")) }
         try a.requireRead(region: d.regionCode, Labels(lang: context.language).t("document"))
-        try a.requireWriter()
+        // Only an office whose own scope holds the document links it (a partner that reads it may not).
+        try a.requireWrite(region: d.regionCode)
         if let meeting, let m = try await pages.store.meeting(id: meeting), let p = a.pairings.first(where: { $0.id == m.pairingId }) {
             try a.requireRead(pairing: p, Labels(lang: context.language).t("nav_meetings"))
         }

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoStore
+
+/// The administrator's list of accounts, with who is locked out by the sign-in throttle and a button to lift it.
+struct UsersController {
+    let pages: Pages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/admin/users", use: list)
+        router.post("/admin/users/:name/unlock", use: unlock)
+    }
+
+    func requireAdmin(_ context: AppRequestContext) throws -> UserAccount {
+        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        guard user.role == .admin else { throw AppError.forbidden }
+        return user
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try requireAdmin(context)
+        let l = Labels(lang: context.language)
+        var rows: [[String: Any]] = []
+        for u in try await pages.store.users() {
+            var row: [String: Any] = ["username": u.username, "role": u.role.rawValue, "region": u.regionCode, "state": u.state.rawValue]
+            if let until = try await pages.store.lockedUntil("user:" + u.username) {
+                row["lockedUntil"] = until.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+            }
+            rows.append(row)
+        }
+        return try await pages.render("users", title: l.t("users_title"), section: "", request, context, ["users": rows])
+    }
+
+    @Sendable func unlock(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try requireAdmin(context)
+        _ = try await decodeForm(request, context)
+        let name = context.parameters.get("name") ?? ""
+        do { try await pages.store.unlock(username: name, actor: context.actor) } catch StoreError.notFound { throw AppError.notFound(name) }
+        return Response.redirect(to: "/admin/users", type: .normal)
+    }
+}
