@@ -89,6 +89,12 @@ public enum AccessRule {
         return user.role == .admin || (user.role == .provinceCoordinator && canRead(user, pairing: pairing))
     }
 
+    /// The assessment's weights are set by the assessing office — administrators — never by the offices of the
+    /// pairing being assessed, who see them read-only.
+    public static func canSetAssessmentWeights(_ user: UserAccount) -> Bool {
+        user.state == .active && user.role == .admin
+    }
+
     /// Meetings of a pairing, their attendees, decisions and follow-up tasks are recorded by the offices of the
     /// pairing's two sides (province coordinators and prefecture officers whose scope holds a side) and administrators.
     public static func canOrganise(_ user: UserAccount, pairing: Pairing) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -92,6 +93,16 @@ public final class SQLiteBackend: DatabaseBackend {
     private let writer: ConnectionPool<SQLiteConnection>
     private let all: [SQLiteConnection]
 
+    /// The database holds personal data: its file (created here if new) and the log and shared-memory files SQLite
+    /// makes beside it — which take the database file's mode — are readable by this user only.
+    static func makePrivate(_ path: String) {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) { fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] where fm.fileExists(atPath: file) {
+            try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
+    }
+
     public static func open(_ location: DatabaseLocation, readers readerCount: Int = 4, logger: Logger) async throws -> SQLiteBackend {
         switch location {
         case .sqliteMemory:
@@ -100,6 +111,7 @@ public final class SQLiteBackend: DatabaseBackend {
             try await configure(c, memory: true)
             return SQLiteBackend(readers: [c], writer: c)
         case .sqliteFile(let path):
+            Self.makePrivate(path)
             let w = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             try await configure(w, memory: false)
             // The one writer gets a larger page cache (64 MiB): a large import is one transaction, and with the

@@ -21,6 +21,17 @@ public enum CellValue: Codable, Hashable, Sendable {
     }
 }
 
+/// A backup that names a table or column the schema does not have (a damaged or forged file).
+public enum TransferError: Error, Equatable, CustomStringConvertible {
+    case unknownTable(String), unknownColumn(String, String)
+    public var description: String {
+        switch self {
+        case .unknownTable(let t): return "备份中的表不属于本数据库 / the backup names a table this schema does not have: \(t.prefix(80))"
+        case .unknownColumn(let t, let c): return "备份中的列不属于本数据库 / the backup names a column this schema does not have: \(t.prefix(80)).\(c.prefix(80))"
+        }
+    }
+}
+
 public struct TableSummary: Sendable, Equatable, CustomStringConvertible {
     public var table: String
     public var rows: Int
@@ -112,6 +123,13 @@ extension Store {
                           progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws {
         let dialect = backend.dialect
         try await backend.write { db in
+            // Table and column names come from the file: only the schema's own names are taken into SQL.
+            for (table, columns, _) in tables {
+                guard Self.tablesInOrder.contains(table) else { throw TransferError.unknownTable(table) }
+                let known = Set(try await self.columns(table, db).map(\.0))
+                if let odd = columns.first(where: { !known.contains($0) }) { throw TransferError.unknownColumn(table, odd) }
+                if Set(columns).count != columns.count { throw TransferError.unknownColumn(table, "(repeated)") }
+            }
             if dialect == .sqlite { try await db.raw("PRAGMA defer_foreign_keys = ON").run() }
             for t in Self.tablesInOrder.reversed() { try await db.raw("DELETE FROM \(unsafeRaw: t)").run() }
             for (table, columns, rows) in tables {

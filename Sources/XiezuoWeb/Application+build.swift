@@ -66,6 +66,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: 
     let router = Router(context: AppRequestContext.self)
     let metrics = Metrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))

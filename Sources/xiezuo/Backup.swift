@@ -10,7 +10,9 @@ enum BackupFile {
     struct TableLine: Codable { var table: String; var columns: [String]; var rows: Int }
 
     static func write(_ store: Store, to path: String) async throws -> [TableSummary] {
-        guard FileManager.default.createFile(atPath: path + ".partial", contents: nil),
+        // A backup holds everything, personal data included: readable by this user only.
+        try? FileManager.default.removeItem(atPath: path + ".partial")
+        guard FileManager.default.createFile(atPath: path + ".partial", contents: nil, attributes: [.posixPermissions: 0o600]),
               let out = FileHandle(forWritingAtPath: path + ".partial") else {
             throw ValidationError("无法写入 / cannot write \(path)")
         }
@@ -101,7 +103,8 @@ struct Restore: AsyncParsableCommand {
             guard replace || empty else {
                 throw ValidationError("目标数据库已有数据；确认要替换请加 --replace / the database holds data; add --replace to replace it")
             }
-            try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) }
+            do { try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) } }
+            catch let e as TransferError { throw ValidationError(e.description) }
             print("恢复完成 / restored \(tables.reduce(0) { $0 + $1.rows.count }) rows from \(file)")
         } catch { await store.close(); throw error }
         await store.close()

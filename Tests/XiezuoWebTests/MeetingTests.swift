@@ -10,6 +10,7 @@ import XiezuoDomain
         ("guangzhou.officer", .prefectureOfficer, "440100"), ("bijie.officer", .prefectureOfficer, "520500"),
         ("nayong.reporter", .countyReporter, "520525"), ("bijie.viewer", .viewer, "520500"),
         ("gd.coordinator", .provinceCoordinator, "440000"), ("qian.coordinator", .provinceCoordinator, "520000"),
+        ("admin.assessor", .admin, "520000"),
     ]
 
     func pairingId(_ c: AuthedClient, west: String) async throws -> Int {
@@ -145,18 +146,24 @@ import XiezuoDomain
             let total = a["total"] as! Int
             #expect(a["grade"] as? String == GradeRule.standard.grade(total).rawValue)
             let version = a["version"] as! Int
-            // Only the pairing's managers weigh; a prefecture officer is refused and nothing changes.
+            // Only the assessing office (administrators) weighs: the assessed pairing's own coordinators, of either
+            // side, and its prefectures are refused, see the weights read-only, and nothing changes.
             var weights = rows.map { ("weight_" + ($0["indicatorCode"] as! String), "10") }
             weights[0].1 = "0"
-            #expect(try await bijie.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+            for c in [bijie, gd, qian] {
+                #expect(try await c.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
                                             body: form(weights + [("version", String(version))])).status == .forbidden)
-            let saved = try await gd.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+                #expect(!(try await c.execute(uri: "/assessments/\(pid)/2024", method: .get).text.contains("name=\"weight_")))
+            }
+            #expect(try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json["version"] as? Int == version)
+            let admin = try await AuthedClient.signIn(raw, username: "admin.assessor")
+            let saved = try await admin.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
                                              body: form(weights + [("version", String(version))]))
             #expect(saved.status == .seeOther)
             let after = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json
             #expect((after["rows"] as! [[String: Any]])[0]["weight"] as? Int == 0 && after["total"] as? Int != total)
-            // A stale form is refused.
-            #expect(try await gd.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+            // A stale form is refused (the saved change is audited: the suite's audit check covers every write).
+            #expect(try await admin.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
                                          body: form(weights + [("version", String(version))])).status == .conflict)
             // Each side writes its own text: Guizhou the self-assessment, Guangdong the comment.
             let v2 = String(after["version"] as! Int)

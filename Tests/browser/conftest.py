@@ -61,6 +61,8 @@ def browser(server):
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
                 "--lang=zh-CN"):
         options.add_argument(arg)
+    # The console, so a test can see what the content security policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(2)
     sign_in(driver, server)

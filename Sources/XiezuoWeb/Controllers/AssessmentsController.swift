@@ -5,8 +5,8 @@ import XiezuoReports
 import XiezuoStore
 
 /// The year-end assessment (考核) of each pairing: scores, weights, grade and the rule that gave it, the western
-/// side's self-assessment and the eastern side's comment, and past years side by side. Weights are set by those who
-/// manage the pairing; each side writes its own text.
+/// side's self-assessment and the eastern side's comment, and past years side by side. Weights are set by the
+/// assessing office (administrators), never by the pairing's own offices; each side writes its own text.
 struct AssessmentsController {
     let pages: Pages
 
@@ -74,7 +74,7 @@ struct AssessmentsController {
                 ["year": h.year, "total": AssessmentScore.pointsText(h.score.total), "grade": l.t("grade_" + h.score.grade.rawValue),
                  "current": h.year == year] as [String: Any]
             },
-            "canWeigh": AccessRule.canManage(a.user, pairing: p), "canSelf": organiser && (side == .west || a.user.role == .admin),
+            "canWeigh": AccessRule.canSetAssessmentWeights(a.user), "canSelf": organiser && (side == .west || a.user.role == .admin),
             "canComment": organiser && (side == .east || a.user.role == .admin), "base": base,
             "hasErrors": !issues.isEmpty, "errors": issues.map { ["message": "\($0.field): \($0.message(l.lang))"] },
         ], status: status)
@@ -104,7 +104,7 @@ struct AssessmentsController {
     @Sendable func saveWeights(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("") }
-        return try await save(request, context, allowed: { a, p in AccessRule.canManage(a.user, pairing: p) }) { r, f in
+        return try await save(request, context, allowed: { a, _ in AccessRule.canSetAssessmentWeights(a.user) }) { r, f in
             switch WeightRules.parse(f, indicators: y.score.rows.map(\.indicator)) {
             case .failure(let e): throw e
             case .success(let w): r.weights = w

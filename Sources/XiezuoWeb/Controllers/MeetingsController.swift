@@ -310,7 +310,8 @@ struct MeetingsController {
                 throw AppError(status: .internalServerError, code: "pdf_failed", key: "report_pdf_failed", params: [String(why.prefix(200))])
             }
         default:
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: r.html())))
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: SecurityHeadersMiddleware.reportPolicy],
+                            body: .init(byteBuffer: ByteBuffer(string: r.html())))
         }
     }
 }
