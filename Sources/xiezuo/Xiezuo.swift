@@ -34,11 +34,15 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the 2024 Guangdong–Guizhou demo data into an empty database.") var demo = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(help: "Log format: text, or json (one object per line, with the request id).") var logFormat: String?
-    @Option(help: "A JSON file with any of host, port, database, logLevel, logFormat; flags and XIEZUO_DATABASE_URL win over it.")
+    @Option(help: "A proxy (CIDR, e.g. 127.0.0.1/32) whose X-Forwarded-For names the client; repeat for several. Without one the header is ignored.")
+    var trustedProxy: [String] = []
+    @Option(help: "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies; flags and XIEZUO_DATABASE_URL win over it.")
     var config: String?
 
     /// Settings as a config file gives them.
-    struct FileSettings: Decodable { var host: String?; var port: Int?; var database: String?; var logLevel: String?; var logFormat: String? }
+    struct FileSettings: Decodable {
+        var host: String?; var port: Int?; var database: String?; var logLevel: String?; var logFormat: String?; var trustedProxies: [String]?
+    }
 
     func run() async throws {
         var file = FileSettings()
@@ -53,6 +57,11 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel ?? file.logLevel ?? "info") else {
             throw ValidationError("--log-level: trace, debug, info, notice, warning, error")
         }
+        var proxies: [CIDR] = []
+        for text in trustedProxy.isEmpty ? (file.trustedProxies ?? []) : trustedProxy {
+            guard let c = CIDR(text) else { throw ValidationError("--trusted-proxy: 不是有效的网段 / not a CIDR: \(text) (e.g. 127.0.0.1/32)") }
+            proxies.append(c)
+        }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format: text 或 json / text or json") }
         if logFormat == "json" { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         var logger = Logger(label: "xiezuo")
@@ -62,8 +71,9 @@ struct Serve: AsyncParsableCommand {
         do { store = try await Store.open(url: databaseURL, logger: logger) }
         catch let e as StoreError { throw ValidationError(e.description) }
         do {
-            let app = try await buildApplication(AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level),
-                                                 store: store)
+            var settings = AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level)
+            settings.trustedProxies = proxies
+            let app = try await buildApplication(settings, store: store)
             FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(Self.redacted(databaseURL)))\n".utf8))
             try await app.runService()
         } catch {
