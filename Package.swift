@@ -111,16 +111,18 @@ let package = Package(
 )
 
 // Fuzz targets (scripts/fuzz): built only when XIEZUO_FUZZ is set, with `-sanitize=fuzzer,address`, into a build
-// folder of their own. Each is an executable whose entry point hands libFuzzer's driver the function under test.
+// folder of their own. Each is an executable whose entry point hands libFuzzer's driver (FuzzDriver) the function
+// under test.
 if Context.environment["XIEZUO_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
         ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats"]), ("fuzz-csv", ["XiezuoFormats"]),
         ("fuzz-docx", ["XiezuoFormats"]), ("fuzz-html", ["XiezuoFormats"]), ("fuzz-multipart", ["XiezuoFormats"]),
         ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]),
     ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, deps) in fuzzTargets {
         package.targets.append(.executableTarget(
-            name: name, dependencies: deps, path: "Fuzz/" + name,
+            name: name, dependencies: deps + ["FuzzDriver"], path: "Fuzz/" + name,
             swiftSettings: [.unsafeFlags(["-parse-as-library"])],
             // Swift's own linker (gold) stumbles over the sanitizer's debug information; lld does not.
             linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))

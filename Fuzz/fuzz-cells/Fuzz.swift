@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import XiezuoDomain
 
 /// Ledger cells as sheets carry them: the first byte picks the ledger, the rest is rows (split on newlines) of
@@ -12,43 +13,27 @@ let regions = RegionDirectory([
     Region(code: "440111", name: "白云区", level: .county, parentCode: "440100", side: .east),
 ])
 
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let input = bytes(data, size)
-    guard let pick = input.first else { return 0 }
-    let ledgers = LedgerName.allCases
-    let definition = ledgers[Int(pick) % ledgers.count].definition
-    let text = String(decoding: input.dropFirst(), as: UTF8.self)
-    let header = definition.fields.map { SheetCell(definition.label($0.key, .zh)) }
-    var reader = LedgerSheetReader(definition: definition, regions: regions)
-    do {
-        _ = try reader.feed(rowNumber: 1, header)
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).enumerated() {
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { SheetCell(String($0), numeric: pick & 0x80 != 0) }
-            _ = try reader.feed(rowNumber: i + 2, cells)
-        }
-        try reader.finish()
-    } catch {}
-    _ = SheetDate.parse(text, numeric: pick & 1 == 0)
-    _ = SheetNumber.money(text, unit: pick & 2 == 0 ? .yuan : .wan, numeric: pick & 4 == 0)
-    _ = SheetNumber.integer(text)
-    _ = IDNumber.problem(text)
-    _ = SheetText.normalize(text)
-    return 0
-}
-
-// libFuzzer's driver, given the function above; SwiftPM names the executable's entry point after its module.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
-                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
 @_cdecl("fuzz_cells_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc, values = argv
-    return runFuzzerDriver(&count, &values, fuzzOne)
-}
-
-func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
-    size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    runFuzzer(argc, argv) { input in
+        guard let pick = input.first else { return }
+        let ledgers = LedgerName.allCases
+        let definition = ledgers[Int(pick) % ledgers.count].definition
+        let text = String(decoding: input.dropFirst(), as: UTF8.self)
+        let header = definition.fields.map { SheetCell(definition.label($0.key, .zh)) }
+        var reader = LedgerSheetReader(definition: definition, regions: regions)
+        do {
+            _ = try reader.feed(rowNumber: 1, header)
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200).enumerated() {
+                let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map { SheetCell(String($0), numeric: pick & 0x80 != 0) }
+                _ = try reader.feed(rowNumber: i + 2, cells)
+            }
+            try reader.finish()
+        } catch {}
+        _ = SheetDate.parse(text, numeric: pick & 1 == 0)
+        _ = SheetNumber.money(text, unit: pick & 2 == 0 ? .yuan : .wan, numeric: pick & 4 == 0)
+        _ = SheetNumber.integer(text)
+        _ = IDNumber.problem(text)
+        _ = SheetText.normalize(text)
+    }
 }
