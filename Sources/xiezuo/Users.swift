@@ -38,6 +38,17 @@ struct UserCommand: AsyncParsableCommand {
 
     static let cli = Actor(name: "cli", address: "local")
 
+    /// Opens the database, changes one named account, says so, and closes it; an unknown name is a clear error.
+    static func change(_ username: String, _ database: String, done: String,
+                       _ body: @Sendable (Store) async throws -> Void) async throws {
+        let store = try await openStore(database)
+        do { try await body(store) }
+        catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
+        catch { await store.close(); throw error }
+        print(done)
+        await store.close()
+    }
+
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account; the password is read from standard input.")
         @Option var username: String
@@ -82,11 +93,10 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
         @OptionGroup var db: DatabaseOption
         func run() async throws {
-            let store = try await UserCommand.openStore(db.database)
-            do { try await store.setUserState(username: username, .disabled, actor: UserCommand.cli) }
-            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
-            print("disabled \(username)")
-            await store.close()
+            let name = username
+            try await UserCommand.change(name, db.database, done: "disabled \(name)") {
+                try await $0.setUserState(username: name, .disabled, actor: UserCommand.cli)
+            }
         }
     }
 
@@ -95,11 +105,10 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
         @OptionGroup var db: DatabaseOption
         func run() async throws {
-            let store = try await UserCommand.openStore(db.database)
-            do { try await store.unlock(username: username, actor: UserCommand.cli) }
-            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
-            print("unlocked \(username) / 已解锁")
-            await store.close()
+            let name = username
+            try await UserCommand.change(name, db.database, done: "unlocked \(name) / 已解锁") {
+                try await $0.unlock(username: name, actor: UserCommand.cli)
+            }
         }
     }
 
@@ -112,11 +121,10 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             guard passwordStdin else { throw ValidationError("use --password-stdin; passwords are never taken as arguments") }
             let password = try UserCommand.readPassword(username: username)
-            let store = try await UserCommand.openStore(db.database)
-            do { try await store.setPasswordHash(username: username, Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli) }
-            catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
-            print("password changed for \(username)")
-            await store.close()
+            let name = username, hash = Bcrypt.hash(password, cost: passwordCost)
+            try await UserCommand.change(name, db.database, done: "password changed for \(name)") {
+                try await $0.setPasswordHash(username: name, hash, actor: UserCommand.cli)
+            }
         }
     }
 }

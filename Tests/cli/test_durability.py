@@ -39,9 +39,15 @@ def session(base):
 
 
 def imported(base, cookie):
-    req = urllib.request.Request(base + "/api/v1/progress?year=2031&perPage=1", headers={"Cookie": cookie})
+    req = urllib.request.Request(base + "/api/v1/progress?indicator=demo_villages&perPage=1", headers={"Cookie": cookie})
     with urllib.request.urlopen(req, timeout=60) as r:
         return json.loads(r.read())["total"]
+
+
+def counties(base, cookie):
+    req = urllib.request.Request(base + "/api/v1/regions?level=county&side=west", headers={"Cookie": cookie})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return sorted(x["code"] for x in json.loads(r.read())["items"])
 
 
 def writes_in_flight(base):
@@ -58,8 +64,11 @@ def kill_during_import(database):
                     "--database", database], input=(PASSWORD + "\n").encode(), check=True, capture_output=True)
     proc, base = start(database, tmp)
     cookie = session(base)
-    rows = [{"indicatorCode": "demo_villages", "regionCode": "520525", "year": 2031, "month": 1 + i % 12, "value": "1"}
-            for i in range(ROWS)]
+    # One figure per county and month (a period has one), over as many years as the rows need.
+    codes = counties(base, cookie)
+    assert ROWS // len(codes) // 12 < 100, "not enough periods for the rows"
+    rows = [{"indicatorCode": "demo_villages", "regionCode": codes[i % len(codes)], "year": 1996 + i // len(codes) // 12,
+             "month": 1 + (i // len(codes)) % 12, "value": "1"} for i in range(ROWS)]
     body = json.dumps({"rows": rows}).encode()
     outcome = {}
 

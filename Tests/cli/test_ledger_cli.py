@@ -200,10 +200,16 @@ def test_broken_files_fail_clearly_and_write_nothing():
         with z.open("xl/worksheets/sheet1.xml", "w") as f:
             f.write(b'<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>')
             chunk = b"a" * (1 << 20)
-            for _ in range(100):
+            for _ in range(40):  # a 40 MB cell: within what a file of this size may unpack to, refused as a cell
                 f.write(chunk)
             f.write(b"</t></is></c></row></sheetData></worksheet>")
     cases["huge.xlsx"] = open(huge, "rb").read()
+    zipbomb = os.path.join(tmp, "zipbomb.xlsx")
+    with zipfile.ZipFile(zipbomb, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            for _ in range(300):  # 300 MB of empty rows from a file of a few hundred kilobytes
+                f.write(b"<row/>" * ((1 << 20) // 6 + 1))
+    cases["zipbomb.xlsx"] = open(zipbomb, "rb").read()
     messages = {}
     for name, content in cases.items():
         path = os.path.join(tmp, name)
@@ -217,6 +223,7 @@ def test_broken_files_fail_clearly_and_write_nothing():
     assert "不是" in messages["not_zip.xlsx"] or "zip" in messages["not_zip.xlsx"].lower()
     assert "DOCTYPE" in messages["bomb.xlsx"] or "实体" in messages["bomb.xlsx"]
     assert "单元格" in messages["huge.xlsx"]
+    assert "压缩炸弹" in messages["zipbomb.xlsx"] and "zip bomb" in messages["zipbomb.xlsx"]
     assert stored(db).count("\n") == 1
 
 
