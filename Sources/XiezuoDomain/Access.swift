@@ -66,13 +66,13 @@ public enum AccessRule {
     }
 
     /// The region prefixes whose region data (projects, reported figures) a user may read: its own scope, plus the
-    /// western regions of pairings whose eastern side lies in its scope — an eastern office follows what it assists.
-    /// nil means everything (administrators).
-    public static func readablePrefixes(_ user: UserAccount, pairings: [Pairing]) -> [String]? {
+    /// western regions of pairings in force in `year` whose eastern side lies in its scope — an eastern office follows
+    /// what it assists, while it assists it. nil means everything (administrators).
+    public static func readablePrefixes(_ user: UserAccount, pairings: [Pairing], year: Int) -> [String]? {
         if user.role == .admin { return nil }
         guard user.state == .active else { return [] }
         var out = [user.scopePrefix]
-        for p in pairings where p.eastCode.hasPrefix(user.scopePrefix) {
+        for p in pairings where p.eastCode.hasPrefix(user.scopePrefix) && p.isActive(in: year) {
             let west = Region.scopePrefix(code: p.westCode, level: ProjectDraft.levelOf(p.westCode))
             if !out.contains(where: { west.hasPrefix($0) }) { out.append(west) }
         }

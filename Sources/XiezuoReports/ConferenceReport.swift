@@ -34,16 +34,16 @@ public struct ConferenceReport: Sendable {
 
     public static let keyProjectLimit = 20
 
-    /// `prefixes` and `pairingIds` are what the reader may see (nil: everything), as everywhere else.
+    /// `scope` and `pairingIds` (nil: every pairing) are what the reader may see, as everywhere else.
     public static func build(store: Store, meetingId: Int64, asOf: Day, lang: Language, pairingIds: [Int64]? = nil,
-                             prefixes: [String]? = nil) async throws -> ConferenceReport? {
+                             scope: RegionScope) async throws -> ConferenceReport? {
         guard let meeting = try await store.meeting(id: meetingId) else { return nil }
         let pairings = try await store.pairings()
         guard let pairing = pairings.first(where: { $0.id == meeting.pairingId }) else { return nil }
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         let year = meeting.date.year
         let overview = try await Overview.build(store: store, year: year, counted: .approved, pairingIds: pairingIds,
-                                                prefixes: prefixes)
+                                                scope: scope)
         // The meeting's own pairing decides which agreement is reported.
         let agreement = try await store.agreements(year: year, pairingId: pairing.id).first
         var completion: AgreementCompletion?
@@ -70,15 +70,15 @@ public struct ConferenceReport: Sendable {
                                   lastUpdate: updates.last.map { "\($0.date) \($0.text)" } ?? ""))
         }
 
-        var filter = ProjectFilter(regionCode: pairing.westCode, visiblePrefixes: prefixes)
+        var filter = ProjectFilter(regionCode: pairing.westCode, scope: scope)
         if pairing.level != .province { filter.pairingId = pairing.id }
         let east = pairing.eastParty ?? regions[pairing.eastCode]?.name ?? pairing.eastCode
         let west = pairing.westParty ?? regions[pairing.westCode]?.name ?? pairing.westCode
         return ConferenceReport(
             lang: lang, meeting: meeting, pairingLabel: "\(east) — \(west)", year: year, asOf: asOf, previous: previous,
             agreement: agreement, completion: completion, prefectures: prefectures,
-            funding: try await store.fundingTotals(regionCode: pairing.westCode, visiblePrefixes: prefixes),
-            projectCount: try await store.projectCount(regionCode: pairing.westCode, visiblePrefixes: prefixes),
+            funding: try await store.fundingTotals(regionCode: pairing.westCode, scope: scope),
+            projectCount: try await store.projectCount(regionCode: pairing.westCode, scope: scope),
             keyProjects: try await store.keyProjects(filter, limit: keyProjectLimit), ledgerTotals: ledger, tasks: tasks)
     }
 

@@ -20,10 +20,10 @@ public struct Overview: Sendable {
     public var projectCount: Int
     public var meetings: [Meeting]
 
-    /// `pairingIds` and `prefixes` are what the reader may see (nil: everything): the agreement shown is the
+    /// `pairingIds` (nil: every pairing) and `scope` are what the reader may see: the agreement shown is the
     /// province one if readable, otherwise the reader's first readable one; money and counts cover readable projects.
     public static func build(store: Store, year: Int, counted: CountedStates, pairingIds: [Int64]? = nil,
-                             prefixes: [String]? = nil) async throws -> Overview {
+                             scope: RegionScope) async throws -> Overview {
         let agreements = try await store.agreements(year: year, pairingIds: pairingIds)
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
@@ -44,8 +44,8 @@ public struct Overview: Sendable {
                 completion: AgreementCompletion(targets: targets[a.id] ?? [], actuals: byChild[r.code] ?? [:])))
         }
         overview.prefectures.sort { $0.region.code < $1.region.code }
-        overview.funding = try await store.fundingTotals(regionCode: west.code, visiblePrefixes: prefixes)
-        overview.projectCount = try await store.projectCount(regionCode: west.code, visiblePrefixes: prefixes)
+        overview.funding = try await store.fundingTotals(regionCode: west.code, scope: scope)
+        overview.projectCount = try await store.projectCount(regionCode: west.code, scope: scope)
         overview.meetings = try await store.meetings(pairingId: pairing.id, year: year)
         return overview
     }

@@ -43,10 +43,10 @@ extension Store {
     }
 
     /// Documents holding every bigram of the query (all documents for an empty query), newest first.
-    public func documents(matching query: String, page: Page, visiblePrefixes: [String]? = nil) async throws -> PageOf<LibraryDocument> {
+    public func documents(matching query: String, page: Page, scope: RegionScope) async throws -> PageOf<LibraryDocument> {
         let grams = Array(SearchGrams.grams(query)).sorted()
         return try await backend.read { db in
-            var w: SQLQueryString = " WHERE 1 = 1" + insidePrefixes("region_code", visiblePrefixes)
+            var w: SQLQueryString = " WHERE 1 = 1" + scopeSQL("region_code", scope)
             if !grams.isEmpty {
                 w += " AND id IN (SELECT document_id FROM document_grams WHERE gram IN (\(binds: grams)) GROUP BY document_id HAVING COUNT(*) = \(bind: grams.count))"
             }
@@ -74,11 +74,11 @@ extension Store {
 
 extension Store {
     /// The documents attached to a meeting that the reader may see, by title.
-    public func documents(meetingId: Int64, visiblePrefixes: [String]?) async throws -> [(id: Int64, title: String, publishedOn: Day?)] {
+    public func documents(meetingId: Int64, scope: RegionScope) async throws -> [(id: Int64, title: String, publishedOn: Day?)] {
         try await backend.read { db in
             try await db.raw("""
                 SELECT id, title, published_on FROM documents WHERE meeting_id = \(bind: meetingId)
-                """ + insidePrefixes("region_code", visiblePrefixes) + " ORDER BY id").all().map { r in
+                """ + scopeSQL("region_code", scope) + " ORDER BY id").all().map { r in
                 (try r.decode(column: "id", as: Int64.self), try r.decode(column: "title", as: String.self),
                  try r.decode(column: "published_on", as: String?.self).flatMap(Day.init))
             }

@@ -24,11 +24,12 @@ public struct LedgerFilter: Sendable, Hashable {
     public var query: String?
     /// Choice and flag fields that must hold a value (field key → stored value), e.g. kind = official.
     public var fields: [String: String]
-    public var visiblePrefixes: [String]?
+    /// The caller's scope, required.
+    public var scope: RegionScope
     public init(regionCode: String? = nil, from: Day? = nil, to: Day? = nil, year: Int? = nil, state: ProgressState? = nil,
-                query: String? = nil, fields: [String: String] = [:], visiblePrefixes: [String]? = nil) {
+                query: String? = nil, fields: [String: String] = [:], scope: RegionScope) {
         self.regionCode = regionCode; self.from = from; self.to = to; self.year = year; self.state = state
-        self.query = query; self.fields = fields; self.visiblePrefixes = visiblePrefixes
+        self.query = query; self.fields = fields; self.scope = scope
     }
 }
 
@@ -180,28 +181,21 @@ extension Store {
         for (k, v) in f.fields.sorted(by: { $0.key < $1.key }) {
             w += " AND values_json LIKE \(bind: likePattern(contains: "\"\(k)\":\"\(v)\"")) ESCAPE '\\'"
         }
-        if let prefixes = f.visiblePrefixes {
-            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false) }.joined(separator: " OR ") + ")"
-        }
+        w += scopeSQL("county_code", f.scope)
         return w
     }
 
     /// Counties whose code starts with a prefix, as a range of six-digit codes: unlike LIKE, both engines walk an
     /// index for it (and digit strings of one length sort the same in every collation).
-    static func countyRange(_ prefix: String, and: Bool = true, column: String = "county_code") -> SQLQueryString {
-        let p = String(prefix.prefix(6))
-        let pad = 6 - p.count
-        let low = p + String(repeating: "0", count: pad), high = p + String(repeating: "9", count: pad)
-        return "\(unsafeRaw: and ? " AND " : "")(\(unsafeRaw: column) BETWEEN \(bind: low) AND \(bind: high))"
+    static func countyRange(_ prefix: String, column: String = "county_code") -> SQLQueryString {
+        " AND " + codeRange(column, prefix)
     }
 
     /// Rows and rows awaiting review per ledger, inside the prefixes (nil: all), from the running totals: the same
     /// cost for a thousand rows or a million.
-    public func ledgerCounts(visiblePrefixes: [String]?) async throws -> [LedgerName: (total: Int, pending: Int)] {
+    public func ledgerCounts(scope: RegionScope) async throws -> [LedgerName: (total: Int, pending: Int)] {
         var w: SQLQueryString = " WHERE indicator_code IN (\(binds: LedgerName.allCases.map(Self.rowCountCode)))"
-        if let prefixes = visiblePrefixes {
-            w += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false, column: "region_code") }.joined(separator: " OR ") + ")"
-        }
+        w += scopeSQL("region_code", scope)
         let filter = w
         return try await backend.read { db in
             var out: [LedgerName: (total: Int, pending: Int)] = [:]
@@ -228,9 +222,7 @@ extension Store {
             if let c = f.regionCode { t += Self.countyRange(Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)), column: "region_code") }
             if let y = f.year { t += " AND year = \(bind: y)" }
             if let st = f.state { t += " AND state = \(bind: st.rawValue)" }
-            if let prefixes = f.visiblePrefixes {
-                t += prefixes.isEmpty ? " AND 1 = 0" : " AND (" + prefixes.map { Self.countyRange($0, and: false, column: "region_code") }.joined(separator: " OR ") + ")"
-            }
+            t += scopeSQL("region_code", f.scope)
             totals = t
         }
         let countSQL = totals

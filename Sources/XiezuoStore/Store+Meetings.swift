@@ -198,7 +198,7 @@ extension Store {
             var q: SQLQueryString = "SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id WHERE 1 = 1"
             if let ids = f.meetingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND t.meeting_id IN (\(binds: ids))" }
             if let ids = f.pairingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND m.pairing_id IN (\(binds: ids))" }
-            q += insidePrefixes("t.owner_region_code", f.ownerPrefixes)
+            if let owner = f.ownerPrefixes { q += scopeSQL("t.owner_region_code", .within(owner)) }
             let today = f.today.description
             switch f.state {
             case nil: break

@@ -7,11 +7,12 @@ public struct ProgressFilter: Sendable, Hashable {
     public var regionCode: String?
     public var year: Int?
     public var state: ProgressState?
-    public var visiblePrefixes: [String]?
+    /// The caller's scope, required.
+    public var scope: RegionScope
     public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil,
-                visiblePrefixes: [String]? = nil) {
+                scope: RegionScope) {
         self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year; self.state = state
-        self.visiblePrefixes = visiblePrefixes
+        self.scope = scope
     }
 }
 
@@ -42,7 +43,7 @@ extension Store {
             if let c = f.regionCode { w += " AND region_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
             if let y = f.year { w += " AND year = \(bind: y)" }
             if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
-            w += insidePrefixes("region_code", f.visiblePrefixes)
+            w += scopeSQL("region_code", f.scope)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM progress" + w).first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
                 .all().map(Self.progress)
@@ -166,14 +167,14 @@ extension Store {
     }
 
     /// Funding totals by kind for every project inside a region (prefix) — the dashboard's money overview.
-    public func fundingTotals(regionCode: String, visiblePrefixes: [String]? = nil) async throws -> FundingSummary {
+    public func fundingTotals(regionCode: String, scope: RegionScope) async throws -> FundingSummary {
         let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
         return try await backend.read { db in
             var s = FundingSummary()
             for r in try await db.raw("""
                 SELECT CAST(SUM(budget_fen) AS BIGINT) AS b, CAST(SUM(committed_fen) AS BIGINT) AS c, CAST(SUM(disbursed_fen) AS BIGINT) AS d, CAST(SUM(spent_fen) AS BIGINT) AS s
                 FROM projects WHERE county_code LIKE \(bind: prefix + "%")
-                """ + insidePrefixes("county_code", visiblePrefixes)).all() {
+                """ + scopeSQL("county_code", scope)).all() {
                 s.budget = Money(fen: try r.decode(column: "b", as: Int64?.self) ?? 0)
                 s.committed = Money(fen: try r.decode(column: "c", as: Int64?.self) ?? 0)
                 s.disbursed = Money(fen: try r.decode(column: "d", as: Int64?.self) ?? 0)
@@ -183,11 +184,11 @@ extension Store {
         }
     }
 
-    public func projectCount(regionCode: String? = nil, visiblePrefixes: [String]? = nil) async throws -> Int {
+    public func projectCount(regionCode: String? = nil, scope: RegionScope) async throws -> Int {
         try await backend.read { db in
             var q: SQLQueryString = "SELECT COUNT(*) AS n FROM projects WHERE 1 = 1"
             if let c = regionCode { q += " AND county_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
-            q += insidePrefixes("county_code", visiblePrefixes)
+            q += scopeSQL("county_code", scope)
             return try await db.raw(q).first()!.decode(column: "n", as: Int.self)
         }
     }

@@ -8,12 +8,12 @@ public struct ProjectFilter: Sendable, Hashable {
     public var workArea: WorkArea?
     public var status: ProjectStatus?
     public var pairingId: Int64?
-    /// The caller's readable region prefixes (nil: everything); always applied, whatever else is asked.
-    public var visiblePrefixes: [String]?
+    /// The caller's scope; always applied, whatever else is asked, and required.
+    public var scope: RegionScope
     public init(text: String? = nil, regionCode: String? = nil, workArea: WorkArea? = nil, status: ProjectStatus? = nil,
-                pairingId: Int64? = nil, visiblePrefixes: [String]? = nil) {
+                pairingId: Int64? = nil, scope: RegionScope) {
         self.text = text; self.regionCode = regionCode; self.workArea = workArea; self.status = status; self.pairingId = pairingId
-        self.visiblePrefixes = visiblePrefixes
+        self.scope = scope
     }
 }
 
@@ -50,7 +50,7 @@ extension Store {
         if let a = f.workArea { q += " AND p.work_area = \(bind: a.rawValue)" }
         if let s = f.status { q += " AND p.status = \(bind: s.rawValue)" }
         if let id = f.pairingId { q += " AND p.pairing_id = \(bind: id)" }
-        q += insidePrefixes("p.county_code", f.visiblePrefixes)
+        q += scopeSQL("p.county_code", f.scope)
         return q
     }
 

@@ -156,13 +156,17 @@ func likePattern(contains text: String) -> String {
 }
 
 /// `column` lies inside one of the prefixes; nil means no restriction, an empty list matches nothing.
-func insidePrefixes(_ column: String, _ prefixes: [String]?) -> SQLQueryString {
-    guard let prefixes else { return "" }
+/// The one place a scope becomes SQL: each prefix as a range of six-digit codes (both engines walk an index for a
+/// range, unlike LIKE; digit strings of one length sort the same in every collation).
+func scopeSQL(_ column: String, _ scope: RegionScope) -> SQLQueryString {
+    guard case .within(let prefixes) = scope else { return "" }
     guard !prefixes.isEmpty else { return " AND 1 = 0" }
-    var q: SQLQueryString = " AND ("
-    for (i, p) in prefixes.enumerated() {
-        if i > 0 { q += " OR " }
-        q += "\(unsafeRaw: column) LIKE \(bind: p + "%")"
-    }
-    return q + ")"
+    return " AND (" + prefixes.map { codeRange(column, $0) }.joined(separator: " OR ") + ")"
+}
+
+/// Codes under a prefix, as a range of six-digit codes.
+func codeRange(_ column: String, _ prefix: String) -> SQLQueryString {
+    let p = String(prefix.prefix(6))
+    let pad = 6 - p.count
+    return "(\(unsafeRaw: column) BETWEEN \(bind: p + String(repeating: "0", count: pad)) AND \(bind: p + String(repeating: "9", count: pad)))"
 }

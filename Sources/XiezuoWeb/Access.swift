@@ -9,7 +9,11 @@ struct Access: Sendable {
     let pairings: [Pairing]
 
     /// Region prefixes the user may read (nil: all).
-    var readable: [String]? { AccessRule.readablePrefixes(user, pairings: pairings) }
+    var readable: [String]? { AccessRule.readablePrefixes(user, pairings: pairings, year: chinaToday().year) }
+    /// The same as the scope every store list and count requires.
+    var scope: RegionScope { readable.map(RegionScope.within) ?? .all }
+    /// The user's own scope, without what its pairings add (reviews, bulk approval).
+    var ownScope: RegionScope { user.role == .admin ? .all : .within([user.scopePrefix]) }
     /// Pairings whose agreements and meetings the user may read (nil: all).
     var readablePairingIds: [Int64]? {
         user.role == .admin ? nil : pairings.filter { AccessRule.canRead(user, pairing: $0) }.map(\.id)

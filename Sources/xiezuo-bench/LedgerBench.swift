@@ -63,7 +63,7 @@ struct LedgerSheet: AsyncParsableCommand {
                 start = end
                 print("\(ledger.rawValue): \(start) / \(n) (added \(r.added))")
             }
-            let approved = try await store.approveLedgerRows(ledger, LedgerFilter(), actor: actor)
+            let approved = try await store.approveLedgerRows(ledger, LedgerFilter(scope: .all), actor: actor)
             print("\(ledger.rawValue): approved \(approved)")
         }
     }

@@ -28,7 +28,7 @@ struct ReportBench: AsyncParsableCommand {
             var size = 0
             for _ in 0..<runs {
                 let start = ContinuousClock.now
-                let r = try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh)!
+                let r = try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh, scope: .all)!
                 switch format {
                 case "html": size = r.html().utf8.count
                 case "xlsx": size = try r.xlsx().count
@@ -40,7 +40,7 @@ struct ReportBench: AsyncParsableCommand {
             times.sort()
             print(String(format: "%@: min %.3f s, median %.3f s over %d runs, %d bytes, %d tasks, %d key projects", format,
                          times[0], times[times.count / 2], runs, size,
-                         try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh)!.tasks.count,
+                         try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh, scope: .all)!.tasks.count,
                          ConferenceReport.keyProjectLimit))
         }
         await store.close()

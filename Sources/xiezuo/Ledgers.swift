@@ -131,7 +131,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOption
 
     func run() async throws {
-        var f = LedgerFilter()
+        var f = LedgerFilter(scope: .all)  // the command line is the operator: every region
         if let region {
             guard Region.isWellFormedCode(region) else { throw ValidationError("--region: 6 位地区代码 / a 6-digit region code") }
             f.regionCode = region

@@ -37,7 +37,7 @@ struct ConferenceReportCommand: AsyncParsableCommand {
         try await store.migrate()
         func step(_ s: String) { FileHandle.standardError.write(Data("· \(s)\n".utf8)) }
         step("收集数据 / gathering figures")
-        guard let report = try await ConferenceReport.build(store: store, meetingId: meeting, asOf: day, lang: language) else {
+        guard let report = try await ConferenceReport.build(store: store, meetingId: meeting, asOf: day, lang: language, scope: .all) else {
             await store.close()
             throw ValidationError("会议 \(meeting) 不存在；会议编号见网页 /meetings / meeting \(meeting) does not exist; see /meetings for ids")
         }

@@ -36,10 +36,14 @@ import Testing
     @Test func easternOfficesReadWhatTheyAssist() {
         let guangzhou = user(.prefectureOfficer, "440100", .prefecture, .east)
         let prefixes = AccessRule.readablePrefixes(guangzhou, pairings: [bijieToGuangzhou,
-            Pairing(id: 3, level: .city, eastCode: "440400", westCode: "520300", sinceYear: 2021)])
+            Pairing(id: 3, level: .city, eastCode: "440400", westCode: "520300", sinceYear: 2021)], year: 2024)
         #expect(prefixes == ["4401", "5205"])
         #expect(AccessRule.canRead(prefixes, regionCode: "520525") && !AccessRule.canRead(prefixes, regionCode: "520323"))
-        #expect(AccessRule.readablePrefixes(user(.admin, "520000", .province), pairings: []) == nil)
+        #expect(AccessRule.readablePrefixes(user(.admin, "520000", .province), pairings: [], year: 2024) == nil)
+        // An ended pairing grants nothing any more; one not yet begun, nothing yet.
+        var ended = bijieToGuangzhou; ended.untilYear = 2023
+        #expect(AccessRule.readablePrefixes(guangzhou, pairings: [ended], year: 2024) == ["4401"])
+        #expect(AccessRule.readablePrefixes(guangzhou, pairings: [bijieToGuangzhou], year: 2020) == ["4401"])
     }
 
     @Test func reviewIsByTheLevelAbove() {

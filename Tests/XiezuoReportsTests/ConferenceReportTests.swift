@@ -31,7 +31,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
     @Test func figuresMatchTheStoredRows() async throws {
         try await withDemoStore { store in
             let m = try await conference(store)
-            let r = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            let r = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             var sums: [String: Int64] = try await store.backend.read { db in
                 var out: [String: Int64] = [:]
                 for row in try await db.raw("""
@@ -46,7 +46,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             for ledger in LedgerName.allCases {
                 var last: Int64 = 0
                 while true {
-                    let page = try await store.ledgerRows(ledger, LedgerFilter(regionCode: "520000", year: 2024, state: .approved), afterId: last, limit: 1000)
+                    let page = try await store.ledgerRows(ledger, LedgerFilter(regionCode: "520000", year: 2024, state: .approved, scope: .all), afterId: last, limit: 1000)
                     guard let end = page.last else { break }
                     for row in page { for m in ledger.definition.measures(row.values) { sums[m.indicatorCode, default: 0] += m.value } }
                     last = end.id
@@ -58,7 +58,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             // A pending figure does not count.
             _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
                                                            month: 11, value: 5_000, state: .submitted, note: ""), actor: .system)
-            let again = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            let again = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             #expect(again.completion?.rows.first { $0.indicator.code == "demo_villages" }?.actual == sums["demo_villages"])
 
             // Key projects: the largest budgets first, each with its own transactions' totals.
@@ -90,8 +90,8 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
     @Test func theSameDataGiveTheSameReport() async throws {
         try await withDemoStore { store in
             let m = try await conference(store)
-            let a = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
-            let b = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh))
+            let a = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
+            let b = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             #expect(a.html() == b.html())
             let x1 = try a.xlsx(), x2 = try b.xlsx()
             #expect(x1 == x2)
@@ -118,7 +118,7 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
 
     @Test func aMeetingThatDoesNotExistGivesNoReport() async throws {
         try await withDemoStore { store in
-            let r = try await ConferenceReport.build(store: store, meetingId: 9_999, asOf: asOf, lang: .zh)
+            let r = try await ConferenceReport.build(store: store, meetingId: 9_999, asOf: asOf, lang: .zh, scope: .all)
             #expect(r == nil)
         }
     }

@@ -125,10 +125,10 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             _ = try await newProject(store, title: "100%_覆盖")
             _ = try await newProject(store, title: "1000覆盖")
             _ = try await newProject(store, title: "遵义项目", county: "520323")
-            #expect(try await store.projects(ProjectFilter(text: "%_"), page: Page(number: 1, size: 10)).total == 1)
-            #expect(try await store.projects(ProjectFilter(text: "'; DROP TABLE projects; --"), page: Page(number: 1, size: 10)).total == 0)
-            #expect(try await store.projects(ProjectFilter(regionCode: "520500"), page: Page(number: 1, size: 10)).total == 2)
-            let page2 = try await store.projects(ProjectFilter(), page: Page(number: 2, size: 2))
+            #expect(try await store.projects(ProjectFilter(text: "%_", scope: .all), page: Page(number: 1, size: 10)).total == 1)
+            #expect(try await store.projects(ProjectFilter(text: "'; DROP TABLE projects; --", scope: .all), page: Page(number: 1, size: 10)).total == 0)
+            #expect(try await store.projects(ProjectFilter(regionCode: "520500", scope: .all), page: Page(number: 1, size: 10)).total == 2)
+            let page2 = try await store.projects(ProjectFilter(scope: .all), page: Page(number: 2, size: 2))
             #expect(page2.total == 3 && page2.items.count == 1 && page2.pageCount == 2)
         }
     }
@@ -140,7 +140,7 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
                 _ = try await store.addTransaction(FundingTransaction(id: 0, projectId: p.id, kind: kind, date: Day("2024-03-01")!,
                                                                       amount: Money.parse(yuan)!, note: ""), actor: tester)
             }
-            let row = try await store.projects(ProjectFilter(), page: Page(number: 1, size: 10)).items[0]
+            let row = try await store.projects(ProjectFilter(scope: .all), page: Page(number: 1, size: 10)).items[0]
             #expect(row.funding.budget.fen == 100_000_001 && row.funding.committed.fen == 30 && row.funding.disbursed.fen == 500)
         }
     }
@@ -155,7 +155,7 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
                     throw Boom()
                 }
             }
-            #expect(try await store.projectCount() == 0)
+            #expect(try await store.projectCount(scope: .all) == 0)
             #expect(try await store.history(entity: "project", id: "1").isEmpty)
         }
     }
@@ -218,12 +218,12 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             }
             #expect(fromRows == keptLedger)
             // The row counts kept beside them are the rows there are.
-            let counts = try await store.ledgerCounts(visiblePrefixes: nil)
+            let counts = try await store.ledgerCounts(scope: .all)
             for ledger in LedgerName.allCases {
-                #expect(counts[ledger]?.total ?? 0 == (try await store.ledgerCount(ledger, LedgerFilter())), "\(ledger)")
+                #expect(counts[ledger]?.total ?? 0 == (try await store.ledgerCount(ledger, LedgerFilter(scope: .all))), "\(ledger)")
             }
-            let bijie = try await store.ledgerCounts(visiblePrefixes: ["5205"])
-            #expect(bijie[.labour]?.total ?? 0 == (try await store.ledgerCount(.labour, LedgerFilter(regionCode: "520500"))))
+            let bijie = try await store.ledgerCounts(scope: .within(["5205"]))
+            #expect(bijie[.labour]?.total ?? 0 == (try await store.ledgerCount(.labour, LedgerFilter(regionCode: "520500", scope: .all))))
         }
     }
 }
@@ -329,7 +329,7 @@ func ledgerMeasureSums(_ store: Store, regionPrefix: String = "", year: Int? = n
     for ledger in LedgerName.allCases {
         var last: Int64 = 0
         while true {
-            let rows = try await store.ledgerRows(ledger, LedgerFilter(regionCode: regionPrefix.isEmpty ? nil : regionPrefix, year: year, state: state), afterId: last, limit: 1000)
+            let rows = try await store.ledgerRows(ledger, LedgerFilter(regionCode: regionPrefix.isEmpty ? nil : regionPrefix, year: year, state: state, scope: .all), afterId: last, limit: 1000)
             guard let end = rows.last else { break }
             for r in rows { for m in ledger.definition.measures(r.values) where m.value != 0 { out[r.state.rawValue + "/" + m.indicatorCode, default: 0] += m.value } }
             last = end.id

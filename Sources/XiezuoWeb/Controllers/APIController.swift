@@ -310,8 +310,7 @@ struct APIController {
     // MARK: projects
 
     @Sendable func projects(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var f = try ProjectsController.filter(request)
-        f.visiblePrefixes = try await access(store, context).readable
+        let f = try ProjectsController.filter(request, scope: try await access(store, context).scope)
         let page = try ProjectsController.page(request)
         let r = try await store.projects(f, page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
@@ -418,8 +417,7 @@ struct APIController {
     // MARK: progress and the dashboard figures
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var f = try ProgressController.filter(request)
-        f.visiblePrefixes = try await access(store, context).readable
+        let f = try ProgressController.filter(request, scope: try await access(store, context).scope)
         let page = try ProjectsController.page(request, defaultSize: 50)
         let r = try await store.progress(f, page: page)
         return Self.list(r.items.map(Self.json), total: r.total, page: page)
@@ -500,7 +498,7 @@ struct APIController {
         let year = try request.yearQuery() ?? Store.demoYear
         let a = try await access(store, context)
         let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request),
-                                         pairingIds: a.readablePairingIds, prefixes: a.readable)
+                                         pairingIds: a.readablePairingIds, scope: a.scope)
         var out: [String: Any] = ["year": year, "projectCount": o.projectCount, "funding": Self.json(o.funding)]
         if let a = o.agreement, let c = o.completion { out["agreement"] = Self.json(a); out["completion"] = Self.json(c) }
         out["prefectures"] = o.prefectures.map { ["regionCode": $0.region.code, "name": $0.region.name, "agreementId": $0.agreement.id,

@@ -17,7 +17,7 @@ struct DashboardController {
         let counted = Pages.counted(request)
         let a = try await access(pages.store, context)
         let o = try await Overview.build(store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,
-                                         prefixes: a.readable)
+                                         scope: a.scope)
         var data: [String: Any] = ["years": Pages.yearOptions(year), "year": year, "pending": counted == .includingPending,
                                    "noAgreement": l.t("no_agreement", String(year))]
         if let a = o.agreement, let c = o.completion {

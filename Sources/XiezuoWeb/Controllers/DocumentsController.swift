@@ -30,7 +30,7 @@ struct DocumentsController {
         guard q.count <= 200 else { throw AppError.badFilter("q") }
         let page = try ProjectsController.page(request)
         let result = try await pages.store.documents(matching: q, page: page,
-                                                     visiblePrefixes: try await access(pages.store, context).readable)
+                                                     scope: try await access(pages.store, context).scope)
         let data: [String: Any] = [
             "q": q,
             "items": result.items.map { d -> [String: Any] in
@@ -194,7 +194,7 @@ struct DocumentsController {
             "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
             "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
             "dates": Self.datesMentioned(result.text, year: date?.year).map { ["date": $0] },
-            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, prefixes: try await access(pages.store, context).readable)
+            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, scope: try await access(pages.store, context).scope)
                 .map { ["id": $0.project.id, "title": $0.project.title, "county": $0.countyName] },
             "organisations": Mentions.organisations(in: result.text).map { ["name": $0] },
         ]
@@ -275,10 +275,10 @@ struct DocumentsController {
     }
 
     /// Projects in the counties the text names (the largest first, a few per county), among those the reader sees.
-    static func projectsSuggested(_ regions: [Region], store: Store, prefixes: [String]?) async throws -> [ProjectRow] {
+    static func projectsSuggested(_ regions: [Region], store: Store, scope: RegionScope) async throws -> [ProjectRow] {
         var out: [ProjectRow] = []
         for r in regions where r.level == .county && r.side == .west {
-            out += try await store.keyProjects(ProjectFilter(regionCode: r.code, visiblePrefixes: prefixes), limit: 3)
+            out += try await store.keyProjects(ProjectFilter(regionCode: r.code, scope: scope), limit: 3)
             if out.count >= 9 { break }
         }
         return out

@@ -42,8 +42,8 @@ struct LedgersController {
 
     /// The list's filter from the query: region, from/to dates, year, review state, keyword, and choice/flag fields
     /// (`f.kind=official`). Anything malformed is a 400, never silently ignored.
-    static func filter(_ request: Request, _ d: LedgerDefinition) throws -> LedgerFilter {
-        var f = LedgerFilter(regionCode: try request.regionQuery(), year: try request.yearQuery(), state: try request.stateQuery())
+    static func filter(_ request: Request, _ d: LedgerDefinition, scope: RegionScope) throws -> LedgerFilter {
+        var f = LedgerFilter(regionCode: try request.regionQuery(), year: try request.yearQuery(), state: try request.stateQuery(), scope: scope)
         f.from = try request.query("from") { SheetDate.parse($0, numeric: false) }
         f.to = try request.query("to") { SheetDate.parse($0, numeric: false) }
         f.query = try request.query("q") { $0.count <= 100 ? $0 : nil }
@@ -91,7 +91,7 @@ struct LedgersController {
         let l = Labels(lang: context.language)
         let a = try await access(store, context)
         var items: [[String: Any]] = []
-        let counts = try await store.ledgerCounts(visiblePrefixes: a.readable)
+        let counts = try await store.ledgerCounts(scope: a.scope)
         for name in LedgerName.allCases {
             let (n, pending) = counts[name] ?? (0, 0)
             items.append(["name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": groupThousands(String(pending)), "hasPending": pending > 0,
@@ -104,10 +104,9 @@ struct LedgersController {
         let l = Labels(lang: context.language)
         let name = try Self.ledger(context), d = name.definition
         let a = try await access(store, context)
-        var f = try Self.filter(request, d)
+        let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
         let shownQuery = Self.query(f, cols, d)
-        f.visiblePrefixes = a.readable
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await store.ledgerRows(name, f, page: pg)
         let regions = try await pages.regionIndex()
@@ -377,8 +376,7 @@ struct LedgersController {
             throw AppError.forbidden
         }
         _ = try await decodeForm(request, context)
-        var f = try Self.filter(request, d)
-        f.visiblePrefixes = a.user.role == .admin ? nil : [a.user.scopePrefix]
+        let f = try Self.filter(request, d, scope: a.ownScope)
         let n = try await store.approveLedgerRows(name, f, actor: context.actor)
         var q = Self.query(f, Array(d.fields.indices), d)
         q = q.replacingOccurrences(of: "state=submitted", with: "state=approved")
@@ -492,13 +490,12 @@ struct LedgersController {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.ledger(context), d = name.definition
         let a = try await access(store, context)
-        var f = try Self.filter(request, d)
+        let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
         let format = try request.query("format").map { t -> LedgerExport.Format in
             guard let v = LedgerExport.Format(rawValue: t) else { throw AppError.badFilter("format") }
             return v
         } ?? .xlsx
-        f.visiblePrefixes = a.readable
         let user = a.user
         let result = try await LedgerExport.write(store: store, ledger: name, filter: f, columns: cols, format: format,
                                                   reveal: { AccessRule.canSeePersonalData(user, countyCode: $0) })
@@ -526,8 +523,7 @@ struct LedgersController {
     @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Self.ledger(context)
         let a = try await access(store, context)
-        var f = try Self.filter(request, name.definition)
-        f.visiblePrefixes = a.readable
+        let f = try Self.filter(request, name.definition, scope: a.scope)
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await store.ledgerRows(name, f, page: pg)
         return APIController.list(result.items.map { Self.json($0, reveal: false) }, total: result.total, page: pg)

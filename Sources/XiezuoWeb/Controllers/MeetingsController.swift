@@ -153,7 +153,7 @@ struct MeetingsController {
                 ["date": $0.date?.description ?? Self.dateText(m), "city": $0.city, "name": $0.name, "kind": l.t("stop_" + $0.kind.rawValue)]
             },
             "decisions": decisions, "counts": counts, "taskTotal": tasks.count,
-            "documents": try await pages.store.documents(meetingId: id, visiblePrefixes: a.readable).map {
+            "documents": try await pages.store.documents(meetingId: id, scope: a.scope).map {
                 ["id": $0.id, "title": $0.title, "date": $0.publishedOn?.description ?? ""]
             },
             "organiser": organiser, "sides": Pages.options(Side.self, selected: nil) { l.t("side_" + $0.rawValue) },
@@ -289,7 +289,7 @@ struct MeetingsController {
         guard ["html", "pdf", "xlsx"].contains(format) else { throw AppError.badFilter("format") }
         let asOf = chinaToday()
         guard let r = try await ConferenceReport.build(store: pages.store, meetingId: m.id, asOf: asOf, lang: l.lang,
-                                                       pairingIds: a.readablePairingIds, prefixes: a.readable) else {
+                                                       pairingIds: a.readablePairingIds, scope: a.scope) else {
             throw AppError.notFound(l.t("meeting"))
         }
         let name = "conference-\(m.id)-\(asOf)"

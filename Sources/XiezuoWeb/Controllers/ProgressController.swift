@@ -17,8 +17,8 @@ struct ProgressController {
         router.get("/review", use: queue)
     }
 
-    static func filter(_ request: Request) throws -> ProgressFilter {
-        var f = ProgressFilter()
+    static func filter(_ request: Request, scope: RegionScope) throws -> ProgressFilter {
+        var f = ProgressFilter(scope: scope)
         if let i = request.query("indicator") {
             guard IndicatorCatalogue.byCode[i] != nil else { throw AppError.badFilter("indicator") }
             f.indicatorCode = i
@@ -35,8 +35,7 @@ struct ProgressController {
 
     func page(_ request: Request, _ context: AppRequestContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {
         let l = Labels(lang: context.language)
-        var f = try Self.filter(request)
-        f.visiblePrefixes = try await access(pages.store, context).readable
+        let f = try Self.filter(request, scope: try await access(pages.store, context).scope)
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: pg)
         let regions = try await pages.regionIndex()
@@ -169,7 +168,7 @@ struct ProgressController {
         let l = Labels(lang: context.language)
         let a = try await access(pages.store, context)
         let reviewing = a.user.role != .countyReporter && a.user.role != .viewer
-        let f = ProgressFilter(state: reviewing ? .submitted : .returned, visiblePrefixes: [a.user.scopePrefix])
+        let f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: .within([a.user.scopePrefix]))
         let result = try await pages.store.progress(f, page: Page(number: 1, size: 100))
         let regions = try await pages.regionIndex()
         var mine: [ProgressReport] = []

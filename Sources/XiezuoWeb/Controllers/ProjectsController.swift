@@ -18,8 +18,8 @@ struct ProjectsController {
     }
 
     /// Filters from the query string; an invalid value is a 400 rather than a silently ignored filter.
-    static func filter(_ request: Request) throws -> ProjectFilter {
-        var f = ProjectFilter()
+    static func filter(_ request: Request, scope: RegionScope) throws -> ProjectFilter {
+        var f = ProjectFilter(scope: scope)
         f.text = request.query("q")
         f.regionCode = try request.regionQuery()
         if let a = request.query("workArea") {
@@ -47,8 +47,7 @@ struct ProjectsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        var f = try Self.filter(request)
-        f.visiblePrefixes = try await access(pages.store, context).readable
+        let f = try Self.filter(request, scope: try await access(pages.store, context).scope)
         let page = try Self.page(request)
         let result = try await pages.store.projects(f, page: page)
         let regions = try await pages.regionIndex()

@@ -40,7 +40,7 @@ struct RegionsController {
         let byChild = region.level == .county || !figures ? [:] : try await pages.store.actualsByChild(year: year, parent: region, counted: counted)
         let shown = IndicatorCatalogue.all.filter { actuals[$0.code] != nil }
         let parent = try await region.parentCode.asyncMap { try await pages.store.region(code: $0) } ?? nil
-        let projects = try await pages.store.projects(ProjectFilter(regionCode: code, visiblePrefixes: a.readable), page: Page(number: 1, size: 20))
+        let projects = try await pages.store.projects(ProjectFilter(regionCode: code, scope: a.scope), page: Page(number: 1, size: 20))
         var data: [String: Any] = [
             "region": ["code": region.code, "name": region.name, "level": l.t("level_" + region.level.rawValue),
                        "side": l.t("side_" + region.side.rawValue), "keyAssisted": region.keyAssisted,
