@@ -9,6 +9,9 @@ public struct ProgressFilter: Sendable, Hashable {
     public var state: ProgressState?
     /// The caller's scope, required.
     public var scope: RegionScope
+    /// A reviewer's queue: figures someone else made, of regions other than the reviewer's own.
+    public var notAuthoredBy: String?
+    public var otherThanRegion: String?
     public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil,
                 scope: RegionScope) {
         self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year; self.state = state
@@ -44,6 +47,10 @@ extension Store {
             if let y = f.year { w += " AND year = \(bind: y)" }
             if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
             w += scopeSQL("region_code", f.scope)
+            if let me = f.notAuthoredBy {
+                w += " AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)"
+            }
+            if let own = f.otherThanRegion { w += " AND region_code <> \(bind: own)" }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM progress" + w).first()!.decode(column: "n", as: Int.self)
             let items = try await db.raw("SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
                 .all().map(Self.progress)

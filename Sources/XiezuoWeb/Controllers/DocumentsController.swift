@@ -38,6 +38,8 @@ struct DocumentsController {
                  "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80))]
             },
             "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
+            "prev": Pager.links(request, page: page.number, pageCount: result.pageCount).prev,
+            "next": Pager.links(request, page: page.number, pageCount: result.pageCount).next,
         ]
         return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
     }

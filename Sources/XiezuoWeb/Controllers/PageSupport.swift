@@ -13,7 +13,8 @@ struct Pages: Sendable {
                 _ data: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let demo = try await store.meta("demo") != nil
         return renderer.page(template, title: title, section: section, lang: context.language, demo: demo,
-                             path: request.uri.path, data: data, status: status, user: context.user, csrf: context.csrf)
+                             path: request.uri.path, data: data, status: status, user: context.user, csrf: context.csrf,
+                             languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
     static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {

@@ -48,6 +48,8 @@ struct ProgressController {
                         "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
+            "prev": Pager.links(request, page: pg.number, pageCount: result.pageCount).prev,
+            "next": Pager.links(request, page: pg.number, pageCount: result.pageCount).next,
             "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map { ["value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
                                                          "selected": $0.code == draft.indicatorCode] },
             "regions": west.map { ["value": $0.code, "label": $0.name, "selected": $0.code == draft.regionCode] },
@@ -163,28 +165,28 @@ struct ProgressController {
         return Response.redirect(to: "/progress/\(p.id)", type: .normal)
     }
 
-    /// What waits for the user: figures to review at the levels below, or its own figures returned to it.
+    /// What waits for the user: figures to review at the levels below (someone else's, on its own side), or its own
+    /// figures returned to it. Paged like any list, in SQL.
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let a = try await access(pages.store, context)
-        let reviewing = a.user.role != .countyReporter && a.user.role != .viewer
-        let f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: .within([a.user.scopePrefix]))
-        let result = try await pages.store.progress(f, page: Page(number: 1, size: 100))
-        let regions = try await pages.regionIndex()
-        var mine: [ProgressReport] = []
-        for p in result.items {
-            guard reviewing else { mine.append(p); continue }
-            // Only what this user may approve: the levels below on its own side, and not its own work.
-            guard let region = regions[p.regionCode], ReviewRule.mayReview(a.user, region: region) else { continue }
-            if try await pages.store.progressAuthors(id: p.id).isAuthor(a.user.username) { continue }
-            mine.append(p)
+        let reviewing = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role)
+        var f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: reviewing ? a.ownScope : .within([a.user.scopePrefix]))
+        if reviewing {
+            f.notAuthoredBy = a.user.username
+            if a.user.role != .admin { f.otherThanRegion = a.user.regionCode }
         }
-        let items = mine.map { p -> [String: Any] in
+        let pg = try ProjectsController.page(request, defaultSize: 50)
+        let result = try await pages.store.progress(f, page: pg)
+        let regions = try await pages.regionIndex()
+        let items = result.items.map { p -> [String: Any] in
             let ind = IndicatorCatalogue.byCode[p.indicatorCode]
             return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
                     "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue)]
         }
+        let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
         return try await pages.render("review", title: l.t("nav_review"), section: "review", request, context,
-                                      ["items": items, "reviewing": reviewing])
+                                      ["items": items, "reviewing": reviewing, "prev": pager.prev, "next": pager.next,
+                                       "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total))])
     }
 }

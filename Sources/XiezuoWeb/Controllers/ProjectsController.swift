@@ -52,15 +52,8 @@ struct ProjectsController {
         let result = try await pages.store.projects(f, page: page)
         let regions = try await pages.regionIndex()
         let prefectures = regions.values.filter { $0.side == .west && $0.level == .prefecture }.sorted { $0.code < $1.code }
-        func link(_ n: Int) -> String {
-            var q: [String] = []
-            if let t = f.text { q.append("q=" + (t.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
-            if let r = f.regionCode { q.append("region=\(r)") }
-            if let a = f.workArea { q.append("workArea=\(a.rawValue)") }
-            if let s = f.status { q.append("status=\(s.rawValue)") }
-            q.append("page=\(n)")
-            return "/projects?" + q.joined(separator: "&")
-        }
+        // Every filter of the address is kept (the pairing's too), only the page changes.
+        let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
         let data: [String: Any] = [
             "items": result.items.map { row -> [String: Any] in
                 ["id": row.project.id, "title": row.project.title, "county": row.countyName,
@@ -73,8 +66,7 @@ struct ProjectsController {
             "workAreas": Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
             "statuses": Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
             "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
-            "prev": page.number > 1 ? link(page.number - 1) : false,
-            "next": page.number < result.pageCount ? link(page.number + 1) : false,
+            "prev": pager.prev, "next": pager.next,
         ]
         return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, data)
     }

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import XiezuoDomain
+@testable import XiezuoWeb
+
+/// Lists keep their filters from page to page, the language switch keeps the address, queues page like any list,
+/// and every template a page renders is there when the server starts.
+@Suite struct ListNavigationTests {
+    func href(_ html: String, rel: String) -> String? {
+        guard let r = html.range(of: "rel=\"\(rel)\"") else { return nil }
+        let before = html[..<r.lowerBound]
+        guard let h = before.range(of: "href=\"", options: .backwards) else { return nil }
+        return String(before[h.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    @Test func pagesKeepEveryFilterAndTheLanguageSwitchKeepsTheAddress() async throws {
+        try await withApp { client in
+            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
+            let pid = pairings.first { ($0["westCode"] as? String) == "520500" }!["id"] as! Int
+            let first = try await client.execute(uri: "/projects?pairing=\(pid)&perPage=2", method: .get).text
+            let next = try #require(href(first, rel: "next"))
+            #expect(next.contains("pairing=\(pid)") && next.contains("perPage=2") && next.contains("page=2"))
+            let second = try await client.execute(uri: next, method: .get).text
+            #expect(href(second, rel: "prev")?.contains("pairing=\(pid)") == true)
+            // The progress list moves between its pages too.
+            let progress = try await client.execute(uri: "/progress?region=520500&perPage=5", method: .get).text
+            #expect(href(progress, rel: "next")?.contains("region=520500") == true)
+            // The language switch keeps the filters.
+            #expect(first.contains("class=\"lang\" href=\"/projects?pairing=\(pid)&amp;perPage=2&amp;lang=en\""))
+        }
+    }
+
+    @Test func theReviewQueuePagesInsteadOfStoppingAtAHundred() async throws {
+        try await withRawApp(users: [("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500")]) { raw in
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            for month in 1...3 {
+                let r = try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
+                    ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2025, "month": month, "value": "1", "note": ""]))
+                let id = r.json["id"] as! Int
+                _ = try await nayong.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: form([]))
+            }
+            let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let page = try await bijie.execute(uri: "/review?perPage=2", method: .get).text
+            #expect(page.components(separatedBy: "href=\"/progress/").count - 1 == 2)
+            let next = try #require(href(page, rel: "next"))
+            let rest = try await bijie.execute(uri: next, method: .get).text
+            #expect(rest.components(separatedBy: "href=\"/progress/").count - 1 >= 1)
+        }
+    }
+
+    @Test func everyTemplateAPageRendersIsCheckedAtStart() async throws {
+        _ = try await Renderer.load()
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/XiezuoWeb")
+        var used: Set<String> = []
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for m in text.matches(of: /(?:render|page)\("([a-z_]+)"/) { used.insert(String(m.1)) }
+        }
+        #expect(!used.isEmpty)
+        #expect(used.subtracting(Renderer.required).isEmpty, "templates rendered but not checked at start: \(used.subtracting(Renderer.required))")
+    }
+}
