@@ -63,9 +63,9 @@ extension ZipReader {
 public enum PrivateFiles {
     public static let prefix = "xiezuo-tmp-"
 
-    /// A fresh directory (0700) for one reading.
-    public static func directory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + UUID().uuidString)
+    /// A fresh directory (0700) for one reading, in `parent` (the system's temporary directory unless given).
+    public static func directory(in parent: URL? = nil) throws -> URL {
+        let dir = (parent ?? FileManager.default.temporaryDirectory).appendingPathComponent(prefix + UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         return dir
     }

@@ -26,6 +26,8 @@ public enum SheetFiles {
         public var maxSharedStrings: Int64 = 256 << 20  // held in memory: a 500,000-row sheet's take about 30 MB
         /// All members of one file together, whatever its compressed size allows (`InflateBudget`).
         public var maxInflated: Int64 = 5 << 30
+        /// Where a workbook is unpacked while it is read (the system's temporary directory unless set).
+        public var workDirectory: URL?
         public var maxCellText = 1 << 20                 // Excel itself stops at 32,767 characters
         public init() {}
     }
@@ -60,7 +62,7 @@ public final class XLSXSheetReader: SheetRows {
         let sheetPath: String?
         do { sheetPath = try Self.firstSheetPath(archive, budget: budget) } catch { throw Self.translate(error) }
         guard let sheetPath, let sheetEntry = archive[sheetPath] else { throw SheetFileError("sheet.no_sheet") }
-        tempDirectory = try PrivateFiles.directory()
+        tempDirectory = try PrivateFiles.directory(in: limits.workDirectory)
         maxCellText = limits.maxCellText
         do {
             if let ss = archive["xl/sharedStrings.xml"] {
