@@ -18,6 +18,13 @@ extension Store {
     }
 
     /// `pairingIds`: the pairings the caller may read (nil: all).
+    /// The latest year up to `year` that has an agreement (nil when none has).
+    public func latestAgreementYear(atMost year: Int) async throws -> Int? {
+        try await backend.read { db in
+            try await db.raw("SELECT MAX(year) AS y FROM agreements WHERE year <= \(bind: year)").first()?.decode(column: "y", as: Int?.self)
+        }
+    }
+
     public func agreements(year: Int? = nil, pairingId: Int64? = nil, pairingIds: [Int64]? = nil) async throws -> [Agreement] {
         try await backend.read { db in
             var q: SQLQueryString = "SELECT * FROM agreements WHERE 1 = 1"

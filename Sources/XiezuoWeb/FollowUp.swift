@@ -3,13 +3,6 @@ import Hummingbird
 import XiezuoDomain
 import XiezuoStore
 
-/// Today in China, where every deadline is set: a task is overdue from the day after its deadline there.
-func chinaToday() -> Day {
-    var cal = Calendar(identifier: .gregorian)
-    cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-    let c = cal.dateComponents([.year, .month, .day], from: .now)
-    return Day(year: c.year!, month: c.month!, day: c.day!)!
-}
 
 /// The rules and writes of meetings and their follow-up, shared by the pages and the JSON API so both check the same
 /// rights and validate the same way. Meetings (and their decisions and tasks) are pairing-level: readable by both sides;

@@ -50,6 +50,23 @@ import XiezuoDomain
         }
     }
 
+    @Test func theDefaultYearIsThisYearOnceItHasAnAgreement() async throws {
+        try await withApp { client in
+            // The demo's latest agreement is 2024's: shown while this year has none.
+            #expect(try await client.execute(uri: "/api/v1/dashboard", method: .get).json["year"] as? Int == 2024)
+            let thisYear = chinaToday().year
+            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
+            let pid = pairings.first { $0["level"] as? String == "province" }!["id"] as! Int
+            let made = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: jsonHeaders,
+                                                body: jsonBody(["pairingId": pid, "year": thisYear, "title": "本年度协议", "status": "draft"]))
+            #expect(made.status == .created, "\(made.text.prefix(200))")
+            #expect(try await client.execute(uri: "/api/v1/dashboard", method: .get).json["year"] as? Int == thisYear)
+            // A new figure's form starts at this month.
+            let form = try await client.execute(uri: "/progress", method: .get).text
+            #expect(form.contains("name=\"year\" inputmode=\"numeric\" value=\"\(thisYear)\""))
+        }
+    }
+
     @Test func everyTemplateAPageRendersIsCheckedAtStart() async throws {
         _ = try await Renderer.load()
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -495,7 +495,7 @@ struct APIController {
     }
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let year = try request.yearQuery() ?? Store.demoYear
+        let year = try await request.yearQuery().asyncOr { try await defaultYear(store) }
         let a = try await access(store, context)
         let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request),
                                          pairingIds: a.readablePairingIds, scope: a.scope)

@@ -37,7 +37,7 @@ struct AssessmentsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try request.yearQuery() ?? Store.demoYear
+        let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
         let a = try await access(pages.store, context)
         let regions = try await pages.regionIndex()
         var items: [[String: Any]] = []

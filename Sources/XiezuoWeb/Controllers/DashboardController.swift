@@ -13,7 +13,7 @@ struct DashboardController {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try request.yearQuery() ?? Store.demoYear
+        let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
         let counted = Pages.counted(request)
         let a = try await access(pages.store, context)
         let o = try await Overview.build(store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,

@@ -17,6 +17,10 @@ struct Pages: Sendable {
                              languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
+    /// The year a page shows when none is asked for: this year in China, or — while this year has no agreement yet
+    /// (early in a year, or the demo) — the latest year that has one. Never a fixed year.
+    func defaultYear() async throws -> Int { try await XiezuoWeb.defaultYear(store) }
+
     static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
         c.rows.map { r in
             ["name": r.indicator.name(l.lang), "code": r.indicator.code, "unit": l.unit(r.indicator.unit),

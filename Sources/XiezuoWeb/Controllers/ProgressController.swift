@@ -30,7 +30,9 @@ struct ProgressController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await page(request, context, draft: ProgressDraft(year: String(Store.demoYear)), issues: [])
+        // A new figure is most likely this month's, in China.
+        let today = chinaToday()
+        return try await page(request, context, draft: ProgressDraft(year: String(today.year), month: String(today.month)), issues: [])
     }
 
     func page(_ request: Request, _ context: AppRequestContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {

@@ -240,9 +240,3 @@ struct FormState {
         return out
     }
 }
-
-extension Optional {
-    func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
-        switch self { case .some(let w): return try await f(w); case .none: return nil }
-    }
-}

@@ -31,9 +31,9 @@ struct RegionsController {
         let a = try await access(pages.store, context)
         let figures = a.canRead(region: code)
         guard figures || a.user.regionCode.hasPrefix(region.scopePrefix) else { throw AppError.notFound(l.t("region")) }
-        let year = try request.query("year").map { y -> Int in
+        let year = try await request.query("year").map { y -> Int in
             guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }; return v
-        } ?? Store.demoYear
+        }.asyncOr { try await pages.defaultYear() }
         let counted = Pages.counted(request)
         let children = try await pages.store.children(of: code).filter { a.canRead(region: $0.code) || a.user.regionCode.hasPrefix($0.scopePrefix) }
         let actuals = figures ? try await pages.store.actuals(year: year, regionCode: code, counted: counted) : [:]
