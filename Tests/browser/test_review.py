@@ -37,7 +37,11 @@ def test_report_return_correct_approve(server, browser):
     browser.get(server + "/progress")
     Select(browser.find_element(By.NAME, "indicatorCode")).select_by_value("demo_villages")
     Select(browser.find_element(By.NAME, "regionCode")).select_by_value("520525")
-    browser.find_element(By.NAME, "month").send_keys("11")
+    # The form starts at this month; the figure reported here is for November of the demo's year.
+    for name, value in (("year", "2024"), ("month", "11")):
+        field = browser.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
     browser.find_element(By.NAME, "value").send_keys("300")
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "#progress-form button[type=submit]").click()
