@@ -14,7 +14,7 @@ enum BackupFile {
         try? FileManager.default.removeItem(atPath: path + ".partial")
         guard FileManager.default.createFile(atPath: path + ".partial", contents: nil, attributes: [.posixPermissions: 0o600]),
               let out = FileHandle(forWritingAtPath: path + ".partial") else {
-            throw ValidationError("无法写入 / cannot write \(path)")
+            throw CommandFailure("无法写入 / cannot write \(path)")
         }
         let e = JSONEncoder(); e.outputFormatting = [.withoutEscapingSlashes]
         func line<T: Encodable>(_ v: T) throws { out.write(try e.encode(v) + Data("\n".utf8)) }
@@ -35,37 +35,37 @@ enum BackupFile {
     }
 
     static func read(_ path: String) throws -> (Header, [(table: String, columns: [String], rows: [[CellValue]])]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("无法读取 / cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("无法读取 / cannot read \(path)") }
         let lines = data.split(separator: UInt8(ascii: "\n"))
         let d = JSONDecoder()
         guard let first = lines.first, let header = try? d.decode(Header.self, from: Data(first)), header.format == "xiezuo-backup" else {
-            throw ValidationError("\(path) 不是协作备份文件 / is not a Xiezuo backup")
+            throw CommandFailure("\(path) 不是协作备份文件 / is not a Xiezuo backup")
         }
         var tables: [(String, [String], [[CellValue]])] = []
         var i = 1
         while i < lines.count {
             guard let t = try? d.decode(TableLine.self, from: Data(lines[i])), i + t.rows < lines.count + 1 else {
-                throw ValidationError("\(path) 在第 \(i + 1) 行损坏 / is damaged at line \(i + 1)")
+                throw CommandFailure("\(path) 在第 \(i + 1) 行损坏 / is damaged at line \(i + 1)")
             }
             var rows: [[CellValue]] = []
             rows.reserveCapacity(t.rows)
             for k in 0..<t.rows {
                 guard i + 1 + k < lines.count, let r = try? d.decode([CellValue].self, from: Data(lines[i + 1 + k])), r.count == t.columns.count else {
-                    throw ValidationError("\(path) 在第 \(i + 2 + k) 行损坏 / is damaged at line \(i + 2 + k)")
+                    throw CommandFailure("\(path) 在第 \(i + 2 + k) 行损坏 / is damaged at line \(i + 2 + k)")
                 }
                 rows.append(r)
             }
             tables.append((t.table, t.columns, rows))
             i += 1 + t.rows
         }
-        guard Set(tables.map(\.0)) == Set(header.tables) else { throw ValidationError("\(path) 不完整 / is incomplete") }
+        guard Set(tables.map(\.0)) == Set(header.tables) else { throw CommandFailure("\(path) 不完整 / is incomplete") }
         return (header, tables)
     }
 }
 
 func openStore(_ url: String) async throws -> Store {
     do { return try await Store.open(url: url, logger: Logger(label: "xiezuo")) }
-    catch let e as StoreError { throw ValidationError(e.description) }
+    catch let e as StoreError { throw CommandFailure(e.description) }
 }
 
 struct Backup: AsyncParsableCommand {
@@ -97,14 +97,14 @@ struct Restore: AsyncParsableCommand {
         do {
             try await store.migrate()
             guard header.schema == Store.latestSchemaVersion else {
-                throw ValidationError("备份的数据库版本 \(header.schema) 与本程序 \(Store.latestSchemaVersion) 不同 / the backup has schema \(header.schema), this program \(Store.latestSchemaVersion)")
+                throw CommandFailure("备份的数据库版本 \(header.schema) 与本程序 \(Store.latestSchemaVersion) 不同 / the backup has schema \(header.schema), this program \(Store.latestSchemaVersion)")
             }
             let empty = try await store.holdsOnlyReferenceData()
             guard replace || empty else {
-                throw ValidationError("目标数据库已有数据；确认要替换请加 --replace / the database holds data; add --replace to replace it")
+                throw CommandFailure("目标数据库已有数据；确认要替换请加 --replace / the database holds data; add --replace to replace it")
             }
             do { try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) } }
-            catch let e as TransferError { throw ValidationError(e.description) }
+            catch let e as TransferError { throw CommandFailure(e.description) }
             print("恢复完成 / restored \(tables.reduce(0) { $0 + $1.rows.count }) rows from \(file)")
         } catch { await store.close(); throw error }
         await store.close()
@@ -121,14 +121,14 @@ enum Copy {
             try await from.migrate()
             try await to.migrate()
             guard try await to.holdsOnlyReferenceData() else {
-                throw ValidationError("目标数据库须为空 / the target database must be empty: \(target)")
+                throw CommandFailure("目标数据库须为空 / the target database must be empty: \(target)")
             }
             var tables: [(table: String, columns: [String], rows: [[CellValue]])] = []
             for t in Store.tablesInOrder { let (c, r) = try await from.rows(of: t); tables.append((t, c, r)) }
             try await to.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) }
             let a = try await from.summaries(), b = try await to.summaries()
             for (x, y) in zip(a, b) where x != y {
-                throw ValidationError("校验不一致 / mismatch after copying: \(x) vs \(y)")
+                throw CommandFailure("校验不一致 / mismatch after copying: \(x) vs \(y)")
             }
             print("复制完成并已校验 / copied and verified \(a.count) tables, \(a.reduce(0) { $0 + $1.rows }) rows")
         } catch { await from.close(); await to.close(); throw error }

@@ -31,9 +31,9 @@ final class ProgressBar: @unchecked Sendable {
 func openLedgerStore(_ url: String) async throws -> Store {
     let store: Store
     do { store = try await Store.open(url: url, logger: Logger(label: "xiezuo")) }
-    catch let e as StoreError { throw ValidationError(e.description) }
+    catch let e as StoreError { throw CommandFailure(e.description) }
     do { try await store.migrate() }
-    catch let e as PersonalDataError { await store.close(); throw ValidationError(e.description) }
+    catch let e as PersonalDataError { await store.close(); throw CommandFailure(e.description) }
     return store
 }
 
@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = URL(fileURLWithPath: file)
-        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("无法读取文件 / cannot read \(file)") }
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw CommandFailure("无法读取文件 / cannot read \(file)") }
         let store = try await openLedgerStore(db.database)
         let regions = RegionDirectory(try await store.regions())
         let definition = ledger.definition
@@ -68,10 +68,10 @@ struct ImportCommand: AsyncParsableCommand {
             report = e.report; rejected = true
         } catch let e as SheetFileError {
             await store.close()
-            throw ValidationError(Strings.text("ledger.not_a_sheet", .zh, [e.message(.zh)]) + "\n" + Strings.text("ledger.not_a_sheet", .en, [e.message(.en)]))
+            throw CommandFailure(Strings.text("ledger.not_a_sheet", .zh, [e.message(.zh)]) + "\n" + Strings.text("ledger.not_a_sheet", .en, [e.message(.en)]))
         } catch let e as CellIssue {
             await store.close()
-            throw ValidationError(e.message(.zh) + "\n" + e.message(.en))
+            throw CommandFailure(e.message(.zh) + "\n" + e.message(.en))
         }
         await store.close()
         print(Self.describe(report, definition: definition, show: show, dryRun: dryRun))
@@ -133,12 +133,12 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         var f = LedgerFilter(scope: .all)  // the command line is the operator: every region
         if let region {
-            guard Region.isWellFormedCode(region) else { throw ValidationError("--region: 6 位地区代码 / a 6-digit region code") }
+            guard Region.isWellFormedCode(region) else { throw CommandFailure("--region: 6 位地区代码 / a 6-digit region code") }
             f.regionCode = region
         }
-        if let from { guard let d = Day(from) else { throw ValidationError("--from 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.from = d }
-        if let to { guard let d = Day(to) else { throw ValidationError("--to 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.to = d }
-        if let state { guard let s = ProgressState(rawValue: state) else { throw ValidationError("--state: submitted, approved, returned") }; f.state = s }
+        if let from { guard let d = Day(from) else { throw CommandFailure("--from 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.from = d }
+        if let to { guard let d = Day(to) else { throw CommandFailure("--to 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.to = d }
+        if let state { guard let s = ProgressState(rawValue: state) else { throw CommandFailure("--state: submitted, approved, returned") }; f.state = s }
         let format = self.format ?? (output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv)
         let store = try await openLedgerStore(db.database)
         let mask = self.mask

@@ -23,7 +23,7 @@ struct Repair: ParsableCommand {
         let handle: FileHandle
         if let file {
             guard let h = FileHandle(forReadingAtPath: file) else {
-                throw ValidationError("cannot read \(file) / 无法读取文件 \(file)")
+                throw CommandFailure("cannot read \(file) / 无法读取文件 \(file)")
             }
             handle = h
         } else {
@@ -34,11 +34,11 @@ struct Repair: ParsableCommand {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             input.append(chunk)
             if input.count > Self.maxDocument {
-                throw ValidationError("the document is larger than \(Self.maxDocument >> 20) MB; split it, or use --jsonl / 文档过大，请拆分后再处理")
+                throw CommandFailure("the document is larger than \(Self.maxDocument >> 20) MB; split it, or use --jsonl / 文档过大，请拆分后再处理")
             }
         }
         guard let text = String(data: input, encoding: .utf8) else {
-            throw ValidationError("the input is not valid UTF-8 / 输入不是有效的 UTF-8 文本")
+            throw CommandFailure("the input is not valid UTF-8 / 输入不是有效的 UTF-8 文本")
         }
         let result = Repairer().repair(text)
         FileHandle.standardOutput.write(Data(result.text.utf8))

@@ -25,21 +25,21 @@ struct ConferenceReportCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOption
 
     func run() async throws {
-        guard let language = Language(rawValue: lang) else { throw ValidationError("--lang: zh 或 en / zh or en") }
+        guard let language = Language(rawValue: lang) else { throw CommandFailure("--lang: zh 或 en / zh or en") }
         let day: Day
         if let asOf {
-            guard let d = Day(asOf) else { throw ValidationError("--as-of 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
+            guard let d = Day(asOf) else { throw CommandFailure("--as-of 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
             day = d
         } else { day = chinaDay() }
         let store: Store
         do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
-        catch let e as StoreError { throw ValidationError(e.description) }
+        catch let e as StoreError { throw CommandFailure(e.description) }
         try await store.migrate()
         func step(_ s: String) { FileHandle.standardError.write(Data("· \(s)\n".utf8)) }
         step("收集数据 / gathering figures")
         guard let report = try await ConferenceReport.build(store: store, meetingId: meeting, asOf: day, lang: language, scope: .all) else {
             await store.close()
-            throw ValidationError("会议 \(meeting) 不存在；会议编号见网页 /meetings / meeting \(meeting) does not exist; see /meetings for ids")
+            throw CommandFailure("会议 \(meeting) 不存在；会议编号见网页 /meetings / meeting \(meeting) does not exist; see /meetings for ids")
         }
         step("生成 \(format.rawValue.uppercased()) / rendering \(format.rawValue.uppercased())")
         let data: Data
@@ -50,7 +50,7 @@ struct ConferenceReportCommand: AsyncParsableCommand {
             do { data = try PDFPrinter.pdf(html: report.html(), stamp: day) }
             catch PDFPrinter.Failure.chromiumMissing {
                 await store.close()
-                throw ValidationError(Strings.text("report_pdf_unavailable", .zh) + " / " + Strings.text("report_pdf_unavailable", .en))
+                throw CommandFailure(Strings.text("report_pdf_unavailable", .zh) + " / " + Strings.text("report_pdf_unavailable", .en))
             }
         }
         if let output {

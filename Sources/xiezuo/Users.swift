@@ -17,23 +17,23 @@ struct UserCommand: AsyncParsableCommand {
             let store = try await Store.open(url: url, logger: Logger(label: "xiezuo"))
             try await store.migrate()
             return store
-        } catch let e as StoreError { throw ValidationError(e.description) }
+        } catch let e as StoreError { throw CommandFailure(e.description) }
     }
 
     /// The password from standard input (first line), checked against the rules, in the user's two languages.
     static func readPassword(username: String) throws -> String {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            throw ValidationError("give the password on standard input / 请从标准输入提供密码")
+            throw CommandFailure("give the password on standard input / 请从标准输入提供密码")
         }
         let issues = PasswordRule.check(line, username: username)
         guard issues.isEmpty else {
-            throw ValidationError(issues.map { "\($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
+            throw CommandFailure(issues.map { "\($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
         }
         return line
     }
 
-    static func explain(_ f: ValidationFailure) -> ValidationError {
-        ValidationError(f.issues.map { "\($0.field): \($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
+    static func explain(_ f: ValidationFailure) -> CommandFailure {
+        CommandFailure(f.issues.map { "\($0.field): \($0.message(.zh)) / \($0.message(.en))" }.joined(separator: "\n"))
     }
 
     static let cli = Actor(name: "cli", address: "local")
@@ -43,7 +43,7 @@ struct UserCommand: AsyncParsableCommand {
                        _ body: @Sendable (Store) async throws -> Void) async throws {
         let store = try await openStore(database)
         do { try await body(store) }
-        catch StoreError.notFound { await store.close(); throw ValidationError("no user \(username) / 用户不存在") }
+        catch StoreError.notFound { await store.close(); throw CommandFailure("no user \(username) / 用户不存在") }
         catch { await store.close(); throw error }
         print(done)
         await store.close()
@@ -58,9 +58,9 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOption
 
         func run() async throws {
-            guard passwordStdin else { throw ValidationError("use --password-stdin; passwords are never taken as arguments") }
+            guard passwordStdin else { throw CommandFailure("use --password-stdin; passwords are never taken as arguments") }
             guard let role = Role(rawValue: role) else {
-                throw ValidationError("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CommandFailure("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let password = try UserCommand.readPassword(username: username)
             let store = try await UserCommand.openStore(db.database)
@@ -119,7 +119,7 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
         @OptionGroup var db: DatabaseOption
         func run() async throws {
-            guard passwordStdin else { throw ValidationError("use --password-stdin; passwords are never taken as arguments") }
+            guard passwordStdin else { throw CommandFailure("use --password-stdin; passwords are never taken as arguments") }
             let password = try UserCommand.readPassword(username: username)
             let name = username, hash = Bcrypt.hash(password, cost: passwordCost)
             try await UserCommand.change(name, db.database, done: "password changed for \(name)") {

@@ -18,6 +18,28 @@ struct Xiezuo: AsyncParsableCommand {
                       ImportCommand.self, ExportCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Runs the command. A command that cannot go on says why in one message, without the usage text of the
+    /// whole program (that is for a command line that does not parse), and exits 64 as before.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? any AsyncParsableCommand { try await async.run() } else { try command.run() }
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("Error: \(failure.message)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Why a command could not do what it was asked (a file it cannot read, a name that does not exist, a database
+/// that refuses): a message in both languages.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 struct DatabaseOption: ParsableArguments {
@@ -47,29 +69,29 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var file = FileSettings()
         if let config {
-            guard let data = FileManager.default.contents(atPath: config) else { throw ValidationError("无法读取配置文件 / cannot read \(config)") }
+            guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure("无法读取配置文件 / cannot read \(config)") }
             do { file = try JSONDecoder().decode(FileSettings.self, from: data) }
-            catch { throw ValidationError("配置文件有误 / \(config) is not valid: \(error)") }
+            catch { throw CommandFailure("配置文件有误 / \(config) is not valid: \(error)") }
         }
         let host = self.host ?? file.host ?? "127.0.0.1", port = self.port ?? file.port ?? 8080
         let databaseURL = database ?? ProcessInfo.processInfo.environment["XIEZUO_DATABASE_URL"] ?? file.database ?? DatabaseLocation.defaultURL
         let logFormat = self.logFormat ?? file.logFormat ?? "text"
         guard let level = Logger.Level(rawValue: logLevel ?? file.logLevel ?? "info") else {
-            throw ValidationError("--log-level: trace, debug, info, notice, warning, error")
+            throw CommandFailure("--log-level: trace, debug, info, notice, warning, error")
         }
         var proxies: [CIDR] = []
         for text in trustedProxy.isEmpty ? (file.trustedProxies ?? []) : trustedProxy {
-            guard let c = CIDR(text) else { throw ValidationError("--trusted-proxy: 不是有效的网段 / not a CIDR: \(text) (e.g. 127.0.0.1/32)") }
+            guard let c = CIDR(text) else { throw CommandFailure("--trusted-proxy: 不是有效的网段 / not a CIDR: \(text) (e.g. 127.0.0.1/32)") }
             proxies.append(c)
         }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format: text 或 json / text or json") }
+        guard ["text", "json"].contains(logFormat) else { throw CommandFailure("--log-format: text 或 json / text or json") }
         if logFormat == "json" { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         var logger = Logger(label: "xiezuo")
         logger.logLevel = level
         // The command owns the database so it is closed however the server ends (a port in use, a signal).
         let store: Store
         do { store = try await Store.open(url: databaseURL, logger: logger) }
-        catch let e as StoreError { throw ValidationError(e.description) }
+        catch let e as StoreError { throw CommandFailure(e.description) }
         do {
             var settings = AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level)
             settings.trustedProxies = proxies
@@ -78,9 +100,9 @@ struct Serve: AsyncParsableCommand {
             try await app.runService()
         } catch {
             await store.close()
-            if let e = error as? StoreError { throw ValidationError(e.description) }
+            if let e = error as? StoreError { throw CommandFailure(e.description) }
             if "\(error)".contains("Address already in use") {
-                throw ValidationError("端口 \(port) 已被占用，请用 --port 换一个 / port \(port) is in use; choose another with --port")
+                throw CommandFailure("端口 \(port) 已被占用，请用 --port 换一个 / port \(port) is in use; choose another with --port")
             }
             throw error
         }
@@ -108,7 +130,7 @@ struct Migrate: AsyncParsableCommand {
         if let to { try await Copy.run(from: db.database, to: to); return }
         let store: Store
         do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
-        catch let e as StoreError { throw ValidationError(e.description) }
+        catch let e as StoreError { throw CommandFailure(e.description) }
         let applied = try await store.migrate()
         let version = try await store.schemaVersion()
         print("migrations applied: \(applied); schema version \(version)")
