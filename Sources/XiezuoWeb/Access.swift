@@ -46,7 +46,9 @@ extension AppError {
     static let forbidden = AppError(status: .forbidden, code: "forbidden", key: "error.forbidden")
 }
 
+/// The caller's rights, as AuthMiddleware settled them for this request; 401 without a signed-in user.
 func access(_ store: Store, _ context: AppRequestContext) async throws -> Access {
+    if let a = context.access { return a }
     guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
     return Access(user: user, pairings: try await store.pairings())
 }

@@ -14,8 +14,11 @@ struct AuthMiddleware: RouterMiddleware {
     let store: Store
     static let cookieName = "xz_session"
     static let publicPaths: Set<String> = ["/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
+    /// Public routes that never look at who is asking: no session is read for them, whatever cookie comes along.
+    static let anonymousPaths: Set<String> = ["/health", "/ready", "/metrics", "/api/v1/openapi.json", "/static/app.css"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if Self.anonymousPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         if let auth = request.headers[.authorization], auth.hasPrefix("Bearer "), request.uri.path.hasPrefix("/api/") {
             // Scripts: a personal token acts with its owner's rights; no cookie, so no CSRF exposure.
@@ -24,6 +27,8 @@ struct AuthMiddleware: RouterMiddleware {
             context.user = s.user
             context.csrf = s.csrf
         }
+        // The user's rights, settled once for the whole request: every handler reads these, none recomputes them.
+        if let user = context.user { context.access = Access(user: user, pairings: try await store.pairings()) }
         let path = request.uri.path
         if Self.publicPaths.contains(path) { return try await next(request, context) }
         guard context.user != nil else {

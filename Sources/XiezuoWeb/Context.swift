@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     /// The signed-in user and the session's CSRF token, set by AuthMiddleware.
     public var user: UserAccount?
     public var csrf: String?
+    /// The signed-in user's rights, settled once per request by AuthMiddleware (nil on public routes).
+    var access: Access?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
