@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoFormats
+import XiezuoReports
+import XiezuoStore
+
+/// The JSON API of the ledgers.
+extension LedgersController {
+    static func json(_ r: LedgerRecord, reveal: Bool) -> [String: Any] {
+        let d = r.ledger.definition
+        var values: [String: Any] = [:]
+        for (f, v) in zip(d.fields, r.values) where !v.isEmpty {
+            values[f.key] = f.kind.isPersonal && !reveal ? PersonalMask.mask(v, f.kind) : v
+        }
+        return ["id": r.id, "ledger": r.ledger.rawValue, "countyCode": r.countyCode, "date": r.date, "state": r.state.rawValue,
+                "version": r.version, "values": values, "updatedAt": r.updatedAt]
+    }
+
+    @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.ledger(context)
+        let a = try await access(store, context)
+        let f = try Self.filter(request, name.definition, scope: a.scope)
+        let pg = try ProjectsController.page(request, defaultSize: 50)
+        let result = try await store.ledgerRows(name, f, page: pg)
+        return APIController.list(result.items.map { Self.json($0, reveal: false) }, total: result.total, page: pg)
+    }
+
+    @Sendable func apiShow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (r, _) = try await scopedRow(context)
+        return jsonResponse(Self.json(r, reveal: false))
+    }
+
+    struct ImportBody: Decodable { var fileName: String?; var content: String?; var dryRun: Bool? }
+
+    /// A sheet as base64 in JSON: the preview (`dryRun`) or the import, all or nothing, with the same report.
+    @Sendable func apiImport(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let name = try Self.ledger(context)
+        let a = try await access(store, context)
+        try a.requireWriter()
+        // base64 makes the file a third larger.
+        let buffer = try await Self.collect(request, limit: Self.maxUpload * 4 / 3 + 4096)
+        let body: ImportBody
+        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) } catch { throw AppError.badJSON(String(describing: error).prefix(200).description) }
+        guard let content = body.content, let data = Data(base64Encoded: content), !data.isEmpty else {
+            throw AppError.invalid(ValidationFailure([ValidationIssue(field: "content", key: "error.required")]))
+        }
+        let report: LedgerImportReport
+        do {
+            report = try await runImport(name, data: data, fileName: body.fileName ?? "", commit: !(body.dryRun ?? false), a: a, actor: context.actor)
+        } catch {
+            guard let problem = Self.fileProblem(error, l) else { throw error }
+            return jsonResponse(["error": ["code": "unreadable_file", "message": problem]], status: .unprocessableContent)
+        }
+        let out: [String: Any] = [
+            "ledger": name.rawValue, "committed": report.committed, "added": report.added, "updated": report.updated,
+            "unchanged": report.unchanged, "rejected": report.rejected,
+            "rows": report.rejectedFirst.map { o in
+                ["row": o.row, "outcome": o.outcome.rawValue,
+                 "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] }] as [String: Any]
+            },
+        ]
+        return jsonResponse(out, status: report.rejected > 0 ? .unprocessableContent : (report.committed ? .created : .ok))
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import XiezuoDomain
+import XiezuoFormats
+import XiezuoReports
+import XiezuoStore
+
+/// The row form: a new row or an edit, read with the same rules as a sheet cell.
+extension LedgersController {
+    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.ledger(context)
+        let a = try await access(store, context)
+        try a.requireWriter()
+        return try await form(name, nil, values: [:], issues: [], a, request, context)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (r, a) = try await scopedRow(context)
+        guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
+        let d = r.ledger.definition
+        // The form shows what is stored in the way a user types it; personal data only to those who may see it.
+        let see = AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode)
+        var values: [String: String] = ["version": String(r.version)]
+        for (i, f) in d.fields.enumerated() {
+            values[f.key] = f.kind == .county ? r.values[i] : (f.kind.isPersonal && !see ? "" : LedgerValue.display(r.values[i], field: f, lang: .zh, reveal: true))
+        }
+        return try await form(r.ledger, r, values: values, issues: [], a, request, context)
+    }
+
+    func form(_ name: LedgerName, _ existing: LedgerRecord?, values: [String: String], issues: [ValidationIssue], _ a: Access,
+              _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let d = name.definition
+        let regions = try await pages.regionIndex()
+        let counties = regions.values.filter { $0.level == .county && $0.side == .west && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable) }
+            .sorted { $0.code < $1.code }
+        let keepPersonal = existing != nil
+        let fields: [[String: Any]] = d.fields.map { f in
+            let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }
+            var item: [String: Any] = ["key": f.key, "label": d.label(f.key, l.lang), "value": values[f.key] ?? "", "required": f.required,
+                                       "invalid": error != nil]
+            if let error { item["error"] = error }
+            switch f.kind {
+            case .county:
+                item["options"] = counties.map { ["value": $0.code, "label": "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", "selected": $0.code == values[f.key]] }
+            case .choice(let codes):
+                item["options"] = codes.map { ["value": $0, "label": l.t("lc_" + $0), "selected": $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]] }
+            case .flag:
+                item["options"] = ["1", "0"].map { ["value": $0, "label": l.t($0 == "1" ? "yes" : "no"), "selected": $0 == values[f.key] || l.t($0 == "1" ? "yes" : "no") == values[f.key]] }
+            case .date: item["type"] = "date"
+            case .money, .integer: item["inputmode"] = "decimal"
+            case .idNumber, .phone: if keepPersonal { item["hint"] = l.t("ledger_reveal_note") }
+            case .text: break
+            }
+            item["select"] = item["options"] != nil
+            return item
+        }
+        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang), "fields": fields,
+                                   "action": existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
+                                   "version": values["version"] ?? "", "hasErrors": !issues.isEmpty,
+                                   "conflict": issues.contains { $0.field == "version" }, "conflictText": l.t("error.conflict", values["version"] ?? "")]
+        if let existing { data["id"] = existing.id }
+        return try await pages.render("ledger_form", title: name.title(l.lang), section: "ledgers", request, context, data,
+                                      status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
+    }
+
+    /// Reads a submitted form with the same rules as a sheet cell.
+    func parseForm(_ d: LedgerDefinition, _ form: [String: String], existing: LedgerRecord?, a: Access) async throws -> ([String], [ValidationIssue]) {
+        let dir = try await directory()
+        var values = Array(repeating: "", count: d.fields.count)
+        var issues: [ValidationIssue] = []
+        for (i, f) in d.fields.enumerated() {
+            let text = form[f.key] ?? ""
+            // Personal data left blank on an edit keeps its stored value (the form shows it only to those who may see it).
+            if f.kind.isPersonal, let existing, text.trimmingWhitespace().isEmpty {
+                values[i] = existing.values[i]; continue
+            }
+            switch LedgerValue.parse(SheetCell(text), field: f, regions: dir) {
+            case .success(let v): values[i] = v
+            case .failure(let p): issues.append(ValidationIssue(field: f.key, key: p.key, params: [text] + p.params))
+            }
+            if f.required && values[i].isEmpty && !issues.contains(where: { $0.field == f.key }) {
+                issues.append(ValidationIssue(field: f.key, key: "error.required"))
+            }
+        }
+        let county = values[d.index(d.countyField)!]
+        if !county.isEmpty && !AccessRule.canWriteLedger(a.user, countyCode: county, readable: a.readable) {
+            issues.append(ValidationIssue(field: d.countyField, key: "ledger.outside_scope"))
+        }
+        return (values, issues)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Self.ledger(context), d = name.definition
+        let a = try await access(store, context)
+        try a.requireWriter()
+        let form = try await decodeForm(request, context)
+        let (values, issues) = try await parseForm(d, form, existing: nil, a: a)
+        guard issues.isEmpty else { return try await self.form(name, nil, values: form, issues: issues, a, request, context) }
+        do {
+            let r = try await store.saveLedgerRow(name, id: nil, values: values, expectedVersion: nil, actor: context.actor)
+            return Response.redirect(to: "/ledgers/\(name.rawValue)/\(r.id)", type: .normal)
+        } catch Store.LedgerSaveError.duplicateKey(let other) {
+            return try await self.form(name, nil, values: form, issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a, request, context)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (r, a) = try await scopedRow(context)
+        guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
+        let d = r.ledger.definition
+        let form = try await decodeForm(request, context)
+        let (values, issues) = try await parseForm(d, form, existing: r, a: a)
+        guard issues.isEmpty else { return try await self.form(r.ledger, r, values: form, issues: issues, a, request, context) }
+        do {
+            _ = try await store.saveLedgerRow(r.ledger, id: r.id, values: values, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor)
+            return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
+        } catch StoreError.conflict {
+            var shown = form; shown["version"] = String(r.version)
+            return try await self.form(r.ledger, r, values: shown, issues: [ValidationIssue(field: "version", key: "error.conflict")], a, request, context)
+        } catch Store.LedgerSaveError.duplicateKey(let other) {
+            return try await self.form(r.ledger, r, values: form, issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a, request, context)
+        }
+    }
+}
