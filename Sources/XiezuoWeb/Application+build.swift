@@ -71,6 +71,9 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: 
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
     router.add(middleware: AuthMiddleware(store: store))
+    // Once more inside: a handler's error page then knows who is signed in (the outer one renders the sign-in
+    // middleware's own refusals).
+    router.add(middleware: ErrorMiddleware(renderer: renderer))
     let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost)
     // Operations: Prometheus text format. Public like /health; keep it off the public side of the proxy (DEPLOY.md).
     router.get("/metrics") { _, _ in

@@ -62,7 +62,10 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             return jsonResponse(["error": error], status: e.status)
         }
-        return renderer.errorPage(status: e.status, message: message, lang: lang)
+        // The signed-in header stays, and the way back is the page the user came from.
+        let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.map { SafeRedirect.path($0) }
+        return renderer.errorPage(status: e.status, message: message, lang: lang, user: context.user, csrf: context.csrf,
+                                  back: back == request.uri.path ? nil : back)
     }
 }
 

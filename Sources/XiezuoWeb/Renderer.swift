@@ -57,9 +57,12 @@ struct Renderer: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    func errorPage(status: HTTPResponse.Status, message: String, lang: Language) -> Response {
-        page("error", title: String(status.code), section: "", lang: lang, demo: false, path: "/",
-             data: ["status": status.code, "message": message], status: status)
+    func errorPage(status: HTTPResponse.Status, message: String, lang: Language, user: UserAccount? = nil, csrf: String? = nil,
+                   back: String? = nil) -> Response {
+        var data: [String: Any] = ["status": status.code, "message": message]
+        if let back, back != "/" { data["back"] = back }
+        return page("error", title: String(status.code), section: "", lang: lang, demo: false, path: "/",
+                    data: data, status: status, user: user, csrf: csrf)
     }
 }
 

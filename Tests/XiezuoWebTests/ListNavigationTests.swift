@@ -67,6 +67,17 @@ import XiezuoDomain
         }
     }
 
+    @Test func anErrorPageKeepsTheSignedInHeaderAndTheWayBack() async throws {
+        try await withApp { client in
+            let r = try await client.execute(uri: "/projects/999999", method: .get, headers: [.referer: "http://127.0.0.1:8080/projects?region=520500"])
+            #expect(r.status == .notFound && r.text.contains("id=\"me\"") && r.text.contains("id=\"error-back\" href") == false)
+            #expect(r.text.contains("href=\"/projects\" id=\"error-back\""))
+            // A referrer elsewhere is not offered.
+            let away = try await client.execute(uri: "/projects/999999", method: .get, headers: [.referer: "http://127.0.0.1/\\evil.example"])
+            #expect(!away.text.contains("error-back"))
+        }
+    }
+
     @Test func everyTemplateAPageRendersIsCheckedAtStart() async throws {
         _ = try await Renderer.load()
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
