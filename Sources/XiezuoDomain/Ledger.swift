@@ -92,7 +92,7 @@ public enum LedgerCatalogue {
             .init("county", .county, required: true, ["户籍县", "户籍所在县", "来源县", "所在县", "县（市、区）", "县市区", "区县"]),
             .init("formerlyPoor", .flag, ["是否脱贫人口", "是否脱贫劳动力", "脱贫人口", "脱贫劳动力", "是否脱贫户"]),
             .init("employer", .text(max: 100), required: true, key: true, ["就业单位", "用工单位", "就业企业", "工作单位"]),
-            .init("city", .text(max: 50), required: true, ["就业城市", "务工地", "就业地", "就业地点", "务工城市"]),
+            .init("city", .text(max: 50), required: true, ["就业城市", "务工地", "就业地", "就业地点", "务工城市", "就业地区", "务工地区", "输入地", "外出务工地", "工作地点", "工作城市"]),
             .init("startDate", .date, required: true, key: true, ["就业时间", "入职时间", "上岗时间", "就业日期", "入职日期"]),
             .init("months", .integer, ["就业月数", "务工月数", "就业时长（月）", "务工时长（月）"]),
             .init("wage", .money(.yuan), ["月工资", "月收入", "月均工资", "月均收入"]),

@@ -44,13 +44,35 @@ public enum SheetText {
         return String(out).trimmingWhitespace()
     }
 
-    /// A header compared without spaces, brackets' width or a unit in brackets.
+    /// A cell of free text as the office wrote it: full-width forms kept (白茶（礼盒装） stays so), only zero-width
+    /// marks removed and the ends trimmed.
+    public static func tidy(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars where ![0x200B, 0x200C, 0x200D, 0xFEFF].contains(u.value) { out.append(u) }
+        return String(out).trimmingWhitespace()  // ideographic and no-break spaces count as space here too
+    }
+
+    /// A header as compared: width folded, spaces, required-marks and every bracketed part — a unit （元）, a
+    /// qualifier 县(区), a note (18位) — left out. `headerKeys` also splits alternatives written with / or 、.
     static func headerKey(_ s: String) -> String {
-        var t = normalize(s).filter { !$0.isWhitespace && $0 != "*" && $0 != "＊" }
-        for unit in ["(万元)", "(元)", "(元/月)", "（万元）", "（元）", "(人)", "(个)", "(次)", "(月)"] {
-            t = t.replacingAll(unit, with: "")
+        var out = ""
+        var depth = 0
+        for c in normalize(s) {
+            switch c {
+            case "(", "[", "【", "〔": depth += 1
+            case ")", "]", "】", "〕": depth = max(0, depth - 1)
+            default:
+                if depth == 0 && !c.isWhitespace && c != "*" && c != "＊" && c != ":" && c != "：" { out.append(c) }
+            }
         }
-        return t.replacingAll("（", with: "(").replacingAll("）", with: ")")
+        return out
+    }
+
+    /// The keys a header cell offers: the whole, and each alternative of 采购单位/个人 or 务工地、就业城市.
+    static func headerKeys(_ s: String) -> [String] {
+        let whole = headerKey(s)
+        let parts = normalize(s).split(whereSeparator: { $0 == "/" || $0 == "、" || $0 == "|" }).map { headerKey(String($0)) }
+        return [whole] + parts.filter { !$0.isEmpty && $0 != whole }
     }
 
     /// The unit a money header names, if any.
@@ -76,9 +98,9 @@ public struct SheetHeader: Sendable, Hashable {
         for (i, row) in rows.enumerated() {
             var h = SheetHeader(rowIndex: i, columns: [:], headers: [:], units: [:])
             for (c, cell) in row.enumerated() {
-                let key = SheetText.headerKey(cell.text)
-                guard !key.isEmpty else { continue }
-                guard let f = match(key, d), !h.columns.values.contains(f) else { continue }
+                let keys = SheetText.headerKeys(cell.text)
+                guard !keys[0].isEmpty else { continue }
+                guard let f = keys.lazy.compactMap({ match($0, d) }).first, !h.columns.values.contains(f) else { continue }
                 h.columns[c] = f; h.headers[c] = SheetText.normalize(cell.text)
                 if case .money(let own) = d.fields[f].kind { h.units[c] = SheetText.unit(ofHeader: cell.text) ?? own }
             }
@@ -153,7 +175,7 @@ public enum LedgerValue {
         if raw.isEmpty { return .success("") }
         switch field.kind {
         case .text(let max):
-            let t = raw.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+            let t = SheetText.tidy(cell.text).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
             if t.count > max { return .failure(LedgerProblem("ledger.too_long", [String(max)])) }
             if t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) { return .failure(LedgerProblem("error.control_chars")) }
             return .success(t)

@@ -27,7 +27,12 @@ extension Store {
     }
 
     func naturalKey(_ d: LedgerDefinition, _ values: [String], cipher: PersonalDataCipher) -> String {
-        cipher.digest(([d.name.rawValue] + zip(d.fields, values).filter { $0.0.inKey }.map(\.1)).joined(separator: "\u{1F}"))
+        // Text is kept as the office wrote it (full-width brackets and all) but compared without width, so a row
+        // written either way is the same row.
+        cipher.digest(([d.name.rawValue] + zip(d.fields, values).filter { $0.0.inKey }.map { f, v in
+            if case .text = f.kind { return SheetText.normalize(v) }
+            return v
+        }).joined(separator: "\u{1F}"))
     }
 
     static func record(_ r: any SQLRow, cipher: PersonalDataCipher) throws -> LedgerRecord {

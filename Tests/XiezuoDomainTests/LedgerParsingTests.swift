@@ -106,3 +106,30 @@ import Testing
         #expect(throws: LedgerProblem("ledger.not_west")) { try LedgerValue.parse(SheetCell("440111"), field: f, regions: regions).get() }
     }
 }
+
+/// Headers as offices write them, which a person reads at once.
+@Suite struct HeaderVariantTests {
+    func columns(_ headers: [String], _ ledger: LedgerName) -> [String: Int]? {
+        let d = ledger.definition
+        guard case .success(let h) = SheetHeader.detect([headers.map { SheetCell($0) }], definition: d) else { return nil }
+        return Dictionary(uniqueKeysWithValues: h.columns.map { (d.fields[$0.value].key, $0.key) })
+    }
+
+    @Test func qualifiersUnitsWidthsAndAlternativesAreRead() throws {
+        let c = try #require(columns(["序号", "产品名称（规格）", "供货企业 ", "县(区)", "采购单位/个人", "渠道", "金额(元)", "日期*"], .consumption))
+        #expect(c["county"] == 3 && c["buyer"] == 4 && c["amount"] == 6 && c["date"] == 7 && c["product"] == 1)
+        let l = try #require(columns(["姓名", "身份证号码(18位)", "户籍县（市、区）", "是否脱贫人口（含监测对象）", "就业单位", "务工地区", "就业时间"], .labour))
+        #expect(l["city"] == 5 && l["county"] == 2 && l["formerlyPoor"] == 3 && l["idNumber"] == 1)
+        // The unit a header names still decides how amounts are read.
+        let d = LedgerName.consumption.definition
+        guard case .success(let h) = SheetHeader.detect([["产品名称", "供货企业", "企业所在县", "采购方", "渠道", "金额（元）", "日期"].map { SheetCell($0) }],
+                                                       definition: d) else { Issue.record("not read"); return }
+        #expect(h.units[5] == .yuan)
+    }
+
+    @Test func textIsKeptAsTheOfficeWroteIt() {
+        let field = LedgerField("product", .text(max: 100))
+        let r = LedgerValue.parse(SheetCell("\u{200B} 白茶（礼盒装）\u{3000}"), field: field, regions: RegionDirectory([]))
+        #expect(r == .success("白茶（礼盒装）"))
+    }
+}
