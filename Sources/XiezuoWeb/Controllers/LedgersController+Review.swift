@@ -34,11 +34,7 @@ extension LedgersController {
     }
 
     @Sendable func returnOne(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await decodeForm(request, context)
-        var v = Validator()
-        let comment = v.text("comment", form["comment"], max: 1000)
-        guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        return try await reviewOne(context, .return, comment: comment)
+        try await reviewOne(context, .return, comment: try await returnComment(request, context))
     }
 
     /// Approves the pending rows the list's filter shows, limited to what the reviewer reads.

@@ -67,3 +67,12 @@ struct Pages: Sendable {
 func present(_ values: [String: Any?]) -> [String: Any] {
     values.compactMapValues { $0 }
 }
+
+/// The comment a reviewer returns something with (a figure or a ledger row): required, at most 1,000 characters.
+func returnComment(_ request: Request, _ context: AppRequestContext) async throws -> String {
+    let form = try await decodeForm(request, context)
+    var v = Validator()
+    let comment = v.text("comment", form["comment"], max: 1000)
+    guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
+    return comment
+}

@@ -147,11 +147,7 @@ struct ProgressController {
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response { try await act(context, .approve) }
 
     @Sendable func giveBack(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await decodeForm(request, context)
-        var v = Validator()
-        let comment = v.text("comment", form["comment"], max: 1000)
-        guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        return try await act(context, .return, comment: comment)
+        try await act(context, .return, comment: try await returnComment(request, context))
     }
 
     @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
