@@ -31,7 +31,7 @@ extension Strings {
         "source_reported": "Reported", "source_ledger_sum": "Ledger sum", "source_ledger_count": "Ledger count",
         "progress_title": "Progress reports", "report_progress": "Report progress", "month": "Month", "value": "Value",
         "state": "Review state", "state_draft": "Draft", "state_submitted": "Submitted", "state_approved": "Approved", "state_returned": "Returned",
-        "value_hint": "Money indicators in 10k yuan; others as whole numbers.",
+        "value_hint": "Enter the month's increment (not the running total): money indicators in 10k yuan, others as whole numbers.",
         "regions_title": "Regions", "children": "Regions below", "projects_in_region": "Projects here",
         "pairings_title": "Pairings", "east": "East", "west": "West", "since": "Since",
         "pairing_province": "Province pair", "pairing_city": "City pair", "pairing_county": "County pair", "pairing_town": "Town pair",

@@ -31,7 +31,7 @@ extension Strings {
         "source_reported": "填报", "source_ledger_sum": "台账汇总", "source_ledger_count": "台账计数",
         "progress_title": "进展填报", "report_progress": "填报进展", "month": "月份", "value": "数值",
         "state": "审核状态", "state_draft": "草稿", "state_submitted": "待审核", "state_approved": "已审核", "state_returned": "已退回",
-        "value_hint": "金额类指标以万元填写，其余填写整数。",
+        "value_hint": "填写该月的新增数（不是累计数）：金额类指标以万元填写，其余填写整数。",
         "regions_title": "地区", "children": "下级地区", "projects_in_region": "本地区项目",
         "pairings_title": "结对关系", "east": "东部", "west": "西部", "since": "起始年份",
         "pairing_province": "省际结对", "pairing_city": "市州结对", "pairing_county": "县际结对", "pairing_town": "乡镇结对",

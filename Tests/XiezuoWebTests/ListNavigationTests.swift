@@ -78,6 +78,27 @@ import XiezuoDomain
         }
     }
 
+    @Test func theFigureFormOffersOnlyWhatTheUserMayReportAndKeepsTheInput() async throws {
+        try await withRawApp(users: [("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500"),
+                                     ("bijie.viewer", .viewer, "520500")]) { raw in
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let page = try await nayong.execute(uri: "/progress", method: .get).text
+            let after = page[page.range(of: "name=\"regionCode\"")!.upperBound...]
+            let select = String(after[..<after.range(of: "</select>")!.lowerBound])
+            #expect(select.components(separatedBy: "<option value=\"5").count - 1 == 1 && select.contains("value=\"520525\" selected"))
+            #expect(page.contains("不是累计数"))
+            // A viewer is not shown a form it could not send.
+            let viewer = try await AuthedClient.signIn(raw, username: "bijie.viewer")
+            #expect(!(try await viewer.execute(uri: "/progress", method: .get).text.contains("id=\"progress-form\"")))
+            // A region outside the scope: the form comes back with the reason and what was typed.
+            let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let r = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form([
+                ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "12"), ("value", "77"), ("note", "遵义的数")]))
+            #expect(r.status == .unprocessableContent && r.text.contains("id=\"progress-form\"") && r.text.contains("value=\"77\"")
+                    && r.text.contains("遵义的数"))
+        }
+    }
+
     @Test func everyTemplateAPageRendersIsCheckedAtStart() async throws {
         _ = try await Renderer.load()
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

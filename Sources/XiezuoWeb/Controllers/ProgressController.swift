@@ -41,7 +41,11 @@ struct ProgressController {
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: pg)
         let regions = try await pages.regionIndex()
-        let west = regions.values.filter { $0.side == .west }.sorted { $0.code < $1.code }
+        let a = try await access(pages.store, context)
+        // Only the regions this user may report for, its own preselected: a county reporter sees one choice.
+        let west = regions.values.filter { $0.side == .west && AccessRule.canWrite(a.user, regionCode: $0.code) }.sorted { $0.code < $1.code }
+        var draft = draft
+        if draft.regionCode == nil, west.contains(where: { $0.code == a.user.regionCode }) { draft.regionCode = a.user.regionCode }
         let data: [String: Any] = [
             "items": result.items.map { p -> [String: Any] in
                 let ind = IndicatorCatalogue.byCode[p.indicatorCode]
@@ -59,6 +63,7 @@ struct ProgressController {
                                     "year": draft.year ?? "", "month": draft.month ?? "", "value": draft.value ?? "",
                                     "note": draft.note ?? ""], issues: issues, lang: l.lang).data,
             "hasErrors": !issues.isEmpty,
+            "canReport": !west.isEmpty,
         ]
         return try await pages.render("progress", title: l.t("progress_title"), section: "progress", request, context, data,
                                       status: issues.isEmpty ? .ok : .unprocessableContent)
@@ -73,7 +78,11 @@ struct ProgressController {
         switch draft.validate(region: region) {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let p):
-            try await access(pages.store, context).requireWrite(region: p.regionCode)
+            // A region outside the user's scope: the form comes back with the reason, nothing typed is lost.
+            guard AccessRule.canWrite(try await access(pages.store, context).user, regionCode: p.regionCode) else {
+                return try await page(request, context, draft: draft,
+                                      issues: [ValidationIssue(field: "regionCode", key: "error.forbidden")])
+            }
             do {
                 let saved = try await pages.store.addProgress(p, actor: context.actor)
                 return Response.redirect(to: "/progress/\(saved.id)", type: .normal)
