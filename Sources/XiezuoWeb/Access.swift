@@ -7,9 +7,13 @@ import XiezuoStore
 struct Access: Sendable {
     let user: UserAccount
     let pairings: [Pairing]
+    /// Region prefixes the user may read (nil: all), worked out once: lists ask it for every region they show.
+    let readable: [String]?
 
-    /// Region prefixes the user may read (nil: all).
-    var readable: [String]? { AccessRule.readablePrefixes(user, pairings: pairings, year: chinaToday().year) }
+    init(user: UserAccount, pairings: [Pairing]) {
+        self.user = user; self.pairings = pairings
+        readable = AccessRule.readablePrefixes(user, pairings: pairings, year: chinaToday().year)
+    }
     /// The same as the scope every store list and count requires.
     var scope: RegionScope { readable.map(RegionScope.within) ?? .all }
     /// The user's own scope, without what its pairings add (reviews, bulk approval).

@@ -31,6 +31,7 @@ struct DocumentsController {
         let page = try ProjectsController.page(request)
         let result = try await pages.store.documents(matching: q, page: page,
                                                      scope: try await access(pages.store, context).scope)
+        let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
         let data: [String: Any] = [
             "q": q,
             "items": result.items.map { d -> [String: Any] in
@@ -38,8 +39,7 @@ struct DocumentsController {
                  "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80))]
             },
             "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
-            "prev": Pager.links(request, page: page.number, pageCount: result.pageCount).prev,
-            "next": Pager.links(request, page: page.number, pageCount: result.pageCount).next,
+            "prev": pager.prev, "next": pager.next,
         ]
         return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
     }

@@ -40,6 +40,7 @@ struct ProgressController {
         let f = try Self.filter(request, scope: try await access(pages.store, context).scope)
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: pg)
+        let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
         let regions = try await pages.regionIndex()
         let a = try await access(pages.store, context)
         // Only the regions this user may report for, its own preselected: a county reporter sees one choice.
@@ -54,8 +55,7 @@ struct ProgressController {
                         "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
-            "prev": Pager.links(request, page: pg.number, pageCount: result.pageCount).prev,
-            "next": Pager.links(request, page: pg.number, pageCount: result.pageCount).next,
+            "prev": pager.prev, "next": pager.next,
             "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map { ["value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
                                                          "selected": $0.code == draft.indicatorCode] },
             "regions": west.map { ["value": $0.code, "label": $0.name, "selected": $0.code == draft.regionCode] },
