@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
@@ -41,19 +42,25 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Resources/regions.tsv")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "XiezuoText",
-            resources: [.copy("Resources/gbk.bin"), .copy("Resources/readings.tsv"), .copy("Resources/t2s.tsv"),
-                        .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin")],
+            resources: [
+                .copy("Resources/gbk.bin"), .copy("Resources/readings.tsv"), .copy("Resources/t2s.tsv"),
+                .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin"),
+            ],
             swiftSettings: swiftSettings
         ),
         // File formats: XLSX written, text taken out of HTML and .docx, legacy encodings (zip through ZIPFoundation).
-        .target(name: "XiezuoFormats", dependencies: ["XiezuoText", "XiezuoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                swiftSettings: swiftSettings),
+        .target(
+            name: "XiezuoFormats", dependencies: ["XiezuoText", "XiezuoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
         .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", "XiezuoFormats"], swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
@@ -66,6 +73,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Resources/templates"), .copy("Resources/static"), .copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
@@ -76,6 +84,8 @@ let package = Package(
                 "XiezuoWeb", "XiezuoStore", "XiezuoText", "XiezuoDomain", "XiezuoReports", "XiezuoFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,24 +95,39 @@ let package = Package(
                 "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoText", "XiezuoReports", "XiezuoFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoStoreTests", dependencies: ["XiezuoStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
-                    swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoFormatsTests", dependencies: ["XiezuoFormats", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                    resources: [.copy("Fixtures")],
-                    swiftSettings: swiftSettings),
-        .testTarget(name: "XiezuoReportsTests", dependencies: ["XiezuoReports", "XiezuoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                                                       .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
-                    swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XiezuoStoreTests",
+            dependencies: [
+                "XiezuoStore", "XiezuoDomain", .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XiezuoTextTests", dependencies: ["XiezuoText"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XiezuoFormatsTests", dependencies: ["XiezuoFormats", "XiezuoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XiezuoReportsTests",
+            dependencies: [
+                "XiezuoReports", "XiezuoStore", "XiezuoDomain", "XiezuoFormats", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "XiezuoWebTests",
             dependencies: [
                 "XiezuoWeb", "XiezuoStore", "XiezuoDomain", "XiezuoFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
@@ -121,10 +146,11 @@ if Context.environment["XIEZUO_FUZZ"] != nil {
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, deps) in fuzzTargets {
-        package.targets.append(.executableTarget(
-            name: name, dependencies: deps + ["FuzzDriver"], path: "Fuzz/" + name,
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])],
-            // Swift's own linker (gold) stumbles over the sanitizer's debug information; lld does not.
-            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: deps + ["FuzzDriver"], path: "Fuzz/" + name,
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+                // Swift's own linker (gold) stumbles over the sanitizer's debug information; lld does not.
+                linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
     }
 }

@@ -21,6 +21,9 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
         limits.maxCellText = 4096
         guard let reader = try? CSVSheetReader(url: file, limits: limits) else { return }
         var rows = 0
-        while rows < 10_000, let row = try? reader.next() { _ = row.cells.count; rows += 1 }
+        while rows < 10_000, let row = try? reader.next() {
+            _ = row.cells.count
+            rows += 1
+        }
     }
 }

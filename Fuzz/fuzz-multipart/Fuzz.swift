@@ -11,7 +11,8 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
         let body = Data(input[min(input.count, newline + 1)...])
         let boundary = MultipartForm.boundary(contentType) ?? "XiezuoFuzzBoundary"
         if let form = MultipartForm.parse(body, boundary: boundary) {
-            _ = form.field("_csrf"); _ = form.file("file")?.data.count
+            _ = form.field("_csrf")
+            _ = form.file("file")?.data.count
         }
     }
 }

@@ -9,10 +9,15 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
         guard let (dir, file) = try? PrivateFiles.write(Data(input), name: "fuzz.xlsx") else { return }
         defer { try? FileManager.default.removeItem(at: dir) }
         var limits = SheetFiles.Limits()
-        limits.maxUnpackedSheet = 8 << 20; limits.maxSharedStrings = 4 << 20; limits.maxInflated = 16 << 20
+        limits.maxUnpackedSheet = 8 << 20
+        limits.maxSharedStrings = 4 << 20
+        limits.maxInflated = 16 << 20
         guard let reader = try? XLSXSheetReader(url: file, limits: limits) else { return }
         var rows = 0
-        while rows < 10_000, let row = try? reader.next() { _ = row.cells.count; rows += 1 }
+        while rows < 10_000, let row = try? reader.next() {
+            _ = row.cells.count
+            rows += 1
+        }
         _ = reader.fraction
     }
 }

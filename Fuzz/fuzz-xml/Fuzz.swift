@@ -1,5 +1,6 @@
 import Foundation
 import FuzzDriver
+
 @testable import XiezuoFormats
 
 /// The XML scanner on arbitrary bytes, in chunks of a few bytes so the refill paths are walked too: it may refuse
@@ -17,7 +18,10 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
         }
         var events = 0
         while events < 100_000, let event = try? scanner.next() {
-            if case .start(_, let attributes, _) = event { _ = attributes["r"]; _ = attributes.value("t") }
+            if case .start(_, let attributes, _) = event {
+                _ = attributes["r"]
+                _ = attributes.value("t")
+            }
             events += 1
         }
     }

@@ -29,10 +29,17 @@ public struct UserAccount: Sendable, Hashable, Codable {
     public var regionLevel: RegionLevel
     public var side: Side
     public var state: AccountState
-    public init(id: Int64, username: String, role: Role, regionCode: String, regionLevel: RegionLevel, side: Side,
-                state: AccountState) {
-        self.id = id; self.username = username; self.role = role; self.regionCode = regionCode
-        self.regionLevel = regionLevel; self.side = side; self.state = state
+    public init(
+        id: Int64, username: String, role: Role, regionCode: String, regionLevel: RegionLevel, side: Side,
+        state: AccountState
+    ) {
+        self.id = id
+        self.username = username
+        self.role = role
+        self.regionCode = regionCode
+        self.regionLevel = regionLevel
+        self.side = side
+        self.state = state
     }
 
     /// The code prefix of everything inside the user's scope.
@@ -107,10 +114,14 @@ public enum AccessRule {
     /// The side of a pairing a user speaks for, if any (administrators speak for neither).
     public static func side(of user: UserAccount, in pairing: Pairing) -> Side? {
         guard user.state == .active, user.role != .admin else { return nil }
-        if pairing.eastCode.hasPrefix(user.scopePrefix) || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.eastCode, level: ProjectDraft.levelOf(pairing.eastCode))) {
+        if pairing.eastCode.hasPrefix(user.scopePrefix)
+            || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.eastCode, level: ProjectDraft.levelOf(pairing.eastCode)))
+        {
             return user.side == .east ? .east : nil
         }
-        if pairing.westCode.hasPrefix(user.scopePrefix) || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.westCode, level: ProjectDraft.levelOf(pairing.westCode))) {
+        if pairing.westCode.hasPrefix(user.scopePrefix)
+            || user.regionCode.hasPrefix(Region.scopePrefix(code: pairing.westCode, level: ProjectDraft.levelOf(pairing.westCode)))
+        {
             return user.side == .west ? .west : nil
         }
         return nil
@@ -123,7 +134,8 @@ public enum PasswordRule {
         var issues: [ValidationIssue] = []
         if password.count < 10 { issues.append(.init(field: "password", key: "error.password_short", params: ["10"])) }
         if password.count > 200 { issues.append(.init(field: "password", key: "error.too_long", params: ["200"])) }
-        let letters = password.contains { $0.isLetter }, digits = password.contains { $0.isNumber }
+        let letters = password.contains { $0.isLetter }
+        let digits = password.contains { $0.isNumber }
         if !(letters && digits) { issues.append(.init(field: "password", key: "error.password_mix")) }
         if !username.isEmpty && password.lowercased().contains(username.lowercased()) {
             issues.append(.init(field: "password", key: "error.password_username"))

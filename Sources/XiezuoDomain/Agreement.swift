@@ -10,10 +10,17 @@ public struct Agreement: Sendable, Hashable, Codable {
     public var isDemo: Bool
     public var updatedAt: String
 
-    public init(id: Int64, pairingId: Int64, year: Int, title: String, status: AgreementStatus, isDemo: Bool,
-                updatedAt: String) {
-        self.id = id; self.pairingId = pairingId; self.year = year; self.title = title; self.status = status
-        self.isDemo = isDemo; self.updatedAt = updatedAt
+    public init(
+        id: Int64, pairingId: Int64, year: Int, title: String, status: AgreementStatus, isDemo: Bool,
+        updatedAt: String
+    ) {
+        self.id = id
+        self.pairingId = pairingId
+        self.year = year
+        self.title = title
+        self.status = status
+        self.isDemo = isDemo
+        self.updatedAt = updatedAt
     }
 }
 
@@ -24,7 +31,11 @@ public struct AgreementTask: Sendable, Hashable, Codable {
     public var text: String
     public var updatedAt: String
     public init(id: Int64, agreementId: Int64, workArea: WorkArea, text: String, updatedAt: String) {
-        self.id = id; self.agreementId = agreementId; self.workArea = workArea; self.text = text; self.updatedAt = updatedAt
+        self.id = id
+        self.agreementId = agreementId
+        self.workArea = workArea
+        self.text = text
+        self.updatedAt = updatedAt
     }
 }
 
@@ -37,7 +48,11 @@ public struct Target: Sendable, Hashable, Codable {
     public var updatedAt: String
     public var version: Int64
     public init(id: Int64, taskId: Int64, indicatorCode: String, value: Int64, updatedAt: String, version: Int64 = 1) {
-        self.id = id; self.taskId = taskId; self.indicatorCode = indicatorCode; self.value = value; self.updatedAt = updatedAt
+        self.id = id
+        self.taskId = taskId
+        self.indicatorCode = indicatorCode
+        self.value = value
+        self.updatedAt = updatedAt
         self.version = version
     }
 }

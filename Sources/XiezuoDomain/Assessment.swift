@@ -1,10 +1,10 @@
 /// The year-end assessment (考核) of a pairing: every indicator of its agreement scored against its target, weighted,
 /// summed into points out of 100, and graded by a fixed, published rule.
 public enum Grade: String, Sendable, Codable, CaseIterable {
-    case good            // 好
+    case good  // 好
     case fairlyGood = "fairly_good"  // 较好
-    case average         // 一般
-    case poor            // 差
+    case average  // 一般
+    case poor  // 差
 }
 
 /// Score thresholds in hundredths of a point: at or above `good` is 好, at or above `fairlyGood` 较好, at or above
@@ -13,7 +13,11 @@ public struct GradeRule: Sendable, Hashable, Codable {
     public var good: Int
     public var fairlyGood: Int
     public var average: Int
-    public init(good: Int, fairlyGood: Int, average: Int) { self.good = good; self.fairlyGood = fairlyGood; self.average = average }
+    public init(good: Int, fairlyGood: Int, average: Int) {
+        self.good = good
+        self.fairlyGood = fairlyGood
+        self.average = average
+    }
 
     /// 90 / 75 / 60 points.
     public static let standard = GradeRule(good: 9_000, fairlyGood: 7_500, average: 6_000)
@@ -48,17 +52,22 @@ public struct AssessmentScore: Sendable, Hashable {
     /// Weights default to 10 per indicator when none are set; an indicator weighted 0 is listed but not scored.
     public static let defaultWeight = 10
 
-    public init(progress: [(indicator: Indicator, target: Int64, actual: Int64)], weights: [String: Int],
-                rule: GradeRule = .standard) {
+    public init(
+        progress: [(indicator: Indicator, target: Int64, actual: Int64)], weights: [String: Int],
+        rule: GradeRule = .standard
+    ) {
         let weighted = progress.map { ($0, weights[$0.indicator.code] ?? Self.defaultWeight) }
         let sum = weighted.reduce(0) { $0 + max(0, $1.1) }
         rows = weighted.map { p, w in
             let c = min(Completion.basisPoints(actual: p.actual, target: p.target) ?? 0, 10_000)
-            return ScoredIndicator(indicator: p.indicator, target: p.target, actual: p.actual, weight: w, completion: c,
-                                   points: sum > 0 ? max(0, w) * c / sum : 0)
+            return ScoredIndicator(
+                indicator: p.indicator, target: p.target, actual: p.actual, weight: w, completion: c,
+                points: sum > 0 ? max(0, w) * c / sum : 0)
         }
         // Summed from unrounded shares so that rounding per line cannot move a score across a grade boundary.
-        total = sum > 0 ? weighted.reduce(0) { $0 + max(0, $1.1) * min(Completion.basisPoints(actual: $1.0.actual, target: $1.0.target) ?? 0, 10_000) } / sum : 0
+        total =
+            sum > 0
+            ? weighted.reduce(0) { $0 + max(0, $1.1) * min(Completion.basisPoints(actual: $1.0.actual, target: $1.0.target) ?? 0, 10_000) } / sum : 0
         self.rule = rule
         grade = rule.grade(total)
     }

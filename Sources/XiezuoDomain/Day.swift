@@ -7,15 +7,19 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public init?(year: Int, month: Int, day: Int) {
         guard Self.validYears.contains(year), (1...12).contains(month),
-              (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
-        self.year = year; self.month = month; self.day = day
+            (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     /// Parses ISO "YYYY-MM-DD".
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -27,11 +31,15 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         self = d
     }
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer(); try c.encode(description)
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
     }
 
     public var description: String {
-        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, n - s.count)) + s
+        }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
     public var chinese: String { "\(year)年\(month)月\(day)日" }

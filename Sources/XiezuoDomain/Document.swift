@@ -14,11 +14,21 @@ public struct LibraryDocument: Sendable, Hashable, Codable {
     /// The region of the office that took it in (its scope).
     public var regionCode: String = "520000"
 
-    public init(id: Int64, title: String, source: String, publishedOn: Day?, originalText: String, repairedText: String,
-                reportJSON: String, garbled: Bool, meetingId: Int64?, createdAt: String, regionCode: String = "520000") {
-        self.id = id; self.title = title; self.source = source; self.publishedOn = publishedOn
-        self.originalText = originalText; self.repairedText = repairedText; self.reportJSON = reportJSON
-        self.garbled = garbled; self.meetingId = meetingId; self.createdAt = createdAt; self.regionCode = regionCode
+    public init(
+        id: Int64, title: String, source: String, publishedOn: Day?, originalText: String, repairedText: String,
+        reportJSON: String, garbled: Bool, meetingId: Int64?, createdAt: String, regionCode: String = "520000"
+    ) {
+        self.id = id
+        self.title = title
+        self.source = source
+        self.publishedOn = publishedOn
+        self.originalText = originalText
+        self.repairedText = repairedText
+        self.reportJSON = reportJSON
+        self.garbled = garbled
+        self.meetingId = meetingId
+        self.createdAt = createdAt
+        self.regionCode = regionCode
     }
 }
 

@@ -10,14 +10,14 @@ public enum LedgerName: String, Sendable, Codable, CaseIterable {
 
 public enum LedgerFieldKind: Sendable, Hashable {
     case text(max: Int)
-    case county                 // a county-level region: code or name in a sheet, code when stored
-    case date                   // stored "YYYY-MM-DD"
-    case money(Money.Unit)      // stored as fen; shown in the unit given
+    case county  // a county-level region: code or name in a sheet, code when stored
+    case date  // stored "YYYY-MM-DD"
+    case money(Money.Unit)  // stored as fen; shown in the unit given
     case integer
-    case flag                   // 是 / 否, stored "1" / "0"
-    case choice([String])       // stored as the choice code; shown as its label `lc_<code>`
-    case idNumber               // 居民身份证号码: checked, encrypted at rest, masked on screen
-    case phone                  // encrypted at rest, masked on screen
+    case flag  // 是 / 否, stored "1" / "0"
+    case choice([String])  // stored as the choice code; shown as its label `lc_<code>`
+    case idNumber  // 居民身份证号码: checked, encrypted at rest, masked on screen
+    case phone  // encrypted at rest, masked on screen
 
     public var isPersonal: Bool { self == .idNumber || self == .phone }
 }
@@ -32,7 +32,11 @@ public struct LedgerField: Sendable, Hashable {
     public var synonyms: [String]
 
     public init(_ key: String, _ kind: LedgerFieldKind, required: Bool = false, key inKey: Bool = false, _ synonyms: [String] = []) {
-        self.key = key; self.kind = kind; self.required = required; self.inKey = inKey; self.synonyms = synonyms
+        self.key = key
+        self.kind = kind
+        self.required = required
+        self.inKey = inKey
+        self.synonyms = synonyms
     }
 }
 
@@ -40,7 +44,10 @@ public struct LedgerField: Sendable, Hashable {
 public struct LedgerMeasure: Sendable, Hashable {
     public var indicatorCode: String
     public var value: Int64
-    public init(_ indicatorCode: String, _ value: Int64) { self.indicatorCode = indicatorCode; self.value = value }
+    public init(_ indicatorCode: String, _ value: Int64) {
+        self.indicatorCode = indicatorCode
+        self.value = value
+    }
 }
 
 public struct LedgerDefinition: Sendable {
@@ -74,94 +81,113 @@ public enum LedgerCatalogue {
 
     static let all: [LedgerName: LedgerDefinition] = {
         var d: [LedgerName: LedgerDefinition] = [:]
-        d[.consumption] = LedgerDefinition(name: .consumption, fields: [
-            .init("product", .text(max: 100), required: true, key: true, ["产品", "商品名称", "商品", "品名", "产品名"]),
-            .init("category", .text(max: 50), ["类别", "品类", "产品类型", "商品类别"]),
-            .init("supplier", .text(max: 100), required: true, key: true, ["供货企业名称", "供应商", "供货主体", "销售企业", "生产企业"]),
-            .init("county", .county, required: true, ["企业所在县", "所在县", "县（市、区）", "县市区", "区县", "县区", "产地县", "所属县"]),
-            .init("buyer", .text(max: 100), required: true, key: true, ["采购单位", "购买方", "采购主体", "采购方名称", "购买单位"]),
-            .init("channel", .choice(channels), required: true, key: true, ["销售渠道", "采购渠道", "采购方式", "渠道类型"]),
-            .init("amount", .money(.wan), required: true, ["采购金额", "销售金额", "交易金额", "金额"]),
-            .init("date", .date, required: true, key: true, ["采购日期", "交易日期", "销售日期", "时间", "日期"]),
-        ], countyField: "county", dateField: "date", listed: ["product", "supplier", "county", "buyer", "channel", "amount", "date"],
-           measure: { d, v in [LedgerMeasure("consumption_amount", Int64(d.value(v, "amount")) ?? 0)] })
-        d[.labour] = LedgerDefinition(name: .labour, fields: [
-            .init("name", .text(max: 50), required: true, ["姓名", "劳动力姓名", "务工人员姓名", "务工人员"]),
-            .init("idNumber", .idNumber, required: true, key: true, ["身份证号", "身份证", "身份证号码", "公民身份号码", "证件号码"]),
-            .init("phone", .phone, ["联系电话", "手机号码", "手机号", "电话", "手机"]),
-            .init("county", .county, required: true, ["户籍县", "户籍所在县", "来源县", "所在县", "县（市、区）", "县市区", "区县"]),
-            .init("formerlyPoor", .flag, ["是否脱贫人口", "是否脱贫劳动力", "脱贫人口", "脱贫劳动力", "是否脱贫户"]),
-            .init("employer", .text(max: 100), required: true, key: true, ["就业单位", "用工单位", "就业企业", "工作单位"]),
-            .init("city", .text(max: 50), required: true, ["就业城市", "务工地", "就业地", "就业地点", "务工城市", "就业地区", "务工地区", "输入地", "外出务工地", "工作地点", "工作城市"]),
-            .init("startDate", .date, required: true, key: true, ["就业时间", "入职时间", "上岗时间", "就业日期", "入职日期"]),
-            .init("months", .integer, ["就业月数", "务工月数", "就业时长（月）", "务工时长（月）"]),
-            .init("wage", .money(.yuan), ["月工资", "月收入", "月均工资", "月均收入"]),
-        ], countyField: "county", dateField: "startDate", listed: ["name", "idNumber", "county", "formerlyPoor", "employer", "city", "startDate"],
-           measure: { d, v in
-               var m = [LedgerMeasure("workers_placed", 1)]
-               if d.value(v, "formerlyPoor") == "1" { m.append(LedgerMeasure("workers_formerly_poor", 1)) }
-               return m
-           })
-        d[.investment] = LedgerDefinition(name: .investment, fields: [
-            .init("enterprise", .text(max: 100), required: true, key: true, ["企业名称", "投资企业", "企业", "投资主体"]),
-            .init("project", .text(max: 100), required: true, key: true, ["投资项目", "项目名称", "项目"]),
-            .init("county", .county, required: true, ["落地县", "所在县", "投资地", "县（市、区）", "县市区", "区县"]),
-            .init("park", .text(max: 100), ["所在园区", "共建园区", "园区", "入驻园区"]),
-            .init("amount", .money(.wan), required: true, ["实际投资额", "投资额", "到位资金", "投资金额", "实际到位资金"]),
-            .init("date", .date, required: true, ["到位时间", "投资时间", "签约时间", "日期"]),
-        ], countyField: "county", dateField: "date", listed: ["enterprise", "project", "county", "park", "amount", "date"],
-           measure: { d, v in [LedgerMeasure("enterprises_invested", 1), LedgerMeasure("investment_amount", Int64(d.value(v, "amount")) ?? 0)] })
-        d[.parks] = LedgerDefinition(name: .parks, fields: [
-            .init("name", .text(max: 100), required: true, key: true, ["园区名称", "园区", "共建园区名称", "共建园区"]),
-            .init("county", .county, required: true, ["所在县", "园区所在县", "县（市、区）", "县市区", "区县"]),
-            .init("eastPartner", .text(max: 100), ["东部共建方", "广东共建方", "共建单位", "东部合作方"]),
-            .init("established", .date, required: true, ["挂牌时间", "成立时间", "共建时间", "日期"]),
-            .init("enterprises", .integer, ["入园企业数", "入驻企业数", "入驻企业", "企业数"]),
-            .init("investment", .money(.wan), ["累计投资额", "投资额", "累计投资"]),
-        ], countyField: "county", dateField: "established", listed: ["name", "county", "eastPartner", "established", "enterprises", "investment"],
-           measure: { _, _ in [LedgerMeasure("parks_cobuilt", 1)] })
-        d[.exchanges] = LedgerDefinition(name: .exchanges, fields: [
-            .init("name", .text(max: 50), required: true, key: true, ["姓名", "人员姓名"]),
-            .init("kind", .choice(["official", "professional"]), required: true, key: true, ["人员类别", "类别", "类型"]),
-            .init("from", .text(max: 100), required: true, ["派出单位", "原单位", "派出地"]),
-            .init("to", .text(max: 100), required: true, ["接收单位", "挂职单位", "派驻单位", "接收地"]),
-            .init("county", .county, required: true, ["接收县", "所在县", "县（市、区）", "县市区", "区县"]),
-            .init("field", .text(max: 50), ["领域", "专业领域", "行业", "专业"]),
-            .init("start", .date, required: true, key: true, ["开始时间", "挂职开始时间", "到岗时间", "开始日期"]),
-            .init("end", .date, ["结束时间", "挂职结束时间", "离岗时间", "结束日期"]),
-        ], countyField: "county", dateField: "start", listed: ["name", "kind", "from", "to", "county", "field", "start", "end"],
-           measure: { d, v in [LedgerMeasure(d.value(v, "kind") == "official" ? "officials_seconded" : "professionals_exchanged", 1)] })
-        d[.pairs] = LedgerDefinition(name: .pairs, fields: [
-            .init("unitKind", .choice(["village", "school", "hospital"]), required: true, key: true, ["结对类型", "受援类型", "受援单位类型"]),
-            .init("unit", .text(max: 100), required: true, key: true, ["受援单位", "结对村", "被结对单位", "受援村（校、院）"]),
-            .init("county", .county, required: true, ["所在县", "县（市、区）", "县市区", "区县"]),
-            .init("partnerKind", .choice(["enterprise", "organisation", "school", "hospital"]), required: true, ["帮扶方类型", "结对方类型"]),
-            .init("partner", .text(max: 100), required: true, key: true, ["帮扶方", "帮扶单位", "结对单位", "结对企业"]),
-            .init("date", .date, required: true, ["结对时间", "签约时间", "日期"]),
-            .init("funds", .money(.wan), ["帮扶资金", "投入资金", "资金"]),
-        ], countyField: "county", dateField: "date", listed: ["unitKind", "unit", "county", "partnerKind", "partner", "date", "funds"],
-           measure: { d, v in d.value(v, "unitKind") == "village" ? [LedgerMeasure("villages_paired", 1)] : [] })
-        d[.donations] = LedgerDefinition(name: .donations, fields: [
-            .init("donor", .text(max: 100), required: true, key: true, ["捐赠方", "捐赠单位", "捐赠人", "捐赠企业"]),
-            .init("kind", .choice(["cash", "inKind"]), required: true, key: true, ["捐赠类型", "捐赠方式", "类型"]),
-            .init("item", .text(max: 100), key: true, ["物资名称", "捐赠物资", "物资"]),
-            .init("amount", .money(.wan), required: true, ["捐赠金额", "金额（折价）", "折款", "折价", "价值", "金额"]),
-            .init("county", .county, required: true, ["受赠县", "受益县", "所在县", "县（市、区）", "县市区", "区县"]),
-            .init("recipient", .text(max: 100), ["受赠单位", "受益单位", "接收单位"]),
-            .init("date", .date, required: true, key: true, ["捐赠日期", "捐赠时间", "日期", "时间"]),
-        ], countyField: "county", dateField: "date", listed: ["donor", "kind", "item", "amount", "county", "recipient", "date"],
-           measure: { d, v in
-               let fen = Int64(d.value(v, "amount")) ?? 0
-               return [LedgerMeasure(d.value(v, "kind") == "cash" ? "donations_cash" : "donations_in_kind", fen)]
-           })
-        d[.services] = LedgerDefinition(name: .services, fields: [
-            .init("item", .text(max: 100), required: true, key: true, ["事项名称", "通办事项", "事项"]),
-            .init("department", .text(max: 100), ["办理部门", "部门", "主管部门"]),
-            .init("county", .county, required: true, key: true, ["所在县", "县（市、区）", "县市区", "区县"]),
-            .init("period", .date, required: true, key: true, ["统计月份", "月份", "统计期间", "统计时间"]),
-            .init("uses", .integer, required: true, ["办件量", "办理量", "使用次数", "办件数"]),
-        ], countyField: "county", dateField: "period", listed: ["item", "department", "county", "period", "uses"],
-           measure: { _, _ in [] })
+        d[.consumption] = LedgerDefinition(
+            name: .consumption,
+            fields: [
+                .init("product", .text(max: 100), required: true, key: true, ["产品", "商品名称", "商品", "品名", "产品名"]),
+                .init("category", .text(max: 50), ["类别", "品类", "产品类型", "商品类别"]),
+                .init("supplier", .text(max: 100), required: true, key: true, ["供货企业名称", "供应商", "供货主体", "销售企业", "生产企业"]),
+                .init("county", .county, required: true, ["企业所在县", "所在县", "县（市、区）", "县市区", "区县", "县区", "产地县", "所属县"]),
+                .init("buyer", .text(max: 100), required: true, key: true, ["采购单位", "购买方", "采购主体", "采购方名称", "购买单位"]),
+                .init("channel", .choice(channels), required: true, key: true, ["销售渠道", "采购渠道", "采购方式", "渠道类型"]),
+                .init("amount", .money(.wan), required: true, ["采购金额", "销售金额", "交易金额", "金额"]),
+                .init("date", .date, required: true, key: true, ["采购日期", "交易日期", "销售日期", "时间", "日期"]),
+            ], countyField: "county", dateField: "date", listed: ["product", "supplier", "county", "buyer", "channel", "amount", "date"],
+            measure: { d, v in [LedgerMeasure("consumption_amount", Int64(d.value(v, "amount")) ?? 0)] })
+        d[.labour] = LedgerDefinition(
+            name: .labour,
+            fields: [
+                .init("name", .text(max: 50), required: true, ["姓名", "劳动力姓名", "务工人员姓名", "务工人员"]),
+                .init("idNumber", .idNumber, required: true, key: true, ["身份证号", "身份证", "身份证号码", "公民身份号码", "证件号码"]),
+                .init("phone", .phone, ["联系电话", "手机号码", "手机号", "电话", "手机"]),
+                .init("county", .county, required: true, ["户籍县", "户籍所在县", "来源县", "所在县", "县（市、区）", "县市区", "区县"]),
+                .init("formerlyPoor", .flag, ["是否脱贫人口", "是否脱贫劳动力", "脱贫人口", "脱贫劳动力", "是否脱贫户"]),
+                .init("employer", .text(max: 100), required: true, key: true, ["就业单位", "用工单位", "就业企业", "工作单位"]),
+                .init(
+                    "city", .text(max: 50), required: true, ["就业城市", "务工地", "就业地", "就业地点", "务工城市", "就业地区", "务工地区", "输入地", "外出务工地", "工作地点", "工作城市"]),
+                .init("startDate", .date, required: true, key: true, ["就业时间", "入职时间", "上岗时间", "就业日期", "入职日期"]),
+                .init("months", .integer, ["就业月数", "务工月数", "就业时长（月）", "务工时长（月）"]),
+                .init("wage", .money(.yuan), ["月工资", "月收入", "月均工资", "月均收入"]),
+            ], countyField: "county", dateField: "startDate",
+            listed: ["name", "idNumber", "county", "formerlyPoor", "employer", "city", "startDate"],
+            measure: { d, v in
+                var m = [LedgerMeasure("workers_placed", 1)]
+                if d.value(v, "formerlyPoor") == "1" { m.append(LedgerMeasure("workers_formerly_poor", 1)) }
+                return m
+            })
+        d[.investment] = LedgerDefinition(
+            name: .investment,
+            fields: [
+                .init("enterprise", .text(max: 100), required: true, key: true, ["企业名称", "投资企业", "企业", "投资主体"]),
+                .init("project", .text(max: 100), required: true, key: true, ["投资项目", "项目名称", "项目"]),
+                .init("county", .county, required: true, ["落地县", "所在县", "投资地", "县（市、区）", "县市区", "区县"]),
+                .init("park", .text(max: 100), ["所在园区", "共建园区", "园区", "入驻园区"]),
+                .init("amount", .money(.wan), required: true, ["实际投资额", "投资额", "到位资金", "投资金额", "实际到位资金"]),
+                .init("date", .date, required: true, ["到位时间", "投资时间", "签约时间", "日期"]),
+            ], countyField: "county", dateField: "date", listed: ["enterprise", "project", "county", "park", "amount", "date"],
+            measure: { d, v in [LedgerMeasure("enterprises_invested", 1), LedgerMeasure("investment_amount", Int64(d.value(v, "amount")) ?? 0)] })
+        d[.parks] = LedgerDefinition(
+            name: .parks,
+            fields: [
+                .init("name", .text(max: 100), required: true, key: true, ["园区名称", "园区", "共建园区名称", "共建园区"]),
+                .init("county", .county, required: true, ["所在县", "园区所在县", "县（市、区）", "县市区", "区县"]),
+                .init("eastPartner", .text(max: 100), ["东部共建方", "广东共建方", "共建单位", "东部合作方"]),
+                .init("established", .date, required: true, ["挂牌时间", "成立时间", "共建时间", "日期"]),
+                .init("enterprises", .integer, ["入园企业数", "入驻企业数", "入驻企业", "企业数"]),
+                .init("investment", .money(.wan), ["累计投资额", "投资额", "累计投资"]),
+            ], countyField: "county", dateField: "established",
+            listed: ["name", "county", "eastPartner", "established", "enterprises", "investment"],
+            measure: { _, _ in [LedgerMeasure("parks_cobuilt", 1)] })
+        d[.exchanges] = LedgerDefinition(
+            name: .exchanges,
+            fields: [
+                .init("name", .text(max: 50), required: true, key: true, ["姓名", "人员姓名"]),
+                .init("kind", .choice(["official", "professional"]), required: true, key: true, ["人员类别", "类别", "类型"]),
+                .init("from", .text(max: 100), required: true, ["派出单位", "原单位", "派出地"]),
+                .init("to", .text(max: 100), required: true, ["接收单位", "挂职单位", "派驻单位", "接收地"]),
+                .init("county", .county, required: true, ["接收县", "所在县", "县（市、区）", "县市区", "区县"]),
+                .init("field", .text(max: 50), ["领域", "专业领域", "行业", "专业"]),
+                .init("start", .date, required: true, key: true, ["开始时间", "挂职开始时间", "到岗时间", "开始日期"]),
+                .init("end", .date, ["结束时间", "挂职结束时间", "离岗时间", "结束日期"]),
+            ], countyField: "county", dateField: "start", listed: ["name", "kind", "from", "to", "county", "field", "start", "end"],
+            measure: { d, v in [LedgerMeasure(d.value(v, "kind") == "official" ? "officials_seconded" : "professionals_exchanged", 1)] })
+        d[.pairs] = LedgerDefinition(
+            name: .pairs,
+            fields: [
+                .init("unitKind", .choice(["village", "school", "hospital"]), required: true, key: true, ["结对类型", "受援类型", "受援单位类型"]),
+                .init("unit", .text(max: 100), required: true, key: true, ["受援单位", "结对村", "被结对单位", "受援村（校、院）"]),
+                .init("county", .county, required: true, ["所在县", "县（市、区）", "县市区", "区县"]),
+                .init("partnerKind", .choice(["enterprise", "organisation", "school", "hospital"]), required: true, ["帮扶方类型", "结对方类型"]),
+                .init("partner", .text(max: 100), required: true, key: true, ["帮扶方", "帮扶单位", "结对单位", "结对企业"]),
+                .init("date", .date, required: true, ["结对时间", "签约时间", "日期"]),
+                .init("funds", .money(.wan), ["帮扶资金", "投入资金", "资金"]),
+            ], countyField: "county", dateField: "date", listed: ["unitKind", "unit", "county", "partnerKind", "partner", "date", "funds"],
+            measure: { d, v in d.value(v, "unitKind") == "village" ? [LedgerMeasure("villages_paired", 1)] : [] })
+        d[.donations] = LedgerDefinition(
+            name: .donations,
+            fields: [
+                .init("donor", .text(max: 100), required: true, key: true, ["捐赠方", "捐赠单位", "捐赠人", "捐赠企业"]),
+                .init("kind", .choice(["cash", "inKind"]), required: true, key: true, ["捐赠类型", "捐赠方式", "类型"]),
+                .init("item", .text(max: 100), key: true, ["物资名称", "捐赠物资", "物资"]),
+                .init("amount", .money(.wan), required: true, ["捐赠金额", "金额（折价）", "折款", "折价", "价值", "金额"]),
+                .init("county", .county, required: true, ["受赠县", "受益县", "所在县", "县（市、区）", "县市区", "区县"]),
+                .init("recipient", .text(max: 100), ["受赠单位", "受益单位", "接收单位"]),
+                .init("date", .date, required: true, key: true, ["捐赠日期", "捐赠时间", "日期", "时间"]),
+            ], countyField: "county", dateField: "date", listed: ["donor", "kind", "item", "amount", "county", "recipient", "date"],
+            measure: { d, v in
+                let fen = Int64(d.value(v, "amount")) ?? 0
+                return [LedgerMeasure(d.value(v, "kind") == "cash" ? "donations_cash" : "donations_in_kind", fen)]
+            })
+        d[.services] = LedgerDefinition(
+            name: .services,
+            fields: [
+                .init("item", .text(max: 100), required: true, key: true, ["事项名称", "通办事项", "事项"]),
+                .init("department", .text(max: 100), ["办理部门", "部门", "主管部门"]),
+                .init("county", .county, required: true, key: true, ["所在县", "县（市、区）", "县市区", "区县"]),
+                .init("period", .date, required: true, key: true, ["统计月份", "月份", "统计期间", "统计时间"]),
+                .init("uses", .integer, required: true, ["办件量", "办理量", "使用次数", "办件数"]),
+            ], countyField: "county", dateField: "period", listed: ["item", "department", "county", "period", "uses"],
+            measure: { _, _ in [] })
         return d
     }()
 }

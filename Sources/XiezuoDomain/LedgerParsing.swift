@@ -5,15 +5,22 @@
 public struct SheetCell: Sendable, Hashable {
     public var text: String
     public var numeric: Bool
-    public init(_ text: String, numeric: Bool = false) { self.text = text; self.numeric = numeric }
+    public init(_ text: String, numeric: Bool = false) {
+        self.text = text
+        self.numeric = numeric
+    }
 }
 
 /// A problem with one cell (or a whole row when `column` is empty), as a message key.
 public struct CellIssue: Error, Sendable, Hashable, Codable {
-    public var column: String      // the sheet's header text for the column, or the field label
+    public var column: String  // the sheet's header text for the column, or the field label
     public var key: String
     public var params: [String]
-    public init(column: String, key: String, params: [String] = []) { self.column = column; self.key = key; self.params = params }
+    public init(column: String, key: String, params: [String] = []) {
+        self.column = column
+        self.key = key
+        self.params = params
+    }
     public func message(_ lang: Language) -> String { Strings.text(key, lang, params) }
 }
 
@@ -24,11 +31,15 @@ public enum SheetText {
         // Most cells need nothing: no full-width forms, special spaces or zero-width marks (their UTF-8 starts with
         // 0xEF, 0xE3, 0xE2 or 0xC2) and no space at either end. Those are returned as they are, without copying.
         var plain = true
-        var first: UInt8 = 0, last: UInt8 = 0
+        var first: UInt8 = 0
+        var last: UInt8 = 0
         for (i, b) in s.utf8.enumerated() {
             if i == 0 { first = b }
             last = b
-            if b == 0xEF || b == 0xE3 || b == 0xE2 || b == 0xC2 { plain = false; break }
+            if b == 0xEF || b == 0xE3 || b == 0xE2 || b == 0xC2 {
+                plain = false
+                break
+            }
         }
         func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         if plain && !space(first) && !space(last) { return s }
@@ -86,10 +97,10 @@ public enum SheetText {
 
 /// Where the header is and which sheet column feeds which field.
 public struct SheetHeader: Sendable, Hashable {
-    public var rowIndex: Int                 // 0-based among the rows looked at
-    public var columns: [Int: Int]           // sheet column → field index
-    public var headers: [Int: String]        // sheet column → its header text as written
-    public var units: [Int: Money.Unit]      // money columns: the unit the header names (else the field's own)
+    public var rowIndex: Int  // 0-based among the rows looked at
+    public var columns: [Int: Int]  // sheet column → field index
+    public var headers: [Int: String]  // sheet column → its header text as written
+    public var units: [Int: Money.Unit]  // money columns: the unit the header names (else the field's own)
 
     /// Looks at the first rows for the one that names the most fields; it must name every required field.
     public static func detect(_ rows: [[SheetCell]], definition d: LedgerDefinition, lang: Language = .zh) -> Result<SheetHeader, CellIssue> {
@@ -101,17 +112,25 @@ public struct SheetHeader: Sendable, Hashable {
                 let keys = SheetText.headerKeys(cell.text)
                 guard !keys[0].isEmpty else { continue }
                 guard let f = keys.lazy.compactMap({ match($0, d) }).first, !h.columns.values.contains(f) else { continue }
-                h.columns[c] = f; h.headers[c] = SheetText.normalize(cell.text)
+                h.columns[c] = f
+                h.headers[c] = SheetText.normalize(cell.text)
                 if case .money(let own) = d.fields[f].kind { h.units[c] = SheetText.unit(ofHeader: cell.text) ?? own }
             }
-            if h.columns.count > bestCount { best = h; bestCount = h.columns.count }
+            if h.columns.count > bestCount {
+                best = h
+                bestCount = h.columns.count
+            }
         }
         guard let found = best, bestCount > 0 else {
-            return .failure(CellIssue(column: "", key: "ledger.no_header", params: [d.fields.filter(\.required).map { d.label($0.key, lang) }.joined(separator: "、")]))
+            return .failure(
+                CellIssue(
+                    column: "", key: "ledger.no_header", params: [d.fields.filter(\.required).map { d.label($0.key, lang) }.joined(separator: "、")]))
         }
         let missing = d.fields.indices.filter { d.fields[$0].required && !found.columns.values.contains($0) }
         if !missing.isEmpty {
-            return .failure(CellIssue(column: "", key: "ledger.missing_columns", params: [missing.map { d.label(d.fields[$0].key, lang) }.joined(separator: "、")]))
+            return .failure(
+                CellIssue(column: "", key: "ledger.missing_columns", params: [missing.map { d.label(d.fields[$0].key, lang) }.joined(separator: "、")])
+            )
         }
         return .success(found)
     }
@@ -155,7 +174,9 @@ public struct RegionDirectory: Sendable {
         for (name, list) in byName where t.hasSuffix(name) && t.count > name.count {
             let head = String(t.dropLast(name.count))
             for r in list where r.level == .county {
-                if let p = r.parentCode.flatMap({ byCode[$0] }), p.name == head || byCode[p.parentCode ?? ""].map { $0.name + p.name } == head { return r }
+                if let p = r.parentCode.flatMap({ byCode[$0] }), p.name == head || byCode[p.parentCode ?? ""].map { $0.name + p.name } == head {
+                    return r
+                }
             }
         }
         return nil
@@ -165,12 +186,17 @@ public struct RegionDirectory: Sendable {
 public struct LedgerProblem: Error, Sendable, Hashable {
     public var key: String
     public var params: [String]
-    public init(_ key: String, _ params: [String] = []) { self.key = key; self.params = params }
+    public init(_ key: String, _ params: [String] = []) {
+        self.key = key
+        self.params = params
+    }
 }
 
 public enum LedgerValue {
     /// The canonical stored text of one cell for a field, "" for a blank cell, or the reason it cannot be read.
-    public static func parse(_ cell: SheetCell, field: LedgerField, unit: Money.Unit? = nil, regions: RegionDirectory) -> Result<String, LedgerProblem> {
+    public static func parse(
+        _ cell: SheetCell, field: LedgerField, unit: Money.Unit? = nil, regions: RegionDirectory
+    ) -> Result<String, LedgerProblem> {
         let raw = SheetText.normalize(cell.text)
         if raw.isEmpty { return .success("") }
         switch field.kind {
@@ -188,7 +214,8 @@ public enum LedgerValue {
             guard let d = SheetDate.parse(raw, numeric: cell.numeric) else { return .failure(LedgerProblem("ledger.bad_date")) }
             return .success(d.description)
         case .money(let own):
-            return SheetNumber.money(raw, unit: unit ?? own, numeric: cell.numeric).map { .success(String($0)) } ?? .failure(LedgerProblem("ledger.bad_amount"))
+            return SheetNumber.money(raw, unit: unit ?? own, numeric: cell.numeric).map { .success(String($0)) }
+                ?? .failure(LedgerProblem("ledger.bad_amount"))
         case .integer:
             guard let n = SheetNumber.integer(raw), n >= 0 else { return .failure(LedgerProblem("ledger.bad_integer")) }
             return .success(String(n))
@@ -211,7 +238,9 @@ public enum LedgerValue {
         case .phone:
             let t = raw.filter { !$0.isWhitespace }
             let digits = t.filter { $0 != "-" }
-            guard (7...13).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(LedgerProblem("ledger.bad_phone")) }
+            guard (7...13).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return .failure(LedgerProblem("ledger.bad_phone"))
+            }
             return .success(t)
         }
     }
@@ -269,22 +298,35 @@ public enum SheetNumber {
     public static func money(_ text: String, unit: Money.Unit, numeric: Bool) -> Int64? {
         var t = text.filter { $0 != "," && $0 != "，" && !$0.isWhitespace && $0 != "¥" && $0 != "￥" }
         var u = unit
-        if t.hasSuffix("万元") { t.removeLast(2); u = .wan } else if t.hasSuffix("万") { t.removeLast(); u = .wan } else if t.hasSuffix("元") { t.removeLast(); u = .yuan }
+        if t.hasSuffix("万元") {
+            t.removeLast(2)
+            u = .wan
+        } else if t.hasSuffix("万") {
+            t.removeLast()
+            u = .wan
+        } else if t.hasSuffix("元") {
+            t.removeLast()
+            u = .yuan
+        }
         guard let (digits, exponent, negative) = decimal(t) else { return nil }
         // value = digits × 10^exponent units; fen = value × fenPerUnit.
         let scale = exponent + (u == .wan ? 6 : 2)
         var n = digits
         if scale >= 0 {
             for _ in 0..<scale {
-                let (m, o) = n.multipliedReportingOverflow(by: 10); if o { return nil }; n = m
+                let (m, o) = n.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                n = m
             }
         } else {
-            var dropped: Int64 = 0, divisor: Int64 = 1
+            var dropped: Int64 = 0
+            var divisor: Int64 = 1
             for _ in 0..<(-scale) {
                 if divisor > Int64.max / 10 { return numeric ? 0 : nil }
                 divisor *= 10
             }
-            dropped = n % divisor; n /= divisor
+            dropped = n % divisor
+            n /= divisor
             if dropped != 0 {
                 guard numeric else { return nil }
                 if dropped * 2 >= divisor { n += 1 }
@@ -299,10 +341,17 @@ public enum SheetNumber {
         guard let (digits, exponent, negative) = decimal(t) else { return nil }
         var n = digits
         if exponent >= 0 {
-            for _ in 0..<exponent { let (m, o) = n.multipliedReportingOverflow(by: 10); if o { return nil }; n = m }
+            for _ in 0..<exponent {
+                let (m, o) = n.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                n = m
+            }
         } else {
             var d: Int64 = 1
-            for _ in 0..<(-exponent) { guard d <= Int64.max / 10 else { return nil }; d *= 10 }
+            for _ in 0..<(-exponent) {
+                guard d <= Int64.max / 10 else { return nil }
+                d *= 10
+            }
             guard n % d == 0 else { return nil }
             n /= d
         }
@@ -313,19 +362,29 @@ public enum SheetNumber {
     static func decimal(_ t: String) -> (Int64, Int, Bool)? {
         var s = Substring(t)
         var negative = false
-        if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
+        if s.first == "-" {
+            negative = true
+            s = s.dropFirst()
+        } else if s.first == "+" {
+            s = s.dropFirst()
+        }
         var exponent = 0
         if let e = s.firstIndex(where: { $0 == "E" || $0 == "e" }) {
             guard let x = Int(s[s.index(after: e)...]), abs(x) < 40 else { return nil }
-            exponent = x; s = s[..<e]
+            exponent = x
+            s = s[..<e]
         }
         let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = parts[0], frac = parts.count > 1 ? parts[1] : ""
+        let whole = parts[0]
+        let frac = parts.count > 1 ? parts[1] : ""
         guard !(whole.isEmpty && frac.isEmpty), (whole + frac).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         var all = String(whole + frac)
         var fracCount = frac.count
         while all.count > 1 && all.first == "0" { all.removeFirst() }
-        while fracCount > 0 && all.last == "0" && all.count > 1 { all.removeLast(); fracCount -= 1 }
+        while fracCount > 0 && all.last == "0" && all.count > 1 {
+            all.removeLast()
+            fracCount -= 1
+        }
         guard all.count <= 18, let n = Int64(all) else { return nil }
         return (n, exponent - fracCount, negative)
     }
@@ -347,7 +406,8 @@ public enum SheetDate {
         if t.hasSuffix("日") || t.hasSuffix("号") { t.removeLast() }
         let parts = t.split(whereSeparator: { "年月-/.".contains($0) }).map(String.init)
         guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+            parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
         let d = parts.count == 3 ? Int(parts[2]) ?? 0 : 1
         return Day(year: y, month: m, day: d)
     }
@@ -393,7 +453,9 @@ public enum IDNumber {
             return "ledger.id_chars"
         }
         let digits = c.prefix(17).map { Int(String($0))! }
-        let y = digits[6...9].reduce(0) { $0 * 10 + $1 }, m = digits[10] * 10 + digits[11], d = digits[12] * 10 + digits[13]
+        let y = digits[6...9].reduce(0) { $0 * 10 + $1 }
+        let m = digits[10] * 10 + digits[11]
+        let d = digits[12] * 10 + digits[13]
         guard (1900...2100).contains(y), (1...12).contains(m), (1...Day.daysIn(month: m, year: y)).contains(d) else { return "ledger.id_birth" }
         let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
         guard checks[sum % 11] == c[17] else { return "ledger.id_check" }
@@ -413,7 +475,11 @@ public struct ParsedLedgerRow: Sendable, Hashable {
     public var rowNumber: Int
     public var values: [String]
     public var issues: [CellIssue]
-    public init(rowNumber: Int, values: [String], issues: [CellIssue]) { self.rowNumber = rowNumber; self.values = values; self.issues = issues }
+    public init(rowNumber: Int, values: [String], issues: [CellIssue]) {
+        self.rowNumber = rowNumber
+        self.values = values
+        self.issues = issues
+    }
 }
 
 /// Turns a stream of sheet rows into ledger rows: title rows above the header are skipped, the header is found in
@@ -426,7 +492,9 @@ public struct LedgerSheetReader: Sendable {
     public private(set) var header: SheetHeader?
 
     public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh) {
-        self.definition = definition; self.regions = regions; self.lang = lang
+        self.definition = definition
+        self.regions = regions
+        self.lang = lang
     }
 
     /// Feeds one sheet row. Returns the data rows it completes (several when the header has just been found).
@@ -464,8 +532,10 @@ public struct LedgerSheetReader: Sendable {
             switch LedgerValue.parse(cells[column], field: field, unit: h.units[column], regions: regions) {
             case .success(let v): values[f] = v
             case .failure(let p):
-                issues.append(CellIssue(column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: p.key,
-                                        params: [SheetText.normalize(cells[column].text)] + p.params))
+                issues.append(
+                    CellIssue(
+                        column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: p.key,
+                        params: [SheetText.normalize(cells[column].text)] + p.params))
             }
         }
         return ParsedLedgerRow(rowNumber: rowNumber, values: values, issues: issues)
@@ -473,8 +543,13 @@ public struct LedgerSheetReader: Sendable {
 
     /// A, B, … Z, AA … — the column letters a spreadsheet shows.
     public static func columnName(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 }

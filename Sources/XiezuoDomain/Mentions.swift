@@ -12,8 +12,12 @@ public enum Mentions {
             var i = 0
             while i + n.count <= chars.count {
                 if chars[i] == n[0] && Array(chars[i..<(i + n.count)]) == n {
-                    let before = i > 0 ? chars[i - 1] : " ", after = i + n.count < chars.count ? chars[i + n.count] : " "
-                    if n.count > 2 || !isHan(before) || !isHan(after) || titleEnds.contains(before) { found.append((i, name)); break }
+                    let before = i > 0 ? chars[i - 1] : " "
+                    let after = i + n.count < chars.count ? chars[i + n.count] : " "
+                    if n.count > 2 || !isHan(before) || !isHan(after) || titleEnds.contains(before) {
+                        found.append((i, name))
+                        break
+                    }
                 }
                 i += 1
             }
@@ -24,8 +28,10 @@ public enum Mentions {
     /// Last characters of titles that stand right before a name: 书记, 省长, 主任, 主席, 委员, 领导, 总理, 校长 ….
     static let titleEnds: Set<Character> = ["记", "长", "任", "席", "员", "导", "理", "军", "授", "士"]
 
-    static let orgSuffixes = ["有限责任公司", "股份有限公司", "有限公司", "股份公司", "集团", "实验室", "研究院", "研究所", "大学", "学院",
-                              "医院", "中心", "合作区", "协作办", "委员会", "人民政府", "管委会", "商会", "协会"]
+    static let orgSuffixes = [
+        "有限责任公司", "股份有限公司", "有限公司", "股份公司", "集团", "实验室", "研究院", "研究所", "大学", "学院",
+        "医院", "中心", "合作区", "协作办", "委员会", "人民政府", "管委会", "商会", "协会",
+    ]
     static let leadingWords = ["深入", "前往", "考察", "走访", "参观", "以及", "及", "和", "与", "同", "在", "到", "赴", "由", "对"]
 
     /// Characters that end the words before an organisation's name inside a clause (会见了…, …和…, …的…).
@@ -46,7 +52,10 @@ public enum Mentions {
                     var changed = true
                     while changed {
                         changed = false
-                        for w in leadingWords where name.hasPrefix(w) && name.count - w.count >= 4 { name = String(name.dropFirst(w.count)); changed = true }
+                        for w in leadingWords where name.hasPrefix(w) && name.count - w.count >= 4 {
+                            name = String(name.dropFirst(w.count))
+                            changed = true
+                        }
                     }
                     if (4...30).contains(name.count) && !out.contains(name) { out.append(name) }
                     start = i + 1
@@ -60,8 +69,18 @@ public enum Mentions {
         while i < chars.count {
             let c = chars[i]
             // 以及 joins list items without punctuation; treat it as a separator.
-            if c == "以" && i + 1 < chars.count && chars[i + 1] == "及" { take(clause); clause = []; i += 2; continue }
-            if isHan(c) || (c.isASCII && (c.isLetter || c.isNumber)) { clause.append(c) } else { take(clause); clause = [] }
+            if c == "以" && i + 1 < chars.count && chars[i + 1] == "及" {
+                take(clause)
+                clause = []
+                i += 2
+                continue
+            }
+            if isHan(c) || (c.isASCII && (c.isLetter || c.isNumber)) {
+                clause.append(c)
+            } else {
+                take(clause)
+                clause = []
+            }
             i += 1
         }
         take(clause)

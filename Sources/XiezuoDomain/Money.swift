@@ -23,13 +23,18 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
         var s = Substring(text.trimmingWhitespace())
         guard !s.isEmpty else { return nil }
         var negative = false
-        if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
+        if s.first == "-" {
+            negative = true
+            s = s.dropFirst()
+        } else if s.first == "+" {
+            s = s.dropFirst()
+        }
         let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0].filter { $0 != "," }
         let frac = parts.count > 1 ? parts[1] : ""
         guard !whole.isEmpty || !frac.isEmpty,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }), frac.allSatisfy({ $0.isASCII && $0.isNumber }),
-              frac.count <= unit.fractionDigits, whole.count <= 13
+            whole.allSatisfy({ $0.isASCII && $0.isNumber }), frac.allSatisfy({ $0.isASCII && $0.isNumber }),
+            frac.count <= unit.fractionDigits, whole.count <= 13
         else { return nil }
         let wholeValue = Int64(whole.isEmpty ? "0" : whole)!
         let padded = frac + String(repeating: "0", count: unit.fractionDigits - frac.count)
@@ -56,7 +61,8 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
     }
 
     static func roundDiv(_ v: Int64, _ d: Int64) -> Int64 {
-        let q = v / d, r = v % d
+        let q = v / d
+        let r = v % d
         if r.magnitude * 2 >= d.magnitude { return q + (v < 0 ? -1 : 1) }
         return q
     }

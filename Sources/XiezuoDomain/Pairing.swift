@@ -14,10 +14,18 @@ public struct Pairing: Sendable, Hashable, Codable {
     public var sinceYear: Int
     public var untilYear: Int?
 
-    public init(id: Int64, level: PairingLevel, eastCode: String, westCode: String, eastParty: String? = nil,
-                westParty: String? = nil, sinceYear: Int, untilYear: Int? = nil) {
-        self.id = id; self.level = level; self.eastCode = eastCode; self.westCode = westCode
-        self.eastParty = eastParty; self.westParty = westParty; self.sinceYear = sinceYear; self.untilYear = untilYear
+    public init(
+        id: Int64, level: PairingLevel, eastCode: String, westCode: String, eastParty: String? = nil,
+        westParty: String? = nil, sinceYear: Int, untilYear: Int? = nil
+    ) {
+        self.id = id
+        self.level = level
+        self.eastCode = eastCode
+        self.westCode = westCode
+        self.eastParty = eastParty
+        self.westParty = westParty
+        self.sinceYear = sinceYear
+        self.untilYear = untilYear
     }
 
     public func isActive(in year: Int) -> Bool { sinceYear <= year && (untilYear.map { year <= $0 } ?? true) }

@@ -29,10 +29,18 @@ public struct ProgressReport: Sendable, Hashable, Codable {
     public var value: Int64
     public var state: ProgressState
     public var note: String
-    public init(id: Int64, indicatorCode: String, regionCode: String, year: Int, month: Int, value: Int64,
-                state: ProgressState, note: String) {
-        self.id = id; self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year
-        self.month = month; self.value = value; self.state = state; self.note = note
+    public init(
+        id: Int64, indicatorCode: String, regionCode: String, year: Int, month: Int, value: Int64,
+        state: ProgressState, note: String
+    ) {
+        self.id = id
+        self.indicatorCode = indicatorCode
+        self.regionCode = regionCode
+        self.year = year
+        self.month = month
+        self.value = value
+        self.state = state
+        self.note = note
     }
 }
 

@@ -15,13 +15,24 @@ public struct Project: Sendable, Hashable, Codable {
     public var version: Int64
     public var updatedAt: String
 
-    public init(id: Int64, pairingId: Int64, countyCode: String, workArea: WorkArea, title: String,
-                status: ProjectStatus, plannedStart: Day?, plannedEnd: Day?, beneficiaries: Int64,
-                description: String, isDemo: Bool = false, version: Int64 = 1, updatedAt: String = "") {
-        self.id = id; self.pairingId = pairingId; self.countyCode = countyCode; self.workArea = workArea
-        self.title = title; self.status = status; self.plannedStart = plannedStart; self.plannedEnd = plannedEnd
-        self.beneficiaries = beneficiaries; self.description = description; self.isDemo = isDemo
-        self.version = version; self.updatedAt = updatedAt
+    public init(
+        id: Int64, pairingId: Int64, countyCode: String, workArea: WorkArea, title: String,
+        status: ProjectStatus, plannedStart: Day?, plannedEnd: Day?, beneficiaries: Int64,
+        description: String, isDemo: Bool = false, version: Int64 = 1, updatedAt: String = ""
+    ) {
+        self.id = id
+        self.pairingId = pairingId
+        self.countyCode = countyCode
+        self.workArea = workArea
+        self.title = title
+        self.status = status
+        self.plannedStart = plannedStart
+        self.plannedEnd = plannedEnd
+        self.beneficiaries = beneficiaries
+        self.description = description
+        self.isDemo = isDemo
+        self.version = version
+        self.updatedAt = updatedAt
     }
 }
 
@@ -36,7 +47,12 @@ public struct FundingTransaction: Sendable, Hashable, Codable {
     public var amount: Money
     public var note: String
     public init(id: Int64, projectId: Int64, kind: TransactionKind, date: Day, amount: Money, note: String) {
-        self.id = id; self.projectId = projectId; self.kind = kind; self.date = date; self.amount = amount; self.note = note
+        self.id = id
+        self.projectId = projectId
+        self.kind = kind
+        self.date = date
+        self.amount = amount
+        self.note = note
     }
 }
 
@@ -47,7 +63,11 @@ public struct Milestone: Sendable, Hashable, Codable {
     public var dueDate: Day
     public var doneDate: Day?
     public init(id: Int64, projectId: Int64, title: String, dueDate: Day, doneDate: Day?) {
-        self.id = id; self.projectId = projectId; self.title = title; self.dueDate = dueDate; self.doneDate = doneDate
+        self.id = id
+        self.projectId = projectId
+        self.title = title
+        self.dueDate = dueDate
+        self.doneDate = doneDate
     }
 }
 

@@ -17,10 +17,17 @@ public struct Region: Sendable, Hashable, Codable {
     public var keyAssisted: Bool
     public var resettlementArea: Bool
 
-    public init(code: String, name: String, level: RegionLevel, parentCode: String?, side: Side,
-                keyAssisted: Bool = false, resettlementArea: Bool = false) {
-        self.code = code; self.name = name; self.level = level; self.parentCode = parentCode; self.side = side
-        self.keyAssisted = keyAssisted; self.resettlementArea = resettlementArea
+    public init(
+        code: String, name: String, level: RegionLevel, parentCode: String?, side: Side,
+        keyAssisted: Bool = false, resettlementArea: Bool = false
+    ) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parentCode = parentCode
+        self.side = side
+        self.keyAssisted = keyAssisted
+        self.resettlementArea = resettlementArea
     }
 
     /// The code prefix shared by this region and all regions inside it.

@@ -7,10 +7,15 @@ public struct Authorship: Sendable, Hashable, Codable {
     public var submittedBy: String?
     public var approvedBy: String?
     public var confirmedBy: String?
-    public init(createdBy: String? = nil, changedBy: String? = nil, submittedBy: String? = nil, approvedBy: String? = nil,
-                confirmedBy: String? = nil) {
-        self.createdBy = createdBy; self.changedBy = changedBy; self.submittedBy = submittedBy
-        self.approvedBy = approvedBy; self.confirmedBy = confirmedBy
+    public init(
+        createdBy: String? = nil, changedBy: String? = nil, submittedBy: String? = nil, approvedBy: String? = nil,
+        confirmedBy: String? = nil
+    ) {
+        self.createdBy = createdBy
+        self.changedBy = changedBy
+        self.submittedBy = submittedBy
+        self.approvedBy = approvedBy
+        self.confirmedBy = confirmedBy
     }
 
     /// Whether `username` made the data what it is (created, last changed or submitted it).

@@ -21,7 +21,9 @@ extension String {
         var out = ""
         var rest = Substring(self)
         while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]; out += replacement; rest = rest[r.upperBound...]
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
         }
         return out + rest
     }

@@ -81,7 +81,10 @@ public enum PrivateFiles {
     public static func write(_ data: Data, name: String = "upload") throws -> (directory: URL, file: URL) {
         let dir = try directory()
         let file = dir.appendingPathComponent(name)
-        do { try create(file, contents: data) } catch { try? FileManager.default.removeItem(at: dir); throw error }
+        do { try create(file, contents: data) } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
         return (dir, file)
     }
 

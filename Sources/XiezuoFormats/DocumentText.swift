@@ -6,16 +6,16 @@ import XiezuoText
 /// repairs the text; the repair runs on what comes out.
 public enum DocumentText {
     public enum Failure: Error, Equatable, Sendable {
-        case unsupported(String)   // a format we do not read (an old binary .doc, a PDF, an image …)
-        case damaged(String)       // a .docx that is not a readable zip, or lacks its document part
-        case tooLarge(Int)         // more than the limit, in MB (unpacked XML or bytes of text)
-        case notText               // bytes that are neither UTF-8, UTF-16 nor GBK
+        case unsupported(String)  // a format we do not read (an old binary .doc, a PDF, an image …)
+        case damaged(String)  // a .docx that is not a readable zip, or lacks its document part
+        case tooLarge(Int)  // more than the limit, in MB (unpacked XML or bytes of text)
+        case notText  // bytes that are neither UTF-8, UTF-16 nor GBK
     }
 
     public struct Extracted: Sendable, Equatable {
         public var text: String
         public var title: String?
-        public var format: String   // "text", "html" or "docx"
+        public var format: String  // "text", "html" or "docx"
     }
 
     /// The most document XML a .docx may unpack to: far more than any report, far less than a zip bomb.
@@ -88,15 +88,15 @@ public enum DocumentText {
         // Every member counts against the upload's budget, by the bytes actually inflated (headers can lie).
         let budget = InflateBudget(compressedSize: Int64(data.count), absolute: Int64(maxUnpacked) + (2 << 20))
         let xml: Data
-        do { xml = try archive.boundedData(entry, cap: maxUnpacked, budget: budget) }
-        catch let e as InflateLimitExceeded { throw Failure.tooLarge(Int(e.megabytes)) }
-        catch { throw Failure.damaged("the document part cannot be unpacked") }
+        do { xml = try archive.boundedData(entry, cap: maxUnpacked, budget: budget) } catch let e as InflateLimitExceeded {
+            throw Failure.tooLarge(Int(e.megabytes))
+        } catch { throw Failure.damaged("the document part cannot be unpacked") }
         var title: String?
         if let core = archive["docProps/core.xml"] {
             let c: Data
-            do { c = try archive.boundedData(core, cap: 1 << 20, budget: budget) }
-            catch let e as InflateLimitExceeded { throw Failure.tooLarge(Int(e.megabytes)) }
-            catch { c = Data() }  // a damaged title part costs only the title
+            do { c = try archive.boundedData(core, cap: 1 << 20, budget: budget) } catch let e as InflateLimitExceeded {
+                throw Failure.tooLarge(Int(e.megabytes))
+            } catch { c = Data() }  // a damaged title part costs only the title
             let s = String(decoding: c, as: UTF8.self)
             if let a = s.range(of: "<dc:title>"), let b = s.range(of: "</dc:title>", range: a.upperBound..<s.endIndex) {
                 let t = XMLText.unescape(String(s[a.upperBound..<b.lowerBound])).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -120,15 +120,25 @@ enum XMLText {
             switch name {
             case "w:t":
                 if tag.hasSuffix("/") { break }
-                guard let end = xml[gt...].range(of: "</w:t>") else { i = xml.endIndex; continue }
+                guard let end = xml[gt...].range(of: "</w:t>") else {
+                    i = xml.endIndex
+                    continue
+                }
                 line += unescape(String(xml[xml.index(after: gt)..<end.lowerBound]))
                 i = end.upperBound
                 continue
             case "w:tab": line += "\t"
-            case "w:br", "w:cr": lines.append(line); line = ""
-            case "w:p" where tag.hasSuffix("/"): lines.append(line); line = ""   // an empty paragraph
+            case "w:br", "w:cr":
+                lines.append(line)
+                line = ""
+            case "w:p" where tag.hasSuffix("/"):
+                lines.append(line)
+                line = ""  // an empty paragraph
             default:
-                if tag == "/w:p" { lines.append(line); line = "" }
+                if tag == "/w:p" {
+                    lines.append(line)
+                    line = ""
+                }
             }
             i = xml.index(after: gt)
         }
@@ -142,8 +152,10 @@ enum XMLText {
 /// The text of an HTML page as a browser would lay it out, roughly: blocks on their own lines, scripts and styles
 /// dropped, whitespace collapsed, character references decoded.
 public enum HTMLText {
-    static let blocks: Set<String> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-                                      "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "hr", "title"]
+    static let blocks: Set<String> = [
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "hr", "title",
+    ]
     static let hidden: Set<String> = ["script", "style", "noscript", "template", "head", "iframe", "svg"]
 
     public static func text(of html: String) -> (String, String?) {
@@ -160,7 +172,8 @@ public enum HTMLText {
                 if i + 3 < chars.count, chars[i + 1] == "!", chars[i + 2] == "-", chars[i + 3] == "-" {
                     var j = i + 4
                     while j + 2 < chars.count, !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == ">") { j += 1 }
-                    i = j + 3; continue
+                    i = j + 3
+                    continue
                 }
                 var j = i + 1
                 while j < chars.count, chars[j] != ">" { j += 1 }
@@ -176,24 +189,36 @@ public enum HTMLText {
                     // the title's text up to </title>
                     var k = i
                     var t = String.UnicodeScalarView()
-                    while k < chars.count, !(chars[k] == "<" && k + 1 < chars.count && chars[k + 1] == "/") { t.append(chars[k]); k += 1 }
+                    while k < chars.count, !(chars[k] == "<" && k + 1 < chars.count && chars[k + 1] == "/") {
+                        t.append(chars[k])
+                        k += 1
+                    }
                     let v = decodeReferences(String(t)).trimmingCharacters(in: .whitespacesAndNewlines)
                     if title == nil && !v.isEmpty { title = v }
                     i = k
                     continue
                 }
-                if hidden.contains(name) && !closing && !inner.hasSuffix("/") && name != "head" { skipping = name; continue }
+                if hidden.contains(name) && !closing && !inner.hasSuffix("/") && name != "head" {
+                    skipping = name
+                    continue
+                }
                 if blocks.contains(name) { newline() }
                 continue
             }
             var t = String.UnicodeScalarView()
-            while i < chars.count, chars[i] != "<" { t.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i] != "<" {
+                t.append(chars[i])
+                i += 1
+            }
             if skipping != nil { continue }
             // Whitespace in markup collapses to one space, as a browser shows it.
             var collapsed = ""
             var space = false
             for u in decodeReferences(String(t)).unicodeScalars {
-                if u == " " || u == "\n" || u == "\t" || u == "\r" { space = true; continue }
+                if u == " " || u == "\n" || u == "\t" || u == "\r" {
+                    space = true
+                    continue
+                }
                 if space && !collapsed.isEmpty || (space && !out.isEmpty && !out.hasSuffix("\n")) { collapsed += " " }
                 space = false
                 collapsed.unicodeScalars.append(u == "\u{00A0}" ? " " : u)
@@ -216,7 +241,11 @@ public enum HTMLText {
         var i = s.startIndex
         while let amp = s[i...].firstIndex(of: "&") {
             out += s[i..<amp]
-            guard let semi = s[amp...].prefix(12).firstIndex(of: ";") else { out += "&"; i = s.index(after: amp); continue }
+            guard let semi = s[amp...].prefix(12).firstIndex(of: ";") else {
+                out += "&"
+                i = s.index(after: amp)
+                continue
+            }
             let body = s[s.index(after: amp)..<semi]
             var rep: String?
             if body.hasPrefix("#x") || body.hasPrefix("#X") {
@@ -226,7 +255,13 @@ public enum HTMLText {
             } else {
                 rep = named[String(body)]
             }
-            if let rep { out += rep; i = s.index(after: semi) } else { out += "&"; i = s.index(after: amp) }
+            if let rep {
+                out += rep
+                i = s.index(after: semi)
+            } else {
+                out += "&"
+                i = s.index(after: amp)
+            }
         }
         out += s[i...]
         return out

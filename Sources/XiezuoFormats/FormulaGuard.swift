@@ -30,7 +30,11 @@ public enum FormulaGuard {
         guard let f = body.first, f.isASCII, f.isNumber else { return false }
         var dots = 0
         for c in body {
-            if c == "." { dots += 1; if dots > 1 { return false }; continue }
+            if c == "." {
+                dots += 1
+                if dots > 1 { return false }
+                continue
+            }
             if c == "," { continue }
             guard c.isASCII, c.isNumber else { return false }
         }

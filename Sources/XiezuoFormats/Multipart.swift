@@ -43,7 +43,8 @@ public struct MultipartForm: Sendable {
             let headers = String(decoding: bytes[cursor..<headerEnd.lowerBound], as: UTF8.self)
             let contentStart = headerEnd.upperBound
             guard let next = bytes.range(of: Data("\r\n".utf8) + delimiter, in: contentStart..<bytes.endIndex) else { return nil }
-            var name: String?, filename: String?
+            var name: String?
+            var filename: String?
             for line in headers.components(separatedBy: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
                 name = Self.parameter("name", in: line)
                 filename = Self.parameter("filename", in: line)
@@ -60,8 +61,15 @@ public struct MultipartForm: Sendable {
         var out = ""
         var escaped = false
         for c in line[r.upperBound...] {
-            if escaped { out.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
+            if escaped {
+                out.append(c)
+                escaped = false
+                continue
+            }
+            if c == "\\" {
+                escaped = true
+                continue
+            }
             if c == "\"" { return out }
             out.append(c)
         }

@@ -3,9 +3,12 @@ import XiezuoDomain
 
 /// Why a sheet file cannot be read, said so that the user knows what to do.
 public struct SheetFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var key: String          // message key in the string tables
+    public var key: String  // message key in the string tables
     public var detail: String
-    public init(_ key: String, _ detail: String = "") { self.key = key; self.detail = detail }
+    public init(_ key: String, _ detail: String = "") {
+        self.key = key
+        self.detail = detail
+    }
     public var description: String { "\(key) \(detail)" }
     public func message(_ lang: Language) -> String { Strings.text(key, lang, [detail]) }
 }
@@ -22,19 +25,23 @@ public enum SheetFormat: String, Sendable { case xlsx, csv }
 public enum SheetFiles {
     /// Limits that keep a hostile or broken file from exhausting the machine.
     public struct Limits: Sendable {
-        public var maxUnpackedSheet: Int64 = 4 << 30     // 4 GiB of sheet XML (500,000 rows take about 150 MB)
+        public var maxUnpackedSheet: Int64 = 4 << 30  // 4 GiB of sheet XML (500,000 rows take about 150 MB)
         public var maxSharedStrings: Int64 = 256 << 20  // held in memory: a 500,000-row sheet's take about 30 MB
         /// All members of one file together, whatever its compressed size allows (`InflateBudget`).
         public var maxInflated: Int64 = 5 << 30
         /// Where a workbook is unpacked while it is read (the system's temporary directory unless set).
         public var workDirectory: URL?
-        public var maxCellText = 1 << 20                 // Excel itself stops at 32,767 characters
+        public var maxCellText = 1 << 20  // Excel itself stops at 32,767 characters
         public init() {}
     }
 
     /// Opens a sheet file by its content (a zip is XLSX, anything else is read as CSV).
     public static func open(_ url: URL, limits: Limits = Limits()) throws -> any SheetRows {
-        let head = (try? FileHandle(forReadingFrom: url)).flatMap { h in defer { try? h.close() }; return try? h.read(upToCount: 4) } ?? Data()
+        let head =
+            (try? FileHandle(forReadingFrom: url)).flatMap { h in
+                defer { try? h.close() }
+                return try? h.read(upToCount: 4)
+            } ?? Data()
         if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits) }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw SheetFileError("sheet.old_xls") }
         return try CSVSheetReader(url: url, limits: limits)
@@ -55,8 +62,9 @@ public final class XLSXSheetReader: SheetRows {
 
     public init(url: URL, limits: SheetFiles.Limits = .init()) throws {
         let archive: ZipReader
-        do { archive = try ZipReader(url: url) } catch ZipReader.Failure.notZip { throw SheetFileError("sheet.not_zip") }
-        catch { throw SheetFileError("sheet.truncated") }
+        do { archive = try ZipReader(url: url) } catch ZipReader.Failure.notZip { throw SheetFileError("sheet.not_zip") } catch {
+            throw SheetFileError("sheet.truncated")
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
         let budget = InflateBudget(compressedSize: size, absolute: limits.maxInflated)
         let sheetPath: String?
@@ -127,15 +135,18 @@ public final class XLSXSheetReader: SheetRows {
     static func firstSheetPath(_ archive: ZipReader, budget: InflateBudget) throws -> String? {
         func small(_ path: String) throws -> Data? {
             guard let e = archive[path] else { return nil }
-            do { return try archive.boundedData(e, cap: 8 << 20, budget: budget) }
-            catch let e as InflateLimitExceeded { throw e }
-            catch { return nil }
+            do { return try archive.boundedData(e, cap: 8 << 20, budget: budget) } catch let e as InflateLimitExceeded { throw e } catch {
+                return nil
+            }
         }
         var relId: String?
         if let wb = try small("xl/workbook.xml") {
             var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
             while let e = try s.next() {
-                if case .start("sheet", let a, _) = e { relId = a["id"]; break }
+                if case .start("sheet", let a, _) = e {
+                    relId = a["id"]
+                    break
+                }
             }
         }
         if let relId, let rels = try small("xl/_rels/workbook.xml.rels") {
@@ -153,7 +164,11 @@ public final class XLSXSheetReader: SheetRows {
 
     static func once(_ data: Data) -> () throws -> Data? {
         nonisolated(unsafe) var given = false
-        return { if given { return nil }; given = true; return data }
+        return {
+            if given { return nil }
+            given = true
+            return data
+        }
     }
 
     /// The shared-string table: each <si>'s text runs joined, phonetic guides (<rPh>) left out.
@@ -162,17 +177,34 @@ public final class XLSXSheetReader: SheetRows {
         defer { try? h.close() }
         var s = XMLScanner.reading(h, maxText: maxText)
         var out: [String] = []
-        var current = "", inT = false, inPhonetic = false, inSI = false
+        var current = ""
+        var inT = false
+        var inPhonetic = false
+        var inSI = false
         while let e = try s.next() {
             switch e {
             case .start(let name, _, let closing):
-                if name == "si" { inSI = true; current = ""; if closing { out.append("") ; inSI = false } }
-                else if name == "rPh" { inPhonetic = !closing }
-                else if name == "t" { inT = !closing }
+                if name == "si" {
+                    inSI = true
+                    current = ""
+                    if closing {
+                        out.append("")
+                        inSI = false
+                    }
+                } else if name == "rPh" {
+                    inPhonetic = !closing
+                } else if name == "t" {
+                    inT = !closing
+                }
             case .end(let name):
-                if name == "si" { out.append(current); inSI = false }
-                else if name == "rPh" { inPhonetic = false }
-                else if name == "t" { inT = false }
+                if name == "si" {
+                    out.append(current)
+                    inSI = false
+                } else if name == "rPh" {
+                    inPhonetic = false
+                } else if name == "t" {
+                    inT = false
+                }
             case .text(let t):
                 if inSI && inT && !inPhonetic {
                     current += t
@@ -192,8 +224,13 @@ public final class XLSXSheetReader: SheetRows {
         var rowNumber: Int?
         var cells: [SheetCell] = []
         var column = 0
-        var cellType = "n", cellColumn = 0
-        var value = "", inValue = false, inInline = false, inPhonetic = false, inCell = false
+        var cellType = "n"
+        var cellColumn = 0
+        var value = ""
+        var inValue = false
+        var inInline = false
+        var inPhonetic = false
+        var inCell = false
         while let e = try scanner.next() {
             switch e {
             case .start(let name, let a, let closing):
@@ -202,12 +239,14 @@ public final class XLSXSheetReader: SheetRows {
                     fallbackRow += 1
                     rowNumber = a.value("r").flatMap { Int($0) } ?? fallbackRow
                     fallbackRow = rowNumber!
-                    cells = []; column = 0
+                    cells = []
+                    column = 0
                     if closing { return (rowNumber!, []) }
                 case "c":
                     cellColumn = a.value("r").flatMap(Self.columnIndex) ?? column
                     cellType = a.value("t") ?? "n"
-                    value = ""; inCell = !closing
+                    value = ""
+                    inCell = !closing
                     if closing { column = cellColumn + 1 }
                 case "v": inValue = !closing
                 case "is": inInline = !closing
@@ -226,7 +265,9 @@ public final class XLSXSheetReader: SheetRows {
                     let cell: SheetCell
                     switch cellType {
                     case "s":
-                        guard let i = Int(value), sharedStrings.indices.contains(i) else { throw SheetFileError("sheet.malformed", "shared string \(value)") }
+                        guard let i = Int(value), sharedStrings.indices.contains(i) else {
+                            throw SheetFileError("sheet.malformed", "shared string \(value)")
+                        }
                         cell = SheetCell(sharedStrings[i])
                     case "inlineStr", "str": cell = SheetCell(value)
                     case "b": cell = SheetCell(value == "1" ? "是" : "否")
@@ -257,9 +298,18 @@ public final class XLSXSheetReader: SheetRows {
 
     /// "BC12" → 54 (0-based column of a cell reference).
     static func columnIndex(_ ref: String) -> Int? {
-        var n = 0, any = false
+        var n = 0
+        var any = false
         for u in ref.utf8 {
-            if u >= 65 && u <= 90 { n = n * 26 + Int(u - 64); any = true } else if u >= 97 && u <= 122 { n = n * 26 + Int(u - 96); any = true } else { break }
+            if u >= 65 && u <= 90 {
+                n = n * 26 + Int(u - 64)
+                any = true
+            } else if u >= 97 && u <= 122 {
+                n = n * 26 + Int(u - 96)
+                any = true
+            } else {
+                break
+            }
             if n > 20_000 { return nil }
         }
         return any ? n - 1 : nil
@@ -308,22 +358,45 @@ public final class CSVSheetReader: SheetRows {
         guard pos < bytes.count else { return nil }
         row += 1
         var cells: [SheetCell] = []
-        var field: [UInt8] = [], quoted = false, atStart = true
+        var field: [UInt8] = []
+        var quoted = false
+        var atStart = true
         let quote = UInt8(ascii: "\"")
         while pos < bytes.count {
-            let c = bytes[pos]; pos += 1
+            let c = bytes[pos]
+            pos += 1
             if quoted {
                 if c == quote {
-                    if pos < bytes.count && bytes[pos] == quote { field.append(quote); pos += 1 } else { quoted = false }
-                } else { field.append(c) }
+                    if pos < bytes.count && bytes[pos] == quote {
+                        field.append(quote)
+                        pos += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
                 if field.count > maxCell { throw SheetFileError("sheet.cell_too_long", String(maxCell)) }
                 continue
             }
-            if c == quote && atStart { quoted = true; atStart = false; continue }
-            if c == separator { cells.append(Self.cell(field)); field = []; atStart = true; continue }
+            if c == quote && atStart {
+                quoted = true
+                atStart = false
+                continue
+            }
+            if c == separator {
+                cells.append(Self.cell(field))
+                field = []
+                atStart = true
+                continue
+            }
             if c == 0x0A { break }
-            if c == 0x0D { if pos < bytes.count && bytes[pos] == 0x0A { pos += 1 }; break }
-            field.append(c); atStart = false
+            if c == 0x0D {
+                if pos < bytes.count && bytes[pos] == 0x0A { pos += 1 }
+                break
+            }
+            field.append(c)
+            atStart = false
             if field.count > maxCell { throw SheetFileError("sheet.cell_too_long", String(maxCell)) }
         }
         if quoted { throw SheetFileError("sheet.truncated") }

@@ -7,14 +7,18 @@ import ZIPFoundation
 public struct XLSXWriter: Sendable {
     public enum Cell: Sendable, Hashable {
         case text(String)
-        case number(String)   // already formatted as a decimal number, e.g. "1234.56"
+        case number(String)  // already formatted as a decimal number, e.g. "1234.56"
         case empty
     }
     public struct Sheet: Sendable {
         public var name: String
         public var header: [String]
         public var rows: [[Cell]]
-        public init(name: String, header: [String], rows: [[Cell]]) { self.name = name; self.header = header; self.rows = rows }
+        public init(name: String, header: [String], rows: [[Cell]]) {
+            self.name = name
+            self.header = header
+            self.rows = rows
+        }
     }
 
     public var sheets: [Sheet] = []
@@ -30,8 +34,10 @@ public struct XLSXWriter: Sendable {
         let archive = try Archive(url: file, accessMode: .create)
         for (path, text) in parts() {
             let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.fixedDate,
-                                 compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.fixedDate,
+                compressionMethod: .deflate
+            ) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -44,32 +50,50 @@ public struct XLSXWriter: Sendable {
         var types = xmlHead + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
         types += "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
         types += "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-        types += "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+        types +=
+            "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
         types += "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
         for i in sheets.indices {
-            types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+            types +=
+                "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }
         types += "</Types>"
         out.append(("[Content_Types].xml", types))
-        out.append(("_rels/.rels", xmlHead + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"))
-        var wb = xmlHead + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+        out.append(
+            (
+                "_rels/.rels",
+                xmlHead
+                    + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            ))
+        var wb =
+            xmlHead
+            + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
         var rels = xmlHead + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         for (i, s) in sheets.enumerated() {
             wb += "<sheet name=\"\(Self.escape(Self.sheetName(s.name)))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
-            rels += "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"
+            rels +=
+                "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"
         }
         wb += "</sheets></workbook>"
-        rels += "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
+        rels +=
+            "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
         out.append(("xl/workbook.xml", wb))
         out.append(("xl/_rels/workbook.xml.rels", rels))
-        out.append(("xl/styles.xml", xmlHead + "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border/></borders><cellStyleXfs count=\"1\"><xf/></cellStyleXfs><cellXfs count=\"3\"><xf/><xf fontId=\"1\" applyFont=\"1\"/><xf numFmtId=\"49\" applyNumberFormat=\"1\"/></cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"))
+        out.append(
+            (
+                "xl/styles.xml",
+                xmlHead
+                    + "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border/></borders><cellStyleXfs count=\"1\"><xf/></cellStyleXfs><cellXfs count=\"3\"><xf/><xf fontId=\"1\" applyFont=\"1\"/><xf numFmtId=\"49\" applyNumberFormat=\"1\"/></cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"
+            ))
         for (i, s) in sheets.enumerated() { out.append(("xl/worksheets/sheet\(i + 1).xml", sheetXML(s))) }
         return out
     }
 
     func sheetXML(_ s: Sheet) -> String {
-        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-        x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+        var x =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        x +=
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
         x += Self.rowXML(1, s.header.map { .text($0) }, header: true)
         for (i, r) in s.rows.enumerated() { x += Self.rowXML(i + 2, r, header: false) }
         return x + "</sheetData></worksheet>"
@@ -91,8 +115,13 @@ public struct XLSXWriter: Sendable {
 
     /// A, B, … Z, AA, AB …
     static func column(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 
@@ -136,13 +165,16 @@ public final class XLSXSheetStream {
     var pending = ""
 
     public init(name: String, header: [String]) throws {
-        self.name = name; self.header = header
+        self.name = name
+        self.header = header
         directory = try PrivateFiles.directory()
         sheetFile = directory.appendingPathComponent("sheet.xml")
         try PrivateFiles.create(sheetFile)
         out = try FileHandle(forWritingTo: sheetFile)
-        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-        x += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+        var x =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        x +=
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
         pending = x
         append(header.map { .text($0) }, headerStyle: true)
     }
@@ -176,16 +208,20 @@ public final class XLSXSheetStream {
                 let reader = try FileHandle(forReadingFrom: sheetFile)
                 defer { try? reader.close() }
                 let size = Int64(try FileManager.default.attributesOfItem(atPath: sheetFile.path)[.size] as? NSNumber ?? 0)
-                try archive.addEntry(with: path, type: .file, uncompressedSize: size, modificationDate: XLSXWriter.fixedDate,
-                                     compressionMethod: .deflate) { position, chunk in
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: size, modificationDate: XLSXWriter.fixedDate,
+                    compressionMethod: .deflate
+                ) { position, chunk in
                     try reader.seek(toOffset: UInt64(position))
                     return try reader.read(upToCount: chunk) ?? Data()
                 }
                 continue
             }
             let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: XLSXWriter.fixedDate,
-                                 compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: XLSXWriter.fixedDate,
+                compressionMethod: .deflate
+            ) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }

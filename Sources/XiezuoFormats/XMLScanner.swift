@@ -12,7 +12,11 @@ struct XMLScanner {
     }
 
     enum Failure: Error, Equatable {
-        case doctype, malformed(String), textTooLong(Int), truncated, tooDeep(Int)
+        case doctype
+        case malformed(String)
+        case textTooLong(Int)
+        case truncated
+        case tooDeep(Int)
     }
 
     /// Office files nest a dozen elements deep; thousands of open elements are an attack on whoever keeps a stack.
@@ -28,7 +32,8 @@ struct XMLScanner {
 
     /// `read` returns the next chunk, or nil at the end.
     init(maxText: Int, read: @escaping () throws -> Data?) {
-        self.maxText = maxText; self.read = read
+        self.maxText = maxText
+        self.read = read
     }
 
     static func reading(_ handle: FileHandle, maxText: Int) -> XMLScanner {
@@ -73,13 +78,17 @@ struct XMLScanner {
     /// sheet of two million empty comments must not exhaust the stack).
     mutating func next() throws -> Event? {
         while true {
-            if pos >= 1 << 16 { buffer.removeFirst(pos); pos = 0 }
+            if pos >= 1 << 16 {
+                buffer.removeFirst(pos)
+                pos = 0
+            }
             guard try ensure(1) else { return nil }
             if buffer[pos] != UInt8(ascii: "<") {
                 guard let lt = try find(UInt8(ascii: "<"), from: pos, limit: maxText) else {
                     if buffer.count - pos > maxText { throw Failure.textTooLong(maxText) }
                     // text at the very end of the document (only whitespace is legal there)
-                    let text = try Self.decode(buffer[pos..<buffer.count]); pos = buffer.count
+                    let text = try Self.decode(buffer[pos..<buffer.count])
+                    pos = buffer.count
                     return .text(text)
                 }
                 let text = try Self.decode(buffer[pos..<lt])
@@ -130,7 +139,10 @@ struct XMLScanner {
             }
             var body = tag[...]
             var selfClosing = false
-            if body.last == UInt8(ascii: "/") { selfClosing = true; body = body.dropLast() }
+            if body.last == UInt8(ascii: "/") {
+                selfClosing = true
+                body = body.dropLast()
+            }
             if !selfClosing {
                 depth += 1
                 if depth > Self.maxDepth { throw Failure.tooDeep(Self.maxDepth) }
@@ -176,7 +188,11 @@ struct XMLScanner {
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let b = bytes[i]
-            guard b == UInt8(ascii: "&") else { out.append(b); i += 1; continue }
+            guard b == UInt8(ascii: "&") else {
+                out.append(b)
+                i += 1
+                continue
+            }
             guard let semi = bytes[i...].prefix(12).firstIndex(of: UInt8(ascii: ";")) else { throw Failure.malformed("entity") }
             let name = String(decoding: bytes[(i + 1)..<semi], as: UTF8.self)
             switch name {
@@ -187,8 +203,11 @@ struct XMLScanner {
             case "apos": out.append(UInt8(ascii: "'"))
             default:
                 var value: UInt32?
-                if name.hasPrefix("#x") || name.hasPrefix("#X") { value = UInt32(name.dropFirst(2), radix: 16) }
-                else if name.hasPrefix("#") { value = UInt32(name.dropFirst()) }
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    value = UInt32(name.dropFirst(2), radix: 16)
+                } else if name.hasPrefix("#") {
+                    value = UInt32(name.dropFirst())
+                }
                 guard let v = value, let scalar = Unicode.Scalar(v) else { throw Failure.malformed("entity &\(name);") }
                 out.append(contentsOf: Array(String(Character(scalar)).utf8))
             }

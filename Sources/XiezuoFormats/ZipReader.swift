@@ -19,7 +19,11 @@ final class ZipReader {
         let headerOffset: UInt64
     }
 
-    enum Failure: Error, Equatable { case notZip, damaged(String), unsupported(String) }
+    enum Failure: Error, Equatable {
+        case notZip
+        case damaged(String)
+        case unsupported(String)
+    }
 
     static let maxDirectory = 16 << 20
     static let maxMembers = 100_000
@@ -70,25 +74,36 @@ final class ZipReader {
             guard end >= 20, tail.le32(end - 20) == 0x0706_4B50 else { throw Failure.damaged("zip64 locator") }
             let record = try bytes(at: tail.le64(end - 12), 56)
             guard record.le32(0) == 0x0606_4B50 else { throw Failure.damaged("zip64 record") }
-            count = record.le64(32); directorySize = record.le64(40); directoryOffset = record.le64(48)
+            count = record.le64(32)
+            directorySize = record.le64(40)
+            directoryOffset = record.le64(48)
         }
         guard count <= UInt64(Self.maxMembers), directorySize <= UInt64(Self.maxDirectory) else { throw Failure.damaged("directory too large") }
         let dir = try bytes(at: directoryOffset, Int(directorySize))
         var p = 0
         for _ in 0..<count {
             guard p + 46 <= dir.count, dir.le32(p) == 0x0201_4B50 else { throw Failure.damaged("directory entry") }
-            let nameLength = Int(dir.le16(p + 28)), extraLength = Int(dir.le16(p + 30)), commentLength = Int(dir.le16(p + 32))
+            let nameLength = Int(dir.le16(p + 28))
+            let extraLength = Int(dir.le16(p + 30))
+            let commentLength = Int(dir.le16(p + 32))
             guard p + 46 + nameLength + extraLength + commentLength <= dir.count else { throw Failure.damaged("directory entry") }
-            var compressed = UInt64(dir.le32(p + 20)), uncompressed = UInt64(dir.le32(p + 24)), offset = UInt64(dir.le32(p + 42))
+            var compressed = UInt64(dir.le32(p + 20))
+            var uncompressed = UInt64(dir.le32(p + 24))
+            var offset = UInt64(dir.le32(p + 42))
             // ZIP64 extra field: 64-bit values for exactly the fields that hold 0xFFFFFFFF, in this order.
             var e = p + 46 + nameLength
             let extraEnd = e + extraLength
             while e + 4 <= extraEnd {
-                let id = dir.le16(e), length = Int(dir.le16(e + 2))
+                let id = dir.le16(e)
+                let length = Int(dir.le16(e + 2))
                 guard e + 4 + length <= extraEnd else { break }
                 if id == 0x0001 {
                     var q = e + 4
-                    func next() -> UInt64? { guard q + 8 <= e + 4 + length else { return nil }; defer { q += 8 }; return dir.le64(q) }
+                    func next() -> UInt64? {
+                        guard q + 8 <= e + 4 + length else { return nil }
+                        defer { q += 8 }
+                        return dir.le64(q)
+                    }
                     if uncompressed == 0xFFFF_FFFF, let v = next() { uncompressed = v }
                     if compressed == 0xFFFF_FFFF, let v = next() { compressed = v }
                     if offset == 0xFFFF_FFFF, let v = next() { offset = v }
@@ -97,8 +112,9 @@ final class ZipReader {
             }
             let path = String(decoding: dir[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
             if members[path] == nil {
-                members[path] = Member(path: path, method: dir.le16(p + 10), flags: dir.le16(p + 8), compressedSize: compressed,
-                                       uncompressedSize: uncompressed, crc: dir.le32(p + 16), headerOffset: offset)
+                members[path] = Member(
+                    path: path, method: dir.le16(p + 10), flags: dir.le16(p + 8), compressedSize: compressed,
+                    uncompressedSize: uncompressed, crc: dir.le32(p + 16), headerOffset: offset)
             }
             p += 46 + nameLength + extraLength + commentLength
         }
@@ -116,10 +132,14 @@ final class ZipReader {
         try handle.seek(toOffset: dataOffset)
         var remaining = m.compressedSize
         var crc = crc32(0, nil, 0)
-        let inSize = 64 * 1024, outSize = 256 * 1024
+        let inSize = 64 * 1024
+        let outSize = 256 * 1024
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inSize)
         let output = UnsafeMutablePointer<UInt8>.allocate(capacity: outSize)
-        defer { input.deallocate(); output.deallocate() }
+        defer {
+            input.deallocate()
+            output.deallocate()
+        }
 
         /// The next piece of compressed bytes into `input`; 0 once the member's bytes are used up.
         func fill() throws -> Int {

@@ -6,10 +6,12 @@ import XiezuoFormats
 public struct BarChart: Sendable {
     public struct Bar: Sendable {
         public var label: String
-        public var basisPoints: Int?   // nil: no target
+        public var basisPoints: Int?  // nil: no target
         public var link: String?
         public init(label: String, basisPoints: Int?, link: String? = nil) {
-            self.label = label; self.basisPoints = basisPoints; self.link = link
+            self.label = label
+            self.basisPoints = basisPoints
+            self.link = link
         }
     }
 
@@ -19,21 +21,25 @@ public struct BarChart: Sendable {
     public var barHeight = 22
     public var labelWidth = 220
 
-    public init(title: String, bars: [Bar]) { self.title = title; self.bars = bars }
+    public init(title: String, bars: [Bar]) {
+        self.title = title
+        self.bars = bars
+    }
 
     /// Scale: 0…120% so over-fulfilment stays visible without squashing the rest.
     static let maxBasisPoints = 12_000
 
     public func svg() -> String {
-        let top = 28, gap = 8
+        let top = 28
+        let gap = 8
         let height = top + bars.count * (barHeight + gap) + 10
         let plot = width - labelWidth - 70
         func x(_ bp: Int) -> Int { labelWidth + plot * min(bp, Self.maxBasisPoints) / Self.maxBasisPoints }
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 \(width) \(height)" width="100%" aria-label="\(escapeXML(title))">
-        <title>\(escapeXML(title))</title>
-        <text x="0" y="16" class="chart-title">\(escapeXML(title))</text>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 \(width) \(height)" width="100%" aria-label="\(escapeXML(title))">
+            <title>\(escapeXML(title))</title>
+            <text x="0" y="16" class="chart-title">\(escapeXML(title))</text>
+            """
         for (i, bar) in bars.enumerated() {
             let y = top + i * (barHeight + gap)
             let mid = y + barHeight / 2 + 5
@@ -54,4 +60,3 @@ public struct BarChart: Sendable {
         return s + "</svg>"
     }
 }
-

@@ -6,9 +6,12 @@ import XiezuoStore
 extension ConferenceReport {
     /// Money as a plain decimal number of 万元 for a spreadsheet cell (exact: fen / 1,000,000 with six decimals).
     static func wanNumber(_ fen: Int64) -> XLSXWriter.Cell {
-        let neg = fen < 0, m = fen.magnitude
-        let whole = m / 1_000_000, frac = m % 1_000_000
-        var f = String(frac); f = String(repeating: "0", count: 6 - f.count) + f
+        let neg = fen < 0
+        let m = fen.magnitude
+        let whole = m / 1_000_000
+        let frac = m % 1_000_000
+        var f = String(frac)
+        f = String(repeating: "0", count: 6 - f.count) + f
         while f.hasSuffix("0") { f.removeLast() }
         return .number((neg ? "-" : "") + String(whole) + (f.isEmpty ? "" : "." + f))
     }
@@ -34,32 +37,54 @@ extension ConferenceReport {
         }
         sheets.append(.init(name: t("sheet_summary"), header: [t("field"), t("value")], rows: summary))
         let c = completion
-        sheets.append(.init(name: t("sheet_indicators"),
-                            header: [t("indicator"), t("work_area"), t("target"), t("actual"), t("unit"), t("completion") + " %"],
-                            rows: (c?.rows ?? []).map { r in
-                                [.text(r.indicator.name(lang)), .text(r.workArea.name(lang)), Self.value(r.indicator, r.target),
-                                 Self.value(r.indicator, r.actual), .text(t("unit_" + r.indicator.unit.rawValue)), Self.percent(r.basisPoints)]
-                            }))
-        sheets.append(.init(name: t("sheet_work_areas"), header: [t("work_area"), t("completion") + " %"],
-                            rows: (c?.byWorkArea() ?? []).map { [.text($0.0.name(lang)), Self.percent($0.1)] }))
-        sheets.append(.init(name: t("sheet_regions"), header: [t("prefecture"), t("agreement"), t("overall_completion") + " %"],
-                            rows: prefectures.map { [.text($0.region.name), .text($0.agreement.title), Self.percent($0.completion.overall)] }))
+        sheets.append(
+            .init(
+                name: t("sheet_indicators"),
+                header: [t("indicator"), t("work_area"), t("target"), t("actual"), t("unit"), t("completion") + " %"],
+                rows: (c?.rows ?? []).map { r in
+                    [
+                        .text(r.indicator.name(lang)), .text(r.workArea.name(lang)), Self.value(r.indicator, r.target),
+                        Self.value(r.indicator, r.actual), .text(t("unit_" + r.indicator.unit.rawValue)), Self.percent(r.basisPoints),
+                    ]
+                }))
+        sheets.append(
+            .init(
+                name: t("sheet_work_areas"), header: [t("work_area"), t("completion") + " %"],
+                rows: (c?.byWorkArea() ?? []).map { [.text($0.0.name(lang)), Self.percent($0.1)] }))
+        sheets.append(
+            .init(
+                name: t("sheet_regions"), header: [t("prefecture"), t("agreement"), t("overall_completion") + " %"],
+                rows: prefectures.map { [.text($0.region.name), .text($0.agreement.title), Self.percent($0.completion.overall)] }))
         let wan = "（" + t("wan_yuan") + "）"
-        sheets.append(.init(name: t("sheet_projects"),
-                            header: [t("title"), t("county"), t("budget") + wan, t("committed") + wan, t("disbursed") + wan, t("spent") + wan],
-                            rows: keyProjects.map { p in
-                                [.text(p.project.title), .text(p.countyName), Self.wanNumber(p.funding.budget.fen),
-                                 Self.wanNumber(p.funding.committed.fen), Self.wanNumber(p.funding.disbursed.fen), Self.wanNumber(p.funding.spent.fen)]
-                            }))
-        sheets.append(.init(name: t("sheet_ledgers"), header: [t("indicator"), t("actual"), t("unit")],
-                            rows: ledgerTotals.map { [.text($0.indicator.name(lang)), Self.value($0.indicator, $0.actual),
-                                                      .text(t("unit_" + $0.indicator.unit.rawValue))] }))
-        sheets.append(.init(name: t("sheet_tasks"),
-                            header: [t("meeting"), t("task"), t("owner_office"), t("owner_region"), t("deadline"), t("task_state"), t("task_updates")],
-                            rows: tasks.map { l in
-                                [.text(l.meetingTitle), .text(l.task.title), .text(l.task.ownerOffice), .text(l.ownerRegion),
-                                 .text(l.task.deadline.description), .text(t("task_" + l.state.rawValue)), .text(l.lastUpdate)]
-                            }))
+        sheets.append(
+            .init(
+                name: t("sheet_projects"),
+                header: [t("title"), t("county"), t("budget") + wan, t("committed") + wan, t("disbursed") + wan, t("spent") + wan],
+                rows: keyProjects.map { p in
+                    [
+                        .text(p.project.title), .text(p.countyName), Self.wanNumber(p.funding.budget.fen),
+                        Self.wanNumber(p.funding.committed.fen), Self.wanNumber(p.funding.disbursed.fen), Self.wanNumber(p.funding.spent.fen),
+                    ]
+                }))
+        sheets.append(
+            .init(
+                name: t("sheet_ledgers"), header: [t("indicator"), t("actual"), t("unit")],
+                rows: ledgerTotals.map {
+                    [
+                        .text($0.indicator.name(lang)), Self.value($0.indicator, $0.actual),
+                        .text(t("unit_" + $0.indicator.unit.rawValue)),
+                    ]
+                }))
+        sheets.append(
+            .init(
+                name: t("sheet_tasks"),
+                header: [t("meeting"), t("task"), t("owner_office"), t("owner_region"), t("deadline"), t("task_state"), t("task_updates")],
+                rows: tasks.map { l in
+                    [
+                        .text(l.meetingTitle), .text(l.task.title), .text(l.task.ownerOffice), .text(l.ownerRegion),
+                        .text(l.task.deadline.description), .text(t("task_" + l.state.rawValue)), .text(l.lastUpdate),
+                    ]
+                }))
         return try XLSXWriter(sheets: sheets).data()
     }
 }

@@ -35,15 +35,18 @@ public struct ConferenceReport: Sendable {
     public static let keyProjectLimit = 20
 
     /// `scope` and `pairingIds` (nil: every pairing) are what the reader may see, as everywhere else.
-    public static func build(store: Store, meetingId: Int64, asOf: Day, lang: Language, pairingIds: [Int64]? = nil,
-                             scope: RegionScope) async throws -> ConferenceReport? {
+    public static func build(
+        store: Store, meetingId: Int64, asOf: Day, lang: Language, pairingIds: [Int64]? = nil,
+        scope: RegionScope
+    ) async throws -> ConferenceReport? {
         guard let meeting = try await store.meeting(id: meetingId) else { return nil }
         let pairings = try await store.pairings()
         guard let pairing = pairings.first(where: { $0.id == meeting.pairingId }) else { return nil }
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         let year = meeting.date.year
-        let overview = try await Overview.build(store: store, year: year, counted: .approved, pairingIds: pairingIds,
-                                                scope: scope)
+        let overview = try await Overview.build(
+            store: store, year: year, counted: .approved, pairingIds: pairingIds,
+            scope: scope)
         // The meeting's own pairing decides which agreement is reported.
         let agreement = try await store.agreements(year: year, pairingId: pairing.id).first
         var completion: AgreementCompletion?
@@ -65,9 +68,11 @@ public struct ConferenceReport: Sendable {
         var tasks: [TaskLine] = []
         for t in try await store.tasks(TaskFilter(meetingIds: window.map(\.id), today: asOf)) {
             let updates = try await store.taskUpdates(taskId: t.id).filter { $0.date <= asOf }
-            tasks.append(TaskLine(task: t, state: t.state(on: asOf), meetingTitle: titles[t.meetingId] ?? "",
-                                  ownerRegion: regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
-                                  lastUpdate: updates.last.map { "\($0.date) \($0.text)" } ?? ""))
+            tasks.append(
+                TaskLine(
+                    task: t, state: t.state(on: asOf), meetingTitle: titles[t.meetingId] ?? "",
+                    ownerRegion: regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
+                    lastUpdate: updates.last.map { "\($0.date) \($0.text)" } ?? ""))
         }
 
         var filter = ProjectFilter(regionCode: pairing.westCode, scope: scope)

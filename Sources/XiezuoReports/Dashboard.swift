@@ -8,7 +8,10 @@ public struct IndicatorProgress: Sendable, Hashable {
     public var actual: Int64
     public var basisPoints: Int? { Completion.basisPoints(actual: actual, target: target) }
     public init(indicator: Indicator, workArea: WorkArea, target: Int64, actual: Int64) {
-        self.indicator = indicator; self.workArea = workArea; self.target = target; self.actual = actual
+        self.indicator = indicator
+        self.workArea = workArea
+        self.target = target
+        self.actual = actual
     }
 }
 
@@ -21,8 +24,9 @@ public struct AgreementCompletion: Sendable {
     public init(targets: [(workArea: WorkArea, target: Target)], actuals: [String: Int64]) {
         rows = targets.compactMap { item in
             guard let ind = IndicatorCatalogue.byCode[item.target.indicatorCode] else { return nil }
-            return IndicatorProgress(indicator: ind, workArea: item.workArea, target: item.target.value,
-                                     actual: actuals[ind.code] ?? 0)
+            return IndicatorProgress(
+                indicator: ind, workArea: item.workArea, target: item.target.value,
+                actual: actuals[ind.code] ?? 0)
         }
     }
 

@@ -10,9 +10,9 @@ public enum LedgerExport {
     public enum Format: String, Sendable, CaseIterable { case xlsx, csv }
 
     public struct Result: Sendable {
-        public var file: URL          // a private temporary file alone in its directory; the caller reads it, then removes the directory
+        public var file: URL  // a private temporary file alone in its directory; the caller reads it, then removes the directory
         public var rows: Int
-        public var revealed: Bool     // whether any personal data went out in full
+        public var revealed: Bool  // whether any personal data went out in full
     }
 
     public static func header(_ d: LedgerDefinition, _ columns: [Int]) -> [String] {
@@ -20,9 +20,11 @@ public enum LedgerExport {
     }
 
     /// One row's cells as text (what CSV writes) and whether each is a number (what XLSX writes as a number).
-    public static func cells(_ d: LedgerDefinition, _ r: LedgerRecord, _ columns: [Int], regions: [String: Region], reveal: Bool) -> [(String, Bool)] {
+    public static func cells(_ d: LedgerDefinition, _ r: LedgerRecord, _ columns: [Int], regions: [String: Region], reveal: Bool) -> [(String, Bool)]
+    {
         columns.map { i in
-            let f = d.fields[i], v = r.values[i]
+            let f = d.fields[i]
+            let v = r.values[i]
             guard !v.isEmpty else { return ("", false) }
             switch f.kind {
             case .county: return ("\(regions[v]?.name ?? v)（\(v)）", false)
@@ -33,12 +35,16 @@ public enum LedgerExport {
     }
 
     /// Writes every row the filter selects, a slice at a time (a ledger of any size passes in bounded memory).
-    public static func write(store: Store, ledger: LedgerName, filter: LedgerFilter, columns: [Int]?, format: Format,
-                             reveal: @Sendable (String) -> Bool, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Result {
+    public static func write(
+        store: Store, ledger: LedgerName, filter: LedgerFilter, columns: [Int]?, format: Format,
+        reveal: @Sendable (String) -> Bool, progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Result {
         let d = ledger.definition
         let cols = columns ?? Array(d.fields.indices)
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
-        var count = 0, revealedAny = false, last: Int64 = 0
+        var count = 0
+        var revealedAny = false
+        var last: Int64 = 0
         let personal = cols.contains { d.fields[$0].kind.isPersonal }
         /// Every selected row's cells, in id order, 2,000 rows a query.
         func each(_ body: ([(String, Bool)]) throws -> Void) async throws {
@@ -50,7 +56,8 @@ public enum LedgerExport {
                     revealedAny = revealedAny || full
                     try body(cells(d, r, cols, regions: regions, reveal: full))
                 }
-                count += rows.count; last = end.id
+                count += rows.count
+                last = end.id
                 progress(count)
             }
         }
@@ -71,11 +78,15 @@ public enum LedgerExport {
             try h.write(contentsOf: Data(("\u{FEFF}" + header(d, cols).map(csvField).joined(separator: ",") + "\r\n").utf8))
             var buffer = ""
             try await each { cells in
-                buffer += zip(cols, cells).map { i, c in
-                    // A leading tab keeps Excel from turning an ID number or phone into a rounded number.
-                    d.fields[i].kind.isPersonal && !c.0.isEmpty ? csvField("\t" + c.0) : csvField(c.0)
-                }.joined(separator: ",") + "\r\n"
-                if buffer.utf8.count > 1 << 18 { try h.write(contentsOf: Data(buffer.utf8)); buffer = "" }
+                buffer +=
+                    zip(cols, cells).map { i, c in
+                        // A leading tab keeps Excel from turning an ID number or phone into a rounded number.
+                        d.fields[i].kind.isPersonal && !c.0.isEmpty ? csvField("\t" + c.0) : csvField(c.0)
+                    }.joined(separator: ",") + "\r\n"
+                if buffer.utf8.count > 1 << 18 {
+                    try h.write(contentsOf: Data(buffer.utf8))
+                    buffer = ""
+                }
             }
             try h.write(contentsOf: Data(buffer.utf8))
             return Result(file: out, rows: count, revealed: revealedAny)

@@ -22,15 +22,18 @@ public struct Overview: Sendable {
 
     /// `pairingIds` (nil: every pairing) and `scope` are what the reader may see: the agreement shown is the
     /// province one if readable, otherwise the reader's first readable one; money and counts cover readable projects.
-    public static func build(store: Store, year: Int, counted: CountedStates, pairingIds: [Int64]? = nil,
-                             scope: RegionScope) async throws -> Overview {
+    public static func build(
+        store: Store, year: Int, counted: CountedStates, pairingIds: [Int64]? = nil,
+        scope: RegionScope
+    ) async throws -> Overview {
         let agreements = try await store.agreements(year: year, pairingIds: pairingIds)
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
-        var overview = Overview(year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
-                                prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])
+        var overview = Overview(
+            year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
+            prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])
         guard let main = agreements.first(where: { pairings[$0.pairingId]?.level == .province }) ?? agreements.first,
-              let pairing = pairings[main.pairingId], let west = regions[pairing.westCode]
+            let pairing = pairings[main.pairingId], let west = regions[pairing.westCode]
         else { return overview }
         overview.pairing = pairing
         overview.agreement = main
@@ -40,8 +43,10 @@ public struct Overview: Sendable {
         let byChild = try await store.actualsByChild(year: year, parent: west, counted: counted)
         for a in agreements {
             guard let p = pairings[a.pairingId], p.level == .city, let r = regions[p.westCode] else { continue }
-            overview.prefectures.append(PrefectureLine(region: r, agreement: a,
-                completion: AgreementCompletion(targets: targets[a.id] ?? [], actuals: byChild[r.code] ?? [:])))
+            overview.prefectures.append(
+                PrefectureLine(
+                    region: r, agreement: a,
+                    completion: AgreementCompletion(targets: targets[a.id] ?? [], actuals: byChild[r.code] ?? [:])))
         }
         overview.prefectures.sort { $0.region.code < $1.region.code }
         overview.funding = try await store.fundingTotals(regionCode: west.code, scope: scope)

@@ -28,20 +28,26 @@ public enum PDFPrinter {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xiezuo-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("report.html"), output = dir.appendingPathComponent("report.pdf")
+        let input = dir.appendingPathComponent("report.html")
+        let output = dir.appendingPathComponent("report.pdf")
         try Data(html.utf8).write(to: input)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                       "--user-data-dir=" + dir.appendingPathComponent("profile").path, "--no-pdf-header-footer",
-                       "--print-to-pdf=" + output.path, input.absoluteString]
+        p.arguments = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=" + dir.appendingPathComponent("profile").path, "--no-pdf-header-footer",
+            "--print-to-pdf=" + output.path, input.absoluteString,
+        ]
         let errors = Pipe()
         p.standardError = errors
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if p.isRunning { p.terminate(); throw Failure.failed("timeout after \(Int(timeout)) s") }
+        if p.isRunning {
+            p.terminate()
+            throw Failure.failed("timeout after \(Int(timeout)) s")
+        }
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard p.terminationStatus == 0, let data = try? Data(contentsOf: output), data.starts(with: Array("%PDF".utf8)) else {
             throw Failure.failed(String(stderr.suffix(500)))

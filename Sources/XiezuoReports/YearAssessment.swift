@@ -24,7 +24,8 @@ public struct YearAssessment: Sendable {
             if a.year == year { current = s }
         }
         guard let current else { return nil }
-        return YearAssessment(pairing: pairing, year: year, agreement: agreement, score: current,
-                              record: records[year] ?? AssessmentRecord(pairingId: pairing.id, year: year), history: history)
+        return YearAssessment(
+            pairing: pairing, year: year, agreement: agreement, score: current,
+            record: records[year] ?? AssessmentRecord(pairingId: pairing.id, year: year), history: history)
     }
 }

@@ -15,13 +15,20 @@ public enum DatabaseLocation: Sendable, Equatable {
     public static let defaultURL = "sqlite://./xiezuo.sqlite"
 
     public init(url: String) throws {
-        if url == "sqlite::memory:" || url == "sqlite://:memory:" { self = .sqliteMemory; return }
+        if url == "sqlite::memory:" || url == "sqlite://:memory:" {
+            self = .sqliteMemory
+            return
+        }
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
             guard !path.isEmpty else { throw StoreError.badDatabaseURL(url) }
-            self = .sqliteFile(path); return
+            self = .sqliteFile(path)
+            return
         }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { self = .postgres(url); return }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            self = .postgres(url)
+            return
+        }
         throw StoreError.badDatabaseURL(url)
     }
 }
@@ -82,7 +89,10 @@ actor ConnectionPool<Connection: Sendable> {
         if !waiters.isEmpty { waiters.removeFirst().resume(returning: c) } else { idle.append(c) }
     }
 
-    func drain() -> [Connection] { defer { idle = [] }; return idle }
+    func drain() -> [Connection] {
+        defer { idle = [] }
+        return idle
+    }
 }
 
 /// SQLite in WAL mode: several reader connections and one writer, so readers never wait for a write and writes

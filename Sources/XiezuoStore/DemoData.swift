@@ -28,8 +28,9 @@ extension Store {
             var rng = SplitMix64(seed: 2024_06_04)
 
             // The province agreement: one task per work area the conference named, each with targets.
-            let agreement = try await Self.insertAgreement(db, pairingId: province.id, year: Self.demoYear,
-                                                           title: "粤黔2024年东西部协作协议", status: .signed, isDemo: true, actor: actor)
+            let agreement = try await Self.insertAgreement(
+                db, pairingId: province.id, year: Self.demoYear,
+                title: "粤黔2024年东西部协作协议", status: .signed, isDemo: true, actor: actor)
             for (area, text, targets) in Self.demoTasks {
                 let task = try await Self.insertTask(db, agreementId: agreement.id, workArea: area, text: text, actor: actor)
                 for (code, value) in targets {
@@ -42,13 +43,17 @@ extension Store {
             let shares = Self.prefectureShares
             for p in cityPairings {
                 let share = shares[p.westCode] ?? 10
-                let east = Self.cityNames[p.eastCode] ?? p.eastCode, west = Self.cityNames[p.westCode] ?? p.westCode
-                let a = try await Self.insertAgreement(db, pairingId: p.id, year: Self.demoYear,
-                                                       title: "\(east)—\(west)2024年东西部协作协议", status: .signed,
-                                                       isDemo: true, actor: actor)
+                let east = Self.cityNames[p.eastCode] ?? p.eastCode
+                let west = Self.cityNames[p.westCode] ?? p.westCode
+                let a = try await Self.insertAgreement(
+                    db, pairingId: p.id, year: Self.demoYear,
+                    title: "\(east)—\(west)2024年东西部协作协议", status: .signed,
+                    isDemo: true, actor: actor)
                 for (area, text, targets) in Self.demoTasks {
                     let task = try await Self.insertTask(db, agreementId: a.id, workArea: area, text: text, actor: actor)
-                    for (code, value) in targets { _ = try await Self.upsertTarget(db, taskId: task.id, indicatorCode: code, value: value * share / 100, actor: actor) }
+                    for (code, value) in targets {
+                        _ = try await Self.upsertTarget(db, taskId: task.id, indicatorCode: code, value: value * share / 100, actor: actor)
+                    }
                 }
             }
 
@@ -67,15 +72,18 @@ extension Store {
                         guard !inPrefecture.isEmpty else { continue }
                         let total = provinceTarget * pace / 100 * share / 100 * Int64(85 + rng.next() % 31) / 100
                         let cells = Int64(inPrefecture.count * 10)
-                        let base = total / cells, extra = total % cells
+                        let base = total / cells
+                        let extra = total % cells
                         var cell: Int64 = 0
                         for c in inPrefecture {
                             for month in 1...10 {
                                 let v = base + (cell < extra ? 1 : 0)
                                 cell += 1
                                 guard v > 0 else { continue }
-                                figures.append(ProgressReport(id: 0, indicatorCode: code, regionCode: c.code,
-                                    year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"))
+                                figures.append(
+                                    ProgressReport(
+                                        id: 0, indicatorCode: code, regionCode: c.code,
+                                        year: Self.demoYear, month: month, value: v, state: .approved, note: "演示数据"))
                             }
                         }
                     }
@@ -92,20 +100,28 @@ extension Store {
                     let (area, title) = Self.projectIdeas[n % Self.projectIdeas.count]
                     n += 1
                     let status: ProjectStatus = [.ongoing, .ongoing, .completed, .planned][n % 4]
-                    let project = try await Self.insertProject(db, Project(id: 0, pairingId: p.id, countyCode: county.code,
-                        workArea: area, title: "\(Self.shortName(county.name))\(title)", status: status,
-                        plannedStart: Day(year: 2024, month: 1 + n % 4, day: 1), plannedEnd: Day(year: 2024, month: 12, day: 31),
-                        beneficiaries: Int64(300 + rng.next() % 5000), description: "演示项目：\(title)，由东西部协作资金支持。",
-                        isDemo: true), actor: actor)
+                    let project = try await Self.insertProject(
+                        db,
+                        Project(
+                            id: 0, pairingId: p.id, countyCode: county.code,
+                            workArea: area, title: "\(Self.shortName(county.name))\(title)", status: status,
+                            plannedStart: Day(year: 2024, month: 1 + n % 4, day: 1), plannedEnd: Day(year: 2024, month: 12, day: 31),
+                            beneficiaries: Int64(300 + rng.next() % 5000), description: "演示项目：\(title)，由东西部协作资金支持。",
+                            isDemo: true), actor: actor)
                     let budget = Int64(200 + rng.next() % 1800) * Money.fenPerWan
                     let committed = budget * Int64(70 + rng.next() % 31) / 100
                     let disbursed = status == .planned ? 0 : committed * Int64(50 + rng.next() % 51) / 100
                     let spent = disbursed * Int64(40 + rng.next() % 61) / 100
-                    let stages: [(TransactionKind, Int64, Int)] = [(.budget, budget, 1), (.commitment, committed, 2),
-                                                                  (.disbursement, disbursed, 4), (.expenditure, spent, 7)]
+                    let stages: [(TransactionKind, Int64, Int)] = [
+                        (.budget, budget, 1), (.commitment, committed, 2),
+                        (.disbursement, disbursed, 4), (.expenditure, spent, 7),
+                    ]
                     for (kind, amount, month) in stages where amount > 0 {
-                        _ = try await Self.insertTransaction(db, FundingTransaction(id: 0, projectId: project.id, kind: kind,
-                            date: Day(year: 2024, month: month, day: 15)!, amount: Money(fen: amount), note: "演示数据"), actor: actor)
+                        _ = try await Self.insertTransaction(
+                            db,
+                            FundingTransaction(
+                                id: 0, projectId: project.id, kind: kind,
+                                date: Day(year: 2024, month: month, day: 15)!, amount: Money(fen: amount), note: "演示数据"), actor: actor)
                     }
                 }
             }
@@ -118,8 +134,10 @@ extension Store {
     }
 
     static func shortName(_ name: String) -> String {
-        for suffix in ["土家族苗族自治县", "彝族回族苗族自治县", "苗族布依族自治县", "布依族苗族自治县", "仡佬族苗族自治县",
-                       "土家族自治县", "苗族自治县", "侗族自治县", "水族自治县", "自治县"] where name.hasSuffix(suffix) {
+        for suffix in [
+            "土家族苗族自治县", "彝族回族苗族自治县", "苗族布依族自治县", "布依族苗族自治县", "仡佬族苗族自治县",
+            "土家族自治县", "苗族自治县", "侗族自治县", "水族自治县", "自治县",
+        ] where name.hasSuffix(suffix) {
             return String(name.dropLast(suffix.count)) + "县"
         }
         return name
@@ -138,18 +156,30 @@ extension Store {
 
     static let wan = Money.fenPerWan
     static let demoTasks: [(WorkArea, String, [(String, Int64)])] = [
-        (.consolidation, "持续支持国家乡村振兴重点帮扶县和易地扶贫搬迁安置区等重点区域，巩固拓展脱贫攻坚成果",
-         [("fiscal_aid", 320_000 * wan), ("fiscal_aid_key_counties", 160_000 * wan)]),
+        (
+            .consolidation, "持续支持国家乡村振兴重点帮扶县和易地扶贫搬迁安置区等重点区域，巩固拓展脱贫攻坚成果",
+            [("fiscal_aid", 320_000 * wan), ("fiscal_aid_key_counties", 160_000 * wan)]
+        ),
         (.consumption, "深化粤黔消费协作，推动黔货出山入粤进湾", [("consumption_amount", 1_500_000 * wan)]),
-        (.villages, "聚力抓好宜居宜业和美乡村建设，协助当地守住底线、加快乡村全面振兴",
-         [("demo_villages", 120), ("villages_paired", 1_500)]),
-        (.industry, "实施协作帮扶产业提升行动，支持特色林果、高效养殖、非遗文化、森林康养等优势产业，以产业园区共建为抓手",
-         [("parks_cobuilt", 36)]),
-        (.opening, "引导推动企业“双向奔赴”，特色产品异地展销，优质旅游资源互推互介，共同拓展国内市场",
-         [("enterprises_invested", 180), ("investment_amount", 900_000 * wan)]),
-        (.social, "落实好就业稳岗措施，深化教育、医疗等重点领域帮扶，推动更多便民服务事项跨省通办",
-         [("workers_placed", 320_000), ("workers_formerly_poor", 110_000), ("officials_seconded", 420),
-          ("professionals_exchanged", 3_200), ("donations_cash", 60_000 * wan), ("donations_in_kind", 25_000 * wan)]),
+        (
+            .villages, "聚力抓好宜居宜业和美乡村建设，协助当地守住底线、加快乡村全面振兴",
+            [("demo_villages", 120), ("villages_paired", 1_500)]
+        ),
+        (
+            .industry, "实施协作帮扶产业提升行动，支持特色林果、高效养殖、非遗文化、森林康养等优势产业，以产业园区共建为抓手",
+            [("parks_cobuilt", 36)]
+        ),
+        (
+            .opening, "引导推动企业“双向奔赴”，特色产品异地展销，优质旅游资源互推互介，共同拓展国内市场",
+            [("enterprises_invested", 180), ("investment_amount", 900_000 * wan)]
+        ),
+        (
+            .social, "落实好就业稳岗措施，深化教育、医疗等重点领域帮扶，推动更多便民服务事项跨省通办",
+            [
+                ("workers_placed", 320_000), ("workers_formerly_poor", 110_000), ("officials_seconded", 420),
+                ("professionals_exchanged", 3_200), ("donations_cash", 60_000 * wan), ("donations_in_kind", 25_000 * wan),
+            ]
+        ),
     ]
 
     static let projectIdeas: [(WorkArea, String)] = [

@@ -26,13 +26,20 @@ public struct LedgerFilter: Sendable, Hashable {
     public var fields: [String: String]
     /// The caller's scope, required.
     public var scope: RegionScope
-    public init(regionCode: String? = nil, from: Day? = nil, to: Day? = nil, year: Int? = nil, state: ProgressState? = nil,
-                query: String? = nil, fields: [String: String] = [:], scope: RegionScope) {
-        self.regionCode = regionCode; self.from = from; self.to = to; self.year = year; self.state = state
-        self.query = query; self.fields = fields; self.scope = scope
+    public init(
+        regionCode: String? = nil, from: Day? = nil, to: Day? = nil, year: Int? = nil, state: ProgressState? = nil,
+        query: String? = nil, fields: [String: String] = [:], scope: RegionScope
+    ) {
+        self.regionCode = regionCode
+        self.from = from
+        self.to = to
+        self.year = year
+        self.state = state
+        self.query = query
+        self.fields = fields
+        self.scope = scope
     }
 }
-
 
 public enum LedgerOutcome: String, Sendable, Codable { case added, updated, unchanged, rejected }
 

@@ -11,95 +11,97 @@ struct Migration: Sendable {
 
 enum Migrations {
     static let all: [Migration] = [
-        Migration(version: 1, name: "core", statements: [
-            """
-            CREATE TABLE regions (
-              code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent_code TEXT,
-              side TEXT NOT NULL, key_assisted INTEGER NOT NULL DEFAULT 0, resettlement_area INTEGER NOT NULL DEFAULT 0)
-            """,
-            "CREATE INDEX regions_parent ON regions(parent_code)",
-            """
-            CREATE TABLE indicators (
-              code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL, unit TEXT NOT NULL,
-              source TEXT NOT NULL, ledger TEXT, work_area TEXT NOT NULL)
-            """,
-            """
-            CREATE TABLE pairings (
-              id {ID}, level TEXT NOT NULL, east_code TEXT NOT NULL REFERENCES regions(code),
-              west_code TEXT NOT NULL REFERENCES regions(code), east_party TEXT, west_party TEXT,
-              since_year INTEGER NOT NULL, until_year INTEGER)
-            """,
-            """
-            CREATE TABLE agreements (
-              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL, title TEXT NOT NULL,
-              status TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL DEFAULT 1,
-              updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
-            """,
-            """
-            CREATE TABLE agreement_tasks (
-              id {ID}, agreement_id BIGINT NOT NULL REFERENCES agreements(id), work_area TEXT NOT NULL,
-              text TEXT NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL)
-            """,
-            "CREATE INDEX agreement_tasks_agreement ON agreement_tasks(agreement_id)",
-            """
-            CREATE TABLE targets (
-              id {ID}, task_id BIGINT NOT NULL REFERENCES agreement_tasks(id),
-              indicator_code TEXT NOT NULL REFERENCES indicators(code), value BIGINT NOT NULL,
-              updated_at TEXT NOT NULL, UNIQUE (task_id, indicator_code))
-            """,
-            """
-            CREATE TABLE projects (
-              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id),
-              county_code TEXT NOT NULL REFERENCES regions(code), work_area TEXT NOT NULL, title TEXT NOT NULL,
-              status TEXT NOT NULL, planned_start TEXT, planned_end TEXT, beneficiaries BIGINT NOT NULL DEFAULT 0,
-              description TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0,
-              version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-              budget_fen BIGINT NOT NULL DEFAULT 0, committed_fen BIGINT NOT NULL DEFAULT 0,
-              disbursed_fen BIGINT NOT NULL DEFAULT 0, spent_fen BIGINT NOT NULL DEFAULT 0)
-            """,
-            "CREATE INDEX projects_county ON projects(county_code, id)",
-            "CREATE INDEX projects_area ON projects(work_area, id)",
-            "CREATE INDEX projects_status ON projects(status, id)",
-            """
-            CREATE TABLE transactions (
-              id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), kind TEXT NOT NULL, date TEXT NOT NULL,
-              amount_fen BIGINT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)
-            """,
-            "CREATE INDEX transactions_project ON transactions(project_id, kind, amount_fen)",
-            """
-            CREATE TABLE milestones (
-              id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), title TEXT NOT NULL,
-              due_date TEXT NOT NULL, done_date TEXT)
-            """,
-            "CREATE INDEX milestones_project ON milestones(project_id)",
-            """
-            CREATE TABLE progress (
-              id {ID}, indicator_code TEXT NOT NULL REFERENCES indicators(code),
-              region_code TEXT NOT NULL REFERENCES regions(code), year INTEGER NOT NULL, month INTEGER NOT NULL,
-              value BIGINT NOT NULL, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL)
-            """,
-            // Covering index: the dashboard's sums never touch the table itself.
-            "CREATE INDEX progress_list ON progress(year, indicator_code, region_code)",
-            // Running totals per reported region, kept in the same transaction as every progress write, so the
-            // dashboard sums a few thousand rows instead of every report (see docs/BENCHMARKS.md).
-            """
-            CREATE TABLE progress_totals (
-              year INTEGER NOT NULL, state TEXT NOT NULL, indicator_code TEXT NOT NULL, region_code TEXT NOT NULL,
-              total BIGINT NOT NULL, PRIMARY KEY (year, state, indicator_code, region_code))
-            """,
-            """
-            CREATE TABLE audit_log (
-              id {ID}, at TEXT NOT NULL, actor TEXT, address TEXT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
-              action TEXT NOT NULL, before_json TEXT, after_json TEXT)
-            """,
-            "CREATE INDEX audit_entity ON audit_log(entity, entity_id, id)",
-            """
-            CREATE TABLE meetings (
-              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), kind TEXT NOT NULL, title TEXT NOT NULL,
-              date TEXT NOT NULL, place TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0)
-            """,
-            "CREATE TABLE app_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ]),
+        Migration(
+            version: 1, name: "core",
+            statements: [
+                """
+                CREATE TABLE regions (
+                  code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, parent_code TEXT,
+                  side TEXT NOT NULL, key_assisted INTEGER NOT NULL DEFAULT 0, resettlement_area INTEGER NOT NULL DEFAULT 0)
+                """,
+                "CREATE INDEX regions_parent ON regions(parent_code)",
+                """
+                CREATE TABLE indicators (
+                  code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL, unit TEXT NOT NULL,
+                  source TEXT NOT NULL, ledger TEXT, work_area TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE pairings (
+                  id {ID}, level TEXT NOT NULL, east_code TEXT NOT NULL REFERENCES regions(code),
+                  west_code TEXT NOT NULL REFERENCES regions(code), east_party TEXT, west_party TEXT,
+                  since_year INTEGER NOT NULL, until_year INTEGER)
+                """,
+                """
+                CREATE TABLE agreements (
+                  id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL, title TEXT NOT NULL,
+                  status TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL DEFAULT 1,
+                  updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
+                """,
+                """
+                CREATE TABLE agreement_tasks (
+                  id {ID}, agreement_id BIGINT NOT NULL REFERENCES agreements(id), work_area TEXT NOT NULL,
+                  text TEXT NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX agreement_tasks_agreement ON agreement_tasks(agreement_id)",
+                """
+                CREATE TABLE targets (
+                  id {ID}, task_id BIGINT NOT NULL REFERENCES agreement_tasks(id),
+                  indicator_code TEXT NOT NULL REFERENCES indicators(code), value BIGINT NOT NULL,
+                  updated_at TEXT NOT NULL, UNIQUE (task_id, indicator_code))
+                """,
+                """
+                CREATE TABLE projects (
+                  id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id),
+                  county_code TEXT NOT NULL REFERENCES regions(code), work_area TEXT NOT NULL, title TEXT NOT NULL,
+                  status TEXT NOT NULL, planned_start TEXT, planned_end TEXT, beneficiaries BIGINT NOT NULL DEFAULT 0,
+                  description TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0,
+                  version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                  budget_fen BIGINT NOT NULL DEFAULT 0, committed_fen BIGINT NOT NULL DEFAULT 0,
+                  disbursed_fen BIGINT NOT NULL DEFAULT 0, spent_fen BIGINT NOT NULL DEFAULT 0)
+                """,
+                "CREATE INDEX projects_county ON projects(county_code, id)",
+                "CREATE INDEX projects_area ON projects(work_area, id)",
+                "CREATE INDEX projects_status ON projects(status, id)",
+                """
+                CREATE TABLE transactions (
+                  id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), kind TEXT NOT NULL, date TEXT NOT NULL,
+                  amount_fen BIGINT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX transactions_project ON transactions(project_id, kind, amount_fen)",
+                """
+                CREATE TABLE milestones (
+                  id {ID}, project_id BIGINT NOT NULL REFERENCES projects(id), title TEXT NOT NULL,
+                  due_date TEXT NOT NULL, done_date TEXT)
+                """,
+                "CREATE INDEX milestones_project ON milestones(project_id)",
+                """
+                CREATE TABLE progress (
+                  id {ID}, indicator_code TEXT NOT NULL REFERENCES indicators(code),
+                  region_code TEXT NOT NULL REFERENCES regions(code), year INTEGER NOT NULL, month INTEGER NOT NULL,
+                  value BIGINT NOT NULL, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL)
+                """,
+                // Covering index: the dashboard's sums never touch the table itself.
+                "CREATE INDEX progress_list ON progress(year, indicator_code, region_code)",
+                // Running totals per reported region, kept in the same transaction as every progress write, so the
+                // dashboard sums a few thousand rows instead of every report (see docs/BENCHMARKS.md).
+                """
+                CREATE TABLE progress_totals (
+                  year INTEGER NOT NULL, state TEXT NOT NULL, indicator_code TEXT NOT NULL, region_code TEXT NOT NULL,
+                  total BIGINT NOT NULL, PRIMARY KEY (year, state, indicator_code, region_code))
+                """,
+                """
+                CREATE TABLE audit_log (
+                  id {ID}, at TEXT NOT NULL, actor TEXT, address TEXT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+                  action TEXT NOT NULL, before_json TEXT, after_json TEXT)
+                """,
+                "CREATE INDEX audit_entity ON audit_log(entity, entity_id, id)",
+                """
+                CREATE TABLE meetings (
+                  id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), kind TEXT NOT NULL, title TEXT NOT NULL,
+                  date TEXT NOT NULL, place TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0)
+                """,
+                "CREATE TABLE app_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]),
         documents,
         users,
         sessions,
@@ -110,148 +112,168 @@ enum Migrations {
         targetVersions, ledgers, integrity,
     ]
 
-    static let documents = Migration(version: 2, name: "documents", statements: [
-        """
-        CREATE TABLE documents (
-          id {ID}, title TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', published_on TEXT,
-          original_text TEXT NOT NULL, repaired_text TEXT NOT NULL, report_json TEXT NOT NULL,
-          garbled INTEGER NOT NULL DEFAULT 0, meeting_id BIGINT REFERENCES meetings(id), created_at TEXT NOT NULL)
-        """,
-        // Search works on character bigrams of the repaired text (and title), the same way on every backend:
-        // a document matches when it holds every bigram of the query.
-        "CREATE TABLE document_grams (document_id BIGINT NOT NULL REFERENCES documents(id), gram TEXT NOT NULL, PRIMARY KEY (gram, document_id))",
-    ])
+    static let documents = Migration(
+        version: 2, name: "documents",
+        statements: [
+            """
+            CREATE TABLE documents (
+              id {ID}, title TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', published_on TEXT,
+              original_text TEXT NOT NULL, repaired_text TEXT NOT NULL, report_json TEXT NOT NULL,
+              garbled INTEGER NOT NULL DEFAULT 0, meeting_id BIGINT REFERENCES meetings(id), created_at TEXT NOT NULL)
+            """,
+            // Search works on character bigrams of the repaired text (and title), the same way on every backend:
+            // a document matches when it holds every bigram of the query.
+            "CREATE TABLE document_grams (document_id BIGINT NOT NULL REFERENCES documents(id), gram TEXT NOT NULL, PRIMARY KEY (gram, document_id))",
+        ])
 
-    static let users = Migration(version: 3, name: "users", statements: [
-        """
-        CREATE TABLE users (
-          id {ID}, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, region_code TEXT NOT NULL REFERENCES regions(code),
-          password_hash TEXT NOT NULL, state TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
-          created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
-        """,
-    ])
+    static let users = Migration(
+        version: 3, name: "users",
+        statements: [
+            """
+            CREATE TABLE users (
+              id {ID}, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, region_code TEXT NOT NULL REFERENCES regions(code),
+              password_hash TEXT NOT NULL, state TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
+              created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """
+        ])
 
-    static let sessions = Migration(version: 4, name: "sessions", statements: [
-        // Only a hash of the session token is stored: a copy of the database does not let anyone sign in.
-        """
-        CREATE TABLE sessions (
-          token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id), csrf TEXT NOT NULL,
-          created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, address TEXT)
-        """,
-        // Failed sign-ins per account and per address; in the database so every instance sees the same count.
-        "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT)",
-    ])
+    static let sessions = Migration(
+        version: 4, name: "sessions",
+        statements: [
+            // Only a hash of the session token is stored: a copy of the database does not let anyone sign in.
+            """
+            CREATE TABLE sessions (
+              token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id), csrf TEXT NOT NULL,
+              created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, address TEXT)
+            """,
+            // Failed sign-ins per account and per address; in the database so every instance sees the same count.
+            "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT)",
+        ])
 
-    static let documentScope = Migration(version: 5, name: "document scope", statements: [
-        // The region of the office that took a document in: documents are scoped like everything else.
-        "ALTER TABLE documents ADD COLUMN region_code TEXT NOT NULL DEFAULT '520000'",
-    ])
+    static let documentScope = Migration(
+        version: 5, name: "document scope",
+        statements: [
+            // The region of the office that took a document in: documents are scoped like everything else.
+            "ALTER TABLE documents ADD COLUMN region_code TEXT NOT NULL DEFAULT '520000'"
+        ])
 
-    static let review = Migration(version: 6, name: "review", statements: [
-        "ALTER TABLE progress ADD COLUMN review_comment TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE progress ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
-        "CREATE INDEX progress_state ON progress(state, region_code)",
-    ])
+    static let review = Migration(
+        version: 6, name: "review",
+        statements: [
+            "ALTER TABLE progress ADD COLUMN review_comment TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE progress ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+            "CREATE INDEX progress_state ON progress(state, region_code)",
+        ])
 
-    static let tokens = Migration(version: 7, name: "api tokens", statements: [
-        """
-        CREATE TABLE api_tokens (
-          id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
-          created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)
-        """,
-    ])
+    static let tokens = Migration(
+        version: 7, name: "api tokens",
+        statements: [
+            """
+            CREATE TABLE api_tokens (
+              id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+              created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)
+            """
+        ])
 
-    static let followUp = Migration(version: 8, name: "meetings, follow-up tasks, assessments", statements: [
-        "ALTER TABLE meetings ADD COLUMN end_date TEXT",
-        "ALTER TABLE meetings ADD COLUMN host_side TEXT NOT NULL DEFAULT 'east'",
-        "ALTER TABLE meetings ADD COLUMN agenda TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE meetings ADD COLUMN minutes TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE meetings ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
-        """
-        CREATE TABLE meeting_attendees (
-          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), name TEXT NOT NULL, position TEXT NOT NULL,
-          side TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE itinerary_stops (
-          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), date TEXT, city TEXT NOT NULL, name TEXT NOT NULL,
-          kind TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE decisions (
-          id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), work_area TEXT, text TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE follow_up_tasks (
-          id {ID}, decision_id BIGINT NOT NULL REFERENCES decisions(id), meeting_id BIGINT NOT NULL REFERENCES meetings(id),
-          title TEXT NOT NULL, owner_office TEXT NOT NULL, owner_region_code TEXT NOT NULL REFERENCES regions(code),
-          deadline TEXT NOT NULL, status TEXT NOT NULL, done_on TEXT, is_demo INTEGER NOT NULL DEFAULT 0,
-          version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
-        """,
-        "CREATE INDEX follow_up_owner ON follow_up_tasks(owner_region_code, status, deadline)",
-        "CREATE INDEX follow_up_meeting ON follow_up_tasks(meeting_id)",
-        """
-        CREATE TABLE task_updates (
-          id {ID}, task_id BIGINT NOT NULL REFERENCES follow_up_tasks(id), date TEXT NOT NULL, text TEXT NOT NULL,
-          evidence TEXT NOT NULL, status TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL)
-        """,
-        """
-        CREATE TABLE assessments (
-          id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL,
-          self_assessment TEXT NOT NULL DEFAULT '', partner_comment TEXT NOT NULL DEFAULT '', weights_json TEXT NOT NULL DEFAULT '{}',
-          version BIGINT NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
-        """,
-    ])
+    static let followUp = Migration(
+        version: 8, name: "meetings, follow-up tasks, assessments",
+        statements: [
+            "ALTER TABLE meetings ADD COLUMN end_date TEXT",
+            "ALTER TABLE meetings ADD COLUMN host_side TEXT NOT NULL DEFAULT 'east'",
+            "ALTER TABLE meetings ADD COLUMN agenda TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE meetings ADD COLUMN minutes TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE meetings ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+            """
+            CREATE TABLE meeting_attendees (
+              id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), name TEXT NOT NULL, position TEXT NOT NULL,
+              side TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE itinerary_stops (
+              id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), date TEXT, city TEXT NOT NULL, name TEXT NOT NULL,
+              kind TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE decisions (
+              id {ID}, meeting_id BIGINT NOT NULL REFERENCES meetings(id), work_area TEXT, text TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE follow_up_tasks (
+              id {ID}, decision_id BIGINT NOT NULL REFERENCES decisions(id), meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+              title TEXT NOT NULL, owner_office TEXT NOT NULL, owner_region_code TEXT NOT NULL REFERENCES regions(code),
+              deadline TEXT NOT NULL, status TEXT NOT NULL, done_on TEXT, is_demo INTEGER NOT NULL DEFAULT 0,
+              version BIGINT NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX follow_up_owner ON follow_up_tasks(owner_region_code, status, deadline)",
+            "CREATE INDEX follow_up_meeting ON follow_up_tasks(meeting_id)",
+            """
+            CREATE TABLE task_updates (
+              id {ID}, task_id BIGINT NOT NULL REFERENCES follow_up_tasks(id), date TEXT NOT NULL, text TEXT NOT NULL,
+              evidence TEXT NOT NULL, status TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE assessments (
+              id {ID}, pairing_id BIGINT NOT NULL REFERENCES pairings(id), year INTEGER NOT NULL,
+              self_assessment TEXT NOT NULL DEFAULT '', partner_comment TEXT NOT NULL DEFAULT '', weights_json TEXT NOT NULL DEFAULT '{}',
+              version BIGINT NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, UNIQUE (pairing_id, year))
+            """,
+        ])
 
-    static let targetVersions = Migration(version: 9, name: "target versions", statements: [
-        // Targets are edited like everything else: a stale change is refused, never silently applied.
-        "ALTER TABLE targets ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
-    ])
+    static let targetVersions = Migration(
+        version: 9, name: "target versions",
+        statements: [
+            // Targets are edited like everything else: a stale change is refused, never silently applied.
+            "ALTER TABLE targets ADD COLUMN version BIGINT NOT NULL DEFAULT 1"
+        ])
 
-    static let ledgers = Migration(version: 10, name: "ledgers", statements: [
-        // One table for the eight ledgers: the columns every ledger has (county, date, review state, natural key)
-        // are columns; the rest is canonical JSON with personal data encrypted. The natural key is a keyed digest.
-        """
-        CREATE TABLE ledger_rows (
-          id {ID}, ledger TEXT NOT NULL, natural_key TEXT NOT NULL, county_code TEXT NOT NULL REFERENCES regions(code),
-          occurred_on TEXT NOT NULL, year INTEGER NOT NULL, values_json TEXT NOT NULL, search_text TEXT NOT NULL,
-          state TEXT NOT NULL, review_comment TEXT NOT NULL DEFAULT '', version BIGINT NOT NULL DEFAULT 1,
-          created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (ledger, natural_key))
-        """,
-        "CREATE INDEX ledger_rows_list ON ledger_rows(ledger, county_code, occurred_on)",
-        "CREATE INDEX ledger_rows_state ON ledger_rows(ledger, state, county_code)",
-        // Lists show the latest rows first: walked in this order, a page needs no sort of the whole ledger.
-        "CREATE INDEX ledger_rows_date ON ledger_rows(ledger, occurred_on, id)",
-        // A file uploaded for preview, kept until it is imported (any instance may receive the confirmation).
-        """
-        CREATE TABLE ledger_uploads (
-          id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), ledger TEXT NOT NULL, file_name TEXT NOT NULL,
-          content TEXT NOT NULL, created_at TEXT NOT NULL)
-        """,
-    ])
+    static let ledgers = Migration(
+        version: 10, name: "ledgers",
+        statements: [
+            // One table for the eight ledgers: the columns every ledger has (county, date, review state, natural key)
+            // are columns; the rest is canonical JSON with personal data encrypted. The natural key is a keyed digest.
+            """
+            CREATE TABLE ledger_rows (
+              id {ID}, ledger TEXT NOT NULL, natural_key TEXT NOT NULL, county_code TEXT NOT NULL REFERENCES regions(code),
+              occurred_on TEXT NOT NULL, year INTEGER NOT NULL, values_json TEXT NOT NULL, search_text TEXT NOT NULL,
+              state TEXT NOT NULL, review_comment TEXT NOT NULL DEFAULT '', version BIGINT NOT NULL DEFAULT 1,
+              created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (ledger, natural_key))
+            """,
+            "CREATE INDEX ledger_rows_list ON ledger_rows(ledger, county_code, occurred_on)",
+            "CREATE INDEX ledger_rows_state ON ledger_rows(ledger, state, county_code)",
+            // Lists show the latest rows first: walked in this order, a page needs no sort of the whole ledger.
+            "CREATE INDEX ledger_rows_date ON ledger_rows(ledger, occurred_on, id)",
+            // A file uploaded for preview, kept until it is imported (any instance may receive the confirmation).
+            """
+            CREATE TABLE ledger_uploads (
+              id {ID}, user_id BIGINT NOT NULL REFERENCES users(id), ledger TEXT NOT NULL, file_name TEXT NOT NULL,
+              content TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+        ])
 
-    static let integrity = Migration(version: 11, name: "review integrity", statements: [
-        // Who made each figure and ledger row what it is, so nobody approves their own work (ReviewRule).
-        "ALTER TABLE progress ADD COLUMN created_by TEXT",
-        "ALTER TABLE progress ADD COLUMN changed_by TEXT",
-        "ALTER TABLE progress ADD COLUMN submitted_by TEXT",
-        "ALTER TABLE progress ADD COLUMN approved_by TEXT",
-        "ALTER TABLE ledger_rows ADD COLUMN created_by TEXT",
-        "ALTER TABLE ledger_rows ADD COLUMN changed_by TEXT",
-        "ALTER TABLE ledger_rows ADD COLUMN submitted_by TEXT",
-        "ALTER TABLE ledger_rows ADD COLUMN approved_by TEXT",
-        "ALTER TABLE ledger_rows ADD COLUMN confirmed_by TEXT",
-        // A monthly increment is one figure per indicator, region and period: the database refuses a second one,
-        // whatever the timing of two requests.
-        "CREATE UNIQUE INDEX progress_one_per_period ON progress(indicator_code, region_code, year, month)",
-        // Personal tokens may expire.
-        "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT",
-        // The sign-in throttle forgets failures after a quiet spell.
-        "ALTER TABLE login_throttle ADD COLUMN last_failure_at TEXT",
-        "ALTER TABLE login_throttle ADD COLUMN attempt TEXT",
-        // Staged uploads are now sealed; any kept in clear by an earlier version are dropped.
-        "DELETE FROM ledger_uploads",
-    ])
+    static let integrity = Migration(
+        version: 11, name: "review integrity",
+        statements: [
+            // Who made each figure and ledger row what it is, so nobody approves their own work (ReviewRule).
+            "ALTER TABLE progress ADD COLUMN created_by TEXT",
+            "ALTER TABLE progress ADD COLUMN changed_by TEXT",
+            "ALTER TABLE progress ADD COLUMN submitted_by TEXT",
+            "ALTER TABLE progress ADD COLUMN approved_by TEXT",
+            "ALTER TABLE ledger_rows ADD COLUMN created_by TEXT",
+            "ALTER TABLE ledger_rows ADD COLUMN changed_by TEXT",
+            "ALTER TABLE ledger_rows ADD COLUMN submitted_by TEXT",
+            "ALTER TABLE ledger_rows ADD COLUMN approved_by TEXT",
+            "ALTER TABLE ledger_rows ADD COLUMN confirmed_by TEXT",
+            // A monthly increment is one figure per indicator, region and period: the database refuses a second one,
+            // whatever the timing of two requests.
+            "CREATE UNIQUE INDEX progress_one_per_period ON progress(indicator_code, region_code, year, month)",
+            // Personal tokens may expire.
+            "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT",
+            // The sign-in throttle forgets failures after a quiet spell.
+            "ALTER TABLE login_throttle ADD COLUMN last_failure_at TEXT",
+            "ALTER TABLE login_throttle ADD COLUMN attempt TEXT",
+            // Staged uploads are now sealed; any kept in clear by an earlier version are dropped.
+            "DELETE FROM ledger_uploads",
+        ])
 
     static var latest: Int { all.last!.version }
 

@@ -36,8 +36,11 @@ public struct PersonalDataCipher: Sendable {
             return .success(PersonalDataCipher(keyData: d))
         }
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        guard FileManager.default.createFile(atPath: file.path, contents: Data((fresh.base64EncodedString() + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data((fresh.base64EncodedString() + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
             return .failure(.cannotCreate(file.path))
         }
         return .success(PersonalDataCipher(keyData: fresh))
@@ -73,8 +76,12 @@ public struct PersonalDataCipher: Sendable {
     public func digest(_ text: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: indexKey)
         let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8](); out.reserveCapacity(32)
-        for b in mac.prefix(16) { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for b in mac.prefix(16) {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -83,14 +90,17 @@ public struct PersonalDataCipher: Sendable {
 }
 
 public enum PersonalDataError: Error, CustomStringConvertible, Equatable {
-    case badKey(String), cannotCreate(String), wrongKey, keyMismatch
+    case badKey(String)
+    case cannotCreate(String)
+    case wrongKey, keyMismatch
 
     public var description: String {
         switch self {
         case .badKey(let w): return "个人信息加密密钥无效 / the personal-data key in \(w) is not 32 bytes of base64."
         case .cannotCreate(let p): return "无法创建加密密钥文件 / cannot create the personal-data key file \(p); set XIEZUO_DATA_KEY."
         case .wrongKey, .keyMismatch:
-            return "该数据库的个人信息是用另一把密钥加密的 / this database's personal data was encrypted with another key: set XIEZUO_DATA_KEY (or run in the folder holding its xiezuo.key)."
+            return
+                "该数据库的个人信息是用另一把密钥加密的 / this database's personal data was encrypted with another key: set XIEZUO_DATA_KEY (or run in the folder holding its xiezuo.key)."
         }
     }
 }

@@ -16,7 +16,8 @@ public final class PostgresBackend: DatabaseBackend {
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require]`.
     public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         guard let u = URLComponents(string: url), ["postgres", "postgresql"].contains(u.scheme ?? ""),
-              let host = u.host, !host.isEmpty, let user = u.user, !user.isEmpty else {
+            let host = u.host, !host.isEmpty, let user = u.user, !user.isEmpty
+        else {
             throw StoreError.badDatabaseURL(url)
         }
         let db = u.path.hasPrefix("/") ? String(u.path.dropFirst()) : u.path
@@ -28,8 +29,9 @@ public final class PostgresBackend: DatabaseBackend {
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         default: throw StoreError.badDatabaseURL(url)
         }
-        var c = PostgresClient.Configuration(host: host, port: u.port ?? 5432, username: user.removingPercentEncoding ?? user,
-                                             password: u.password?.removingPercentEncoding, database: db.isEmpty ? nil : db, tls: tls)
+        var c = PostgresClient.Configuration(
+            host: host, port: u.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: u.password?.removingPercentEncoding, database: db.isEmpty ? nil : db, tls: tls)
         // About two connections per core: more only queue the same work inside the database server, where a starved
         // process makes even trivial queries wait (measured: docs/BENCHMARKS.md, two instances).
         c.options.maximumConnections = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
@@ -74,7 +76,7 @@ public final class PostgresBackend: DatabaseBackend {
                     }
                 }
             } catch let e as PSQLError where attempt < 5 && ["40001", "40P01"].contains(e.serverInfo?[.sqlState] ?? "") {
-                continue   // serialization failure or deadlock: the other transaction won; run this one again
+                continue  // serialization failure or deadlock: the other transaction won; run this one again
             }
         }
     }

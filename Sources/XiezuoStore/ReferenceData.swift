@@ -14,8 +14,10 @@ extension Store {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count >= 6, let level = RegionLevel(rawValue: f[2]), let side = Side(rawValue: f[4]) else { continue }
-            out.append(Region(code: f[0], name: f[1], level: level, parentCode: f[3].isEmpty ? nil : f[3], side: side,
-                              keyAssisted: f[5] == "1"))
+            out.append(
+                Region(
+                    code: f[0], name: f[1], level: level, parentCode: f[3].isEmpty ? nil : f[3], side: side,
+                    keyAssisted: f[5] == "1"))
         }
         return out
     }
@@ -39,38 +41,47 @@ extension Store {
             let have = try await db.raw("SELECT COUNT(*) AS n FROM regions").first()?.decode(column: "n", as: Int.self) ?? 0
             if have == 0 {
                 for r in regions {
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         INSERT INTO regions (code, name, level, parent_code, side, key_assisted, resettlement_area)
                         VALUES (\(bind: r.code), \(bind: r.name), \(bind: r.level.rawValue), \(bind: r.parentCode),
                                 \(bind: r.side.rawValue), \(bind: r.keyAssisted ? 1 : 0), 0)
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             for i in IndicatorCatalogue.all {
                 let exists = try await db.raw("SELECT 1 AS x FROM indicators WHERE code = \(bind: i.code)").first() != nil
                 if exists {
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         UPDATE indicators SET name_zh = \(bind: i.nameZh), name_en = \(bind: i.nameEn), unit = \(bind: i.unit.rawValue),
                         source = \(bind: i.source.rawValue), ledger = \(bind: i.ledger), work_area = \(bind: i.workArea.rawValue)
                         WHERE code = \(bind: i.code)
-                        """).run()
+                        """
+                    ).run()
                 } else {
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         INSERT INTO indicators (code, name_zh, name_en, unit, source, ledger, work_area)
                         VALUES (\(bind: i.code), \(bind: i.nameZh), \(bind: i.nameEn), \(bind: i.unit.rawValue),
                                 \(bind: i.source.rawValue), \(bind: i.ledger), \(bind: i.workArea.rawValue))
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             let pairings = try await db.raw("SELECT COUNT(*) AS n FROM pairings").first()?.decode(column: "n", as: Int.self) ?? 0
             if pairings == 0 {
                 for (level, east, west) in Self.publishedPairings {
-                    let id = try await db.raw("""
+                    let id = try await db.raw(
+                        """
                         INSERT INTO pairings (level, east_code, west_code, since_year) VALUES
                         (\(bind: level.rawValue), \(bind: east), \(bind: west), 2021) RETURNING id
-                        """).first()!.decode(column: "id", as: Int64.self)
-                    try await Self.audit(db, .system, entity: "pairing", id: String(id), action: "create", before: Pairing?.none,
-                                         after: Pairing(id: id, level: level, eastCode: east, westCode: west, sinceYear: 2021))
+                        """
+                    ).first()!.decode(column: "id", as: Int64.self)
+                    try await Self.audit(
+                        db, .system, entity: "pairing", id: String(id), action: "create", before: Pairing?.none,
+                        after: Pairing(id: id, level: level, eastCode: east, westCode: west, sinceYear: 2021))
                 }
             }
         }

@@ -6,43 +6,54 @@ extension Store {
     /// Reads a sheet's rows against what is stored: with `commit`, writes them all in one transaction — or, if any row
     /// is rejected, nothing (the report comes back inside `LedgerImportRejected`). Without it, only reports. Blank
     /// cells keep stored values; a row with the natural key of a stored row (or of an earlier row of the file) updates it.
-    public func importLedger(_ ledger: LedgerName, commit: Bool, actor: Actor, canWrite: @escaping @Sendable (String) -> Bool,
-                             progress: @escaping @Sendable (Double) -> Void = { _ in },
-                             open: @escaping @Sendable () throws -> any LedgerRowStream) async throws -> LedgerImportReport {
+    public func importLedger(
+        _ ledger: LedgerName, commit: Bool, actor: Actor, canWrite: @escaping @Sendable (String) -> Bool,
+        progress: @escaping @Sendable (Double) -> Void = { _ in },
+        open: @escaping @Sendable () throws -> any LedgerRowStream
+    ) async throws -> LedgerImportReport {
         let cipher = try self.cipher
         if !commit {
-            return try await backend.read { db in try await self.runImport(db, ledger, commit: false, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open) }
+            return try await backend.read { db in
+                try await self.runImport(db, ledger, commit: false, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
+            }
         }
         return try await backend.write { db in
             try await Self.checkDataKey(db, cipher)
-            let report = try await self.runImport(db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
+            let report = try await self.runImport(
+                db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
             if report.rejected > 0 { throw LedgerImportRejected(report: report) }
             return report
         }
     }
 
     private struct Pending {
-        var id: Int64?                 // stored row, if any
-        var before: LedgerRecord?      // as stored before this import
+        var id: Int64?  // stored row, if any
+        var before: LedgerRecord?  // as stored before this import
         var beforeJSON: String?
         var values: [String]
         var isNew: Bool
     }
 
-    func runImport(_ db: any SQLDatabase, _ ledger: LedgerName, commit: Bool, actor: Actor, cipher: PersonalDataCipher,
-                           canWrite: @Sendable (String) -> Bool, progress: @Sendable (Double) -> Void,
-                           open: () throws -> any LedgerRowStream) async throws -> LedgerImportReport {
+    func runImport(
+        _ db: any SQLDatabase, _ ledger: LedgerName, commit: Bool, actor: Actor, cipher: PersonalDataCipher,
+        canWrite: @Sendable (String) -> Bool, progress: @Sendable (Double) -> Void,
+        open: () throws -> any LedgerRowStream
+    ) async throws -> LedgerImportReport {
         let d = ledger.definition
         var stream = try open()
         var report = LedgerImportReport(ledger: ledger)
         var seen: [String: Int] = [:]
-        var listedOther = 0, listedRejected = 0
+        var listedOther = 0
+        var listedRejected = 0
         let countyIndex = d.index(d.countyField)!
         let personal = d.fields.map(\.kind.isPersonal)
 
         func list(_ row: Int, _ outcome: LedgerOutcome, _ issues: [CellIssue], _ values: [String]) {
             if outcome == .rejected {
-                guard listedRejected < LedgerImportReport.listLimit else { report.unlistedRejected += 1; return }
+                guard listedRejected < LedgerImportReport.listLimit else {
+                    report.unlistedRejected += 1
+                    return
+                }
                 listedRejected += 1
             } else {
                 guard listedOther < LedgerImportReport.listLimit else { return }
@@ -68,8 +79,12 @@ extension Store {
             let wanted = Array(Set(keys.values))
             for start in stride(from: 0, to: wanted.count, by: 500) {
                 let part = Array(wanted[start..<min(start + 500, wanted.count)])
-                for row in try await db.raw("SELECT * FROM ledger_rows WHERE ledger = \(bind: ledger.rawValue) AND natural_key IN (\(binds: part))").all() {
-                    stored[try row.decode(column: "natural_key", as: String.self)] = (try Self.record(row, cipher: cipher), try row.decode(column: "values_json", as: String.self))
+                for row in try await db.raw("SELECT * FROM ledger_rows WHERE ledger = \(bind: ledger.rawValue) AND natural_key IN (\(binds: part))")
+                    .all()
+                {
+                    stored[try row.decode(column: "natural_key", as: String.self)] = (
+                        try Self.record(row, cipher: cipher), try row.decode(column: "values_json", as: String.self)
+                    )
                 }
             }
             var pending: [String: Pending] = [:]
@@ -79,7 +94,11 @@ extension Store {
                 for (f, v) in zip(d.fields, r.values) where personal[d.index(f.key)!] && v.contains("*") {
                     issues.append(CellIssue(column: d.label(f.key, .zh), key: "ledger.masked", params: [v]))
                 }
-                guard issues.isEmpty else { report.rejected += 1; list(r.rowNumber, .rejected, issues, r.values); continue }
+                guard issues.isEmpty else {
+                    report.rejected += 1
+                    list(r.rowNumber, .rejected, issues, r.values)
+                    continue
+                }
                 guard let key = keys[i] else {
                     let missing = d.fields.indices.filter { d.fields[$0].inKey && d.fields[$0].required && r.values[$0].isEmpty }
                     report.rejected += 1
@@ -87,8 +106,11 @@ extension Store {
                     continue
                 }
                 var base: Pending?
-                if let p = pending[key] { base = p }
-                else if let (rec, json) = stored[key] { base = Pending(id: rec.id, before: rec, beforeJSON: json, values: rec.values, isNew: false) }
+                if let p = pending[key] {
+                    base = p
+                } else if let (rec, json) = stored[key] {
+                    base = Pending(id: rec.id, before: rec, beforeJSON: json, values: rec.values, isNew: false)
+                }
                 var merged = base?.values ?? Array(repeating: "", count: d.fields.count)
                 for (j, v) in r.values.enumerated() where !v.isEmpty { merged[j] = v }
                 var rowIssues: [CellIssue] = []
@@ -100,13 +122,25 @@ extension Store {
                 if counties.contains(where: { !canWrite($0) }) {
                     rowIssues.append(CellIssue(column: d.label(d.countyField, .zh), key: "ledger.outside_scope", params: [merged[countyIndex]]))
                 }
-                if !rowIssues.isEmpty { report.rejected += 1; list(r.rowNumber, .rejected, rowIssues, merged); continue }
+                if !rowIssues.isEmpty {
+                    report.rejected += 1
+                    list(r.rowNumber, .rejected, rowIssues, merged)
+                    continue
+                }
                 var notes: [CellIssue] = []
-                if let first = seen[key] { notes.append(CellIssue(column: "", key: "ledger.duplicate_in_file", params: [String(first)])) } else { seen[key] = r.rowNumber }
+                if let first = seen[key] {
+                    notes.append(CellIssue(column: "", key: "ledger.duplicate_in_file", params: [String(first)]))
+                } else {
+                    seen[key] = r.rowNumber
+                }
                 let outcome: LedgerOutcome
-                if base == nil && notes.isEmpty { outcome = .added }
-                else if let b = base, b.values == merged { outcome = .unchanged }
-                else { outcome = .updated }
+                if base == nil && notes.isEmpty {
+                    outcome = .added
+                } else if let b = base, b.values == merged {
+                    outcome = .unchanged
+                } else {
+                    outcome = .updated
+                }
                 switch outcome {
                 case .added: report.added += 1
                 case .updated: report.updated += 1
@@ -116,7 +150,8 @@ extension Store {
                 list(r.rowNumber, outcome, notes, merged)
                 if outcome != .unchanged {
                     if pending[key] == nil { order.append(key) }
-                    pending[key] = Pending(id: base?.id, before: base?.before, beforeJSON: base?.beforeJSON, values: merged, isNew: base?.isNew ?? (base == nil))
+                    pending[key] = Pending(
+                        id: base?.id, before: base?.before, beforeJSON: base?.beforeJSON, values: merged, isNew: base?.isNew ?? (base == nil))
                 }
             }
             guard commit, report.rejected == 0 else { return }
@@ -129,7 +164,10 @@ extension Store {
                 if chunk.count >= 1000 {
                     try await flush()
                     let f = stream.fraction
-                    if f - lastProgress >= 0.01 { progress(f); lastProgress = f }
+                    if f - lastProgress >= 0.01 {
+                        progress(f)
+                        lastProgress = f
+                    }
                 }
             }
             if !chunk.isEmpty { try await flush() }
@@ -139,7 +177,9 @@ extension Store {
         return report
     }
 
-    private func write(_ db: any SQLDatabase, _ d: LedgerDefinition, _ rows: [(String, Pending)], actor: Actor, cipher: PersonalDataCipher) async throws {
+    private func write(
+        _ db: any SQLDatabase, _ d: LedgerDefinition, _ rows: [(String, Pending)], actor: Actor, cipher: PersonalDataCipher
+    ) async throws {
         guard !rows.isEmpty else { return }
         let now = Self.now()
         var deltas: [ProgressReport] = []
@@ -147,14 +187,17 @@ extension Store {
         // 1,000 rows a statement: 10,000 parameters, well inside both engines' limits.
         for start in stride(from: 0, to: inserts.count, by: 1000) {
             let part = Array(inserts[start..<min(start + 1000, inserts.count)])
-            var q: SQLQueryString = "INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at, created_by, changed_by, submitted_by) VALUES "
+            var q: SQLQueryString =
+                "INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at, created_by, changed_by, submitted_by) VALUES "
             var audits: [AuditedLedgerRow] = []
             q += try part.map { key, p -> SQLQueryString in
-                let county = d.value(p.values, d.countyField), date = d.value(p.values, d.dateField)
+                let county = d.value(p.values, d.countyField)
+                let date = d.value(p.values, d.dateField)
                 let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
                 audits.append(audited(d, stored: stored, county: county, date: date, state: .submitted))
                 deltas += Self.ledgerDeltas(d, p.values, county: county, date: date, state: .submitted, sign: 1)
-                return "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: jsonText), \(bind: Self.searchText(d, p.values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name))"
+                return
+                    "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: jsonText), \(bind: Self.searchText(d, p.values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name))"
             }.joined(separator: ", ")
             q += " RETURNING id"
             let ids = try await db.raw(q).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
@@ -166,20 +209,24 @@ extension Store {
         }
         for (key, p) in rows {
             guard let id = p.id, let before = p.before else { continue }
-            let county = d.value(p.values, d.countyField), date = d.value(p.values, d.dateField)
+            let county = d.value(p.values, d.countyField)
+            let date = d.value(p.values, d.dateField)
             let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: Day(date)?.year ?? 0),
                   values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, p.values)), state = 'submitted', review_comment = '',
                   version = version + 1, updated_at = \(bind: now), changed_by = \(bind: actor.name), submitted_by = \(bind: actor.name),
                   approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             deltas += Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
             deltas += Self.ledgerDeltas(d, p.values, county: county, date: date, state: .submitted, sign: 1)
             let old = (try? JSONDecoder().decode([String: String].self, from: Data((p.beforeJSON ?? "{}").utf8))) ?? [:]
-            try await Self.audit(db, actor, entity: "ledger_row", id: String(id), action: "update",
-                                 before: audited(d, stored: old, county: before.countyCode, date: before.date, state: before.state),
-                                 after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+            try await Self.audit(
+                db, actor, entity: "ledger_row", id: String(id), action: "update",
+                before: audited(d, stored: old, county: before.countyCode, date: before.date, state: before.state),
+                after: audited(d, stored: stored, county: county, date: date, state: .submitted))
         }
         try await Self.addToTotals(db, deltas)
     }

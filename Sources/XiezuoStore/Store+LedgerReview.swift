@@ -7,9 +7,12 @@ extension Store {
     public enum LedgerSaveError: Error, Equatable { case duplicateKey(Int64) }
 
     /// Creates a row (`id` nil) or replaces one at `expectedVersion`. Saved rows await review.
-    public func saveLedgerRow(_ ledger: LedgerName, id: Int64?, values: [String], expectedVersion: Int64?, actor: Actor) async throws -> LedgerRecord {
-        let d = ledger.definition, cipher = try self.cipher
-        let county = d.value(values, d.countyField), date = d.value(values, d.dateField)
+    public func saveLedgerRow(_ ledger: LedgerName, id: Int64?, values: [String], expectedVersion: Int64?, actor: Actor) async throws -> LedgerRecord
+    {
+        let d = ledger.definition
+        let cipher = try self.cipher
+        let county = d.value(values, d.countyField)
+        let date = d.value(values, d.dateField)
         let key = naturalKey(d, values, cipher: cipher)
         let (jsonText, stored) = try Self.storedJSON(d, values, cipher: cipher)
         let year = Day(date)?.year ?? 0
@@ -20,37 +23,51 @@ extension Store {
             if let clash, clash != id { throw LedgerSaveError.duplicateKey(clash) }
             let now = Self.now()
             if let id {
-                guard let row = try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id) AND ledger = \(bind: ledger.rawValue)").first() else { throw StoreError.notFound }
+                guard let row = try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id) AND ledger = \(bind: ledger.rawValue)").first()
+                else { throw StoreError.notFound }
                 let before = try Self.record(row, cipher: cipher)
                 guard before.version == expectedVersion else { throw StoreError.conflict }
                 let beforeJSON = try row.decode(column: "values_json", as: String.self)
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: year),
                       values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = 'submitted', review_comment = '',
                       version = version + 1, updated_at = \(bind: now), changed_by = \(bind: actor.name), submitted_by = \(bind: actor.name),
                       approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
-                    """).run()
-                try await Self.addToTotals(db, Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
-                                            + Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
+                    """
+                ).run()
+                try await Self.addToTotals(
+                    db,
+                    Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
+                        + Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
                 let oldStored = (try? JSONDecoder().decode([String: String].self, from: Data(beforeJSON.utf8))) ?? [:]
-                try await Self.audit(db, actor, entity: "ledger_row", id: String(id), action: "update",
-                                     before: audited(d, stored: oldStored, county: before.countyCode, date: before.date, state: before.state),
-                                     after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+                try await Self.audit(
+                    db, actor, entity: "ledger_row", id: String(id), action: "update",
+                    before: audited(d, stored: oldStored, county: before.countyCode, date: before.date, state: before.state),
+                    after: audited(d, stored: stored, county: county, date: date, state: .submitted))
                 var after = before
-                after.values = values; after.countyCode = county; after.date = date; after.state = .submitted; after.version += 1
+                after.values = values
+                after.countyCode = county
+                after.date = date
+                after.state = .submitted
+                after.version += 1
                 return after
             }
-            let newId = try await db.raw("""
+            let newId = try await db.raw(
+                """
                 INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at,
                                          created_by, changed_by, submitted_by)
                 VALUES (\(bind: ledger.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: year), \(bind: jsonText),
                         \(bind: Self.searchText(d, values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name)) RETURNING id
-                """).first()!.decode(column: "id", as: Int64.self)
+                """
+            ).first()!.decode(column: "id", as: Int64.self)
             try await Self.addToTotals(db, Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
-            try await Self.audit(db, actor, entity: "ledger_row", id: String(newId), action: "create", before: AuditedLedgerRow?.none,
-                                 after: audited(d, stored: stored, county: county, date: date, state: .submitted))
-            return LedgerRecord(id: newId, ledger: ledger, values: values, countyCode: county, date: date, state: .submitted,
-                                reviewComment: "", version: 1, updatedAt: now)
+            try await Self.audit(
+                db, actor, entity: "ledger_row", id: String(newId), action: "create", before: AuditedLedgerRow?.none,
+                after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+            return LedgerRecord(
+                id: newId, ledger: ledger, values: values, countyCode: county, date: date, state: .submitted,
+                reviewComment: "", version: 1, updatedAt: now)
         }
     }
 
@@ -67,9 +84,12 @@ extension Store {
             // Checked in the approving transaction itself, so no route can forget it.
             let authors = try Self.authorship(row)
             if action == .approve && (actor.name == nil || authors.isAuthor(actor.name)) { throw ReviewError.ownWork }
-            try await Self.moveLedgerRows(db, [(before, try row.decode(column: "values_json", as: String.self))], to: next,
-                                          comment: action == .return ? comment : "", action: action.rawValue, actor: actor)
-            var after = before; after.state = next; after.version += 1
+            try await Self.moveLedgerRows(
+                db, [(before, try row.decode(column: "values_json", as: String.self))], to: next,
+                comment: action == .return ? comment : "", action: action.rawValue, actor: actor)
+            var after = before
+            after.state = next
+            after.version += 1
             return after
         }
     }
@@ -81,9 +101,10 @@ extension Store {
         f.state = .submitted
         guard let me = actor.name else { return 0 }
         // Rows the reviewer made (created, last changed or submitted) are left for someone else.
-        let w = filterSQL(ledger, f) + """
-             AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)
-            """
+        let w =
+            filterSQL(ledger, f) + """
+                 AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)
+                """
         return try await backend.write { db in
             var count = 0
             var lastId: Int64 = 0
@@ -99,14 +120,18 @@ extension Store {
         }
     }
 
-    static func moveLedgerRows(_ db: any SQLDatabase, _ rows: [(LedgerRecord, String)], to next: ProgressState, comment: String,
-                               action: String, actor: Actor) async throws {
+    static func moveLedgerRows(
+        _ db: any SQLDatabase, _ rows: [(LedgerRecord, String)], to next: ProgressState, comment: String,
+        action: String, actor: Actor
+    ) async throws {
         guard !rows.isEmpty else { return }
         let now = now()
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE ledger_rows SET state = \(bind: next.rawValue), review_comment = \(bind: comment), version = version + 1,
               updated_at = \(bind: now), approved_by = \(bind: next == .approved ? actor.name : nil) WHERE id IN (\(binds: rows.map(\.0.id)))
-            """).run()
+            """
+        ).run()
         var deltas: [ProgressReport] = []
         var a: SQLQueryString = "INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json) VALUES "
         a += rows.map { r, stored -> SQLQueryString in
@@ -115,8 +140,10 @@ extension Store {
             deltas += ledgerDeltas(d, r.values, county: r.countyCode, date: r.date, state: next, sign: 1)
             let values = (try? JSONDecoder().decode([String: String].self, from: Data(stored.utf8))) ?? [:]
             let before = AuditedLedgerRow(ledger: d.name.rawValue, county: r.countyCode, date: r.date, state: r.state.rawValue, values: values)
-            var after = before; after.state = next.rawValue
-            return "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'ledger_row', \(bind: String(r.id)), \(bind: action), \(bind: before.json), \(bind: after.json))"
+            var after = before
+            after.state = next.rawValue
+            return
+                "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'ledger_row', \(bind: String(r.id)), \(bind: action), \(bind: before.json), \(bind: after.json))"
         }.joined(separator: ", ")
         try await db.raw(a).run()
         try await addToTotals(db, deltas)
@@ -134,15 +161,17 @@ extension Store {
             guard let row = try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id)").first() else { throw StoreError.notFound }
             if try Self.authorship(row).isAuthor(actor.name) { throw ReviewError.ownWork }
             try await db.raw("UPDATE ledger_rows SET confirmed_by = \(bind: actor.name), version = version + 1 WHERE id = \(bind: id)").run()
-            try await Self.audit(db, actor, entity: "ledger_row", id: String(id), action: "confirm",
-                                 before: ["confirmedBy": ""], after: ["confirmedBy": actor.name ?? ""])
+            try await Self.audit(
+                db, actor, entity: "ledger_row", id: String(id), action: "confirm",
+                before: ["confirmedBy": ""], after: ["confirmedBy": actor.name ?? ""])
         }
     }
 
     /// A look at a row's personal data in full, kept in the audit log (who, when, which row and fields).
     public func recordReveal(id: Int64, fields: [String], actor: Actor) async throws {
         try await backend.write { db in
-            try await Self.audit(db, actor, entity: "ledger_row", id: String(id), action: "reveal", before: ["fields": fields], after: ["fields": fields])
+            try await Self.audit(
+                db, actor, entity: "ledger_row", id: String(id), action: "reveal", before: ["fields": fields], after: ["fields": fields])
         }
     }
 

@@ -29,22 +29,25 @@ extension Store {
     func naturalKey(_ d: LedgerDefinition, _ values: [String], cipher: PersonalDataCipher) -> String {
         // Text is kept as the office wrote it (full-width brackets and all) but compared without width, so a row
         // written either way is the same row.
-        cipher.digest(([d.name.rawValue] + zip(d.fields, values).filter { $0.0.inKey }.map { f, v in
-            if case .text = f.kind { return SheetText.normalize(v) }
-            return v
-        }).joined(separator: "\u{1F}"))
+        cipher.digest(
+            ([d.name.rawValue]
+                + zip(d.fields, values).filter { $0.0.inKey }.map { f, v in
+                    if case .text = f.kind { return SheetText.normalize(v) }
+                    return v
+                }).joined(separator: "\u{1F}"))
     }
 
     static func record(_ r: any SQLRow, cipher: PersonalDataCipher) throws -> LedgerRecord {
         let name = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)) ?? .consumption
-        return LedgerRecord(id: try r.decode(column: "id", as: Int64.self), ledger: name,
-                            values: try values(name.definition, json: try r.decode(column: "values_json", as: String.self), cipher: cipher),
-                            countyCode: try r.decode(column: "county_code", as: String.self),
-                            date: try r.decode(column: "occurred_on", as: String.self),
-                            state: ProgressState(rawValue: try r.decode(column: "state", as: String.self)) ?? .submitted,
-                            reviewComment: try r.decode(column: "review_comment", as: String.self),
-                            version: try r.decode(column: "version", as: Int64.self),
-                            updatedAt: try r.decode(column: "updated_at", as: String.self))
+        return LedgerRecord(
+            id: try r.decode(column: "id", as: Int64.self), ledger: name,
+            values: try values(name.definition, json: try r.decode(column: "values_json", as: String.self), cipher: cipher),
+            countyCode: try r.decode(column: "county_code", as: String.self),
+            date: try r.decode(column: "occurred_on", as: String.self),
+            state: ProgressState(rawValue: try r.decode(column: "state", as: String.self)) ?? .submitted,
+            reviewComment: try r.decode(column: "review_comment", as: String.self),
+            version: try r.decode(column: "version", as: Int64.self),
+            updatedAt: try r.decode(column: "updated_at", as: String.self))
     }
 
     /// Records that this database's personal data uses the current key; refuses another key.
@@ -96,7 +99,9 @@ extension Store {
         let filter = w
         return try await backend.read { db in
             var out: [LedgerName: (total: Int, pending: Int)] = [:]
-            for r in try await db.raw("SELECT indicator_code, state, CAST(SUM(total) AS BIGINT) AS n FROM progress_totals" + filter + " GROUP BY indicator_code, state").all() {
+            for r in try await db.raw(
+                "SELECT indicator_code, state, CAST(SUM(total) AS BIGINT) AS n FROM progress_totals" + filter + " GROUP BY indicator_code, state"
+            ).all() {
                 guard let name = LedgerName(rawValue: String(try r.decode(column: "indicator_code", as: String.self).dropFirst(5))) else { continue }
                 let n = Int(try r.decode(column: "n", as: Int64.self))
                 var c = out[name] ?? (0, 0)
@@ -115,7 +120,8 @@ extension Store {
         // totals; others count the rows.
         var totals: SQLQueryString?
         if f.from == nil && f.to == nil && (f.query ?? "").isEmpty && f.fields.isEmpty {
-            var t: SQLQueryString = "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS n FROM progress_totals WHERE indicator_code = \(bind: Self.rowCountCode(ledger))"
+            var t: SQLQueryString =
+                "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS n FROM progress_totals WHERE indicator_code = \(bind: Self.rowCountCode(ledger))"
             if let c = f.regionCode { t += Self.countyRange(Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)), column: "region_code") }
             if let y = f.year { t += " AND year = \(bind: y)" }
             if let st = f.state { t += " AND state = \(bind: st.rawValue)" }
@@ -124,14 +130,18 @@ extension Store {
         }
         let countSQL = totals
         return try await backend.read { db in
-            let total = countSQL != nil
+            let total =
+                countSQL != nil
                 ? Int(try await db.raw(countSQL!).first()!.decode(column: "n", as: Int64.self))
                 : try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self)
             // The page's ids first, ordered from the index alone; then only those rows are read whole.
-            let items = try await db.raw("""
+            let items = try await db.raw(
+                """
                 SELECT * FROM ledger_rows WHERE id IN (SELECT id FROM ledger_rows
-                """ + w + " ORDER BY occurred_on DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)) ORDER BY occurred_on DESC, id DESC")
-                .all().map { try Self.record($0, cipher: cipher) }
+                """ + w
+                    + " ORDER BY occurred_on DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)) ORDER BY occurred_on DESC, id DESC"
+            )
+            .all().map { try Self.record($0, cipher: cipher) }
             return PageOf(items: items, total: total, page: page)
         }
     }
@@ -149,7 +159,8 @@ extension Store {
     /// How many rows a filter selects, counted row by row (lists count from the running totals where they can).
     public func ledgerCount(_ ledger: LedgerName, _ f: LedgerFilter) async throws -> Int {
         let w = filterSQL(ledger, f)
-        return try await backend.read { db in try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self) }
+        return try await backend.read { db in try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self)
+        }
     }
 
     public func ledgerRow(id: Int64) async throws -> LedgerRecord? {
@@ -161,10 +172,13 @@ extension Store {
 
     /// Moves measures between totals: `sign` -1 takes a row's contribution out, +1 puts it in. The row itself is
     /// counted there too (`rows.<ledger>`), so how many rows a scope holds is read without counting them.
-    static func ledgerDeltas(_ d: LedgerDefinition, _ values: [String], county: String, date: String, state: ProgressState, sign: Int64) -> [ProgressReport] {
+    static func ledgerDeltas(
+        _ d: LedgerDefinition, _ values: [String], county: String, date: String, state: ProgressState, sign: Int64
+    ) -> [ProgressReport] {
         guard let day = Day(date) else { return [] }
         return (d.measures(values) + [LedgerMeasure(rowCountCode(d.name), 1)]).map {
-            ProgressReport(id: 0, indicatorCode: $0.indicatorCode, regionCode: county, year: day.year, month: 0, value: sign * $0.value, state: state, note: "")
+            ProgressReport(
+                id: 0, indicatorCode: $0.indicatorCode, regionCode: county, year: day.year, month: 0, value: sign * $0.value, state: state, note: "")
         }
     }
 

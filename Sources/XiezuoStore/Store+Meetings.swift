@@ -9,9 +9,14 @@ public struct TaskFilter: Sendable, Hashable {
     public var ownerPrefixes: [String]?
     public var state: TaskState?
     public var today: Day
-    public init(meetingIds: [Int64]? = nil, pairingIds: [Int64]? = nil, ownerPrefixes: [String]? = nil, state: TaskState? = nil,
-                today: Day) {
-        self.meetingIds = meetingIds; self.pairingIds = pairingIds; self.ownerPrefixes = ownerPrefixes; self.state = state
+    public init(
+        meetingIds: [Int64]? = nil, pairingIds: [Int64]? = nil, ownerPrefixes: [String]? = nil, state: TaskState? = nil,
+        today: Day
+    ) {
+        self.meetingIds = meetingIds
+        self.pairingIds = pairingIds
+        self.ownerPrefixes = ownerPrefixes
+        self.state = state
         self.today = today
     }
 }
@@ -24,25 +29,32 @@ public struct AssessmentRecord: Sendable, Hashable, Codable {
     public var partnerComment: String
     public var weights: [String: Int]
     public var version: Int64
-    public init(pairingId: Int64, year: Int, selfAssessment: String = "", partnerComment: String = "", weights: [String: Int] = [:],
-                version: Int64 = 0) {
-        self.pairingId = pairingId; self.year = year; self.selfAssessment = selfAssessment; self.partnerComment = partnerComment
-        self.weights = weights; self.version = version
+    public init(
+        pairingId: Int64, year: Int, selfAssessment: String = "", partnerComment: String = "", weights: [String: Int] = [:],
+        version: Int64 = 0
+    ) {
+        self.pairingId = pairingId
+        self.year = year
+        self.selfAssessment = selfAssessment
+        self.partnerComment = partnerComment
+        self.weights = weights
+        self.version = version
     }
 }
 
 extension Store {
     static func meeting(from r: any SQLRow) throws -> Meeting {
-        Meeting(id: try r.decode(column: "id", as: Int64.self), pairingId: try r.decode(column: "pairing_id", as: Int64.self),
-                kind: MeetingKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .jointConference,
-                title: try r.decode(column: "title", as: String.self),
-                date: Day(try r.decode(column: "date", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
-                endDate: try r.decode(column: "end_date", as: String?.self).flatMap(Day.init),
-                place: try r.decode(column: "place", as: String.self),
-                hostSide: Side(rawValue: try r.decode(column: "host_side", as: String.self)) ?? .east,
-                summary: try r.decode(column: "summary", as: String.self),
-                agenda: try r.decode(column: "agenda", as: String.self), minutes: try r.decode(column: "minutes", as: String.self),
-                isDemo: try r.decode(column: "is_demo", as: Int.self) != 0, version: try r.decode(column: "version", as: Int64.self))
+        Meeting(
+            id: try r.decode(column: "id", as: Int64.self), pairingId: try r.decode(column: "pairing_id", as: Int64.self),
+            kind: MeetingKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .jointConference,
+            title: try r.decode(column: "title", as: String.self),
+            date: Day(try r.decode(column: "date", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
+            endDate: try r.decode(column: "end_date", as: String?.self).flatMap(Day.init),
+            place: try r.decode(column: "place", as: String.self),
+            hostSide: Side(rawValue: try r.decode(column: "host_side", as: String.self)) ?? .east,
+            summary: try r.decode(column: "summary", as: String.self),
+            agenda: try r.decode(column: "agenda", as: String.self), minutes: try r.decode(column: "minutes", as: String.self),
+            isDemo: try r.decode(column: "is_demo", as: Int.self) != 0, version: try r.decode(column: "version", as: Int64.self))
     }
 
     public func meetings(pairingId: Int64? = nil, year: Int? = nil, pairingIds: [Int64]? = nil) async throws -> [Meeting] {
@@ -61,13 +73,17 @@ extension Store {
     }
 
     static func insertMeeting(_ db: any SQLDatabase, _ m: Meeting, actor: Actor) async throws -> Meeting {
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO meetings (pairing_id, kind, title, date, end_date, place, host_side, summary, agenda, minutes, is_demo, version)
             VALUES (\(bind: m.pairingId), \(bind: m.kind.rawValue), \(bind: m.title), \(bind: m.date.description),
                     \(bind: m.endDate?.description), \(bind: m.place), \(bind: m.hostSide.rawValue), \(bind: m.summary),
                     \(bind: m.agenda), \(bind: m.minutes), \(bind: m.isDemo ? 1 : 0), 1) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = m; saved.id = id; saved.version = 1
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = m
+        saved.id = id
+        saved.version = 1
         try await audit(db, actor, entity: "meeting", id: String(id), action: "create", before: Meeting?.none, after: saved)
         return saved
     }
@@ -79,13 +95,18 @@ extension Store {
                 throw StoreError.notFound
             }
             guard before.version == expectedVersion else { throw StoreError.conflict }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE meetings SET kind = \(bind: m.kind.rawValue), title = \(bind: m.title), date = \(bind: m.date.description),
                   end_date = \(bind: m.endDate?.description), place = \(bind: m.place), host_side = \(bind: m.hostSide.rawValue),
                   summary = \(bind: m.summary), agenda = \(bind: m.agenda), minutes = \(bind: m.minutes), version = version + 1
                 WHERE id = \(bind: m.id) AND version = \(bind: expectedVersion)
-                """).run()
-            var after = m; after.pairingId = before.pairingId; after.isDemo = before.isDemo; after.version = before.version + 1
+                """
+            ).run()
+            var after = m
+            after.pairingId = before.pairingId
+            after.isDemo = before.isDemo
+            after.version = before.version + 1
             try await Self.audit(db, actor, entity: "meeting", id: String(m.id), action: "update", before: before, after: after)
             return after
         }
@@ -94,9 +115,10 @@ extension Store {
     // MARK: attendees, itinerary, decisions
 
     static func attendee(from r: any SQLRow) throws -> Attendee {
-        Attendee(id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
-                 name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: String.self),
-                 side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .east)
+        Attendee(
+            id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
+            name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: String.self),
+            side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .east)
     }
 
     public func attendees(meetingId: Int64) async throws -> [Attendee] {
@@ -115,11 +137,14 @@ extension Store {
     }
 
     static func insertAttendee(_ db: any SQLDatabase, _ a: Attendee, actor: Actor) async throws -> Attendee {
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO meeting_attendees (meeting_id, name, position, side)
             VALUES (\(bind: a.meetingId), \(bind: a.name), \(bind: a.position), \(bind: a.side.rawValue)) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = a; saved.id = id
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = a
+        saved.id = id
         try await audit(db, actor, entity: "attendee", id: String(id), action: "create", before: Attendee?.none, after: saved)
         return saved
     }
@@ -127,10 +152,11 @@ extension Store {
     public func stops(meetingId: Int64) async throws -> [ItineraryStop] {
         try await backend.read { db in
             try await db.raw("SELECT * FROM itinerary_stops WHERE meeting_id = \(bind: meetingId) ORDER BY id").all().map { r in
-                ItineraryStop(id: try r.decode(column: "id", as: Int64.self), meetingId: meetingId,
-                              date: try r.decode(column: "date", as: String?.self).flatMap(Day.init),
-                              city: try r.decode(column: "city", as: String.self), name: try r.decode(column: "name", as: String.self),
-                              kind: StopKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .site)
+                ItineraryStop(
+                    id: try r.decode(column: "id", as: Int64.self), meetingId: meetingId,
+                    date: try r.decode(column: "date", as: String?.self).flatMap(Day.init),
+                    city: try r.decode(column: "city", as: String.self), name: try r.decode(column: "name", as: String.self),
+                    kind: StopKind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .site)
             }
         }
     }
@@ -140,19 +166,23 @@ extension Store {
     }
 
     static func insertStop(_ db: any SQLDatabase, _ s: ItineraryStop, actor: Actor) async throws -> ItineraryStop {
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO itinerary_stops (meeting_id, date, city, name, kind)
             VALUES (\(bind: s.meetingId), \(bind: s.date?.description), \(bind: s.city), \(bind: s.name), \(bind: s.kind.rawValue)) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = s; saved.id = id
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = s
+        saved.id = id
         try await audit(db, actor, entity: "itinerary_stop", id: String(id), action: "create", before: ItineraryStop?.none, after: saved)
         return saved
     }
 
     static func decision(from r: any SQLRow) throws -> Decision {
-        Decision(id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
-                 workArea: try r.decode(column: "work_area", as: String?.self).flatMap(WorkArea.init(rawValue:)),
-                 text: try r.decode(column: "text", as: String.self))
+        Decision(
+            id: try r.decode(column: "id", as: Int64.self), meetingId: try r.decode(column: "meeting_id", as: Int64.self),
+            workArea: try r.decode(column: "work_area", as: String?.self).flatMap(WorkArea.init(rawValue:)),
+            text: try r.decode(column: "text", as: String.self))
     }
 
     public func decisions(meetingId: Int64) async throws -> [Decision] {
@@ -170,11 +200,14 @@ extension Store {
     }
 
     static func insertDecision(_ db: any SQLDatabase, _ d: Decision, actor: Actor) async throws -> Decision {
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO decisions (meeting_id, work_area, text)
             VALUES (\(bind: d.meetingId), \(bind: d.workArea?.rawValue), \(bind: d.text)) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = d; saved.id = id
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = d
+        saved.id = id
         try await audit(db, actor, entity: "decision", id: String(id), action: "create", before: Decision?.none, after: saved)
         return saved
     }
@@ -182,14 +215,15 @@ extension Store {
     // MARK: follow-up tasks
 
     static func task(from r: any SQLRow) throws -> FollowUpTask {
-        FollowUpTask(id: try r.decode(column: "id", as: Int64.self), decisionId: try r.decode(column: "decision_id", as: Int64.self),
-                     meetingId: try r.decode(column: "meeting_id", as: Int64.self), title: try r.decode(column: "title", as: String.self),
-                     ownerOffice: try r.decode(column: "owner_office", as: String.self),
-                     ownerRegionCode: try r.decode(column: "owner_region_code", as: String.self),
-                     deadline: Day(try r.decode(column: "deadline", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
-                     status: TaskStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .open,
-                     doneOn: try r.decode(column: "done_on", as: String?.self).flatMap(Day.init),
-                     isDemo: try r.decode(column: "is_demo", as: Int.self) != 0, version: try r.decode(column: "version", as: Int64.self))
+        FollowUpTask(
+            id: try r.decode(column: "id", as: Int64.self), decisionId: try r.decode(column: "decision_id", as: Int64.self),
+            meetingId: try r.decode(column: "meeting_id", as: Int64.self), title: try r.decode(column: "title", as: String.self),
+            ownerOffice: try r.decode(column: "owner_office", as: String.self),
+            ownerRegionCode: try r.decode(column: "owner_region_code", as: String.self),
+            deadline: Day(try r.decode(column: "deadline", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
+            status: TaskStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .open,
+            doneOn: try r.decode(column: "done_on", as: String?.self).flatMap(Day.init),
+            isDemo: try r.decode(column: "is_demo", as: Int.self) != 0, version: try r.decode(column: "version", as: Int64.self))
     }
 
     /// Tasks in deadline order. The overdue state is a date comparison, so it is filtered in SQL as one.
@@ -222,14 +256,18 @@ extension Store {
 
     static func insertTask(_ db: any SQLDatabase, _ t: FollowUpTask, actor: Actor) async throws -> FollowUpTask {
         let now = now()
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO follow_up_tasks (decision_id, meeting_id, title, owner_office, owner_region_code, deadline, status, done_on,
                                          is_demo, version, created_at, updated_at)
             VALUES (\(bind: t.decisionId), \(bind: t.meetingId), \(bind: t.title), \(bind: t.ownerOffice), \(bind: t.ownerRegionCode),
                     \(bind: t.deadline.description), \(bind: t.status.rawValue), \(bind: t.doneOn?.description), \(bind: t.isDemo ? 1 : 0),
                     1, \(bind: now), \(bind: now)) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = t; saved.id = id; saved.version = 1
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = t
+        saved.id = id
+        saved.version = 1
         try await audit(db, actor, entity: "task", id: String(id), action: "create", before: FollowUpTask?.none, after: saved)
         return saved
     }
@@ -237,11 +275,12 @@ extension Store {
     public func taskUpdates(taskId: Int64) async throws -> [TaskUpdate] {
         try await backend.read { db in
             try await db.raw("SELECT * FROM task_updates WHERE task_id = \(bind: taskId) ORDER BY date, id").all().map { r in
-                TaskUpdate(id: try r.decode(column: "id", as: Int64.self), taskId: taskId,
-                           date: Day(try r.decode(column: "date", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
-                           text: try r.decode(column: "text", as: String.self), evidence: try r.decode(column: "evidence", as: String.self),
-                           status: TaskStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .inProgress,
-                           author: try r.decode(column: "author", as: String.self))
+                TaskUpdate(
+                    id: try r.decode(column: "id", as: Int64.self), taskId: taskId,
+                    date: Day(try r.decode(column: "date", as: String.self)) ?? Day(year: 2000, month: 1, day: 1)!,
+                    text: try r.decode(column: "text", as: String.self), evidence: try r.decode(column: "evidence", as: String.self),
+                    status: TaskStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .inProgress,
+                    author: try r.decode(column: "author", as: String.self))
             }
         }
     }
@@ -257,21 +296,26 @@ extension Store {
             throw StoreError.notFound
         }
         if let expectedVersion, expectedVersion != before.version { throw StoreError.conflict }
-        let id = try await db.raw("""
+        let id = try await db.raw(
+            """
             INSERT INTO task_updates (task_id, date, text, evidence, status, author, created_at)
             VALUES (\(bind: u.taskId), \(bind: u.date.description), \(bind: u.text), \(bind: u.evidence), \(bind: u.status.rawValue),
                     \(bind: u.author), \(bind: now())) RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        var saved = u; saved.id = id
+            """
+        ).first()!.decode(column: "id", as: Int64.self)
+        var saved = u
+        saved.id = id
         try await audit(db, actor, entity: "task_update", id: String(id), action: "create", before: TaskUpdate?.none, after: saved)
         var after = before
         after.status = u.status
         after.doneOn = u.status == .done ? (before.doneOn ?? u.date) : nil
         after.version = before.version + 1
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE follow_up_tasks SET status = \(bind: after.status.rawValue), done_on = \(bind: after.doneOn?.description),
               version = version + 1, updated_at = \(bind: now()) WHERE id = \(bind: before.id)
-            """).run()
+            """
+        ).run()
         try await audit(db, actor, entity: "task", id: String(before.id), action: "update", before: before, after: after)
         return after
     }
@@ -289,11 +333,12 @@ extension Store {
 
     static func assessment(from r: any SQLRow) throws -> AssessmentRecord {
         let weights = try r.decode(column: "weights_json", as: String.self)
-        return AssessmentRecord(pairingId: try r.decode(column: "pairing_id", as: Int64.self), year: try r.decode(column: "year", as: Int.self),
-                                selfAssessment: try r.decode(column: "self_assessment", as: String.self),
-                                partnerComment: try r.decode(column: "partner_comment", as: String.self),
-                                weights: (try? JSONDecoder().decode([String: Int].self, from: Data(weights.utf8))) ?? [:],
-                                version: try r.decode(column: "version", as: Int64.self))
+        return AssessmentRecord(
+            pairingId: try r.decode(column: "pairing_id", as: Int64.self), year: try r.decode(column: "year", as: Int.self),
+            selfAssessment: try r.decode(column: "self_assessment", as: String.self),
+            partnerComment: try r.decode(column: "partner_comment", as: String.self),
+            weights: (try? JSONDecoder().decode([String: Int].self, from: Data(weights.utf8))) ?? [:],
+            version: try r.decode(column: "version", as: Int64.self))
     }
 
     /// The stored assessments of a pairing, every year, oldest first.
@@ -313,21 +358,27 @@ extension Store {
             .first().map(Self.assessment)
         guard (current?.version ?? 0) == a.version else { throw StoreError.conflict }
         let weights = json(a.weights) ?? "{}"
-        var after = a; after.version = a.version + 1
+        var after = a
+        after.version = a.version + 1
         if current == nil {
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO assessments (pairing_id, year, self_assessment, partner_comment, weights_json, version, updated_at)
                 VALUES (\(bind: a.pairingId), \(bind: a.year), \(bind: a.selfAssessment), \(bind: a.partnerComment), \(bind: weights), 1, \(bind: now()))
-                """).run()
+                """
+            ).run()
         } else {
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE assessments SET self_assessment = \(bind: a.selfAssessment), partner_comment = \(bind: a.partnerComment),
                   weights_json = \(bind: weights), version = version + 1, updated_at = \(bind: now())
                 WHERE pairing_id = \(bind: a.pairingId) AND year = \(bind: a.year)
-                """).run()
+                """
+            ).run()
         }
-        try await audit(db, actor, entity: "assessment", id: "\(a.pairingId)-\(a.year)", action: current == nil ? "create" : "update",
-                        before: current, after: after)
+        try await audit(
+            db, actor, entity: "assessment", id: "\(a.pairingId)-\(a.year)", action: current == nil ? "create" : "update",
+            before: current, after: after)
         return after
     }
 }

@@ -12,9 +12,14 @@ public struct ProgressFilter: Sendable, Hashable {
     /// A reviewer's queue: figures someone else made, of regions other than the reviewer's own.
     public var notAuthoredBy: String?
     public var otherThanRegion: String?
-    public init(indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil,
-                scope: RegionScope) {
-        self.indicatorCode = indicatorCode; self.regionCode = regionCode; self.year = year; self.state = state
+    public init(
+        indicatorCode: String? = nil, regionCode: String? = nil, year: Int? = nil, state: ProgressState? = nil,
+        scope: RegionScope
+    ) {
+        self.indicatorCode = indicatorCode
+        self.regionCode = regionCode
+        self.year = year
+        self.state = state
         self.scope = scope
     }
 }
@@ -23,20 +28,22 @@ public struct ProgressFilter: Sendable, Hashable {
 public enum CountedStates: Sendable {
     case approved, includingPending
     var values: [String] {
-        self == .approved ? [ProgressState.approved.rawValue]
+        self == .approved
+            ? [ProgressState.approved.rawValue]
             : [ProgressState.approved.rawValue, ProgressState.submitted.rawValue, ProgressState.draft.rawValue]
     }
 }
 
 extension Store {
     static func progress(from r: any SQLRow) throws -> ProgressReport {
-        ProgressReport(id: try r.decode(column: "id", as: Int64.self),
-                       indicatorCode: try r.decode(column: "indicator_code", as: String.self),
-                       regionCode: try r.decode(column: "region_code", as: String.self),
-                       year: try r.decode(column: "year", as: Int.self), month: try r.decode(column: "month", as: Int.self),
-                       value: try r.decode(column: "value", as: Int64.self),
-                       state: ProgressState(rawValue: try r.decode(column: "state", as: String.self)) ?? .draft,
-                       note: try r.decode(column: "note", as: String.self))
+        ProgressReport(
+            id: try r.decode(column: "id", as: Int64.self),
+            indicatorCode: try r.decode(column: "indicator_code", as: String.self),
+            regionCode: try r.decode(column: "region_code", as: String.self),
+            year: try r.decode(column: "year", as: Int.self), month: try r.decode(column: "month", as: Int.self),
+            value: try r.decode(column: "value", as: Int64.self),
+            state: ProgressState(rawValue: try r.decode(column: "state", as: String.self)) ?? .draft,
+            note: try r.decode(column: "note", as: String.self))
     }
 
     public func progress(_ f: ProgressFilter, page: Page) async throws -> PageOf<ProgressReport> {
@@ -48,12 +55,15 @@ extension Store {
             if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
             w += scopeSQL("region_code", f.scope)
             if let me = f.notAuthoredBy {
-                w += " AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)"
+                w +=
+                    " AND COALESCE(created_by, '') <> \(bind: me) AND COALESCE(changed_by, '') <> \(bind: me) AND COALESCE(submitted_by, '') <> \(bind: me)"
             }
             if let own = f.otherThanRegion { w += " AND region_code <> \(bind: own)" }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM progress" + w).first()!.decode(column: "n", as: Int.self)
-            let items = try await db.raw("SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)")
-                .all().map(Self.progress)
+            let items = try await db.raw(
+                "SELECT * FROM progress" + w + " ORDER BY year DESC, month DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)"
+            )
+            .all().map(Self.progress)
             return PageOf(items: items, total: total, page: page)
         }
     }
@@ -63,26 +73,31 @@ extension Store {
     }
 
     static func insertProgress(_ db: any SQLDatabase, _ p: ProgressReport, actor: Actor) async throws -> ProgressReport {
-        if let existing = try await db.raw("""
+        if let existing = try await db.raw(
+            """
             SELECT id FROM progress WHERE indicator_code = \(bind: p.indicatorCode) AND region_code = \(bind: p.regionCode)
               AND year = \(bind: p.year) AND month = \(bind: p.month)
-            """).first()?.decode(column: "id", as: Int64.self) {
+            """
+        ).first()?.decode(column: "id", as: Int64.self) {
             throw DuplicateFigure(existingId: existing)
         }
         let submitter: String? = p.state == .draft ? nil : actor.name
         let id: Int64
         do {
-            id = try await db.raw("""
+            id = try await db.raw(
+                """
                 INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by, submitted_by)
                 VALUES (\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value),
                         \(bind: p.state.rawValue), \(bind: p.note), \(bind: now()), \(bind: actor.name), \(bind: actor.name), \(bind: submitter)) RETURNING id
-                """).first()!.decode(column: "id", as: Int64.self)
-        } catch where isUniqueViolation(error) {
+                """
+            ).first()!.decode(column: "id", as: Int64.self)
+        } catch  where isUniqueViolation(error) {
             // Another request saved the same figure between our check and our insert: the index decided.
             throw DuplicateFigure(existingId: nil)
         }
         try await addToTotals(db, [p])
-        var saved = p; saved.id = id
+        var saved = p
+        saved.id = id
         try await audit(db, actor, entity: "progress", id: String(id), action: "create", before: ProgressReport?.none, after: saved)
         return saved
     }
@@ -98,7 +113,8 @@ extension Store {
         let now = now()
         for start in stride(from: 0, to: rows.count, by: 400) {
             let part = Array(rows[start..<min(start + 400, rows.count)])
-            var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
+            var q: SQLQueryString =
+                "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
             q += part.map { p -> SQLQueryString in
                 "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now), \(bind: actor.name), \(bind: actor.name))"
             }.joined(separator: ", ")
@@ -107,8 +123,10 @@ extension Store {
             let ids = try await db.raw(q).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
             var a: SQLQueryString = "INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json) VALUES "
             a += zip(part, ids).map { p, id -> SQLQueryString in
-                var saved = p; saved.id = id
-                return "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'progress', \(bind: String(id)), 'create', NULL, \(bind: json(saved)))"
+                var saved = p
+                saved.id = id
+                return
+                    "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'progress', \(bind: String(id)), 'create', NULL, \(bind: json(saved)))"
             }.joined(separator: ", ")
             try await db.raw(a).run()
         }
@@ -118,20 +136,29 @@ extension Store {
     /// The figures that already exist for the periods of `rows` (by their position in `rows`), to name each clash
     /// of an import before anything is written.
     public func existingFigures(_ rows: [ProgressReport]) async throws -> [Int: Int64] {
-        struct Key: Hashable { var i: String; var r: String; var y: Int; var m: Int }
+        struct Key: Hashable {
+            var i: String
+            var r: String
+            var y: Int
+            var m: Int
+        }
         var wanted: [Key: [Int]] = [:]
         for (n, p) in rows.enumerated() { wanted[Key(i: p.indicatorCode, r: p.regionCode, y: p.year, m: p.month), default: []].append(n) }
         guard !wanted.isEmpty else { return [:] }
         let lookup = wanted
-        let years = Set(rows.map(\.year)), indicators = Set(rows.map(\.indicatorCode))
+        let years = Set(rows.map(\.year))
+        let indicators = Set(rows.map(\.indicatorCode))
         return try await backend.read { db in
             var out: [Int: Int64] = [:]
-            for r in try await db.raw("""
+            for r in try await db.raw(
+                """
                 SELECT id, indicator_code, region_code, year, month FROM progress
                 WHERE year IN (\(binds: Array(years))) AND indicator_code IN (\(binds: Array(indicators)))
-                """).all() {
-                let k = Key(i: try r.decode(column: "indicator_code", as: String.self), r: try r.decode(column: "region_code", as: String.self),
-                            y: try r.decode(column: "year", as: Int.self), m: try r.decode(column: "month", as: Int.self))
+                """
+            ).all() {
+                let k = Key(
+                    i: try r.decode(column: "indicator_code", as: String.self), r: try r.decode(column: "region_code", as: String.self),
+                    y: try r.decode(column: "year", as: Int.self), m: try r.decode(column: "month", as: Int.self))
                 for n in lookup[k] ?? [] { out[n] = try r.decode(column: "id", as: Int64.self) }
             }
             return out
@@ -143,11 +170,13 @@ extension Store {
         let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
         return try await backend.read { db in
             var out: [String: Int64] = [:]
-            for r in try await db.raw("""
+            for r in try await db.raw(
+                """
                 SELECT indicator_code, CAST(SUM(total) AS BIGINT) AS total FROM progress_totals
                 WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY indicator_code
-                """).all() {
+                """
+            ).all() {
                 out[try r.decode(column: "indicator_code", as: String.self)] = try r.decode(column: "total", as: Int64.self)
             }
             return out
@@ -160,11 +189,13 @@ extension Store {
         let childLength = parent.level == .province ? 4 : 6
         return try await backend.read { db in
             var out: [String: [String: Int64]] = [:]
-            for r in try await db.raw("""
+            for r in try await db.raw(
+                """
                 SELECT SUBSTR(region_code, 1, \(literal: childLength)) AS child, indicator_code, CAST(SUM(total) AS BIGINT) AS total
                 FROM progress_totals WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
                 GROUP BY SUBSTR(region_code, 1, \(literal: childLength)), indicator_code
-                """).all() {
+                """
+            ).all() {
                 var child = try r.decode(column: "child", as: String.self)
                 if child.count < 6 { child += String(repeating: "0", count: 6 - child.count) }
                 out[child, default: [:]][try r.decode(column: "indicator_code", as: String.self)] = try r.decode(column: "total", as: Int64.self)
@@ -178,10 +209,12 @@ extension Store {
         let prefix = Region.scopePrefix(code: regionCode, level: ProjectDraft.levelOf(regionCode))
         return try await backend.read { db in
             var s = FundingSummary()
-            for r in try await db.raw("""
+            for r in try await db.raw(
+                """
                 SELECT CAST(SUM(budget_fen) AS BIGINT) AS b, CAST(SUM(committed_fen) AS BIGINT) AS c, CAST(SUM(disbursed_fen) AS BIGINT) AS d, CAST(SUM(spent_fen) AS BIGINT) AS s
                 FROM projects WHERE county_code LIKE \(bind: prefix + "%")
-                """ + scopeSQL("county_code", scope)).all() {
+                """ + scopeSQL("county_code", scope)
+            ).all() {
                 s.budget = Money(fen: try r.decode(column: "b", as: Int64?.self) ?? 0)
                 s.committed = Money(fen: try r.decode(column: "c", as: Int64?.self) ?? 0)
                 s.disbursed = Money(fen: try r.decode(column: "d", as: Int64?.self) ?? 0)
@@ -208,7 +241,8 @@ extension Store {
         try await backend.write { db in
             for chunk in stride(from: 0, to: rows.count, by: 500) {
                 let part = rows[chunk..<min(chunk + 500, rows.count)]
-                var q: SQLQueryString = "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
+                var q: SQLQueryString =
+                    "INSERT INTO progress (indicator_code, region_code, year, month, value, state, note, updated_at, created_by, changed_by) VALUES "
                 let now = Self.now()
                 q += part.map { p -> SQLQueryString in
                     "(\(bind: p.indicatorCode), \(bind: p.regionCode), \(bind: p.year), \(bind: p.month), \(bind: p.value), \(bind: p.state.rawValue), \(bind: p.note), \(bind: now), \(bind: actor.name), \(bind: actor.name))"
@@ -224,7 +258,12 @@ extension Store {
 extension Store {
     /// Adds reported values to the running totals, inside the caller's transaction.
     static func addToTotals(_ db: any SQLDatabase, _ rows: [ProgressReport]) async throws {
-        struct Key: Hashable { var year: Int; var state: String; var indicator: String; var region: String }
+        struct Key: Hashable {
+            var year: Int
+            var state: String
+            var indicator: String
+            var region: String
+        }
         var sums: [Key: Int64] = [:]
         for r in rows { sums[Key(year: r.year, state: r.state.rawValue, indicator: r.indicatorCode, region: r.regionCode), default: 0] += r.value }
         // One statement per few hundred totals (each key once per statement, as ON CONFLICT requires).
@@ -240,7 +279,10 @@ extension Store {
     }
 }
 
-public enum ReviewError: Error, Equatable { case notAllowedFrom(ProgressState), commentRequired, notEditable, ownWork }
+public enum ReviewError: Error, Equatable {
+    case notAllowedFrom(ProgressState)
+    case commentRequired, notEditable, ownWork
+}
 
 /// A second figure for an indicator, region and period that already has one (its id, when known).
 public struct DuplicateFigure: Error, Equatable { public var existingId: Int64? }
@@ -255,8 +297,9 @@ extension Store {
 
     static func authorship(_ r: any SQLRow) throws -> Authorship {
         func col(_ name: String) -> String? { (try? r.decode(column: name, as: String?.self)) ?? nil }
-        return Authorship(createdBy: col("created_by"), changedBy: col("changed_by"), submittedBy: col("submitted_by"),
-                          approvedBy: col("approved_by"), confirmedBy: col("confirmed_by"))
+        return Authorship(
+            createdBy: col("created_by"), changedBy: col("changed_by"), submittedBy: col("submitted_by"),
+            approvedBy: col("approved_by"), confirmedBy: col("confirmed_by"))
     }
 
     public func progressAuthors(id: Int64) async throws -> Authorship {
@@ -279,7 +322,8 @@ extension Store {
 
     public func reviewComment(id: Int64) async throws -> String {
         try await backend.read { db in
-            try await db.raw("SELECT review_comment FROM progress WHERE id = \(bind: id)").first()?.decode(column: "review_comment", as: String.self) ?? ""
+            try await db.raw("SELECT review_comment FROM progress WHERE id = \(bind: id)").first()?.decode(column: "review_comment", as: String.self)
+                ?? ""
         }
     }
 
@@ -300,13 +344,17 @@ extension Store {
             case .approve: who = "approved_by = \(bind: actor.name)"
             case .return: who = "approved_by = NULL"
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE progress SET state = \(bind: next.rawValue), review_comment = \(bind: action == .return ? comment : ""),
                   version = version + 1, updated_at = \(bind: Self.now()), \(who) WHERE id = \(bind: progressId)
-                """).run()
-            var moved = before; moved.value = -before.value
+                """
+            ).run()
+            var moved = before
+            moved.value = -before.value
             try await Self.addToTotals(db, [moved])
-            var after = before; after.state = next
+            var after = before
+            after.state = next
             try await Self.addToTotals(db, [after])
             try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: action.rawValue, before: before, after: after)
             return after
@@ -322,13 +370,17 @@ extension Store {
             let before = try Self.progress(from: row)
             guard before.state.editable else { throw ReviewError.notEditable }
             guard try row.decode(column: "version", as: Int64.self) == expectedVersion else { throw StoreError.conflict }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE progress SET value = \(bind: value), version = version + 1, updated_at = \(bind: Self.now()), changed_by = \(bind: actor.name)
                 WHERE id = \(bind: progressId)
-                """).run()
-            var delta = before; delta.value = value - before.value
+                """
+            ).run()
+            var delta = before
+            delta.value = value - before.value
             try await Self.addToTotals(db, [delta])
-            var after = before; after.value = value
+            var after = before
+            after.value = value
             try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: "correct", before: before, after: after)
             return after
         }

@@ -3,12 +3,13 @@ import XiezuoDomain
 
 extension Store {
     static func region(from r: any SQLRow) throws -> Region {
-        Region(code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
-               level: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
-               parentCode: try r.decode(column: "parent_code", as: String?.self),
-               side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
-               keyAssisted: try r.decode(column: "key_assisted", as: Int.self) != 0,
-               resettlementArea: try r.decode(column: "resettlement_area", as: Int.self) != 0)
+        Region(
+            code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
+            level: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
+            parentCode: try r.decode(column: "parent_code", as: String?.self),
+            side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
+            keyAssisted: try r.decode(column: "key_assisted", as: Int.self) != 0,
+            resettlementArea: try r.decode(column: "resettlement_area", as: Int.self) != 0)
     }
 
     public func regions() async throws -> [Region] {
@@ -34,12 +35,15 @@ extension Store {
             guard let before = try await db.raw("SELECT * FROM regions WHERE code = \(bind: code)").first().map(Self.region) else {
                 throw StoreError.notFound
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE regions SET key_assisted = \(bind: keyAssisted ? 1 : 0), resettlement_area = \(bind: resettlementArea ? 1 : 0)
                 WHERE code = \(bind: code)
-                """).run()
+                """
+            ).run()
             var after = before
-            after.keyAssisted = keyAssisted; after.resettlementArea = resettlementArea
+            after.keyAssisted = keyAssisted
+            after.resettlementArea = resettlementArea
             try await Self.audit(db, actor, entity: "region", id: code, action: "update", before: before, after: after)
             return after
         }
@@ -48,14 +52,15 @@ extension Store {
     // MARK: pairings
 
     static func pairing(from r: any SQLRow) throws -> Pairing {
-        Pairing(id: try r.decode(column: "id", as: Int64.self),
-                level: PairingLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .city,
-                eastCode: try r.decode(column: "east_code", as: String.self),
-                westCode: try r.decode(column: "west_code", as: String.self),
-                eastParty: try r.decode(column: "east_party", as: String?.self),
-                westParty: try r.decode(column: "west_party", as: String?.self),
-                sinceYear: try r.decode(column: "since_year", as: Int.self),
-                untilYear: try r.decode(column: "until_year", as: Int?.self))
+        Pairing(
+            id: try r.decode(column: "id", as: Int64.self),
+            level: PairingLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .city,
+            eastCode: try r.decode(column: "east_code", as: String.self),
+            westCode: try r.decode(column: "west_code", as: String.self),
+            eastParty: try r.decode(column: "east_party", as: String?.self),
+            westParty: try r.decode(column: "west_party", as: String?.self),
+            sinceYear: try r.decode(column: "since_year", as: Int.self),
+            untilYear: try r.decode(column: "until_year", as: Int?.self))
     }
 
     public func pairings() async throws -> [Pairing] {
@@ -70,12 +75,15 @@ extension Store {
 
     public func addPairing(_ p: Pairing, actor: Actor) async throws -> Pairing {
         try await backend.write { db in
-            let id = try await db.raw("""
+            let id = try await db.raw(
+                """
                 INSERT INTO pairings (level, east_code, west_code, east_party, west_party, since_year, until_year)
                 VALUES (\(bind: p.level.rawValue), \(bind: p.eastCode), \(bind: p.westCode), \(bind: p.eastParty),
                         \(bind: p.westParty), \(bind: p.sinceYear), \(bind: p.untilYear)) RETURNING id
-                """).first()!.decode(column: "id", as: Int64.self)
-            var saved = p; saved.id = id
+                """
+            ).first()!.decode(column: "id", as: Int64.self)
+            var saved = p
+            saved.id = id
             try await Self.audit(db, actor, entity: "pairing", id: String(id), action: "create", before: Pairing?.none, after: saved)
             return saved
         }
@@ -101,16 +109,20 @@ extension Store {
         return try await backend.read { db in
             var out: [String] = []
             for (table, entity, key) in tables {
-                let n = try await db.raw("""
+                let n = try await db.raw(
+                    """
                     SELECT COUNT(*) AS n FROM \(unsafeRaw: table) t WHERE NOT EXISTS (SELECT 1 FROM audit_log a
                     WHERE a.entity = \(bind: entity) AND a.entity_id = \(unsafeRaw: key) AND a.action IN ('create', 'import'))
-                    """).first()!.decode(column: "n", as: Int.self)
+                    """
+                ).first()!.decode(column: "n", as: Int.self)
                 if n > 0 { out.append("\(n) \(table) rows without a create record") }
             }
-            let missing = try await db.raw("""
+            let missing = try await db.raw(
+                """
                 SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('create', 'import') AND before_json IS NULL
                   AND action <> 'reset-password'
-                """).first()!.decode(column: "n", as: Int.self)
+                """
+            ).first()!.decode(column: "n", as: Int.self)
             if missing > 0 { out.append("\(missing) changes without the values before") }
             return out
         }

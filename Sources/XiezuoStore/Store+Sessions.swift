@@ -40,13 +40,16 @@ extension Store {
 
     /// Starts a session and returns its token (only the cookie holds it) and CSRF token.
     public func createSession(userId: Int64, address: String?) async throws -> (token: String, csrf: String) {
-        let token = Self.randomToken(), csrf = Self.randomToken()
+        let token = Self.randomToken()
+        let csrf = Self.randomToken()
         try await backend.write { db in
             let now = Self.now()
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, address)
                 VALUES (\(bind: Self.hashToken(token)), \(bind: userId), \(bind: csrf), \(bind: now), \(bind: now), \(bind: address))
-                """).run()
+                """
+            ).run()
         }
         return (token, csrf)
     }
@@ -54,9 +57,11 @@ extension Store {
     /// The signed-in user of a token, if the session is alive and the account active; expired sessions are removed.
     public func session(token: String, now: Date = Date()) async throws -> SessionInfo? {
         let hash = Self.hashToken(token)
-        guard let row = try await backend.read({ db in
-            try await db.raw("SELECT s.csrf, s.created_at, s.last_seen_at, s.user_id FROM sessions s WHERE s.token_hash = \(bind: hash)").first()
-        }) else { return nil }
+        guard
+            let row = try await backend.read({ db in
+                try await db.raw("SELECT s.csrf, s.created_at, s.last_seen_at, s.user_id FROM sessions s WHERE s.token_hash = \(bind: hash)").first()
+            })
+        else { return nil }
         let created = Self.date(try row.decode(column: "created_at", as: String.self)) ?? .distantPast
         let seen = Self.date(try row.decode(column: "last_seen_at", as: String.self)) ?? .distantPast
         if now.timeIntervalSince(created) > Self.absoluteTimeout || now.timeIntervalSince(seen) > Self.idleTimeout {
@@ -64,9 +69,11 @@ extension Store {
             return nil
         }
         let userId = try row.decode(column: "user_id", as: Int64.self)
-        guard let user = try await backend.read({ db in
-            try await db.raw(Self.userColumns + " WHERE u.id = \(bind: userId)").first().map(Self.user)
-        }), user.state == .active else { return nil }
+        guard
+            let user = try await backend.read({ db in
+                try await db.raw(Self.userColumns + " WHERE u.id = \(bind: userId)").first().map(Self.user)
+            }), user.state == .active
+        else { return nil }
         if now.timeIntervalSince(seen) > 60 {  // note activity at most once a minute
             try await backend.write { db in
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: Self.iso(now)) WHERE token_hash = \(bind: hash)").run()
@@ -85,7 +92,8 @@ extension Store {
     /// gets `.locked`; otherwise the attempt is counted as a failure at once (the success that may follow clears it),
     /// so parallel guesses can never check more passwords than the limit.
     public func claimSignInAttempt(_ key: String, limit: Int, growing: Bool, now: Date = Date()) async throws -> SignInAttempt {
-        let token = Self.randomToken(), nowText = Self.iso(now)
+        let token = Self.randomToken()
+        let nowText = Self.iso(now)
         let stale = Self.iso(now.addingTimeInterval(-Self.failureWindow))
         // The count this attempt makes, computed from the row as it stands under its lock.
         let wasLocked: SQLQueryString = "login_throttle.locked_until > \(bind: nowText)"
@@ -102,7 +110,8 @@ extension Store {
         let lockUntil = lock
         let first = Self.lockSeconds(failures: 1, limit: limit, growing: growing).map { Self.iso(now.addingTimeInterval($0)) }
         let row = try await backend.atomic { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO login_throttle (key, failures, locked_until, last_failure_at, attempt)
                 VALUES (\(bind: key), 1, \(bind: first), \(bind: nowText), \(bind: token))
                 ON CONFLICT (key) DO UPDATE SET
@@ -111,7 +120,8 @@ extension Store {
                   last_failure_at = CASE WHEN \(wasLocked) THEN login_throttle.last_failure_at ELSE \(bind: nowText) END,
                   attempt = CASE WHEN \(wasLocked) THEN login_throttle.attempt ELSE \(bind: token) END
                 RETURNING failures, locked_until, attempt
-                """).first()
+                """
+            ).first()
         }
         guard let row else { throw StoreError.notFound }
         let failures = try row.decode(column: "failures", as: Int.self)
@@ -130,8 +140,10 @@ extension Store {
     /// Until when a key is locked, if it is (for the administrator's view).
     public func lockedUntil(_ key: String, now: Date = Date()) async throws -> Date? {
         try await backend.read { db in
-            guard let s = try await db.raw("SELECT locked_until FROM login_throttle WHERE key = \(bind: key)").first()?
-                .decode(column: "locked_until", as: String?.self), let d = Self.date(s), d > now else { return nil }
+            guard
+                let s = try await db.raw("SELECT locked_until FROM login_throttle WHERE key = \(bind: key)").first()?
+                    .decode(column: "locked_until", as: String?.self), let d = Self.date(s), d > now
+            else { return nil }
             return d
         }
     }
@@ -174,10 +186,12 @@ extension Store {
         guard try await !hasAdministrator() else { return nil }
         let token = Self.randomToken()
         try await backend.write { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO app_meta (key, value) VALUES ('setup_token', \(bind: Self.hashToken(token)))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """).run()
+                """
+            ).run()
         }
         return token
     }
@@ -193,8 +207,10 @@ extension Store {
         return try await !hasAdministrator()
     }
 
-    public func useSetupToken(_ token: String, username: String, regionCode: String, passwordHash: String,
-                              actor: Actor) async throws -> UserAccount? {
+    public func useSetupToken(
+        _ token: String, username: String, regionCode: String, passwordHash: String,
+        actor: Actor
+    ) async throws -> UserAccount? {
         guard try await setupTokenIsValid(token) else { return nil }
         let user = try await addUser(username: username, role: .admin, regionCode: regionCode, passwordHash: passwordHash, actor: actor)
         try await backend.write { db in try await db.raw("DELETE FROM app_meta WHERE key = 'setup_token'").run() }
@@ -203,7 +219,8 @@ extension Store {
 }
 
 func constantTime(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count else { return false }
     return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
@@ -222,10 +239,12 @@ extension Store {
     public func createAPIToken(userId: Int64, name: String, expiresAt: Date? = nil, actor: Actor) async throws -> String {
         let token = "xz_" + Self.randomToken()
         try await backend.write { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES
                 (\(bind: userId), \(bind: name), \(bind: Self.hashToken(token)), \(bind: Self.now()), \(bind: expiresAt.map(Self.iso)))
-                """).run()
+                """
+            ).run()
             try await Self.audit(db, actor, entity: "api_token", id: name, action: "create", before: String?.none, after: name)
         }
         return token
@@ -234,11 +253,12 @@ extension Store {
     public func apiTokens(userId: Int64) async throws -> [APITokenInfo] {
         try await backend.read { db in
             try await db.raw("SELECT * FROM api_tokens WHERE user_id = \(bind: userId) ORDER BY id").all().map { r in
-                APITokenInfo(id: try r.decode(column: "id", as: Int64.self), name: try r.decode(column: "name", as: String.self),
-                             createdAt: try r.decode(column: "created_at", as: String.self),
-                             lastUsedAt: try r.decode(column: "last_used_at", as: String?.self),
-                             expiresAt: try r.decode(column: "expires_at", as: String?.self),
-                             revoked: try r.decode(column: "revoked_at", as: String?.self) != nil)
+                APITokenInfo(
+                    id: try r.decode(column: "id", as: Int64.self), name: try r.decode(column: "name", as: String.self),
+                    createdAt: try r.decode(column: "created_at", as: String.self),
+                    lastUsedAt: try r.decode(column: "last_used_at", as: String?.self),
+                    expiresAt: try r.decode(column: "expires_at", as: String?.self),
+                    revoked: try r.decode(column: "revoked_at", as: String?.self) != nil)
             }
         }
     }
@@ -246,7 +266,9 @@ extension Store {
     /// Revokes one of the user's own tokens; false if it is not theirs.
     public func revokeAPIToken(id: Int64, userId: Int64, actor: Actor) async throws -> Bool {
         try await backend.write { db in
-            guard let r = try await db.raw("SELECT name FROM api_tokens WHERE id = \(bind: id) AND user_id = \(bind: userId)").first() else { return false }
+            guard let r = try await db.raw("SELECT name FROM api_tokens WHERE id = \(bind: id) AND user_id = \(bind: userId)").first() else {
+                return false
+            }
             try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Self.now()) WHERE id = \(bind: id)").run()
             let name = try r.decode(column: "name", as: String.self)
             try await Self.audit(db, actor, entity: "api_token", id: name, action: "revoke", before: name, after: String?.none)
@@ -257,14 +279,18 @@ extension Store {
     /// The active owner of a live, unexpired token; its last use is noted (at most once a minute).
     public func userForAPIToken(_ token: String, now: Date = Date()) async throws -> UserAccount? {
         let hash = Self.hashToken(token)
-        guard let row = try await backend.read({ db in
-            try await db.raw("""
-                SELECT u.*, r.level, r.side, t.expires_at AS token_expires, t.last_used_at AS token_used
-                FROM users u JOIN regions r ON r.code = u.region_code JOIN api_tokens t ON t.user_id = u.id
-                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
-                """)
+        guard
+            let row = try await backend.read({ db in
+                try await db.raw(
+                    """
+                    SELECT u.*, r.level, r.side, t.expires_at AS token_expires, t.last_used_at AS token_used
+                    FROM users u JOIN regions r ON r.code = u.region_code JOIN api_tokens t ON t.user_id = u.id
+                    WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                    """
+                )
                 .first()
-        }) else { return nil }
+            })
+        else { return nil }
         let user = try Self.user(from: row)
         guard user.state == .active else { return nil }
         if let e = try row.decode(column: "token_expires", as: String?.self).flatMap(Self.date), e <= now { return nil }

@@ -14,10 +14,12 @@ extension Store {
         return try await backend.write { db in
             try await Self.purgeStagedUploads(db, now: now)
             try await db.raw("DELETE FROM ledger_uploads WHERE user_id = \(bind: userId)").run()
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 INSERT INTO ledger_uploads (user_id, ledger, file_name, content, created_at)
                 VALUES (\(bind: userId), \(bind: ledger.rawValue), \(bind: fileName), \(bind: sealed), \(bind: Self.iso(now))) RETURNING id
-                """).first()!.decode(column: "id", as: Int64.self)
+                """
+            ).first()!.decode(column: "id", as: Int64.self)
         }
     }
 
@@ -31,9 +33,10 @@ extension Store {
         let cipher = try self.cipher
         return try await backend.read { db in
             guard let r = try await db.raw("SELECT * FROM ledger_uploads WHERE id = \(bind: id) AND user_id = \(bind: userId)").first(),
-                  let ledger = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)),
-                  let created = Self.date(try r.decode(column: "created_at", as: String.self)),
-                  now.timeIntervalSince(created) <= Self.stagedUploadLifetime else { return nil }
+                let ledger = LedgerName(rawValue: try r.decode(column: "ledger", as: String.self)),
+                let created = Self.date(try r.decode(column: "created_at", as: String.self)),
+                now.timeIntervalSince(created) <= Self.stagedUploadLifetime
+            else { return nil }
             let data = try cipher.decrypt(data: try r.decode(column: "content", as: String.self))
             return (ledger, try r.decode(column: "file_name", as: String.self), data)
         }

@@ -6,28 +6,46 @@ import SQLKit
 /// The copy is logical — every table's rows by column name, integers and texts kept as such — so it moves between
 /// SQLite and PostgreSQL alike, and per-table row counts and checksums prove that nothing changed on the way.
 public enum CellValue: Codable, Hashable, Sendable {
-    case int(Int64), text(String), null
+    case int(Int64)
+    case text(String)
+    case null
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null } else if let i = try? c.decode(Int64.self) { self = .int(i) } else { self = .text(try c.decode(String.self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let i = try? c.decode(Int64.self) {
+            self = .int(i)
+        } else {
+            self = .text(try c.decode(String.self))
+        }
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        switch self { case .int(let i): try c.encode(i); case .text(let s): try c.encode(s); case .null: try c.encodeNil() }
+        switch self {
+        case .int(let i): try c.encode(i)
+        case .text(let s): try c.encode(s)
+        case .null: try c.encodeNil()
+        }
     }
     var canonical: String {
-        switch self { case .int(let i): return "i\(i)"; case .text(let s): return "t\(s.count):\(s)"; case .null: return "n" }
+        switch self {
+        case .int(let i): return "i\(i)"
+        case .text(let s): return "t\(s.count):\(s)"
+        case .null: return "n"
+        }
     }
 }
 
 /// A backup that names a table or column the schema does not have (a damaged or forged file).
 public enum TransferError: Error, Equatable, CustomStringConvertible {
-    case unknownTable(String), unknownColumn(String, String)
+    case unknownTable(String)
+    case unknownColumn(String, String)
     public var description: String {
         switch self {
         case .unknownTable(let t): return "备份中的表不属于本数据库 / the backup names a table this schema does not have: \(t.prefix(80))"
-        case .unknownColumn(let t, let c): return "备份中的列不属于本数据库 / the backup names a column this schema does not have: \(t.prefix(80)).\(c.prefix(80))"
+        case .unknownColumn(let t, let c):
+            return "备份中的列不属于本数据库 / the backup names a column this schema does not have: \(t.prefix(80)).\(c.prefix(80))"
         }
     }
 }
@@ -50,7 +68,8 @@ extension Store {
 
     /// The tables the database actually has (to check that the list above misses none).
     public func tableNames() async throws -> Set<String> {
-        let sql: SQLQueryString = backend.dialect == .sqlite
+        let sql: SQLQueryString =
+            backend.dialect == .sqlite
             ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
         return Set(try await backend.read { db in try await db.raw(sql).all().map { try $0.decode(column: "name", as: String.self) } })
@@ -64,10 +83,12 @@ extension Store {
                 return (try $0.decode(column: "name", as: String.self), type.contains("INT"))
             }
         }
-        return try await db.raw("""
+        return try await db.raw(
+            """
             SELECT column_name, data_type FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
-            """).all().map {
+            """
+        ).all().map {
             let type = try $0.decode(column: "data_type", as: String.self)
             return (try $0.decode(column: "column_name", as: String.self), type.contains("int"))
         }
@@ -111,7 +132,9 @@ extension Store {
                     let other = try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity <> 'pairing' AND entity <> 'region'").first()!
                         .decode(column: "n", as: Int.self)
                     if other > 0 { return false }
-                } else if n > 0 { return false }
+                } else if n > 0 {
+                    return false
+                }
             }
             return true
         }
@@ -119,8 +142,10 @@ extension Store {
 
     /// Replaces every table's rows with the given ones, in one transaction: all of it lands, or nothing changes.
     /// `progress` reports each table as it is written.
-    public func replaceAll(with tables: [(table: String, columns: [String], rows: [[CellValue]])],
-                          progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws {
+    public func replaceAll(
+        with tables: [(table: String, columns: [String], rows: [[CellValue]])],
+        progress: @Sendable (String, Int) -> Void = { _, _ in }
+    ) async throws {
         let dialect = backend.dialect
         try await backend.write { db in
             // Table and column names come from the file: only the schema's own names are taken into SQL.
@@ -154,9 +179,11 @@ extension Store {
                 }
                 // PostgreSQL's identity columns continue after the highest id copied in.
                 if dialect == .postgres, columns.contains("id"), table != "schema_migrations" {
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         SELECT setval(pg_get_serial_sequence(\(bind: table), 'id'), COALESCE((SELECT MAX(id) FROM \(unsafeRaw: table)), 0) + 1, false)
-                        """).run()
+                        """
+                    ).run()
                 }
                 progress(table, rows.count)
             }

@@ -4,11 +4,12 @@ import XiezuoDomain
 extension Store {
     static func user(from r: any SQLRow) throws -> UserAccount {
         let code = try r.decode(column: "region_code", as: String.self)
-        return UserAccount(id: try r.decode(column: "id", as: Int64.self), username: try r.decode(column: "username", as: String.self),
-                           role: Role(rawValue: try r.decode(column: "role", as: String.self)) ?? .viewer, regionCode: code,
-                           regionLevel: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
-                           side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
-                           state: AccountState(rawValue: try r.decode(column: "state", as: String.self)) ?? .disabled)
+        return UserAccount(
+            id: try r.decode(column: "id", as: Int64.self), username: try r.decode(column: "username", as: String.self),
+            role: Role(rawValue: try r.decode(column: "role", as: String.self)) ?? .viewer, regionCode: code,
+            regionLevel: RegionLevel(rawValue: try r.decode(column: "level", as: String.self)) ?? .county,
+            side: Side(rawValue: try r.decode(column: "side", as: String.self)) ?? .west,
+            state: AccountState(rawValue: try r.decode(column: "state", as: String.self)) ?? .disabled)
     }
 
     static let userColumns: SQLQueryString = "SELECT u.*, r.level, r.side FROM users u JOIN regions r ON r.code = u.region_code"
@@ -35,10 +36,12 @@ extension Store {
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         return try await backend.write { db in
             let now = Self.now()
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO users (username, role, region_code, password_hash, state, created_at, updated_at)
                 VALUES (\(bind: username), \(bind: role.rawValue), \(bind: regionCode), \(bind: passwordHash), 'active', \(bind: now), \(bind: now))
-                """).run()
+                """
+            ).run()
             let saved = try await db.raw(Self.userColumns + " WHERE u.username = \(bind: username)").first().map(Self.user)!
             try await Self.audit(db, actor, entity: "user", id: username, action: "create", before: UserAccount?.none, after: saved)
             return saved
@@ -50,19 +53,23 @@ extension Store {
             guard let before = try await db.raw(Self.userColumns + " WHERE u.username = \(bind: username)").first().map(Self.user) else {
                 throw StoreError.notFound
             }
-            try await db.raw("UPDATE users SET state = \(bind: state.rawValue), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)").run()
+            try await db.raw("UPDATE users SET state = \(bind: state.rawValue), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)")
+                .run()
             try await Self.endEverySession(db, userId: before.id, username: username)
-            var after = before; after.state = state
+            var after = before
+            after.state = state
             try await Self.audit(db, actor, entity: "user", id: username, action: "state", before: before, after: after)
         }
     }
 
     public func setPasswordHash(username: String, _ hash: String, actor: Actor) async throws {
         try await backend.write { db in
-            guard let id = try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first()?.decode(column: "id", as: Int64.self) else {
+            guard let id = try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first()?.decode(column: "id", as: Int64.self)
+            else {
                 throw StoreError.notFound
             }
-            try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)").run()
+            try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: Self.now()) WHERE username = \(bind: username)")
+                .run()
             // The old password's sessions and tokens end, and its lock (if any) is lifted.
             try await Self.endEverySession(db, userId: id, username: username)
             try await Self.audit(db, actor, entity: "user", id: username, action: "reset-password", before: String?.none, after: "(password changed)")
@@ -71,7 +78,8 @@ extension Store {
 
     public func passwordHash(username: String) async throws -> String? {
         try await backend.read { db in
-            try await db.raw("SELECT password_hash FROM users WHERE username = \(bind: username)").first()?.decode(column: "password_hash", as: String.self)
+            try await db.raw("SELECT password_hash FROM users WHERE username = \(bind: username)").first()?.decode(
+                column: "password_hash", as: String.self)
         }
     }
 }

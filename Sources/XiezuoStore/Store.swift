@@ -12,7 +12,9 @@ public struct Store: Sendable {
 
     public init(backend: any DatabaseBackend, logger: Logger) {
         let stats = StoreStats()
-        self.backend = InstrumentedBackend(inner: backend, stats: stats); self.stats = stats; self.logger = logger
+        self.backend = InstrumentedBackend(inner: backend, stats: stats)
+        self.stats = stats
+        self.logger = logger
     }
 
     public static func open(url: String, logger: Logger) async throws -> Store {
@@ -37,7 +39,8 @@ public struct Store: Sendable {
     }
 
     static func currentVersion(_ db: any SQLDatabase) async throws -> Int {
-        try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").run()
+        try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            .run()
         let row = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()
         return try row?.decode(column: "v", as: Int?.self) ?? 0
     }
@@ -55,10 +58,15 @@ public struct Store: Sendable {
                 for s in m.statements {
                     try await db.raw(SQLQueryString(s.replacingOccurrences(of: "{ID}", with: Migrations.idColumn(dialect)))).run()
                 }
-                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Self.now()))").run()
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Self.now()))"
+                ).run()
                 return true
             }
-            if did { applied += 1; logger.info("applied migration \(m.version) \(m.name)") }
+            if did {
+                applied += 1
+                logger.info("applied migration \(m.version) \(m.name)")
+            }
         }
         try await seedReferenceData()
         try await verifyDataKey()
@@ -68,7 +76,9 @@ public struct Store: Sendable {
     // MARK: audit
 
     static let auditEncoder: JSONEncoder = {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
     }()
 
     static func json<T: Encodable>(_ value: T?) -> String? {
@@ -77,27 +87,34 @@ public struct Store: Sendable {
     }
 
     /// Appends one audit record inside the caller's transaction, so the record exists exactly when the change does.
-    static func audit<T: Encodable>(_ db: any SQLDatabase, _ actor: Actor, entity: String, id: String, action: String,
-                                    before: T?, after: T?) async throws {
-        try await db.raw("""
+    static func audit<T: Encodable>(
+        _ db: any SQLDatabase, _ actor: Actor, entity: String, id: String, action: String,
+        before: T?, after: T?
+    ) async throws {
+        try await db.raw(
+            """
             INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json)
             VALUES (\(bind: now()), \(bind: actor.name), \(bind: actor.address), \(bind: entity), \(bind: id),
                     \(bind: action), \(bind: json(before)), \(bind: json(after)))
-            """).run()
+            """
+        ).run()
     }
 
     public func history(entity: String, id: String) async throws -> [AuditEntry] {
         try await backend.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT id, at, actor, address, action, before_json, after_json FROM audit_log
                 WHERE entity = \(bind: entity) AND entity_id = \(bind: id) ORDER BY id
-                """).all().map { r in
-                AuditEntry(id: try r.decode(column: "id", as: Int64.self), at: try r.decode(column: "at", as: String.self),
-                           actor: try r.decode(column: "actor", as: String?.self),
-                           address: try r.decode(column: "address", as: String?.self),
-                           action: try r.decode(column: "action", as: String.self),
-                           before: try r.decode(column: "before_json", as: String?.self),
-                           after: try r.decode(column: "after_json", as: String?.self))
+                """
+            ).all().map { r in
+                AuditEntry(
+                    id: try r.decode(column: "id", as: Int64.self), at: try r.decode(column: "at", as: String.self),
+                    actor: try r.decode(column: "actor", as: String?.self),
+                    address: try r.decode(column: "address", as: String?.self),
+                    action: try r.decode(column: "action", as: String.self),
+                    before: try r.decode(column: "before_json", as: String?.self),
+                    after: try r.decode(column: "after_json", as: String?.self))
             }
         }
     }
@@ -113,7 +130,10 @@ public struct Store: Sendable {
 public struct Actor: Sendable, Hashable {
     public var name: String?
     public var address: String?
-    public init(name: String?, address: String?) { self.name = name; self.address = address }
+    public init(name: String?, address: String?) {
+        self.name = name
+        self.address = address
+    }
     public static let system = Actor(name: "system", address: nil)
 }
 
@@ -133,7 +153,8 @@ public struct Page: Sendable, Hashable {
     public var size: Int
     public static let maxSize = 100
     public init(number: Int, size: Int) {
-        self.number = max(1, min(number, 1_000_000)); self.size = max(1, min(size, Page.maxSize))
+        self.number = max(1, min(number, 1_000_000))
+        self.size = max(1, min(size, Page.maxSize))
     }
     var offset: Int { (number - 1) * size }
 }

@@ -15,10 +15,18 @@ public final class StoreStats: Sendable {
         // Atomics cannot be copied, so each branch names its own.
         if write { writesInFlight.add(1, ordering: .relaxed) } else { readsInFlight.add(1, ordering: .relaxed) }
         defer {
-            if write { writesInFlight.subtract(1, ordering: .relaxed); writes.add(1, ordering: .relaxed) }
-            else { readsInFlight.subtract(1, ordering: .relaxed); reads.add(1, ordering: .relaxed) }
+            if write {
+                writesInFlight.subtract(1, ordering: .relaxed)
+                writes.add(1, ordering: .relaxed)
+            } else {
+                readsInFlight.subtract(1, ordering: .relaxed)
+                reads.add(1, ordering: .relaxed)
+            }
         }
-        do { return try await body() } catch { if write { failedWrites.add(1, ordering: .relaxed) }; throw error }
+        do { return try await body() } catch {
+            if write { failedWrites.add(1, ordering: .relaxed) }
+            throw error
+        }
     }
 }
 

@@ -8,9 +8,9 @@ struct Engine {
 
     /// A byte of the rebuilt stream: known, or a set of candidates (a byte the decoder swallowed into a "?").
     struct Slot {
-        var value: Int16           // 0…255 known; -1 unknown (see candidates); -2 a character outside GBK, kept as is
+        var value: Int16  // 0…255 known; -1 unknown (see candidates); -2 a character outside GBK, kept as is
         var candidates: [UInt8]
-        var origin: Int32          // the input character it came from
+        var origin: Int32  // the input character it came from
         var live = true
         /// Set on a scar's lost byte: this byte and the live byte before it spell a character read this way.
         var reading: String? = nil
@@ -18,10 +18,10 @@ struct Engine {
 
     /// One character of the output with everything the bytes allow it to be.
     struct Unit {
-        var candidates: [UInt32]   // empty: unsolved
+        var candidates: [UInt32]  // empty: unsolved
         var originLow: Int
         var originHigh: Int
-        var realigned: Bool        // its bytes came from different input characters
+        var realigned: Bool  // its bytes came from different input characters
         var chosen: UInt32 = 0
         var confidence: Double = 1
     }
@@ -31,14 +31,17 @@ struct Engine {
     var groupByOpen: [Int: Repairer.Group] = [:]
     var groupCloses = Set<Int>()
     var unsolvedScars: [Repairer.Group] = []
-    var firstSlot: [Int] = []     // input character index → its first slot
+    var firstSlot: [Int] = []  // input character index → its first slot
     var unsolved: [UnsolvedSpan] = []
     var stripped: [(range: ClosedRange<Int>, scar: Bool)] = []
 
     let restoreLostPairs: Bool
 
     init(data: TextData, src: [UInt32], groups: [Repairer.Group], restoreLostPairs: Bool = true) {
-        self.data = data; self.src = src; self.groups = groups; self.restoreLostPairs = restoreLostPairs
+        self.data = data
+        self.src = src
+        self.groups = groups
+        self.restoreLostPairs = restoreLostPairs
     }
 
     static let leadBytes: [UInt8] = Array(0x81...0xFE)
@@ -102,7 +105,10 @@ struct Engine {
 
     func previousLive(_ k: Int) -> Int? {
         var j = k - 1
-        while j >= 0 { if slots[j].live { return j }; j -= 1 }
+        while j >= 0 {
+            if slots[j].live { return j }
+            j -= 1
+        }
         return nil
     }
 
@@ -113,12 +119,14 @@ struct Engine {
             // the "(" is the second slot of a scar's "?", or the group's own first slot
             let open = g.scar ? firstSlot[g.open] + 1 : firstSlot[g.open]
             guard let b2 = previousLive(open), let b1 = previousLive(b2),
-                  slots[b1].value != -2, slots[b2].value != -2 else {
+                slots[b1].value != -2, slots[b2].value != -2
+            else {
                 if g.scar { markScarUnsolved(g, "no character before the scar") }
                 continue
             }
             let rid = data.readingIndex[g.pinyin]
-            let v1 = slots[b1].value, v2 = slots[b2].value
+            let v1 = slots[b1].value
+            let v2 = slots[b2].value
             if v1 >= 0 && v2 >= 0 {
                 // Both bytes known (the usual case): one character to check, nothing to narrow.
                 let v = v1 >= 0x81 ? data.decode(UInt8(v1), UInt8(v2)) : 0
@@ -129,11 +137,15 @@ struct Engine {
                 stripped.append((g.open...g.close, g.scar))
                 continue
             }
-            var keep1 = Set<UInt8>(), keep2 = Set<UInt8>()
+            var keep1 = Set<UInt8>()
+            var keep2 = Set<UInt8>()
             for x in options(slots[b1]) where x >= 0x81 {
                 for y in options(slots[b2]) {
                     let v = data.decode(x, y)
-                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, g.pinyin) { keep1.insert(x); keep2.insert(y) }
+                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, g.pinyin) {
+                        keep1.insert(x)
+                        keep2.insert(y)
+                    }
                 }
             }
             if keep1.isEmpty && !g.scar { continue }  // real parentheses, not an annotation
@@ -198,8 +210,10 @@ struct Engine {
                 // Both bytes known: one character, no arrays of options to build.
                 let v = data.decode(UInt8(sv), UInt8(live[i + 1].value))
                 let p = Int(live[i + 1].origin)
-                units.append(Unit(candidates: v != 0 && v != TextData.vanish ? data.single(v) : [], originLow: min(o, p), originHigh: max(o, p),
-                                  realigned: o != p))
+                units.append(
+                    Unit(
+                        candidates: v != 0 && v != TextData.vanish ? data.single(v) : [], originLow: min(o, p), originHigh: max(o, p),
+                        realigned: o != p))
                 i += 2
                 continue
             }
@@ -209,10 +223,13 @@ struct Engine {
                 units.append(Unit(candidates: s.candidates.map(UInt32.init), originLow: o, originHigh: o, realigned: true))
                 i += 1
             } else if s.value <= -3, i + 1 < live.count, live[i + 1].value == s.value, live[i + 1].reading == nil,
-                      Int(-3 - s.value) < lostPairCandidates.count {
+                Int(-3 - s.value) < lostPairCandidates.count
+            {
                 // a restored lost pair read as one character
-                units.append(Unit(candidates: lostPairCandidates[Int(-3 - s.value)], originLow: o, originHigh: Int(live[i + 1].origin),
-                                  realigned: true))
+                units.append(
+                    Unit(
+                        candidates: lostPairCandidates[Int(-3 - s.value)], originLow: o, originHigh: Int(live[i + 1].origin),
+                        realigned: true))
                 i += 2
             } else {
                 guard i + 1 < live.count else {
@@ -221,7 +238,8 @@ struct Engine {
                 }
                 let t = live[i + 1]
                 var cands: [UInt32] = []
-                let xs = options(s), ys = options(t)
+                let xs = options(s)
+                let ys = options(t)
                 let guessing = xs.count * ys.count > 200  // two guessed bytes: thousands of characters otherwise
                 // Distinct byte pairs are distinct characters, so no duplicates arise. Where bytes are guessed,
                 // only characters a document could have held are kept.
@@ -232,10 +250,15 @@ struct Engine {
                     }
                 }
                 // a scar's constraint on a pair that is also a character of the decoded text
-                if let r = t.reading { let id = data.readingIndex[r]; cands = cands.filter { data.hasReading($0, id: id, r) } }
+                if let r = t.reading {
+                    let id = data.readingIndex[r]
+                    cands = cands.filter { data.hasReading($0, id: id, r) }
+                }
                 let p = Int(t.origin)
-                units.append(Unit(candidates: cands, originLow: min(o, p), originHigh: max(o, p),
-                                  realigned: o != p || s.value < 0 || t.value < 0))
+                units.append(
+                    Unit(
+                        candidates: cands, originLow: min(o, p), originHigh: max(o, p),
+                        realigned: o != p || s.value < 0 || t.value < 0))
                 i += 2
             }
         }
@@ -297,8 +320,9 @@ struct Engine {
             var row = [Float](repeating: -.infinity, count: u.candidates.count)
             for (ci, c) in u.candidates.enumerated() {
                 let prior: Float = ci == 0 ? 0 : -1.0
-                if p == 0 { row[ci] = score(left, c) + prior }
-                else {
+                if p == 0 {
+                    row[ci] = score(left, c) + prior
+                } else {
                     for (pi, pc) in units[p - 1].candidates.enumerated() {
                         row[ci] = max(row[ci], prev[pi] + score(pc, c) + prior)
                     }
@@ -337,12 +361,16 @@ struct Engine {
                         let prevC = units[p - 1].candidates
                         for (pi, pc) in prevC.enumerated() {
                             let v = best[p - 1 - k][pi] + score(pc, c) + prior
-                            if v > row[ci] { row[ci] = v; from[ci] = pi }
+                            if v > row[ci] {
+                                row[ci] = v
+                                from[ci] = pi
+                            }
                         }
                     }
                     if p == end - 1, let right { row[ci] += score(c, right) }
                 }
-                best.append(row); back.append(from)
+                best.append(row)
+                back.append(from)
             }
             var ci = best.last!.indices.max { best.last![$0] < best.last![$1] }!
             for p in stride(from: end - 1, through: k, by: -1) {
@@ -372,12 +400,15 @@ struct Engine {
         var punctuated = [Bool](repeating: false, count: out.count)
         for k in out.indices {
             guard out[k] < 0x80, let fw = Self.fullWidth[out[k]] else { continue }
-            var l = k - 1; while l >= 0, out[l] == 0x20 { l -= 1 }
-            var r = k + 1; while r < out.count, out[r] == 0x20 { r += 1 }
+            var l = k - 1
+            while l >= 0, out[l] == 0x20 { l -= 1 }
+            var r = k + 1
+            while r < out.count, out[r] == 0x20 { r += 1 }
             let leftCJK = l >= 0 && isChineseContext(out[l]) && !(0x30...0x39).contains(out[l])
             let rightCJK = r < out.count && isHan(out[r])
             if leftCJK && (rightCJK || r >= out.count || out[r] == 0x0A) || (rightCJK && l >= 0 && isHan(out[l])) {
-                out[k] = fw; punctuated[k] = true
+                out[k] = fw
+                punctuated[k] = true
             }
         }
 
@@ -387,14 +418,16 @@ struct Engine {
         var text = ""
         text.unicodeScalars.reserveCapacity(out.count)
         var k = 0
-        var consumed = 0        // input characters accounted for
+        var consumed = 0  // input characters accounted for
         var strippedIter = stripped.makeIterator()
         var nextStrip = strippedIter.next()
         func emitStrips(upTo limit: Int) {
             while let s = nextStrip, s.range.lowerBound < limit {
                 if !s.scar {
-                    changes.append(RepairChange(offset: s.range.lowerBound, length: s.range.count, before: self.text(s.range),
-                                                after: "", step: .pinyin, confidence: 1))
+                    changes.append(
+                        RepairChange(
+                            offset: s.range.lowerBound, length: s.range.count, before: self.text(s.range),
+                            after: "", step: .pinyin, confidence: 1))
                 }
                 nextStrip = strippedIter.next()
             }
@@ -404,11 +437,14 @@ struct Engine {
             if u.realigned || u.candidates.isEmpty {
                 // a re-aligned stretch: consecutive realigned units plus the scars inside it
                 var end = k
-                var low = u.originLow, high = u.originHigh
+                var low = u.originLow
+                var high = u.originHigh
                 var conf = 1.0
                 while end < units.count, units[end].realigned || units[end].candidates.isEmpty {
-                    low = min(low, units[end].originLow); high = max(high, units[end].originHigh)
-                    conf = min(conf, units[end].confidence); end += 1
+                    low = min(low, units[end].originLow)
+                    high = max(high, units[end].originHigh)
+                    conf = min(conf, units[end].confidence)
+                    end += 1
                 }
                 // include the scars inside or right before this stretch, pinyin and all
                 var grew = true
@@ -416,13 +452,19 @@ struct Engine {
                     grew = false
                     // Scars are in text order and do not overlap: start at the first that may touch the stretch
                     // rather than walk them all for every stretch.
-                    var lo = 0, hi = scarRanges.count
-                    while lo < hi { let mid = (lo + hi) / 2; if scarRanges[mid].upperBound + 2 < low { lo = mid + 1 } else { hi = mid } }
+                    var lo = 0
+                    var hi = scarRanges.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if scarRanges[mid].upperBound + 2 < low { lo = mid + 1 } else { hi = mid }
+                    }
                     var j = lo
                     while j < scarRanges.count, scarRanges[j].lowerBound <= high + 1 {
                         let r = scarRanges[j]
                         if r.lowerBound < low || r.upperBound > high {
-                            low = min(low, r.lowerBound); high = max(high, r.upperBound); grew = true
+                            low = min(low, r.lowerBound)
+                            high = max(high, r.upperBound)
+                            grew = true
                         }
                         j += 1
                     }
@@ -432,12 +474,16 @@ struct Engine {
                 var after = ""
                 for p in k..<end { after.unicodeScalars.append(Unicode.Scalar(out[p]) ?? "\u{FFFD}") }
                 if unsolvedHere {
-                    unsolved.append(UnsolvedSpan(offset: low, length: high - low + 1, text: self.text(low...high),
-                                                 reason: "the surviving bytes spell no character"))
+                    unsolved.append(
+                        UnsolvedSpan(
+                            offset: low, length: high - low + 1, text: self.text(low...high),
+                            reason: "the surviving bytes spell no character"))
                     after = self.text(low...high)
                 } else {
-                    changes.append(RepairChange(offset: low, length: high - low + 1, before: self.text(low...high),
-                                                after: after, step: .scar, confidence: conf))
+                    changes.append(
+                        RepairChange(
+                            offset: low, length: high - low + 1, before: self.text(low...high),
+                            after: after, step: .scar, confidence: conf))
                 }
                 text += after
                 while let s = nextStrip, s.range.upperBound <= high { nextStrip = strippedIter.next() }
@@ -449,16 +495,21 @@ struct Engine {
             let c = out[k]
             text.unicodeScalars.append(Unicode.Scalar(c) ?? "\u{FFFD}")
             if c != src[u.originLow] {
-                changes.append(RepairChange(offset: u.originLow, length: 1, before: self.text(u.originLow...u.originLow),
-                                            after: String(Unicode.Scalar(c)!), step: punctuated[k] ? .punctuation : .traditional,
-                                            confidence: u.confidence))
+                changes.append(
+                    RepairChange(
+                        offset: u.originLow, length: 1, before: self.text(u.originLow...u.originLow),
+                        after: String(Unicode.Scalar(c)!), step: punctuated[k] ? .punctuation : .traditional,
+                        confidence: u.confidence))
             }
             consumed = u.originHigh + 1
             k += 1
         }
         emitStrips(upTo: Int.max)
         _ = consumed
-        return RepairResult(text: text, report: RepairReport(garbled: true, reason: reason, changes: changes,
-                                                             unsolved: unsolved, annotations: annotations, scars: scars))
+        return RepairResult(
+            text: text,
+            report: RepairReport(
+                garbled: true, reason: reason, changes: changes,
+                unsolved: unsolved, annotations: annotations, scars: scars))
     }
 }

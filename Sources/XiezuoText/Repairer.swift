@@ -25,8 +25,11 @@ public struct Repairer: Sendable {
         let groups = findGroups(src)
         let verdict = judge(src, groups)
         guard verdict.garbled else {
-            return RepairResult(text: text, report: RepairReport(garbled: false, reason: verdict.reason,
-                                                                 annotations: verdict.annotations, scars: verdict.scars))
+            return RepairResult(
+                text: text,
+                report: RepairReport(
+                    garbled: false, reason: verdict.reason,
+                    annotations: verdict.annotations, scars: verdict.scars))
         }
         // A long document is repaired a stretch of lines at a time. A surviving line break is a point where the
         // byte stream is in step (0x0A can be no part of a two-byte character) and no annotation crosses one, so
@@ -39,22 +42,38 @@ public struct Repairer: Sendable {
             pieces.append(start..<end)
             start = end
         }
-        var text = "", changes: [RepairChange] = [], unsolved: [UnsolvedSpan] = []
+        var text = ""
+        var changes: [RepairChange] = []
+        var unsolved: [UnsolvedSpan] = []
         var g = 0
         for piece in pieces {
             var local: [Group] = []
             while g < groups.count, groups[g].open < piece.upperBound {
-                var x = groups[g]; x.open -= piece.lowerBound; x.close -= piece.lowerBound
-                local.append(x); g += 1
+                var x = groups[g]
+                x.open -= piece.lowerBound
+                x.close -= piece.lowerBound
+                local.append(x)
+                g += 1
             }
             var engine = Engine(data: data, src: Array(src[piece]), groups: local, restoreLostPairs: restoreLostPairs)
             let r = engine.run(reason: verdict.reason, annotations: verdict.annotations, scars: verdict.scars)
             text += r.text
-            changes += r.report.changes.map { var c = $0; c.offset += piece.lowerBound; return c }
-            unsolved += r.report.unsolved.map { var u = $0; u.offset += piece.lowerBound; return u }
+            changes += r.report.changes.map {
+                var c = $0
+                c.offset += piece.lowerBound
+                return c
+            }
+            unsolved += r.report.unsolved.map {
+                var u = $0
+                u.offset += piece.lowerBound
+                return u
+            }
         }
-        return RepairResult(text: text, report: RepairReport(garbled: true, reason: verdict.reason, changes: changes, unsolved: unsolved,
-                                                             annotations: verdict.annotations, scars: verdict.scars))
+        return RepairResult(
+            text: text,
+            report: RepairReport(
+                garbled: true, reason: verdict.reason, changes: changes, unsolved: unsolved,
+                annotations: verdict.annotations, scars: verdict.scars))
     }
 
     /// Characters per piece of a long document (extended to the next line break).
@@ -82,8 +101,8 @@ public struct Repairer: Sendable {
     }
 
     struct Group {
-        var open: Int        // index of "(" or "?"
-        var close: Int       // index of ")"
+        var open: Int  // index of "(" or "?"
+        var close: Int  // index of ")"
         var pinyin: String
         var scar: Bool
     }
@@ -102,7 +121,12 @@ public struct Repairer: Sendable {
         return out
     }
 
-    struct Verdict { var garbled: Bool; var reason: String; var annotations: Int; var scars: Int }
+    struct Verdict {
+        var garbled: Bool
+        var reason: String
+        var annotations: Int
+        var scars: Int
+    }
 
     /// The pipeline's signature: scars (a "?" that swallowed the "(" of an annotation), or annotations that follow
     /// a fixed per-character dictionary — every occurrence of an annotated character carries the same reading — on
@@ -127,16 +151,19 @@ public struct Repairer: Sendable {
             return Verdict(garbled: false, reason: "too few dictionary-style annotations (\(confirmed))", annotations: confirmed, scars: scars)
         }
         // Every occurrence of an annotated character must be annotated, as a byte-level replacement does.
-        var occurrences = 0, annotated = 0
+        var occurrences = 0
+        var annotated = 0
         for (i, c) in s.enumerated() where annotatedChars[c] != nil {
             occurrences += 1
             if i + 1 < s.count, s[i + 1] == 0x28 { annotated += 1 }
         }
         if annotated * 10 >= occurrences * 9 {
-            return Verdict(garbled: true, reason: "\(confirmed) annotations on every occurrence of \(annotatedChars.count) characters",
-                           annotations: confirmed, scars: scars)
+            return Verdict(
+                garbled: true, reason: "\(confirmed) annotations on every occurrence of \(annotatedChars.count) characters",
+                annotations: confirmed, scars: scars)
         }
-        return Verdict(garbled: false, reason: "annotations are occasional glosses, not a pipeline's dictionary",
-                       annotations: confirmed, scars: scars)
+        return Verdict(
+            garbled: false, reason: "annotations are occasional glosses, not a pipeline's dictionary",
+            annotations: confirmed, scars: scars)
     }
 }

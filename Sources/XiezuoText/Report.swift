@@ -10,20 +10,26 @@ public struct RepairReport: Sendable, Codable, Equatable {
     public var annotations: Int
     public var scars: Int
 
-    public init(garbled: Bool, reason: String, changes: [RepairChange] = [], unsolved: [UnsolvedSpan] = [],
-                annotations: Int = 0, scars: Int = 0) {
-        self.garbled = garbled; self.reason = reason; self.changes = changes; self.unsolved = unsolved
-        self.annotations = annotations; self.scars = scars
+    public init(
+        garbled: Bool, reason: String, changes: [RepairChange] = [], unsolved: [UnsolvedSpan] = [],
+        annotations: Int = 0, scars: Int = 0
+    ) {
+        self.garbled = garbled
+        self.reason = reason
+        self.changes = changes
+        self.unsolved = unsolved
+        self.annotations = annotations
+        self.scars = scars
     }
 }
 
 /// One change: `length` characters (Unicode scalars) of the input at `offset` became `after`.
 public struct RepairChange: Sendable, Codable, Equatable {
     public enum Step: String, Sendable, Codable {
-        case pinyin        // an inserted X(pinyin) annotation removed
-        case scar          // a ?pinyin) scar and the garbled stretch after it re-aligned and recovered
-        case traditional   // a naively converted Traditional form turned back to Simplified
-        case punctuation   // ASCII , ; between Chinese text restored to ， ；
+        case pinyin  // an inserted X(pinyin) annotation removed
+        case scar  // a ?pinyin) scar and the garbled stretch after it re-aligned and recovered
+        case traditional  // a naively converted Traditional form turned back to Simplified
+        case punctuation  // ASCII , ; between Chinese text restored to ， ；
     }
     public var offset: Int
     public var length: Int
@@ -45,5 +51,8 @@ public struct UnsolvedSpan: Sendable, Codable, Equatable {
 public struct RepairResult: Sendable {
     public var text: String
     public var report: RepairReport
-    public init(text: String, report: RepairReport) { self.text = text; self.report = report }
+    public init(text: String, report: RepairReport) {
+        self.text = text
+        self.report = report
+    }
 }

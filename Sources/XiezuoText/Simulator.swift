@@ -26,8 +26,12 @@ public struct PipelineSimulator: Sendable {
             guard let code = data.gbkEncode[t], let reading = data.readings[t]?.first else { continue }
             var ann: [UInt8] = [0x28]
             for u in reading.unicodeScalars {
-                if u.value < 0x80 { ann.append(UInt8(u.value)) }
-                else if let g = data.gbkEncode[u.value] { ann.append(UInt8(g >> 8)); ann.append(UInt8(g & 0xFF)) }
+                if u.value < 0x80 {
+                    ann.append(UInt8(u.value))
+                } else if let g = data.gbkEncode[u.value] {
+                    ann.append(UInt8(g >> 8))
+                    ann.append(UInt8(g & 0xFF))
+                }
             }
             ann.append(0x29)
             dict.append((code, ann))
@@ -47,24 +51,35 @@ public struct PipelineSimulator: Sendable {
             var v = u.value
             if v == 0xFF0C { v = 0x2C } else if v == 0xFF1B { v = 0x3B }
             v = toTraditional[v] ?? v
-            if v < 0x80 { bytes.append(UInt8(v)) }
-            else if let g = data.gbkEncode[v] { bytes.append(UInt8(g >> 8)); bytes.append(UInt8(g & 0xFF)) }
-            else { bytes.append(0x3F) }
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else if let g = data.gbkEncode[v] {
+                bytes.append(UInt8(g >> 8))
+                bytes.append(UInt8(g & 0xFF))
+            } else {
+                bytes.append(0x3F)
+            }
         }
         // 3: byte-level replace, one dictionary entry after another
         var present = Set<UInt16>()
         for i in 0..<(max(bytes.count, 1) - 1) { present.insert(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
         for entry in dictionary where present.contains(entry.code) {
-            let a = UInt8(entry.code >> 8), b = UInt8(entry.code & 0xFF)
+            let a = UInt8(entry.code >> 8)
+            let b = UInt8(entry.code & 0xFF)
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 64)
             var i = 0
             var changed = false
             while i < bytes.count {
                 if i + 1 < bytes.count, bytes[i] == a, bytes[i + 1] == b {
-                    out.append(a); out.append(b); out += entry.annotation; i += 2; changed = true
+                    out.append(a)
+                    out.append(b)
+                    out += entry.annotation
+                    i += 2
+                    changed = true
                 } else {
-                    out.append(bytes[i]); i += 1
+                    out.append(bytes[i])
+                    i += 1
                 }
             }
             if changed {
@@ -77,13 +92,32 @@ public struct PipelineSimulator: Sendable {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b < 0x80 { text.unicodeScalars.append(Unicode.Scalar(b)); i += 1; continue }
-            if b == 0x80 { text.unicodeScalars.append("\u{20AC}"); i += 1; continue }
-            if b == 0xFF || i + 1 >= bytes.count { text.append("?"); i += 1; continue }
+            if b < 0x80 {
+                text.unicodeScalars.append(Unicode.Scalar(b))
+                i += 1
+                continue
+            }
+            if b == 0x80 {
+                text.unicodeScalars.append("\u{20AC}")
+                i += 1
+                continue
+            }
+            if b == 0xFF || i + 1 >= bytes.count {
+                text.append("?")
+                i += 1
+                continue
+            }
             let t = bytes[i + 1]
-            if t < 0x40 || t == 0x7F || t == 0xFF { text.append("?"); i += 2; continue }
+            if t < 0x40 || t == 0x7F || t == 0xFF {
+                text.append("?")
+                i += 2
+                continue
+            }
             let v = data.decode(b, t)
-            if v == TextData.vanish { i += 2; continue }
+            if v == TextData.vanish {
+                i += 2
+                continue
+            }
             if v == 0 { text.append("?") } else { text.unicodeScalars.append(Unicode.Scalar(v)!) }
             i += 2
         }
@@ -104,10 +138,12 @@ struct SplitMix {
 
 /// Character error rate: edit distance over the reference length.
 public func characterErrors(_ output: String, _ reference: String) -> Int {
-    let a = Array(output.unicodeScalars), b = Array(reference.unicodeScalars)
+    let a = Array(output.unicodeScalars)
+    let b = Array(reference.unicodeScalars)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         cur[0] = i
         for j in 1...b.count {

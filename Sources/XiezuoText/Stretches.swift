@@ -33,10 +33,10 @@ extension Engine {
 
     /// One character's place in the stream, as `decode` would make it, without its candidates.
     struct Span {
-        var start: Int          // index into the live slots
+        var start: Int  // index into the live slots
         var realigned: Bool
         var empty: Bool
-        var first: UInt32?      // its first candidate, for the context of a neighbouring stretch
+        var first: UInt32?  // its first candidate, for the context of a neighbouring stretch
     }
 
     /// The characters of the live stream as `decode` pairs the bytes: known pairs are decoded on the spot; a pair
@@ -46,17 +46,22 @@ extension Engine {
         out.reserveCapacity(live.count)
         var i = 0
         while i < live.count {
-            let sv = slots[live[i]].value, o = slots[live[i]].origin
+            let sv = slots[live[i]].value
+            let o = slots[live[i]].origin
             if sv == -2 {
-                out.append(Span(start: i, realigned: false, empty: false, first: src[Int(o)])); i += 1
+                out.append(Span(start: i, realigned: false, empty: false, first: src[Int(o)]))
+                i += 1
             } else if sv >= 0 && sv < 0x80 {
-                out.append(Span(start: i, realigned: false, empty: false, first: UInt32(sv))); i += 1
+                out.append(Span(start: i, realigned: false, empty: false, first: UInt32(sv)))
+                i += 1
             } else if sv == 0x80 {
-                out.append(Span(start: i, realigned: false, empty: false, first: 0x20AC)); i += 1
+                out.append(Span(start: i, realigned: false, empty: false, first: 0x20AC))
+                i += 1
             } else if sv >= 0x81, i + 1 < live.count, slots[live[i + 1]].value >= 0, slots[live[i + 1]].reading == nil {
                 let v = data.decode(UInt8(sv), UInt8(slots[live[i + 1]].value))
                 let ok = v != 0 && v != TextData.vanish
-                out.append(Span(start: i, realigned: o != slots[live[i + 1]].origin, empty: !ok, first: ok ? v : nil)); i += 2
+                out.append(Span(start: i, realigned: o != slots[live[i + 1]].origin, empty: !ok, first: ok ? v : nil))
+                i += 2
             } else {
                 let width = sv < 0 && slots[live[i]].candidates.allSatisfy({ $0 < 0x80 }) ? 1 : 2
                 let u = decode(live[i..<min(i + width, live.count)].map { slots[$0] }).first
@@ -74,19 +79,25 @@ extension Engine {
         // Where the characters fall and which are out of step, without building every character's candidates:
         // the full decoding comes once, after the search.
         let units = scan(live)
-        var insertions: [(before: Int, slots: [Slot])] = []   // indices into `slots`
+        var insertions: [(before: Int, slots: [Slot])] = []  // indices into `slots`
         var k = 0
         while k < units.count {
-            guard units[k].realigned || units[k].empty else { k += 1; continue }
+            guard units[k].realigned || units[k].empty else {
+                k += 1
+                continue
+            }
             var end = k
             while end < units.count, units[end].realigned || units[end].empty { end += 1 }
-            let from = units[k].start, to = end < units.count ? units[end].start : live.count
+            let from = units[k].start
+            let to = end < units.count ? units[end].start : live.count
             // A stretch whose characters all decode to something a document could hold (its scars fitting, which
             // decoding checks) reads as it stands: no search.
             if slots[live[from]].reading == nil,
-               let decoded = decode(live[from..<to].map { slots[$0] }, stopOnEmpty: true),
-               decoded.allSatisfy({ u in u.candidates.contains { $0 < 0x80 || data.isPlausible($0) } }) {
-                k = end; continue
+                let decoded = decode(live[from..<to].map { slots[$0] }, stopOnEmpty: true),
+                decoded.allSatisfy({ u in u.candidates.contains { $0 < 0x80 || data.isPlausible($0) } })
+            {
+                k = end
+                continue
             }
             let run = Array(live[from..<to])
             let left: UInt32 = k > 0 ? (simplified(units[k - 1].first) ?? 0x3002) : 0x3002
@@ -112,10 +123,16 @@ extension Engine {
         out.reserveCapacity(slots.count + sorted.reduce(0) { $0 + $1.slots.count })
         var next = 0
         for (i, s) in slots.enumerated() {
-            while next < sorted.count, sorted[next].before == i { out += sorted[next].slots; next += 1 }
+            while next < sorted.count, sorted[next].before == i {
+                out += sorted[next].slots
+                next += 1
+            }
             out.append(s)
         }
-        while next < sorted.count { out += sorted[next].slots; next += 1 }
+        while next < sorted.count {
+            out += sorted[next].slots
+            next += 1
+        }
         slots = out
         live = []
     }
@@ -165,7 +182,10 @@ extension Engine {
                         guard seen.insert(key).inserted else { continue }
                         let (list, ins) = placed(run, c)
                         let score = evaluate(list, left: left, right: right).map { $0 - Self.lostPairCost * Float(c.count) } ?? -.infinity
-                        if score > bestScore && score >= Self.convincing { bestScore = score; best = ins }
+                        if score > bestScore && score >= Self.convincing {
+                            bestScore = score
+                            best = ins
+                        }
                         next.append((c, score))
                     }
                 }
@@ -227,20 +247,35 @@ extension Engine {
             let r = list[i].reading!
             let rid = data.readingIndex[r]
             // bytes seen in a pair that spells a character with this reading (bit sets over 0…255)
-            var keepA = (UInt64(0), UInt64(0), UInt64(0), UInt64(0)), keepB = keepA
+            var keepA = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            var keepB = keepA
             func set(_ bits: inout (UInt64, UInt64, UInt64, UInt64), _ b: UInt8) {
                 let bit = UInt64(1) << UInt64(b & 63)
-                switch b >> 6 { case 0: bits.0 |= bit; case 1: bits.1 |= bit; case 2: bits.2 |= bit; default: bits.3 |= bit }
+                switch b >> 6 {
+                case 0: bits.0 |= bit
+                case 1: bits.1 |= bit
+                case 2: bits.2 |= bit
+                default: bits.3 |= bit
+                }
             }
             func has(_ bits: (UInt64, UInt64, UInt64, UInt64), _ b: UInt8) -> Bool {
                 let bit = UInt64(1) << UInt64(b & 63)
-                switch b >> 6 { case 0: return bits.0 & bit != 0; case 1: return bits.1 & bit != 0; case 2: return bits.2 & bit != 0; default: return bits.3 & bit != 0 }
+                switch b >> 6 {
+                case 0: return bits.0 & bit != 0
+                case 1: return bits.1 & bit != 0
+                case 2: return bits.2 & bit != 0
+                default: return bits.3 & bit != 0
+                }
             }
             var any = false
             for x in options(list[i - 1]) where x >= 0x81 {
                 for y in options(list[i]) {
                     let v = data.decode(x, y)
-                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, r) { set(&keepA, x); set(&keepB, y); any = true }
+                    if v != 0, v != TextData.vanish, data.hasReading(v, id: rid, r) {
+                        set(&keepA, x)
+                        set(&keepB, y)
+                        any = true
+                    }
                 }
             }
             if !any { return nil }
@@ -283,4 +318,3 @@ extension Engine {
         return pathScore(units, left: left, right: right) / Float(units.count + (right == nil ? 0 : 1))
     }
 }
-

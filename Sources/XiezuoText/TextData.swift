@@ -82,7 +82,9 @@ public final class TextData: Sendable {
         for (c, list) in r {
             let nums = list.map { p -> Int32 in
                 if let n = index[p] { return n }
-                let n = Int32(index.count); index[p] = n; return n
+                let n = Int32(index.count)
+                index[p] = n
+                return n
             }
             if c >= 0x3400 && c < 0xA000 { ids[Int(c) - 0x3400] = nums }
         }
@@ -105,7 +107,10 @@ public final class TextData: Sendable {
         for line in try String(contentsOf: url("lm-unigrams", "tsv"), encoding: .utf8).split(separator: "\n") {
             let parts = line.split(separator: "\t")
             guard parts.count == 2, let n = Float(parts[1]) else { continue }
-            if parts[0] == "#total" { total = n; continue }
+            if parts[0] == "#total" {
+                total = n
+                continue
+            }
             if let c = parts[0].unicodeScalars.first { uni[c.value] = n }
         }
         let logTotal = log(total)
@@ -137,8 +142,10 @@ public final class TextData: Sendable {
         }
         // Store the interpolated log P(b | a) directly so a query is one binary search.
         for i in 0..<n {
-            let a = UInt32(keys[i] >> 32), b = UInt32(keys[i] & 0xFFFF_FFFF)
-            let ua = (uni[a] ?? 1), ub = exp(unigramLog[b] ?? unigramFloor)  // before the flat table exists
+            let a = UInt32(keys[i] >> 32)
+            let b = UInt32(keys[i] & 0xFFFF_FFFF)
+            let ua = (uni[a] ?? 1)
+            let ub = exp(unigramLog[b] ?? unigramFloor)  // before the flat table exists
             let p = min(exp(logs[i]) / ua, 1)
             logs[i] = log(0.8 * p + 0.2 * ub)
         }
@@ -152,7 +159,10 @@ public final class TextData: Sendable {
     }
 
     @inline(__always) func encodeGBK(_ c: UInt32) -> UInt16? {
-        if c >= 0x3400 && c < 0xA000 { let v = gbkEncodeFlat[Int(c) - 0x3400]; return v == 0 ? nil : v }
+        if c >= 0x3400 && c < 0xA000 {
+            let v = gbkEncodeFlat[Int(c) - 0x3400]
+            return v == 0 ? nil : v
+        }
         return gbkEncode[c]
     }
 
@@ -187,7 +197,8 @@ public final class TextData: Sendable {
     func logBigram(_ a: UInt32, _ b: UInt32) -> Float {
         let ub = logUnigram(b)
         let key = UInt64(a) << 32 | UInt64(b)
-        var lo = 0, hi = bigramKeys.count
+        var lo = 0
+        var hi = bigramKeys.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if bigramKeys[mid] < key { lo = mid + 1 } else { hi = mid }
@@ -206,8 +217,16 @@ extension TextData {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b < 0x80 { out.append(Unicode.Scalar(b)); i += 1; continue }
-            if b == 0x80 { out.append("\u{20AC}"); i += 1; continue }
+            if b < 0x80 {
+                out.append(Unicode.Scalar(b))
+                i += 1
+                continue
+            }
+            if b == 0x80 {
+                out.append("\u{20AC}")
+                i += 1
+                continue
+            }
             guard i + 1 < bytes.count else { return nil }
             let v = decode(b, bytes[i + 1])
             if v == 0 { return nil }

@@ -11,7 +11,8 @@ struct Access: Sendable {
     let readable: [String]?
 
     init(user: UserAccount, pairings: [Pairing]) {
-        self.user = user; self.pairings = pairings
+        self.user = user
+        self.pairings = pairings
         readable = AccessRule.readablePrefixes(user, pairings: pairings, year: chinaToday().year)
     }
     /// The same as the scope every store list and count requires.

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Logging
 import HummingbirdBcrypt
+import Logging
 import ServiceLifecycle
 import XiezuoDomain
 import XiezuoFormats
@@ -37,25 +37,30 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
             if try await store.loadDemo() {
                 logger.info("demo data loaded")
                 try await createDemoAccounts(store: store, cost: settings.passwordCost)
-            } else { logger.info("database already holds data; demo data not loaded") }
+            } else {
+                logger.info("database already holds data; demo data not loaded")
+            }
         }
         router = try await buildRouter(store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
-            FileHandle.standardOutput.write(Data("""
-                尚无管理员。请在浏览器中打开下面的一次性链接创建第一个管理员（用后即失效，重启后换新）：
-                No administrator yet. Open this one-time link to create the first one (spent when used, replaced at restart):
-                  http://\(host):\(settings.port)/setup?token=\(token)
+            FileHandle.standardOutput.write(
+                Data(
+                    """
+                    尚无管理员。请在浏览器中打开下面的一次性链接创建第一个管理员（用后即失效，重启后换新）：
+                    No administrator yet. Open this one-time link to create the first one (spent when used, replaced at restart):
+                      http://\(host):\(settings.port)/setup?token=\(token)
 
-                """.utf8))
+                    """.utf8))
         }
     } catch {
         if given == nil { await store.close() }  // connections must be closed before they go away, even on a failed start
         throw error
     }
-    return Application(router: router,
-                       configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "xiezuo"),
-                       services: given == nil ? [DatabaseService(store: store)] : [], logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "xiezuo"),
+        services: given == nil ? [DatabaseService(store: store)] : [], logger: logger)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
@@ -77,12 +82,14 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: 
     let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost)
     // Operations: Prometheus text format. Public like /health; keep it off the public side of the proxy (DEPLOY.md).
     router.get("/metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(store.stats))))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(store.stats))))
     }
     router.get("/static/app.css") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                 body: .init(byteBuffer: renderer.stylesheet))
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: renderer.stylesheet))
     }
     SessionController(pages: pages).addRoutes(to: router)
     DashboardController(pages: pages).addRoutes(to: router)
@@ -111,9 +118,12 @@ func createDemoAccounts(store: Store, cost: UInt8) async throws {
     var lines = ["演示账号 / demo accounts (shown once):"]
     for (name, role, region) in accounts where try await store.user(username: name) == nil {
         let password = "Xz-" + String(UInt64.random(in: 1_000_000_000...9_999_999_999)) + "-demo"
-        _ = try await store.addUser(username: name, role: role, regionCode: region,
-                                    passwordHash: Bcrypt.hash(password, cost: cost), actor: Actor(name: "demo", address: nil))
-        lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0)) \(region)  \(password)")
+        _ = try await store.addUser(
+            username: name, role: role, regionCode: region,
+            passwordHash: Bcrypt.hash(password, cost: cost), actor: Actor(name: "demo", address: nil))
+        lines.append(
+            "  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0)) \(region)  \(password)"
+        )
     }
     // written straight to the descriptor so it shows at once even when output goes to a file
     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -1,9 +1,9 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdBcrypt
-import XiezuoFormats
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoStore
 
 /// Who is asking: the session cookie gives the user and its CSRF token. Everything but the sign-in page, health,
@@ -13,7 +13,9 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     static let cookieName = "xz_session"
-    static let publicPaths: Set<String> = ["/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css"]
+    static let publicPaths: Set<String> = [
+        "/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css",
+    ]
     /// Public routes that never look at who is asking: no session is read for them, whatever cookie comes along.
     static let anonymousPaths: Set<String> = ["/health", "/ready", "/metrics", "/api/v1/openapi.json", "/static/app.css"]
 
@@ -37,7 +39,8 @@ struct AuthMiddleware: RouterMiddleware {
             }
             if request.method == .get {
                 let next = path + (request.uri.query.map { "?" + $0 } ?? "")
-                return Response.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"), type: .normal)
+                return Response.redirect(
+                    to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"), type: .normal)
             }
             throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized")
         }
@@ -51,8 +54,9 @@ struct AuthMiddleware: RouterMiddleware {
             } else {
                 // Buffer the form so the handler can still read it after the token is checked.
                 let body: ByteBuffer
-                do { body = try await request.collectBody(upTo: maxFormBody) }
-                catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)]) }
+                do { body = try await request.collectBody(upTo: maxFormBody) } catch {
+                    throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)])
+                }
                 let sent: String?
                 if let boundary = MultipartForm.boundary(request.headers[.contentType] ?? "") {
                     // A file upload carries the token as one of its fields.
@@ -70,7 +74,8 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var diff: UInt8 = 0
     for i in x.indices { diff |= x[i] ^ y[i] }

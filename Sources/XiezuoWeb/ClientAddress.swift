@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// A network in CIDR form ("10.0.0.0/8", "::1/128"): the proxies whose `X-Forwarded-For` is believed.
 public struct CIDR: Sendable, Hashable, CustomStringConvertible {
@@ -12,7 +12,8 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
         let bits = bytes.count * 8
         let length = parts.count == 2 ? Int(parts[1]) : bits
         guard let length, (0...bits).contains(length) else { return nil }
-        address = bytes; prefixLength = length
+        address = bytes
+        prefixLength = length
     }
 
     public var description: String { "\(address.count == 4 ? address.map(String.init).joined(separator: ".") : "ipv6")/\(prefixLength)" }
@@ -41,8 +42,10 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         func groups(_ s: String) -> [UInt16]? {
-            s.isEmpty ? [] : s.split(separator: ":", omittingEmptySubsequences: false).map { $0.count <= 4 ? UInt16($0, radix: 16) : nil }
-                .reduce([UInt16]()) { acc, g in g.map { acc + [$0] } ?? acc + [0, 0, 0, 0, 0, 0, 0, 0, 0] }
+            s.isEmpty
+                ? []
+                : s.split(separator: ":", omittingEmptySubsequences: false).map { $0.count <= 4 ? UInt16($0, radix: 16) : nil }
+                    .reduce([UInt16]()) { acc, g in g.map { acc + [$0] } ?? acc + [0, 0, 0, 0, 0, 0, 0, 0, 0] }
         }
         guard let head = groups(halves[0]) else { return nil }
         var all = head

@@ -36,8 +36,11 @@ struct LanguageMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let asked = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
-        if let asked { context.language = asked }
-        else if let c = request.cookies["lang"]?.value, let l = Language(rawValue: c) { context.language = l }
+        if let asked {
+            context.language = asked
+        } else if let c = request.cookies["lang"]?.value, let l = Language(rawValue: c) {
+            context.language = l
+        }
         var response = try await next(request, context)
         if let asked {
             response.setCookie(Cookie(name: "lang", value: asked.rawValue, maxAge: 31_536_000, path: "/", httpOnly: true, sameSite: .lax))

@@ -18,7 +18,9 @@ struct AppError: Error {
     static func badJSON(_ detail: String) -> AppError { .init(status: .badRequest, code: "bad_json", key: "error.bad_json", params: [detail]) }
     static let ownWork = AppError(status: .forbidden, code: "own_work", key: "error.own_work")
     static func duplicateFigure(_ e: DuplicateFigure) -> AppError {
-        AppError(status: .conflict, code: "duplicate_figure", key: "error.duplicate_figure", params: [e.existingId.map { "/progress/\($0)" } ?? "/progress"])
+        AppError(
+            status: .conflict, code: "duplicate_figure", key: "error.duplicate_figure",
+            params: [e.existingId.map { "/progress/\($0)" } ?? "/progress"])
     }
     static func invalid(_ f: ValidationFailure) -> AppError {
         .init(status: .unprocessableContent, code: "validation", key: "error.validation", issues: f.issues)
@@ -43,8 +45,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let e as StoreError where e == .notFound {
             return respond(request, context, .notFound(request.uri.path))
         } catch let e as HTTPError {
-            let app = AppError(status: e.status, code: e.status == .notFound ? "not_found" : "bad_request",
-                               key: e.status == .notFound ? "error.not_found" : "bad_request", params: [request.uri.path])
+            let app = AppError(
+                status: e.status, code: e.status == .notFound ? "not_found" : "bad_request",
+                key: e.status == .notFound ? "error.not_found" : "bad_request", params: [request.uri.path])
             return respond(request, context, app)
         } catch {
             context.logger.error("unhandled error: \(error)")
@@ -64,23 +67,26 @@ struct ErrorMiddleware: RouterMiddleware {
         }
         // The signed-in header stays, and the way back is the page the user came from.
         let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.map { SafeRedirect.path($0) }
-        return renderer.errorPage(status: e.status, message: message, lang: lang, user: context.user, csrf: context.csrf,
-                                  back: back == request.uri.path ? nil : back)
+        return renderer.errorPage(
+            status: e.status, message: message, lang: lang, user: context.user, csrf: context.csrf,
+            back: back == request.uri.path ? nil : back)
     }
 }
 
 /// Serialises plain dictionaries and arrays with stable key order.
 func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
+    Response(
+        status: status, headers: [.contentType: "application/json; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
 }
 
 /// Reads a JSON body into `T`, answering 400 with the reason when it is not valid JSON of that shape.
 func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppRequestContext) async throws -> T {
     var request = request
     let buffer: ByteBuffer
-    do { buffer = try await request.collectBody(upTo: context.maxUploadSize) }
-    catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request") }
+    do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
+        throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request")
+    }
     do {
         return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
     } catch let DecodingError.typeMismatch(_, c), let DecodingError.valueNotFound(_, c), let DecodingError.dataCorrupted(c) {
@@ -97,8 +103,9 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: App
 func decodeForm(_ request: Request, _ context: AppRequestContext, limit: Int? = nil) async throws -> [String: String] {
     var request = request
     let buffer: ByteBuffer
-    do { buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize) }
-    catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request") }
+    do { buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize) } catch {
+        throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request")
+    }
     return parseForm(String(buffer: buffer))
 }
 

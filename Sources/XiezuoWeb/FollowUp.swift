@@ -3,7 +3,6 @@ import Hummingbird
 import XiezuoDomain
 import XiezuoStore
 
-
 /// The rules and writes of meetings and their follow-up, shared by the pages and the JSON API so both check the same
 /// rights and validate the same way. Meetings (and their decisions and tasks) are pairing-level: readable by both sides;
 /// recorded by the sides' offices; a task's updates are posted by its owner region.
@@ -38,14 +37,16 @@ struct FollowUp: Sendable {
 
     func updateMeeting(_ id: Int64, _ draft: MeetingDraft, version: Int64?, _ context: AppRequestContext) async throws -> Meeting {
         let (m, p, _) = try await meeting(id, context, organise: true)
-        var d = draft; d.pairingId = String(p.id)
+        var d = draft
+        d.pairingId = String(p.id)
         switch d.validate(pairing: p) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(var changed):
             guard let version else { throw AppError.invalid(ValidationFailure([ValidationIssue(field: "version", key: "error.required")])) }
             changed.id = m.id
-            do { return try await store.updateMeeting(changed, expectedVersion: version, actor: context.actor) }
-            catch StoreError.conflict { throw AppError.conflict }
+            do { return try await store.updateMeeting(changed, expectedVersion: version, actor: context.actor) } catch StoreError.conflict {
+                throw AppError.conflict
+            }
         }
     }
 
@@ -57,7 +58,8 @@ struct FollowUp: Sendable {
         }
     }
 
-    func addStop(_ id: Int64, date: String?, city: String?, name: String?, kind: String?, _ context: AppRequestContext) async throws -> ItineraryStop {
+    func addStop(_ id: Int64, date: String?, city: String?, name: String?, kind: String?, _ context: AppRequestContext) async throws -> ItineraryStop
+    {
         _ = try await meeting(id, context, organise: true)
         switch FollowUpRules.stop(date: date, city: city, name: name, kind: kind, meetingId: id) {
         case .failure(let f): throw AppError.invalid(f)
@@ -73,14 +75,18 @@ struct FollowUp: Sendable {
         }
     }
 
-    func createTask(decisionId: Int64, title: String?, ownerOffice: String?, ownerRegionCode: String?, deadline: String?,
-                    _ context: AppRequestContext) async throws -> FollowUpTask {
+    func createTask(
+        decisionId: Int64, title: String?, ownerOffice: String?, ownerRegionCode: String?, deadline: String?,
+        _ context: AppRequestContext
+    ) async throws -> FollowUpTask {
         guard let d = try await store.decision(id: decisionId) else { throw AppError.notFound(Labels(lang: context.language).t("decision")) }
         let (_, pairing, _) = try await meeting(d.meetingId, context, organise: true)
         let code = (ownerRegionCode ?? "").trimmingWhitespace()
         let region = Region.isWellFormedCode(code) ? try await store.region(code: code) : nil
-        switch FollowUpRules.task(title: title, ownerOffice: ownerOffice, ownerRegion: region, ownerRegionText: code, deadline: deadline,
-                                  pairing: pairing, decision: d) {
+        switch FollowUpRules.task(
+            title: title, ownerOffice: ownerOffice, ownerRegion: region, ownerRegionText: code, deadline: deadline,
+            pairing: pairing, decision: d)
+        {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let t): return try await store.createTask(t, actor: context.actor)
         }
@@ -92,19 +98,23 @@ struct FollowUp: Sendable {
         guard let t = try await store.followUpTask(id: id) else { throw AppError.notFound(l.t("task")) }
         let a = try await access(store, context)
         guard let m = try await store.meeting(id: t.meetingId), let p = a.pairings.first(where: { $0.id == m.pairingId }),
-              AccessRule.canRead(a.user, pairing: p) else { throw AppError.notFound(l.t("task")) }
+            AccessRule.canRead(a.user, pairing: p)
+        else { throw AppError.notFound(l.t("task")) }
         if write { try a.requireWrite(region: t.ownerRegionCode) }
         return (t, m, a)
     }
 
-    func postUpdate(taskId: Int64, date: String?, text: String?, evidence: String?, status: String?, version: Int64?,
-                    _ context: AppRequestContext) async throws -> FollowUpTask {
+    func postUpdate(
+        taskId: Int64, date: String?, text: String?, evidence: String?, status: String?, version: Int64?,
+        _ context: AppRequestContext
+    ) async throws -> FollowUpTask {
         let (_, _, a) = try await task(taskId, context, write: true)
         switch FollowUpRules.update(date: date, text: text, evidence: evidence, status: status, taskId: taskId, author: a.user.username) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let u):
-            do { return try await store.postUpdate(u, expectedVersion: version, actor: context.actor) }
-            catch StoreError.conflict { throw AppError.conflict }
+            do { return try await store.postUpdate(u, expectedVersion: version, actor: context.actor) } catch StoreError.conflict {
+                throw AppError.conflict
+            }
         }
     }
 

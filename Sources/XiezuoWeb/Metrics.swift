@@ -8,16 +8,24 @@ import XiezuoStore
 /// counts on its own.
 struct Metrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    static let buckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
+    static let buckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
 
     func record(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(descriptor: .init(namespace: "xiezuo", metricName: "http_requests", unitName: "total",
-                                               helpText: "HTTP requests answered"), labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "xiezuo", metricName: "http_request_duration", unitName: "seconds",
-                                                         helpText: "Time to answer an HTTP request"),
-                                       labels: [("route", route), ("method", method)], buckets: Self.buckets).record(duration)
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "xiezuo", metricName: "http_requests", unitName: "total",
+                helpText: "HTTP requests answered"), labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "xiezuo", metricName: "http_request_duration", unitName: "seconds",
+                helpText: "Time to answer an HTTP request"),
+            labels: [("route", route), ("method", method)], buckets: Self.buckets
+        ).record(duration)
     }
 
     /// The exposition text, with the database figures read now.
@@ -46,20 +54,25 @@ struct MetricsMiddleware: RouterMiddleware {
         do {
             var r = try await next(request, context)
             let elapsed = ContinuousClock.now - start
-            metrics.record(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: r.status.code,
-                           duration: elapsed)
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: r.status.code,
+                duration: elapsed)
             // Every answer names its request, so a user's report and the log line meet.
             r.headers[HTTPField.Name("X-Request-Id")!] = context.id
-            context.logger.info("request", metadata: [
-                "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
-                "status": .stringConvertible(r.status.code),
-                "ms": .stringConvertible(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
-            ])
+            context.logger.info(
+                "request",
+                metadata: [
+                    "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
+                    "status": .stringConvertible(r.status.code),
+                    "ms": .stringConvertible(
+                        Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
+                ])
             return r
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.record(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status,
-                           duration: ContinuousClock.now - start)
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status,
+                duration: ContinuousClock.now - start)
             throw error
         }
     }

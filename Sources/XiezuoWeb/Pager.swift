@@ -22,8 +22,10 @@ enum Pager {
     static func links(_ request: Request, page: Int, pageCount: Int) -> (prev: String, next: String) {
         let kept = query(request, dropping: ["page"])
         let path = request.uri.path
-        return (page > 1 ? href(path, kept + [("page", String(page - 1))]) : "",
-                page < pageCount ? href(path, kept + [("page", String(page + 1))]) : "")
+        return (
+            page > 1 ? href(path, kept + [("page", String(page - 1))]) : "",
+            page < pageCount ? href(path, kept + [("page", String(page + 1))]) : ""
+        )
     }
 
     /// The same address in the other language.

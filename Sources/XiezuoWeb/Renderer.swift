@@ -32,9 +32,11 @@ struct Renderer: Sendable {
     }
 
     /// Renders `template` inside the layout. `section` marks the active navigation entry.
-    func page(_ template: String, title: String, section: String, lang: Language, demo: Bool, path: String,
-              data: [String: Any], status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil,
-              languageSwitch: String? = nil) -> Response {
+    func page(
+        _ template: String, title: String, section: String, lang: Language, demo: Bool, path: String,
+        data: [String: Any], status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil,
+        languageSwitch: String? = nil
+    ) -> Response {
         var ctx = data
         ctx["csrf"] = csrf ?? ""
         if let user {
@@ -50,19 +52,24 @@ struct Renderer: Sendable {
         ctx["langHref"] = languageSwitch ?? path + "?lang=" + (lang == .zh ? "en" : "zh")
         guard let html = library.render(ctx, withTemplate: template) else {
             // Not reached once `required` holds every template a page uses; never a 200 either way.
-            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: TemplateMissing(name: template).description)))
+            return Response(
+                status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: TemplateMissing(name: template).description)))
         }
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    func errorPage(status: HTTPResponse.Status, message: String, lang: Language, user: UserAccount? = nil, csrf: String? = nil,
-                   back: String? = nil) -> Response {
+    func errorPage(
+        status: HTTPResponse.Status, message: String, lang: Language, user: UserAccount? = nil, csrf: String? = nil,
+        back: String? = nil
+    ) -> Response {
         var data: [String: Any] = ["status": status.code, "message": message]
         if let back, back != "/" { data["back"] = back }
-        return page("error", title: String(status.code), section: "", lang: lang, demo: false, path: "/",
-                    data: data, status: status, user: user, csrf: csrf)
+        return page(
+            "error", title: String(status.code), section: "", lang: lang, demo: false, path: "/",
+            data: data, status: status, user: user, csrf: csrf)
     }
 }
 

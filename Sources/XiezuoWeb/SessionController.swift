@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdBcrypt
 import NIOPosix
 import XiezuoDomain
@@ -54,11 +54,14 @@ struct SessionController {
         let l = Labels(lang: context.language)
         guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
         let list = try await pages.store.apiTokens(userId: user.id).map {
-            ["id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? l.t("never"),
-             "expires": $0.expiresAt ?? l.t("never"), "revoked": $0.revoked] as [String: Any]
+            [
+                "id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? l.t("never"),
+                "expires": $0.expiresAt ?? l.t("never"), "revoked": $0.revoked,
+            ] as [String: Any]
         }
-        return try await pages.render("tokens", title: l.t("api_tokens"), section: "", request, context,
-                                      present(["tokens": list, "newToken": newToken]))
+        return try await pages.render(
+            "tokens", title: l.t("api_tokens"), section: "", request, context,
+            present(["tokens": list, "newToken": newToken]))
     }
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,8 +77,11 @@ struct SessionController {
         let days = (form["days"] ?? "").trimmingWhitespace()
         var expires: Date?
         if !days.isEmpty {
-            if let n = Int(days), (1...3650).contains(n) { expires = Date().addingTimeInterval(Double(n) * 86_400) }
-            else { v.fail("days", "error.integer") }
+            if let n = Int(days), (1...3650).contains(n) {
+                expires = Date().addingTimeInterval(Double(n) * 86_400)
+            } else {
+                v.fail("days", "error.integer")
+            }
         }
         guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
         let token = try await pages.store.createAPIToken(userId: user.id, name: name, expiresAt: expires, actor: context.actor)
@@ -94,8 +100,9 @@ struct SessionController {
     @Sendable func setupForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
         guard try await !pages.store.hasAdministrator() else { throw AppError.notFound(l.t("setup")) }
-        return try await pages.render("setup", title: l.t("setup"), section: "", request, context,
-                                      ["token": request.query("token") ?? "", "f": FormState(values: ["username": "", "region": "520000"], issues: [], lang: l.lang).data])
+        return try await pages.render(
+            "setup", title: l.t("setup"), section: "", request, context,
+            ["token": request.query("token") ?? "", "f": FormState(values: ["username": "", "region": "520000"], issues: [], lang: l.lang).data])
     }
 
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -106,19 +113,27 @@ struct SessionController {
         guard try await pages.store.setupTokenIsValid(form["token"] ?? "") else {
             throw AppError(status: .forbidden, code: "setup", key: "error.setup_token")
         }
-        let username = (form["username"] ?? "").trimmingWhitespace(), region = (form["region"] ?? "").trimmingWhitespace()
+        let username = (form["username"] ?? "").trimmingWhitespace()
+        let region = (form["region"] ?? "").trimmingWhitespace()
         let issues = PasswordRule.usernameIssues(username) + PasswordRule.check(form["password"] ?? "", username: username)
         func again(_ issues: [ValidationIssue], _ status: HTTPResponse.Status) async throws -> Response {
-            try await pages.render("setup", title: l.t("setup"), section: "", request, context,
-                                   ["token": form["token"] ?? "", "f": FormState(values: ["username": username, "region": region, "password": ""],
-                                                                                  issues: issues, lang: l.lang).data], status: status)
+            try await pages.render(
+                "setup", title: l.t("setup"), section: "", request, context,
+                [
+                    "token": form["token"] ?? "",
+                    "f": FormState(
+                        values: ["username": username, "region": region, "password": ""],
+                        issues: issues, lang: l.lang
+                    ).data,
+                ], status: status)
         }
         guard issues.isEmpty else { return try await again(issues, .unprocessableContent) }
         let created: UserAccount?
         do {
-            created = try await pages.store.useSetupToken(form["token"] ?? "", username: username, regionCode: region,
-                                                          passwordHash: try await Self.hash(form["password"] ?? "", cost: pages.passwordCost),
-                                                          actor: Actor(name: "setup", address: context.clientAddress))
+            created = try await pages.store.useSetupToken(
+                form["token"] ?? "", username: username, regionCode: region,
+                passwordHash: try await Self.hash(form["password"] ?? "", cost: pages.passwordCost),
+                actor: Actor(name: "setup", address: context.clientAddress))
         } catch let f as ValidationFailure { return try await again(f.issues, .unprocessableContent) }
         guard let user = created else { throw AppError(status: .forbidden, code: "setup", key: "error.setup_token") }
         let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
@@ -133,20 +148,27 @@ struct SessionController {
         try await page(request, context, username: "", message: nil)
     }
 
-    func page(_ request: Request, _ context: AppRequestContext, username: String, message: String?, next: String? = nil,
-              status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(
+        _ request: Request, _ context: AppRequestContext, username: String, message: String?, next: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let next = SafeRedirect.path(next ?? request.query("next"))
         // The form's token, also set as a cookie: a sign-in posted from another site carries neither.
         let token = request.cookies[Self.loginCookie]?.value.nilIfEmpty ?? Self.randomText()
-        var response = try await pages.render("login", title: l.t("login"), section: "", request, context,
-                                              present(["username": username, "message": message, "next": next, "loginToken": token]),
-                                              status: status)
+        var response = try await pages.render(
+            "login", title: l.t("login"), section: "", request, context,
+            present(["username": username, "message": message, "next": next, "loginToken": token]),
+            status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/", secure: isTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
-    enum Outcome { case ok(UserAccount), wrong(remaining: Int), locked(Date) }
+    enum Outcome {
+        case ok(UserAccount)
+        case wrong(remaining: Int)
+        case locked(Date)
+    }
 
     /// Checks a password with the throttle around it. The attempt is claimed (and counted) before the password is
     /// checked, for the account and for the client address, so parallel guesses check at most the limit.
@@ -157,7 +179,8 @@ struct SessionController {
             if case .locked(let until) = account { return .locked(until) }
             return .locked(Date())
         }
-        if let address, case .locked(let until) = try await store.claimSignInAttempt("ip:" + address, limit: Store.maxAddressFailures, growing: false) {
+        if let address, case .locked(let until) = try await store.claimSignInAttempt("ip:" + address, limit: Store.maxAddressFailures, growing: false)
+        {
             return .locked(until)
         }
         let hash = try await store.passwordHash(username: username)
@@ -185,16 +208,19 @@ struct SessionController {
         let form = try await decodeForm(request, context)
         let username = (form["username"] ?? "").trimmingWhitespace()
         guard let sent = form["_login"], let cookie = request.cookies[Self.loginCookie]?.value, !cookie.isEmpty,
-              constantTimeEquals(sent, cookie) else {
+            constantTimeEquals(sent, cookie)
+        else {
             return try await page(request, context, username: username, message: l.t("error.login_form"), next: form["next"], status: .forbidden)
         }
         switch try await authenticate(username, form["password"] ?? "", address: context.clientAddress) {
         case .locked(let until):
-            return try await page(request, context, username: username, message: l.t("error.locked", Self.minutes(until: until)),
-                                  next: form["next"], status: .tooManyRequests)
+            return try await page(
+                request, context, username: username, message: l.t("error.locked", Self.minutes(until: until)),
+                next: form["next"], status: .tooManyRequests)
         case .wrong(let remaining):
-            return try await page(request, context, username: username, message: l.t("error.login_remaining", String(remaining)),
-                                  next: form["next"], status: .unauthorized)
+            return try await page(
+                request, context, username: username, message: l.t("error.login_remaining", String(remaining)),
+                next: form["next"], status: .unauthorized)
         case .ok(let user):
             // A new session id at every sign-in; any session the browser had is ended.
             if let old = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: old) }
@@ -213,13 +239,17 @@ struct SessionController {
         return response
     }
 
-    struct Credentials: Decodable { var username: String?; var password: String? }
+    struct Credentials: Decodable {
+        var username: String?
+        var password: String?
+    }
 
     @Sendable func apiLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
         let c = try await decodeJSON(Credentials.self, request, context)
         switch try await authenticate(c.username ?? "", c.password ?? "", address: context.clientAddress) {
         case .locked(let until): throw AppError(status: .tooManyRequests, code: "locked", key: "error.locked", params: [Self.minutes(until: until)])
-        case .wrong(let remaining): throw AppError(status: .unauthorized, code: "unauthorized", key: "error.login_remaining", params: [String(remaining)])
+        case .wrong(let remaining):
+            throw AppError(status: .unauthorized, code: "unauthorized", key: "error.login_remaining", params: [String(remaining)])
         case .ok(let user):
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
             var response = jsonResponse(["username": user.username, "role": user.role.rawValue, "regionCode": user.regionCode])

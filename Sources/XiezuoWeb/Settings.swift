@@ -13,8 +13,14 @@ public struct AppSettings: Sendable {
     /// Proxies whose X-Forwarded-For names the client (nginx in front: its address). Empty: the header is ignored.
     public var trustedProxies: [CIDR] = []
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,
-                demo: Bool = false, logLevel: Logger.Level = .info) {
-        self.host = host; self.port = port; self.databaseURL = databaseURL; self.demo = demo; self.logLevel = logLevel
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,
+        demo: Bool = false, logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.demo = demo
+        self.logLevel = logLevel
     }
 }

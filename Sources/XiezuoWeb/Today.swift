@@ -19,7 +19,10 @@ func defaultYear(_ store: Store) async throws -> Int {
 
 extension Optional {
     func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
-        switch self { case .some(let w): return try await f(w); case .none: return nil }
+        switch self {
+        case .some(let w): return try await f(w)
+        case .none: return nil
+        }
     }
 
     /// The value, or what `fallback` computes when there is none.

@@ -45,8 +45,9 @@ struct Generate: AsyncParsableCommand {
                     let task = try await store.addTask(agreementId: a.id, workArea: area, text: "任务 \(i + 1)", actor: actor)
                     for ind in IndicatorCatalogue.all where ind.workArea == area {
                         let base: Int64 = ind.unit.isMoney ? 100_000 * Money.fenPerWan : 10_000
-                        _ = try await store.setTarget(taskId: task.id, indicatorCode: ind.code,
-                                                      value: p.level == .province ? base : base / 7, actor: actor)
+                        _ = try await store.setTarget(
+                            taskId: task.id, indicatorCode: ind.code,
+                            value: p.level == .province ? base : base / 7, actor: actor)
                     }
                 }
             }
@@ -56,17 +57,24 @@ struct Generate: AsyncParsableCommand {
         var ps: [Project] = []
         for i in 0..<projects {
             let c = counties[i % counties.count]
-            ps.append(Project(id: 0, pairingId: pairingOf[c.parentCode ?? ""] ?? province.id, countyCode: c.code,
-                              workArea: WorkArea.allCases[Int(rng.next() % 6)], title: "基准项目 \(i + 1) \(c.name)",
-                              status: ProjectStatus.allCases[Int(rng.next() % 4)], plannedStart: Day(year: 2021 + i % 5, month: 3, day: 1),
-                              plannedEnd: Day(year: 2021 + i % 5, month: 12, day: 31), beneficiaries: Int64(rng.next() % 5000),
-                              description: "基准测试数据"))
+            ps.append(
+                Project(
+                    id: 0, pairingId: pairingOf[c.parentCode ?? ""] ?? province.id, countyCode: c.code,
+                    workArea: WorkArea.allCases[Int(rng.next() % 6)], title: "基准项目 \(i + 1) \(c.name)",
+                    status: ProjectStatus.allCases[Int(rng.next() % 4)], plannedStart: Day(year: 2021 + i % 5, month: 3, day: 1),
+                    plannedEnd: Day(year: 2021 + i % 5, month: 12, day: 31), beneficiaries: Int64(rng.next() % 5000),
+                    description: "基准测试数据"))
         }
         var txs: [(projectIndex: Int, FundingTransaction)] = []
         for i in 0..<transactions {
-            txs.append((i % projects, FundingTransaction(id: 0, projectId: 0, kind: TransactionKind.allCases[i % 4],
-                                                         date: Day(year: 2021 + i % 5, month: 1 + i % 12, day: 1 + i % 28)!,
-                                                         amount: Money(fen: Int64(rng.next() % 50_000_000) + 100), note: "")))
+            txs.append(
+                (
+                    i % projects,
+                    FundingTransaction(
+                        id: 0, projectId: 0, kind: TransactionKind.allCases[i % 4],
+                        date: Day(year: 2021 + i % 5, month: 1 + i % 12, day: 1 + i % 28)!,
+                        amount: Money(fen: Int64(rng.next() % 50_000_000) + 100), note: "")
+                ))
         }
         try await store.bulkInsert(projects: ps, transactions: txs, actor: actor, label: "bench")
         print("projects: \(projects), transactions: \(transactions)")
@@ -85,9 +93,11 @@ struct Generate: AsyncParsableCommand {
                 let ind = reported[k % reported.count]
                 let c = counties[(k / reported.count) % counties.count]
                 let period = k / (reported.count * counties.count)
-                rows.append(ProgressReport(id: 0, indicatorCode: ind.code, regionCode: c.code, year: 2021 + period % 5,
-                                           month: 1 + period / 5, value: Int64(rng.next() % (ind.unit.isMoney ? 2_000_000 : 20)),
-                                           state: k % 10 == 0 ? .submitted : .approved, note: ""))
+                rows.append(
+                    ProgressReport(
+                        id: 0, indicatorCode: ind.code, regionCode: c.code, year: 2021 + period % 5,
+                        month: 1 + period / 5, value: Int64(rng.next() % (ind.unit.isMoney ? 2_000_000 : 20)),
+                        state: k % 10 == 0 ? .submitted : .approved, note: ""))
             }
             try await store.bulkInsert(progress: rows, actor: actor, label: "bench-\(done)")
             done += rows.count
@@ -97,15 +107,21 @@ struct Generate: AsyncParsableCommand {
         var taskCount = 0
         for year in 2021...2025 {
             for p in [province] + cityPairings {
-                let m = try await store.createMeeting(Meeting(id: 0, pairingId: p.id, kind: .jointConference, title: "基准联席会议 \(year) #\(p.id)",
-                                                              date: Day(year: year, month: 6, day: 4)!, place: "广州", summary: "", isDemo: false), actor: actor)
+                let m = try await store.createMeeting(
+                    Meeting(
+                        id: 0, pairingId: p.id, kind: .jointConference, title: "基准联席会议 \(year) #\(p.id)",
+                        date: Day(year: year, month: 6, day: 4)!, place: "广州", summary: "", isDemo: false), actor: actor)
                 for area in WorkArea.allCases {
                     let d = try await store.addDecision(Decision(id: 0, meetingId: m.id, workArea: area, text: "决定 \(area.rawValue)"), actor: actor)
                     for (k, owner) in [p.eastCode, p.westCode].enumerated() {
-                        let t = try await store.createTask(FollowUpTask(id: 0, decisionId: d.id, meetingId: m.id, title: "任务 \(area.rawValue) \(k)",
-                            ownerOffice: "协作办", ownerRegionCode: owner, deadline: Day(year: year, month: 12, day: 31)!), actor: actor)
-                        _ = try await store.postUpdate(TaskUpdate(id: 0, taskId: t.id, date: Day(year: year, month: 9, day: 1)!, text: "进展",
-                            evidence: "", status: rng.next() % 2 == 0 ? .done : .inProgress, author: "bench"), expectedVersion: nil, actor: actor)
+                        let t = try await store.createTask(
+                            FollowUpTask(
+                                id: 0, decisionId: d.id, meetingId: m.id, title: "任务 \(area.rawValue) \(k)",
+                                ownerOffice: "协作办", ownerRegionCode: owner, deadline: Day(year: year, month: 12, day: 31)!), actor: actor)
+                        _ = try await store.postUpdate(
+                            TaskUpdate(
+                                id: 0, taskId: t.id, date: Day(year: year, month: 9, day: 1)!, text: "进展",
+                                evidence: "", status: rng.next() % 2 == 0 ? .done : .inProgress, author: "bench"), expectedVersion: nil, actor: actor)
                         taskCount += 1
                     }
                 }

@@ -18,18 +18,22 @@ struct LedgerSheet: AsyncParsableCommand {
     /// The n-th worker (canonical values) in one of the counties.
     static func worker(_ n: Int, _ counties: [Region]) -> [String] {
         let c = counties[n % counties.count]
-        let first17 = c.code + String(1965 + n % 40) + String(format: "%02d%02d", 1 + n % 12, 1 + n % 28) + String(format: "%03d", (n / counties.count) % 1000)
+        let first17 =
+            c.code + String(1965 + n % 40) + String(format: "%02d%02d", 1 + n % 12, 1 + n % 28) + String(format: "%03d", (n / counties.count) % 1000)
         let id = first17 + String(IDNumber.checkCharacter(first17))
         let name = "\(surnames[n % surnames.count])\(given[(n / 7) % given.count])\(given[(n / 13) % given.count])"
         let start = Day(year: 2020 + n % 5, month: 1 + n % 12, day: 1 + (n / 12) % 28)!
-        return [name, id, "13\(String(format: "%09d", n))", c.code, n % 3 == 0 ? "1" : "0", "企业\(n % 5000)",
-                cities[n % cities.count], start.description, String(1 + n % 12), String((3000 + n % 5000) * 100)]
+        return [
+            name, id, "13\(String(format: "%09d", n))", c.code, n % 3 == 0 ? "1" : "0", "企业\(n % 5000)",
+            cities[n % cities.count], start.description, String(1 + n % 12), String((3000 + n % 5000) * 100),
+        ]
     }
 
     func run() async throws {
         // The counties of the bundled region table (no database needed to write a sheet).
-        let store = try await Store.open(url: "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("regions-\(UUID().uuidString).sqlite").path,
-                                         logger: .init(label: "bench"))
+        let store = try await Store.open(
+            url: "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("regions-\(UUID().uuidString).sqlite").path,
+            logger: .init(label: "bench"))
         try await store.migrate()
         let counties = try await store.regions().filter { $0.side == .west && $0.level == .county }
         await store.close()
@@ -38,8 +42,10 @@ struct LedgerSheet: AsyncParsableCommand {
         for n in 0..<rows {
             let v = Self.worker(n, counties)
             let county = counties[n % counties.count].name
-            sheet.append([.text(v[0]), .text(v[1]), .text(v[2]), .text(county), .text(v[4] == "1" ? "是" : "否"), .text(v[5]),
-                          .text(v[6]), .text(v[7]), .number(v[8]), .number(String(Int(v[9])! / 100))])
+            sheet.append([
+                .text(v[0]), .text(v[1]), .text(v[2]), .text(county), .text(v[4] == "1" ? "是" : "否"), .text(v[5]),
+                .text(v[6]), .text(v[7]), .number(v[8]), .number(String(Int(v[9])! / 100)),
+            ])
             if n % 100_000 == 0 && n > 0 { print("rows: \(n)") }
         }
         let file = try sheet.finish()
@@ -51,8 +57,10 @@ struct LedgerSheet: AsyncParsableCommand {
 
     /// Approved rows over the eight ledgers, imported a hundred thousand at a time.
     static func fill(_ store: Store, rows: Int, counties: [Region], actor: Actor) async throws {
-        let share: [(LedgerName, Int)] = [(.labour, 40), (.consumption, 20), (.exchanges, 10), (.pairs, 10), (.donations, 8),
-                                          (.services, 8), (.investment, 3), (.parks, 1)]
+        let share: [(LedgerName, Int)] = [
+            (.labour, 40), (.consumption, 20), (.exchanges, 10), (.pairs, 10), (.donations, 8),
+            (.services, 8), (.investment, 3), (.parks, 1),
+        ]
         for (ledger, pct) in share {
             let n = rows * pct / 100
             var start = 0
@@ -87,7 +95,10 @@ struct LedgerSheet: AsyncParsableCommand {
     struct Rows: LedgerRowStream {
         var rows: [ParsedLedgerRow]
         var i = 0
-        mutating func nextRow() throws -> ParsedLedgerRow? { defer { i += 1 }; return i < rows.count ? rows[i] : nil }
+        mutating func nextRow() throws -> ParsedLedgerRow? {
+            defer { i += 1 }
+            return i < rows.count ? rows[i] : nil
+        }
         var fraction: Double { rows.isEmpty ? 1 : Double(i) / Double(rows.count) }
     }
 }

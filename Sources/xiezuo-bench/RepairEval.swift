@@ -5,13 +5,16 @@ import XiezuoText
 /// The repair evaluation: clean documents through the simulated pipeline, repaired, character error rate; controls
 /// that must come back unchanged; and throughput on both.
 struct RepairEval: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "repair-eval",
+    static let configuration = CommandConfiguration(
+        commandName: "repair-eval",
         abstract: "Character error rate of the repair on simulated corruption, changes on clean controls, throughput.")
     @Option(help: "Folder with clean/ and controls/ documents.") var fixtures = "Tests/XiezuoTextTests/Fixtures"
     @Option(help: "Pipeline seeds (dictionaries) to simulate.") var seeds = 3
     @Flag(help: "Print each document that has errors, with the differing stretches.") var verbose = false
     @Flag(help: "Skip the lost-pair search, to measure what it costs and gains.") var withoutLostPairs = false
-    @Option(help: "Also write the long garbled document and the clean text to this folder (garbled.txt, clean.txt), to time other tools on the same files.")
+    @Option(
+        help:
+            "Also write the long garbled document and the clean text to this folder (garbled.txt, clean.txt), to time other tools on the same files.")
     var writeCorpus: String?
 
     func run() throws {
@@ -22,8 +25,11 @@ struct RepairEval: ParsableCommand {
                 ($0, try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8))
             }
         }
-        let clean = try load("clean"), controls = try load("controls")
-        var errors = 0, total = 0, garbledBytes = 0
+        let clean = try load("clean")
+        let controls = try load("controls")
+        var errors = 0
+        var total = 0
+        var garbledBytes = 0
         var seconds = 0.0
         for seed in 1...UInt64(seeds) {
             let sim = PipelineSimulator(seed: seed)
@@ -34,7 +40,8 @@ struct RepairEval: ParsableCommand {
                 let r = repairer.repair(g)
                 seconds += Date().timeIntervalSince(start)
                 let e = characterErrors(r.text, text)
-                errors += e; total += text.unicodeScalars.count
+                errors += e
+                total += text.unicodeScalars.count
                 if verbose && e > 0 {
                     print("== \(name) seed \(seed): \(e) errors\n   garbled:  \(g)\n   repaired: \(r.text)\n   clean:    \(text)")
                 }
@@ -42,7 +49,10 @@ struct RepairEval: ParsableCommand {
         }
         // One long garbled document (all of them, ten times), so per-document overhead does not count.
         var long = ""
-        for seed in 1...UInt64(seeds) { let sim = PipelineSimulator(seed: seed); for (_, t) in clean { long += sim.garble(t) } }
+        for seed in 1...UInt64(seeds) {
+            let sim = PipelineSimulator(seed: seed)
+            for (_, t) in clean { long += sim.garble(t) }
+        }
         long = String(repeating: long, count: 10)
         if let dir = writeCorpus {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -51,8 +61,10 @@ struct RepairEval: ParsableCommand {
         let t1 = Date()
         _ = repairer.repair(long)
         let longSeconds = Date().timeIntervalSince(t1)
-        print(String(format: "garbled, one long document: %d bytes in %.3f s (%.2f MB/s)", long.utf8.count, longSeconds,
-                     Double(long.utf8.count) / longSeconds / 1e6))
+        print(
+            String(
+                format: "garbled, one long document: %d bytes in %.3f s (%.2f MB/s)", long.utf8.count, longSeconds,
+                Double(long.utf8.count) / longSeconds / 1e6))
         var changed = 0
         for (name, text) in controls {
             let out = repairer.repair(text).text
@@ -69,12 +81,18 @@ struct RepairEval: ParsableCommand {
         let passed = repairer.repair(big)
         let cleanSeconds = Date().timeIntervalSince(t0)
         precondition(passed.text == big)
-        print(String(format: "clean pass-through: %d bytes in %.3f s (%.1f MB/s)", big.utf8.count, cleanSeconds,
-                     Double(big.utf8.count) / cleanSeconds / 1e6))
-        print(String(format: "simulated: %d documents, %d characters, %d errors, CER %.3f%%", clean.count * seeds, total, errors,
-                     100 * Double(errors) / Double(max(total, 1))))
+        print(
+            String(
+                format: "clean pass-through: %d bytes in %.3f s (%.1f MB/s)", big.utf8.count, cleanSeconds,
+                Double(big.utf8.count) / cleanSeconds / 1e6))
+        print(
+            String(
+                format: "simulated: %d documents, %d characters, %d errors, CER %.3f%%", clean.count * seeds, total, errors,
+                100 * Double(errors) / Double(max(total, 1))))
         print("controls: \(controls.count) documents, \(changed) characters changed")
-        print(String(format: "repair time: %.3f s for %d garbled bytes (%.2f MB/s)", seconds, garbledBytes,
-                     Double(garbledBytes) / seconds / 1e6))
+        print(
+            String(
+                format: "repair time: %.3f s for %d garbled bytes (%.2f MB/s)", seconds, garbledBytes,
+                Double(garbledBytes) / seconds / 1e6))
     }
 }

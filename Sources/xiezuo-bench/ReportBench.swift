@@ -38,10 +38,12 @@ struct ReportBench: AsyncParsableCommand {
                 times.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             }
             times.sort()
-            print(String(format: "%@: min %.3f s, median %.3f s over %d runs, %d bytes, %d tasks, %d key projects", format,
-                         times[0], times[times.count / 2], runs, size,
-                         try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh, scope: .all)!.tasks.count,
-                         ConferenceReport.keyProjectLimit))
+            print(
+                String(
+                    format: "%@: min %.3f s, median %.3f s over %d runs, %d bytes, %d tasks, %d key projects", format,
+                    times[0], times[times.count / 2], runs, size,
+                    try await ConferenceReport.build(store: store, meetingId: meeting.id, asOf: asOf, lang: .zh, scope: .all)!.tasks.count,
+                    ConferenceReport.keyProjectLimit))
         }
         await store.close()
     }

@@ -6,17 +6,28 @@ import XiezuoStore
 /// The backup file: JSON lines — a header, then for each table a line naming it and its columns followed by one line
 /// per row. Plain and portable: a SQLite backup restores into PostgreSQL and back.
 enum BackupFile {
-    struct Header: Codable { var format = "xiezuo-backup"; var version = 1; var schema: Int; var tables: [String] }
-    struct TableLine: Codable { var table: String; var columns: [String]; var rows: Int }
+    struct Header: Codable {
+        var format = "xiezuo-backup"
+        var version = 1
+        var schema: Int
+        var tables: [String]
+    }
+    struct TableLine: Codable {
+        var table: String
+        var columns: [String]
+        var rows: Int
+    }
 
     static func write(_ store: Store, to path: String) async throws -> [TableSummary] {
         // A backup holds everything, personal data included: readable by this user only.
         try? FileManager.default.removeItem(atPath: path + ".partial")
         guard FileManager.default.createFile(atPath: path + ".partial", contents: nil, attributes: [.posixPermissions: 0o600]),
-              let out = FileHandle(forWritingAtPath: path + ".partial") else {
+            let out = FileHandle(forWritingAtPath: path + ".partial")
+        else {
             throw CommandFailure("无法写入 / cannot write \(path)")
         }
-        let e = JSONEncoder(); e.outputFormatting = [.withoutEscapingSlashes]
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
         func line<T: Encodable>(_ v: T) throws { out.write(try e.encode(v) + Data("\n".utf8)) }
         try line(Header(schema: try await store.schemaVersion(), tables: Store.tablesInOrder))
         var summaries: [TableSummary] = []
@@ -50,7 +61,8 @@ enum BackupFile {
             var rows: [[CellValue]] = []
             rows.reserveCapacity(t.rows)
             for k in 0..<t.rows {
-                guard i + 1 + k < lines.count, let r = try? d.decode([CellValue].self, from: Data(lines[i + 1 + k])), r.count == t.columns.count else {
+                guard i + 1 + k < lines.count, let r = try? d.decode([CellValue].self, from: Data(lines[i + 1 + k])), r.count == t.columns.count
+                else {
                     throw CommandFailure("\(path) 在第 \(i + 2 + k) 行损坏 / is damaged at line \(i + 2 + k)")
                 }
                 rows.append(r)
@@ -64,8 +76,7 @@ enum BackupFile {
 }
 
 func openStore(_ url: String) async throws -> Store {
-    do { return try await Store.open(url: url, logger: Logger(label: "xiezuo")) }
-    catch let e as StoreError { throw CommandFailure(e.description) }
+    do { return try await Store.open(url: url, logger: Logger(label: "xiezuo")) } catch let e as StoreError { throw CommandFailure(e.description) }
 }
 
 struct Backup: AsyncParsableCommand {
@@ -78,7 +89,10 @@ struct Backup: AsyncParsableCommand {
         do {
             let s = try await BackupFile.write(store, to: file)
             print("备份完成 / backed up \(s.reduce(0) { $0 + $1.rows }) rows of \(s.count) tables to \(file)")
-        } catch { await store.close(); throw error }
+        } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
     }
 }
@@ -97,16 +111,22 @@ struct Restore: AsyncParsableCommand {
         do {
             try await store.migrate()
             guard header.schema == Store.latestSchemaVersion else {
-                throw CommandFailure("备份的数据库版本 \(header.schema) 与本程序 \(Store.latestSchemaVersion) 不同 / the backup has schema \(header.schema), this program \(Store.latestSchemaVersion)")
+                throw CommandFailure(
+                    "备份的数据库版本 \(header.schema) 与本程序 \(Store.latestSchemaVersion) 不同 / the backup has schema \(header.schema), this program \(Store.latestSchemaVersion)"
+                )
             }
             let empty = try await store.holdsOnlyReferenceData()
             guard replace || empty else {
                 throw CommandFailure("目标数据库已有数据；确认要替换请加 --replace / the database holds data; add --replace to replace it")
             }
-            do { try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) } }
-            catch let e as TransferError { throw CommandFailure(e.description) }
+            do { try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) } } catch let e
+                as TransferError
+            { throw CommandFailure(e.description) }
             print("恢复完成 / restored \(tables.reduce(0) { $0 + $1.rows.count }) rows from \(file)")
-        } catch { await store.close(); throw error }
+        } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
     }
 }
@@ -124,14 +144,23 @@ enum Copy {
                 throw CommandFailure("目标数据库须为空 / the target database must be empty: \(target)")
             }
             var tables: [(table: String, columns: [String], rows: [[CellValue]])] = []
-            for t in Store.tablesInOrder { let (c, r) = try await from.rows(of: t); tables.append((t, c, r)) }
+            for t in Store.tablesInOrder {
+                let (c, r) = try await from.rows(of: t)
+                tables.append((t, c, r))
+            }
             try await to.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) }
-            let a = try await from.summaries(), b = try await to.summaries()
+            let a = try await from.summaries()
+            let b = try await to.summaries()
             for (x, y) in zip(a, b) where x != y {
                 throw CommandFailure("校验不一致 / mismatch after copying: \(x) vs \(y)")
             }
             print("复制完成并已校验 / copied and verified \(a.count) tables, \(a.reduce(0) { $0 + $1.rows }) rows")
-        } catch { await from.close(); await to.close(); throw error }
-        await from.close(); await to.close()
+        } catch {
+            await from.close()
+            await to.close()
+            throw error
+        }
+        await from.close()
+        await to.close()
     }
 }

@@ -19,7 +19,8 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(_ fraction: Double) {
         let pct = Int((min(1, max(0, fraction)) * 100).rounded(.down))
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard pct != shown, tty || pct / 10 != shown / 10 || pct == 100 else { return }
         shown = pct
         let filled = pct / 4
@@ -30,10 +31,11 @@ final class ProgressBar: @unchecked Sendable {
 
 func openLedgerStore(_ url: String) async throws -> Store {
     let store: Store
-    do { store = try await Store.open(url: url, logger: Logger(label: "xiezuo")) }
-    catch let e as StoreError { throw CommandFailure(e.description) }
-    do { try await store.migrate() }
-    catch let e as PersonalDataError { await store.close(); throw CommandFailure(e.description) }
+    do { store = try await Store.open(url: url, logger: Logger(label: "xiezuo")) } catch let e as StoreError { throw CommandFailure(e.description) }
+    do { try await store.migrate() } catch let e as PersonalDataError {
+        await store.close()
+        throw CommandFailure(e.description)
+    }
     return store
 }
 
@@ -42,7 +44,9 @@ func openLedgerStore(_ url: String) async throws -> Store {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import a ledger sheet (XLSX or CSV): preview, then all rows or none.",
-        discussion: "LEDGER: \(LedgerName.allCases.map(\.rawValue).joined(separator: ", ")). Rejected rows are listed with their row, column and reason; nothing is written then.")
+        discussion:
+            "LEDGER: \(LedgerName.allCases.map(\.rawValue).joined(separator: ", ")). Rejected rows are listed with their row, column and reason; nothing is written then."
+    )
 
     @Argument(help: "Which ledger.") var ledger: LedgerName
     @Argument(help: "The .xlsx or .csv file.") var file: String
@@ -60,15 +64,19 @@ struct ImportCommand: AsyncParsableCommand {
         let report: LedgerImportReport
         var rejected = false
         do {
-            report = try await store.importLedger(ledger, commit: !dryRun, actor: Actor(name: "cli", address: nil), canWrite: { _ in true },
-                                                  progress: { bar.update($0) }) {
+            report = try await store.importLedger(
+                ledger, commit: !dryRun, actor: Actor(name: "cli", address: nil), canWrite: { _ in true },
+                progress: { bar.update($0) }
+            ) {
                 try LedgerFileRows(url: url, definition: definition, regions: regions)
             }
         } catch let e as LedgerImportRejected {
-            report = e.report; rejected = true
+            report = e.report
+            rejected = true
         } catch let e as SheetFileError {
             await store.close()
-            throw CommandFailure(Strings.text("ledger.not_a_sheet", .zh, [e.message(.zh)]) + "\n" + Strings.text("ledger.not_a_sheet", .en, [e.message(.en)]))
+            throw CommandFailure(
+                Strings.text("ledger.not_a_sheet", .zh, [e.message(.zh)]) + "\n" + Strings.text("ledger.not_a_sheet", .en, [e.message(.en)]))
         } catch let e as CellIssue {
             await store.close()
             throw CommandFailure(e.message(.zh) + "\n" + e.message(.en))
@@ -99,7 +107,8 @@ struct ImportCommand: AsyncParsableCommand {
             out += "\n\(Strings.text("ledger_" + outcome.rawValue, .zh)) / \(outcome.rawValue):\n"
             let keys = d.fields.indices.filter { d.fields[$0].inKey }
             for o in rows {
-                out += "  第 \(o.row) 行 · " + keys.map { o.values[$0] }.joined(separator: " · ")
+                out +=
+                    "  第 \(o.row) 行 · " + keys.map { o.values[$0] }.joined(separator: " · ")
                     + (o.issues.isEmpty ? "" : "（" + o.issues.map { $0.message(.zh) }.joined(separator: "；") + "）") + "\n"
             }
         }
@@ -136,19 +145,30 @@ struct ExportCommand: AsyncParsableCommand {
             guard Region.isWellFormedCode(region) else { throw CommandFailure("--region: 6 位地区代码 / a 6-digit region code") }
             f.regionCode = region
         }
-        if let from { guard let d = Day(from) else { throw CommandFailure("--from 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.from = d }
-        if let to { guard let d = Day(to) else { throw CommandFailure("--to 应为 YYYY-MM-DD / must be YYYY-MM-DD") }; f.to = d }
-        if let state { guard let s = ProgressState(rawValue: state) else { throw CommandFailure("--state: submitted, approved, returned") }; f.state = s }
+        if let from {
+            guard let d = Day(from) else { throw CommandFailure("--from 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
+            f.from = d
+        }
+        if let to {
+            guard let d = Day(to) else { throw CommandFailure("--to 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
+            f.to = d
+        }
+        if let state {
+            guard let s = ProgressState(rawValue: state) else { throw CommandFailure("--state: submitted, approved, returned") }
+            f.state = s
+        }
         let format = self.format ?? (output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv)
         let store = try await openLedgerStore(db.database)
         let mask = self.mask
         let result: LedgerExport.Result
         do {
-            result = try await LedgerExport.write(store: store, ledger: ledger, filter: f, columns: nil, format: format, reveal: { _ in !mask },
-                                                  progress: { n in FileHandle.standardError.write(Data("\r导出 / exported \(n)".utf8)) })
+            result = try await LedgerExport.write(
+                store: store, ledger: ledger, filter: f, columns: nil, format: format, reveal: { _ in !mask },
+                progress: { n in FileHandle.standardError.write(Data("\r导出 / exported \(n)".utf8)) })
             try await store.recordExport(ledger, rows: result.rows, revealed: result.revealed, actor: Actor(name: "cli", address: nil))
         } catch {
-            await store.close(); throw error
+            await store.close()
+            throw error
         }
         await store.close()
         defer { try? FileManager.default.removeItem(at: result.file.deletingLastPathComponent()) }

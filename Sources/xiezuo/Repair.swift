@@ -7,10 +7,10 @@ struct Repair: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Repair a garbled Chinese document (pinyin, scars, naive Traditional); clean text passes unchanged.",
         discussion: """
-        Reads FILE or standard input; writes the repaired text to standard output, byte for byte the input when the
-        document is not garbled. --jsonl reads JSON lines with a "text" field and writes each back with the text
-        repaired and a "repair" summary, in order, on all cores.
-        """)
+            Reads FILE or standard input; writes the repaired text to standard output, byte for byte the input when the
+            document is not garbled. --jsonl reads JSON lines with a "text" field and writes each back with the text
+            repaired and a "repair" summary, in order, on all cores.
+            """)
 
     @Argument(help: "The document; standard input when omitted.") var file: String?
     @Flag(help: "Write the change report as JSON to standard error.") var explain = false
@@ -29,7 +29,10 @@ struct Repair: ParsableCommand {
         } else {
             handle = .standardInput
         }
-        if jsonl { try runLines(handle); return }
+        if jsonl {
+            try runLines(handle)
+            return
+        }
         var input = Data()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             input.append(chunk)
@@ -43,7 +46,8 @@ struct Repair: ParsableCommand {
         let result = Repairer().repair(text)
         FileHandle.standardOutput.write(Data(result.text.utf8))
         if explain {
-            let e = JSONEncoder(); e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             FileHandle.standardError.write(try e.encode(result.report) + Data("\n".utf8))
         }
     }
@@ -51,9 +55,12 @@ struct Repair: ParsableCommand {
     /// Streams JSON lines in batches; each batch is repaired on all cores and written in input order.
     func runLines(_ handle: FileHandle) throws {
         let repairer = Repairer()
-        let progress = isatty(STDERR_FILENO) == 1 ? Progress(total: file.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }) : nil
+        let progress =
+            isatty(STDERR_FILENO) == 1 ? Progress(total: file.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }) : nil
         var reader = LineReader(handle)
-        var lineNumber = 0, failed = 0, garbled = 0
+        var lineNumber = 0
+        var failed = 0
+        var garbled = 0
         let batchSize = 512
         while true {
             var batch: [Data] = []
@@ -61,7 +68,8 @@ struct Repair: ParsableCommand {
             if batch.isEmpty { break }
             let results = Slots<(Data, String?, Bool)>(count: batch.count)
             defer { results.free() }
-            let first = lineNumber, lines = batch
+            let first = lineNumber
+            let lines = batch
             // each worker writes only its own index
             DispatchQueue.concurrentPerform(iterations: lines.count) { i in
                 results.set(i, Self.repairLine(lines[i], number: first + i + 1, repairer))
@@ -69,8 +77,12 @@ struct Repair: ParsableCommand {
             var out = Data()
             for i in 0..<batch.count {
                 let (data, error, wasGarbled) = results[i]
-                out.append(data); out.append(0x0A)
-                if let error { failed += 1; FileHandle.standardError.write(Data((error + "\n").utf8)) }
+                out.append(data)
+                out.append(0x0A)
+                if let error {
+                    failed += 1
+                    FileHandle.standardError.write(Data((error + "\n").utf8))
+                }
                 if wasGarbled { garbled += 1 }
                 progress?.advance(bytes: batch[i].count + 1)
             }
@@ -92,8 +104,10 @@ struct Repair: ParsableCommand {
         }
         let r = repairer.repair(text)
         record["text"] = r.text
-        record["repair"] = ["garbled": r.report.garbled, "changes": r.report.changes.count,
-                            "unsolved": r.report.unsolved.count, "scars": r.report.scars, "reason": r.report.reason]
+        record["repair"] = [
+            "garbled": r.report.garbled, "changes": r.report.changes.count,
+            "unsolved": r.report.unsolved.count, "scars": r.report.scars, "reason": r.report.reason,
+        ]
         guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]) else {
             return (line, "line \(number): could not be written as JSON; written back unchanged", false)
         }
@@ -107,7 +121,10 @@ struct Slots<T>: @unchecked Sendable {
     init(count: Int) { buffer = .allocate(capacity: count) }
     func set(_ i: Int, _ value: T) { buffer.initializeElement(at: i, to: value) }
     subscript(_ i: Int) -> T { buffer[i] }
-    func free() { buffer.deinitialize(); buffer.deallocate() }
+    func free() {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
 }
 
 /// Splits a stream into lines without holding more than one line and one read buffer.

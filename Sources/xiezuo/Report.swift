@@ -6,15 +6,17 @@ import XiezuoReports
 import XiezuoStore
 
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Produce reports.",
-                                                    subcommands: [ConferenceReportCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Produce reports.",
+        subcommands: [ConferenceReportCommand.self])
 }
 
 /// `xiezuo report conference --meeting ID --format html|pdf|xlsx [--output FILE]`: the same report as the web UI's,
 /// over all data (the command line is the operator's). Progress goes to standard error.
 struct ConferenceReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "conference",
-                                                    abstract: "The progress report for a joint conference (HTML, PDF or XLSX).")
+    static let configuration = CommandConfiguration(
+        commandName: "conference",
+        abstract: "The progress report for a joint conference (HTML, PDF or XLSX).")
     enum Format: String, ExpressibleByArgument, CaseIterable { case html, pdf, xlsx }
 
     @Option(help: "The meeting's id (see /meetings).") var meeting: Int64
@@ -30,10 +32,13 @@ struct ConferenceReportCommand: AsyncParsableCommand {
         if let asOf {
             guard let d = Day(asOf) else { throw CommandFailure("--as-of 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
             day = d
-        } else { day = chinaDay() }
+        } else {
+            day = chinaDay()
+        }
         let store: Store
-        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
-        catch let e as StoreError { throw CommandFailure(e.description) }
+        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
         try await store.migrate()
         func step(_ s: String) { FileHandle.standardError.write(Data("· \(s)\n".utf8)) }
         step("收集数据 / gathering figures")
@@ -47,8 +52,7 @@ struct ConferenceReportCommand: AsyncParsableCommand {
         case .html: data = Data(report.html().utf8)
         case .xlsx: data = try report.xlsx()
         case .pdf:
-            do { data = try PDFPrinter.pdf(html: report.html(), stamp: day) }
-            catch PDFPrinter.Failure.chromiumMissing {
+            do { data = try PDFPrinter.pdf(html: report.html(), stamp: day) } catch PDFPrinter.Failure.chromiumMissing {
                 await store.close()
                 throw CommandFailure(Strings.text("report_pdf_unavailable", .zh) + " / " + Strings.text("report_pdf_unavailable", .en))
             }

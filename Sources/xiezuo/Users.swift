@@ -9,7 +9,8 @@ import XiezuoStore
 let passwordCost: UInt8 = 12
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.",
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage accounts.",
         subcommands: [Add.self, List.self, Disable.self, ResetPassword.self, Unlock.self])
 
     static func openStore(_ url: String) async throws -> Store {
@@ -39,12 +40,18 @@ struct UserCommand: AsyncParsableCommand {
     static let cli = Actor(name: "cli", address: "local")
 
     /// Opens the database, changes one named account, says so, and closes it; an unknown name is a clear error.
-    static func change(_ username: String, _ database: String, done: String,
-                       _ body: @Sendable (Store) async throws -> Void) async throws {
+    static func change(
+        _ username: String, _ database: String, done: String,
+        _ body: @Sendable (Store) async throws -> Void
+    ) async throws {
         let store = try await openStore(database)
-        do { try await body(store) }
-        catch StoreError.notFound { await store.close(); throw CommandFailure("no user \(username) / 用户不存在") }
-        catch { await store.close(); throw error }
+        do { try await body(store) } catch StoreError.notFound {
+            await store.close()
+            throw CommandFailure("no user \(username) / 用户不存在")
+        } catch {
+            await store.close()
+            throw error
+        }
         print(done)
         await store.close()
     }
@@ -65,8 +72,9 @@ struct UserCommand: AsyncParsableCommand {
             let password = try UserCommand.readPassword(username: username)
             let store = try await UserCommand.openStore(db.database)
             do {
-                let u = try await store.addUser(username: username, role: role, regionCode: region,
-                                                passwordHash: Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli)
+                let u = try await store.addUser(
+                    username: username, role: role, regionCode: region,
+                    passwordHash: Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli)
                 print("created \(u.username) (\(u.role.rawValue), \(u.regionCode))")
                 await store.close()
             } catch let f as ValidationFailure {
@@ -113,7 +121,8 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct ResetPassword: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "reset-password",
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
             abstract: "Set a new password, read from standard input; ends the user's sessions and tokens and lifts a lock.")
         @Argument var username: String
         @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
@@ -121,7 +130,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             guard passwordStdin else { throw CommandFailure("use --password-stdin; passwords are never taken as arguments") }
             let password = try UserCommand.readPassword(username: username)
-            let name = username, hash = Bcrypt.hash(password, cost: passwordCost)
+            let name = username
+            let hash = Bcrypt.hash(password, cost: passwordCost)
             try await UserCommand.change(name, db.database, done: "password changed for \(name)") {
                 try await $0.setPasswordHash(username: name, hash, actor: UserCommand.cli)
             }

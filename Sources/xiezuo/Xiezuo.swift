@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import XiezuoStore
@@ -11,11 +11,13 @@ struct Xiezuo: AsyncParsableCommand {
         commandName: "xiezuo",
         abstract: "协作 Xiezuo — East–West cooperation platform (东西部协作管理平台).",
         discussion: """
-        Data lives in the database named by --database (default \(DatabaseLocation.defaultURL)); it is created and
-        migrated on first use. Start with: xiezuo serve --demo, then open http://127.0.0.1:8080
-        """,
-        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Repair.self, UserCommand.self, ReportCommand.self,
-                      ImportCommand.self, ExportCommand.self],
+            Data lives in the database named by --database (default \(DatabaseLocation.defaultURL)); it is created and
+            migrated on first use. Start with: xiezuo serve --demo, then open http://127.0.0.1:8080
+            """,
+        subcommands: [
+            Serve.self, Migrate.self, Backup.self, Restore.self, Repair.self, UserCommand.self, ReportCommand.self,
+            ImportCommand.self, ExportCommand.self,
+        ],
         defaultSubcommand: nil
     )
 
@@ -43,7 +45,11 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (default: XIEZUO_DATABASE_URL, else \(DatabaseLocation.defaultURL)).")
+    @Option(
+        name: .long,
+        help:
+            "Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (default: XIEZUO_DATABASE_URL, else \(DatabaseLocation.defaultURL))."
+    )
     var database: String = ProcessInfo.processInfo.environment["XIEZUO_DATABASE_URL"] ?? DatabaseLocation.defaultURL
 }
 
@@ -63,17 +69,24 @@ struct Serve: AsyncParsableCommand {
 
     /// Settings as a config file gives them.
     struct FileSettings: Decodable {
-        var host: String?; var port: Int?; var database: String?; var logLevel: String?; var logFormat: String?; var trustedProxies: [String]?
+        var host: String?
+        var port: Int?
+        var database: String?
+        var logLevel: String?
+        var logFormat: String?
+        var trustedProxies: [String]?
     }
 
     func run() async throws {
         var file = FileSettings()
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure("无法读取配置文件 / cannot read \(config)") }
-            do { file = try JSONDecoder().decode(FileSettings.self, from: data) }
-            catch { throw CommandFailure("配置文件有误 / \(config) is not valid: \(error)") }
+            do { file = try JSONDecoder().decode(FileSettings.self, from: data) } catch {
+                throw CommandFailure("配置文件有误 / \(config) is not valid: \(error)")
+            }
         }
-        let host = self.host ?? file.host ?? "127.0.0.1", port = self.port ?? file.port ?? 8080
+        let host = self.host ?? file.host ?? "127.0.0.1"
+        let port = self.port ?? file.port ?? 8080
         let databaseURL = database ?? ProcessInfo.processInfo.environment["XIEZUO_DATABASE_URL"] ?? file.database ?? DatabaseLocation.defaultURL
         let logFormat = self.logFormat ?? file.logFormat ?? "text"
         guard let level = Logger.Level(rawValue: logLevel ?? file.logLevel ?? "info") else {
@@ -90,8 +103,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = level
         // The command owns the database so it is closed however the server ends (a port in use, a signal).
         let store: Store
-        do { store = try await Store.open(url: databaseURL, logger: logger) }
-        catch let e as StoreError { throw CommandFailure(e.description) }
+        do { store = try await Store.open(url: databaseURL, logger: logger) } catch let e as StoreError { throw CommandFailure(e.description) }
         do {
             var settings = AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level)
             settings.trustedProxies = proxies
@@ -127,10 +139,14 @@ struct Migrate: AsyncParsableCommand {
     var to: String?
 
     func run() async throws {
-        if let to { try await Copy.run(from: db.database, to: to); return }
+        if let to {
+            try await Copy.run(from: db.database, to: to)
+            return
+        }
         let store: Store
-        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) }
-        catch let e as StoreError { throw CommandFailure(e.description) }
+        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
         let applied = try await store.migrate()
         let version = try await store.schemaVersion()
         print("migrations applied: \(applied); schema version \(version)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XiezuoDomain
 
 @Suite struct AccessRuleTests {
@@ -9,9 +10,9 @@ import Testing
 
     @Test func scopeIsTheHomeRegionAndEverythingInsideIt() {
         let bijie = user(.prefectureOfficer, "520500", .prefecture)
-        #expect(AccessRule.canRead(bijie, regionCode: "520525"))      // 纳雍 is inside 毕节
-        #expect(!AccessRule.canRead(bijie, regionCode: "520323"))     // 绥阳 (遵义) is not
-        #expect(!AccessRule.canRead(bijie, regionCode: "520000"))     // nor the province above
+        #expect(AccessRule.canRead(bijie, regionCode: "520525"))  // 纳雍 is inside 毕节
+        #expect(!AccessRule.canRead(bijie, regionCode: "520323"))  // 绥阳 (遵义) is not
+        #expect(!AccessRule.canRead(bijie, regionCode: "520000"))  // nor the province above
         let nayong = user(.countyReporter, "520525", .county)
         #expect(AccessRule.canWrite(nayong, regionCode: "520525") && !AccessRule.canWrite(nayong, regionCode: "520526"))
     }
@@ -19,7 +20,8 @@ import Testing
     @Test func viewersReadOnlyAndDisabledUsersNothing() {
         let viewer = user(.viewer, "520000", .province)
         #expect(AccessRule.canRead(viewer, regionCode: "520525") && !AccessRule.canWrite(viewer, regionCode: "520525"))
-        var off = user(.admin, "520000", .province); off.state = .disabled
+        var off = user(.admin, "520000", .province)
+        off.state = .disabled
         #expect(!AccessRule.canRead(off, regionCode: "520525"))
     }
 
@@ -35,13 +37,18 @@ import Testing
 
     @Test func easternOfficesReadWhatTheyAssist() {
         let guangzhou = user(.prefectureOfficer, "440100", .prefecture, .east)
-        let prefixes = AccessRule.readablePrefixes(guangzhou, pairings: [bijieToGuangzhou,
-            Pairing(id: 3, level: .city, eastCode: "440400", westCode: "520300", sinceYear: 2021)], year: 2024)
+        let prefixes = AccessRule.readablePrefixes(
+            guangzhou,
+            pairings: [
+                bijieToGuangzhou,
+                Pairing(id: 3, level: .city, eastCode: "440400", westCode: "520300", sinceYear: 2021),
+            ], year: 2024)
         #expect(prefixes == ["4401", "5205"])
         #expect(AccessRule.canRead(prefixes, regionCode: "520525") && !AccessRule.canRead(prefixes, regionCode: "520323"))
         #expect(AccessRule.readablePrefixes(user(.admin, "520000", .province), pairings: [], year: 2024) == nil)
         // An ended pairing grants nothing any more; one not yet begun, nothing yet.
-        var ended = bijieToGuangzhou; ended.untilYear = 2023
+        var ended = bijieToGuangzhou
+        ended.untilYear = 2023
         #expect(AccessRule.readablePrefixes(guangzhou, pairings: [ended], year: 2024) == ["4401"])
         #expect(AccessRule.readablePrefixes(guangzhou, pairings: [bijieToGuangzhou], year: 2020) == ["4401"])
     }

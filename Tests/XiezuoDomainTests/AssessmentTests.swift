@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XiezuoDomain
 
 @Suite struct AssessmentTests {
@@ -44,25 +45,30 @@ import Testing
     @Test func weightsAreValidated() {
         let inds = [ind, money]
         guard case .success(let w) = WeightRules.parse(["weight_workers_placed": "3", "weight_fiscal_aid": "1"], indicators: inds) else {
-            Issue.record("valid weights refused"); return
+            Issue.record("valid weights refused")
+            return
         }
         #expect(w == ["workers_placed": 3, "fiscal_aid": 1])
         guard case .failure(let f) = WeightRules.parse(["weight_workers_placed": "-1", "weight_fiscal_aid": "abc"], indicators: inds) else {
-            Issue.record("invalid weights taken"); return
+            Issue.record("invalid weights taken")
+            return
         }
         #expect(Set(f.issues.map(\.field)) == ["weight_workers_placed", "weight_fiscal_aid"])
         guard case .failure(let z) = WeightRules.parse(["weight_workers_placed": "0", "weight_fiscal_aid": "0"], indicators: inds) else {
-            Issue.record("all-zero weights taken"); return
+            Issue.record("all-zero weights taken")
+            return
         }
         #expect(z.issues.map(\.key) == ["error.weights_zero"])
     }
 
     @Test func taskStateFollowsTheDeadline() {
-        let t = FollowUpTask(id: 1, decisionId: 1, meetingId: 1, title: "t", ownerOffice: "o", ownerRegionCode: "520500",
-                             deadline: Day("2024-09-30")!, status: .inProgress)
+        let t = FollowUpTask(
+            id: 1, decisionId: 1, meetingId: 1, title: "t", ownerOffice: "o", ownerRegionCode: "520500",
+            deadline: Day("2024-09-30")!, status: .inProgress)
         #expect(t.state(on: Day("2024-09-30")!) == .inProgress)
         #expect(t.state(on: Day("2024-10-01")!) == .overdue)
-        var done = t; done.status = .done
+        var done = t
+        done.status = .done
         #expect(done.state(on: Day("2025-01-01")!) == .done)
     }
 }

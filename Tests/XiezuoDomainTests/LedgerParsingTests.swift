@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XiezuoDomain
 
 @Suite struct LedgerParsingTests {
@@ -10,7 +11,8 @@ import Testing
         Region(code: "520525", name: "纳雍县", level: .county, parentCode: "520500", side: .west),
     ])
 
-    func value(_ text: String, _ ledger: LedgerName, _ field: String, numeric: Bool = false, unit: Money.Unit? = nil) -> Result<String, LedgerProblem> {
+    func value(_ text: String, _ ledger: LedgerName, _ field: String, numeric: Bool = false, unit: Money.Unit? = nil) -> Result<String, LedgerProblem>
+    {
         LedgerValue.parse(SheetCell(text, numeric: numeric), field: ledger.definition.field(field)!, unit: unit, regions: regions)
     }
 
@@ -27,7 +29,7 @@ import Testing
 
     @Test func amountsToTheFenInEitherUnit() throws {
         #expect(SheetNumber.money("1,234.56", unit: .yuan, numeric: false) == 123_456)
-        #expect(SheetNumber.money("１２.５", unit: .wan, numeric: false) == nil) // full width is normalised before this
+        #expect(SheetNumber.money("１２.５", unit: .wan, numeric: false) == nil)  // full width is normalised before this
         #expect(try value("１２.５", .consumption, "amount").get() == "12500000")
         #expect(try value("125000", .consumption, "amount", unit: .yuan).get() == "12500000")
         #expect(try value("12.5万元", .consumption, "amount", unit: .yuan).get() == "12500000")
@@ -55,7 +57,7 @@ import Testing
         #expect(try value("六枝特区", .labour, "county").get() == "520203")
         #expect(try value("六盘水市六枝特区", .labour, "county").get() == "520203")
         #expect(try value("520525", .labour, "county").get() == "520525")
-        #expect((try? value("毕节市", .labour, "county").get()) == nil) // a prefecture is not a county
+        #expect((try? value("毕节市", .labour, "county").get()) == nil)  // a prefecture is not a county
     }
 
     @Test func headerUnderTitleRowsWithSynonymsAndUnits() throws {
@@ -63,10 +65,14 @@ import Testing
         var reader = LedgerSheetReader(definition: d, regions: regions)
         let rows: [[SheetCell]] = [
             [SheetCell("2024年消费协作台账")], [],
-            [SheetCell("序号"), SheetCell("品名"), SheetCell("供应商"), SheetCell("所在县"), SheetCell("采购单位"),
-             SheetCell("销售渠道"), SheetCell("采购金额（元）"), SheetCell("采购日期")],
-            [SheetCell("1", numeric: true), SheetCell("刺梨汁"), SheetCell("六枝特区天润公司"), SheetCell("六枝特区"), SheetCell("广州市某中学食堂"),
-             SheetCell("食堂"), SheetCell("１２,３４５.６"), SheetCell("45447", numeric: true)],
+            [
+                SheetCell("序号"), SheetCell("品名"), SheetCell("供应商"), SheetCell("所在县"), SheetCell("采购单位"),
+                SheetCell("销售渠道"), SheetCell("采购金额（元）"), SheetCell("采购日期"),
+            ],
+            [
+                SheetCell("1", numeric: true), SheetCell("刺梨汁"), SheetCell("六枝特区天润公司"), SheetCell("六枝特区"), SheetCell("广州市某中学食堂"),
+                SheetCell("食堂"), SheetCell("１２,３４５.６"), SheetCell("45447", numeric: true),
+            ],
             [SheetCell("合计"), SheetCell(""), SheetCell(""), SheetCell(""), SheetCell(""), SheetCell(""), SheetCell("12345.6", numeric: true)],
         ]
         var out: [ParsedLedgerRow] = []
@@ -122,8 +128,14 @@ import Testing
         #expect(l["city"] == 5 && l["county"] == 2 && l["formerlyPoor"] == 3 && l["idNumber"] == 1)
         // The unit a header names still decides how amounts are read.
         let d = LedgerName.consumption.definition
-        guard case .success(let h) = SheetHeader.detect([["产品名称", "供货企业", "企业所在县", "采购方", "渠道", "金额（元）", "日期"].map { SheetCell($0) }],
-                                                       definition: d) else { Issue.record("not read"); return }
+        guard
+            case .success(let h) = SheetHeader.detect(
+                [["产品名称", "供货企业", "企业所在县", "采购方", "渠道", "金额（元）", "日期"].map { SheetCell($0) }],
+                definition: d)
+        else {
+            Issue.record("not read")
+            return
+        }
         #expect(h.units[5] == .yuan)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XiezuoDomain
 
 @Suite struct MoneyTests {
@@ -82,17 +83,18 @@ import Testing
     }
 
     @Test func aValidDraftBecomesAProject() throws {
-        let d = ProjectDraft(title: " 蔬菜基地 ", pairingId: "1", countyCode: "520525", workArea: "industry",
-                             plannedStart: "2024-03-01", plannedEnd: "2024-12-31", beneficiaries: "1,200")
+        let d = ProjectDraft(
+            title: " 蔬菜基地 ", pairingId: "1", countyCode: "520525", workArea: "industry",
+            plannedStart: "2024-03-01", plannedEnd: "2024-12-31", beneficiaries: "1,200")
         let p = try d.validate(pairing: pairing, county: nayong).get()
         #expect(p.title == "蔬菜基地" && p.beneficiaries == 1200 && p.status == .planned)
     }
 
     @Test func eachBadFieldIsNamed() {
-        let d = ProjectDraft(title: String(repeating: "长", count: 201), pairingId: "1", countyCode: "520323",
-                             workArea: "nonsense", plannedStart: "2024-12-31", plannedEnd: "2024-01-01", beneficiaries: "-3")
-        #expect(fields(d.validate(pairing: pairing, county: zunyiCounty)) ==
-                ["title", "countyCode", "workArea", "plannedEnd", "beneficiaries"])
+        let d = ProjectDraft(
+            title: String(repeating: "长", count: 201), pairingId: "1", countyCode: "520323",
+            workArea: "nonsense", plannedStart: "2024-12-31", plannedEnd: "2024-01-01", beneficiaries: "-3")
+        #expect(fields(d.validate(pairing: pairing, county: zunyiCounty)) == ["title", "countyCode", "workArea", "plannedEnd", "beneficiaries"])
     }
 
     @Test func messagesComeInBothLanguages() {
@@ -108,7 +110,10 @@ import Testing
     @Test func transactionsRefuseNegativeAndZeroAmounts() {
         for amount in ["-1", "0", "abc"] {
             let r = TransactionDraft(kind: "budget", date: "2024-05-01", amountYuan: amount).validate(projectId: 1)
-            guard case .failure(let f) = r else { Issue.record("accepted \(amount)"); continue }
+            guard case .failure(let f) = r else {
+                Issue.record("accepted \(amount)")
+                continue
+            }
             #expect(f.issues.map(\.field) == ["amountYuan"])
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XiezuoDomain
 
 /// Who may approve what the assessment counts: every role at every level on both sides, against a western county's
@@ -7,7 +8,12 @@ import Testing
     static let nayong = Region(code: "520525", name: "纳雍县", level: .county, parentCode: "520500", side: .west)
     static let bijie = Region(code: "520500", name: "毕节市", level: .prefecture, parentCode: "520000", side: .west)
 
-    struct Home { let code: String; let level: RegionLevel; let side: Side; let name: String }
+    struct Home {
+        let code: String
+        let level: RegionLevel
+        let side: Side
+        let name: String
+    }
     static let homes = [
         Home(code: "520000", level: .province, side: .west, name: "贵州省"),
         Home(code: "520500", level: .prefecture, side: .west, name: "毕节市"),
@@ -41,11 +47,14 @@ import Testing
                     let u = user(role, h)
                     let want = expected(role, h, data)
                     #expect(ReviewRule.mayReview(u, region: data) == want, "\(role) of \(h.name) on \(data.name)")
-                    #expect(ReviewRule.mayApprove(u, region: data, authors: Authorship(createdBy: "someone")) == want,
-                            "\(role) of \(h.name) on \(data.name)")
+                    #expect(
+                        ReviewRule.mayApprove(u, region: data, authors: Authorship(createdBy: "someone")) == want,
+                        "\(role) of \(h.name) on \(data.name)")
                     // Nobody approves their own work, administrators included, however they made it.
-                    for own in [Authorship(createdBy: "reviewer"), Authorship(createdBy: "x", changedBy: "reviewer"),
-                                Authorship(createdBy: "x", submittedBy: "reviewer")] {
+                    for own in [
+                        Authorship(createdBy: "reviewer"), Authorship(createdBy: "x", changedBy: "reviewer"),
+                        Authorship(createdBy: "x", submittedBy: "reviewer"),
+                    ] {
                         #expect(!ReviewRule.mayApprove(u, region: data, authors: own), "\(role) of \(h.name) approving own work")
                     }
                     checked += 1
@@ -64,7 +73,8 @@ import Testing
         #expect(!ReviewRule.mayConfirm(guangzhou, region: Self.nayong, readable: readable, authors: Authorship(createdBy: "reviewer")))
         #expect(!ReviewRule.mayConfirm(guangzhou, region: Self.nayong, readable: ["4401"], authors: Authorship(createdBy: "nayong")))
         #expect(!ReviewRule.mayConfirm(user(.prefectureOfficer, Self.homes[1]), region: Self.nayong, readable: ["5205"], authors: Authorship()))
-        var viewer = user(.viewer, Self.homes[5]); viewer.role = .viewer
+        var viewer = user(.viewer, Self.homes[5])
+        viewer.role = .viewer
         #expect(!ReviewRule.mayConfirm(viewer, region: Self.nayong, readable: readable, authors: Authorship()))
     }
 }

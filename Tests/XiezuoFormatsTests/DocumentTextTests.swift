@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZIPFoundation
+
 @testable import XiezuoFormats
 
 /// Builds a .docx in memory: the parts Word writes that matter here, with the given document XML.
@@ -27,7 +28,8 @@ func wordXML(_ paragraphs: [String]) -> String {
 
 @Suite struct DocumentTextTests {
     @Test func docxParagraphsRunsTabsAndReferences() throws {
-        let xml = "<w:document><w:body><w:p><w:r><w:t>粤黔协作</w:t></w:r><w:r><w:tab/><w:t>联席会议</w:t></w:r></w:p>"
+        let xml =
+            "<w:document><w:body><w:p><w:r><w:t>粤黔协作</w:t></w:r><w:r><w:tab/><w:t>联席会议</w:t></w:r></w:p>"
             + "<w:p><w:r><w:t>A &amp; B &#20013;</w:t><w:br/><w:t>第二行</w:t></w:r></w:p><w:p/></w:body></w:document>"
         let r = try DocumentText.extract(try makeDocx(xml, title: "会议纪要"), filename: "纪要.docx")
         #expect(r.format == "docx" && r.title == "会议纪要")
@@ -36,7 +38,8 @@ func wordXML(_ paragraphs: [String]) -> String {
 
     @Test func docxEntityDeclarationsAreNotExpanded() throws {
         // A "billion laughs" declaration: read as text, never expanded.
-        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+        let bomb =
+            "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
             + "<w:document><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
         let r = try DocumentText.extract(try makeDocx(bomb), filename: "b.docx")
         #expect(r.text.count < 20)
@@ -45,7 +48,9 @@ func wordXML(_ paragraphs: [String]) -> String {
     @Test func brokenAndOversizedDocxAreClearErrors() throws {
         let good = try makeDocx(wordXML(["一段文字"]))
         #expect(throws: DocumentText.Failure.self) { try DocumentText.extract(good.prefix(good.count / 2), filename: "half.docx") }
-        #expect(throws: DocumentText.Failure.damaged("not a zip archive")) { try DocumentText.extract(Data("PK\u{3}\u{4}garbage".utf8), filename: "x.docx") }
+        #expect(throws: DocumentText.Failure.damaged("not a zip archive")) {
+            try DocumentText.extract(Data("PK\u{3}\u{4}garbage".utf8), filename: "x.docx")
+        }
         let noDocument = try makeDocx("", extra: []).count > 0
         #expect(noDocument)
         // More document XML than the limit: refused while unpacking.
@@ -53,16 +58,18 @@ func wordXML(_ paragraphs: [String]) -> String {
         #expect(throws: DocumentText.Failure.tooLarge(DocumentText.maxUnpacked >> 20)) {
             try DocumentText.extract(try makeDocx("<w:document>" + huge + "</w:document>"), filename: "big.docx")
         }
-        #expect(throws: DocumentText.Failure.unsupported(".doc")) { try DocumentText.extract(Data([0xD0, 0xCF, 0x11, 0xE0, 0, 0]), filename: "old.doc") }
+        #expect(throws: DocumentText.Failure.unsupported(".doc")) {
+            try DocumentText.extract(Data([0xD0, 0xCF, 0x11, 0xE0, 0, 0]), filename: "old.doc")
+        }
     }
 
     @Test func htmlTextAsABrowserShowsIt() throws {
         let html = """
-        <!DOCTYPE html><html><head><meta charset="utf-8"><title>粤黔协作 &amp; 联席会议</title>
-        <style>p { color: red }</style><script>var x = "<p>不是正文</p>";</script></head>
-        <body><!-- 注释 --><h1>标题</h1><p>第一段，
-        续行。</p><div>第二段&nbsp;&#x4E2D;&#25991;</div><ul><li>甲</li><li>乙</li></ul></body></html>
-        """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>粤黔协作 &amp; 联席会议</title>
+            <style>p { color: red }</style><script>var x = "<p>不是正文</p>";</script></head>
+            <body><!-- 注释 --><h1>标题</h1><p>第一段，
+            续行。</p><div>第二段&nbsp;&#x4E2D;&#25991;</div><ul><li>甲</li><li>乙</li></ul></body></html>
+            """
         let r = try DocumentText.extract(Data(html.utf8), filename: "page.html")
         #expect(r.format == "html" && r.title == "粤黔协作 & 联席会议")
         #expect(r.text == "标题\n第一段， 续行。\n第二段 中文\n甲\n乙")
@@ -70,7 +77,8 @@ func wordXML(_ paragraphs: [String]) -> String {
 
     @Test func legacyEncodingsAreRead() throws {
         // "协作" in GBK, declared by the page.
-        let gbkPage = Data("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>".utf8)
+        let gbkPage =
+            Data("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>".utf8)
             + Data([0xD0, 0xAD, 0xD7, 0xF7]) + Data("</p></body></html>".utf8)
         #expect(try DocumentText.extract(gbkPage, filename: "gbk.htm").text == "协作")
         // Undeclared GBK plain text, and UTF-16 with its byte-order mark.

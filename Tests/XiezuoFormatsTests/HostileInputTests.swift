@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XiezuoDomain
 import ZIPFoundation
+
 @testable import XiezuoFormats
 
 /// Files made to hurt whoever reads them: each was once able to crash the server or blow up its memory.
@@ -26,7 +27,11 @@ import ZIPFoundation
             let xml = "<worksheet><sheetData>" + String(repeating: unit, count: 2_000_000) + "</sheetData></worksheet>"
             let data = Data(xml.utf8)
             var sent = false
-            var scanner = XMLScanner(maxText: 1 << 20) { if sent { return nil }; sent = true; return data }
+            var scanner = XMLScanner(maxText: 1 << 20) {
+                if sent { return nil }
+                sent = true
+                return data
+            }
             var names: [String] = []
             while let e = try scanner.next() {
                 if case .start(let n, _, _) = e { names.append(n) }
@@ -39,12 +44,20 @@ import ZIPFoundation
         let xml = String(repeating: "<a>", count: 10_000)
         let data = Data(xml.utf8)
         var sent = false
-        var scanner = XMLScanner(maxText: 1 << 20) { if sent { return nil }; sent = true; return data }
+        var scanner = XMLScanner(maxText: 1 << 20) {
+            if sent { return nil }
+            sent = true
+            return data
+        }
         #expect(throws: XMLScanner.Failure.tooDeep(XMLScanner.maxDepth)) { while try scanner.next() != nil {} }
         // Office's own depth passes.
         let fine = Data((String(repeating: "<a>", count: 50) + String(repeating: "</a>", count: 50)).utf8)
         sent = false
-        var ok = XMLScanner(maxText: 1 << 20) { if sent { return nil }; sent = true; return fine }
+        var ok = XMLScanner(maxText: 1 << 20) {
+            if sent { return nil }
+            sent = true
+            return fine
+        }
         var n = 0
         while try ok.next() != nil { n += 1 }
         #expect(n == 100)
@@ -55,10 +68,12 @@ import ZIPFoundation
         let url = temp("core.docx")
         defer { try? FileManager.default.removeItem(at: url) }
         let big = 24 << 20
-        try zip(at: url, [
-            exact("word/document.xml", "<w:document><w:p><w:t>正文</w:t></w:p></w:document>"),
-            ("docProps/core.xml", big, lazyRepeat(" ", total: big)),
-        ])
+        try zip(
+            at: url,
+            [
+                exact("word/document.xml", "<w:document><w:p><w:t>正文</w:t></w:p></w:document>"),
+                ("docProps/core.xml", big, lazyRepeat(" ", total: big)),
+            ])
         var data = try Data(contentsOf: url)
         patchDeclaredSize(&data, member: "docProps/core.xml", to: 100)
         #expect(throws: DocumentText.Failure.tooLarge(1)) { try DocumentText.extract(data, filename: "报告.docx") }
@@ -96,10 +111,12 @@ import ZIPFoundation
         let url = temp("strings.xlsx")
         defer { try? FileManager.default.removeItem(at: url) }
         let big = 8 << 20
-        try zip(at: url, [
-            exact("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>"),
-            ("xl/sharedStrings.xml", big, lazyRepeat("<si><t>某</t></si>", total: big)),
-        ])
+        try zip(
+            at: url,
+            [
+                exact("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>"),
+                ("xl/sharedStrings.xml", big, lazyRepeat("<si><t>某</t></si>", total: big)),
+            ])
         var limits = SheetFiles.Limits()
         limits.maxSharedStrings = 1 << 20
         #expect(throws: SheetFileError("sheet.too_big", "1")) { _ = try XLSXSheetReader(url: url, limits: limits) }
@@ -150,7 +167,9 @@ import ZIPFoundation
         let broken = temp("broken.xlsx")
         defer { try? FileManager.default.removeItem(at: broken) }
         try zip(at: broken, [("xl/worksheets/sheet1.xml", 30 << 20, lazyRepeat("<row/>", total: 30 << 20))])
-        var limits = SheetFiles.Limits(); limits.maxUnpackedSheet = 1 << 20; limits.workDirectory = work
+        var limits = SheetFiles.Limits()
+        limits.maxUnpackedSheet = 1 << 20
+        limits.workDirectory = work
         #expect(throws: SheetFileError.self) { _ = try XLSXSheetReader(url: broken, limits: limits) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).isEmpty)
     }
@@ -177,7 +196,8 @@ func exact(_ path: String, _ text: String) -> (String, Int, (Int, Int) -> Data) 
 func lazyRepeat(_ unit: String, total: Int) -> (Int, Int) -> Data {
     let u = Array(unit.utf8)
     return { p, n in
-        var out = [UInt8](); out.reserveCapacity(n)
+        var out = [UInt8]()
+        out.reserveCapacity(n)
         for i in p..<(p + n) { out.append(u[i % u.count]) }
         return Data(out)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XiezuoDomain
 import ZIPFoundation
+
 @testable import XiezuoFormats
 
 @Suite struct SheetReaderTests {
@@ -20,27 +21,33 @@ import ZIPFoundation
     func workbook(sheet: String, sharedStrings: String? = nil, at url: URL) throws {
         let archive = try Archive(url: url, accessMode: .create)
         var parts: [(String, String)] = [
-            ("xl/workbook.xml", "<?xml version=\"1.0\"?><workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"台账\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>"),
+            (
+                "xl/workbook.xml",
+                "<?xml version=\"1.0\"?><workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"台账\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>"
+            ),
             ("xl/_rels/workbook.xml.rels", "<Relationships><Relationship Id=\"rId7\" Target=\"worksheets/data.xml\"/></Relationships>"),
             ("xl/worksheets/data.xml", sheet),
         ]
         if let sharedStrings { parts.append(("xl/sharedStrings.xml", sharedStrings)) }
         for (path, text) in parts {
             let d = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(d.count), compressionMethod: .deflate) { p, n in d.subdata(in: Int(p)..<Int(p) + n) }
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(d.count), compressionMethod: .deflate) { p, n in
+                d.subdata(in: Int(p)..<Int(p) + n)
+            }
         }
     }
 
     @Test func sharedStringsInlineNumbersAndGaps() throws {
         let url = temp("a.xlsx")
         defer { try? FileManager.default.removeItem(at: url) }
-        try workbook(sheet: """
-            <?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="urn:main"><x:sheetData>
-            <x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row>
-            <x:row r="3"><x:c r="B3" t="s"><x:v>1</x:v></x:c><x:c r="D3"><x:v>45447</x:v></x:c><x:c r="E3" t="inlineStr"><x:is><x:t>a&amp;b &#x4E2D;</x:t></x:is></x:c></x:row>
-            <x:row r="4" spans="1:5"/>
-            </x:sheetData></x:worksheet>
-            """, sharedStrings: "<sst><si><t>消费协作台账</t></si><si><r><t>刺</t></r><r><t>梨</t></r><rPh><t>ci li</t></rPh></si></sst>", at: url)
+        try workbook(
+            sheet: """
+                <?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="urn:main"><x:sheetData>
+                <x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row>
+                <x:row r="3"><x:c r="B3" t="s"><x:v>1</x:v></x:c><x:c r="D3"><x:v>45447</x:v></x:c><x:c r="E3" t="inlineStr"><x:is><x:t>a&amp;b &#x4E2D;</x:t></x:is></x:c></x:row>
+                <x:row r="4" spans="1:5"/>
+                </x:sheetData></x:worksheet>
+                """, sharedStrings: "<sst><si><t>消费协作台账</t></si><si><r><t>刺</t></r><r><t>梨</t></r><rPh><t>ci li</t></rPh></si></sst>", at: url)
         let rows = try all(url)
         #expect(rows.map(\.0) == [1, 3, 4])
         #expect(rows[0].1 == [SheetCell("消费协作台账")])
@@ -82,10 +89,11 @@ import ZIPFoundation
         #expect(throws: SheetFileError.self) { try all(url) }
         try FileManager.default.removeItem(at: url)
         // The billion laughs: entities that expand exponentially. Refused at the declaration.
-        try workbook(sheet: """
-            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
-            <worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
-            """, at: url)
+        try workbook(
+            sheet: """
+                <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+                <worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
+                """, at: url)
         #expect(throws: SheetFileError("sheet.doctype")) { try all(url) }
         // A sheet whose XML stops inside sheetData.
         try? FileManager.default.removeItem(at: url)
@@ -105,7 +113,10 @@ import ZIPFoundation
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(total), compressionMethod: .deflate) { p, n in
             let p = Int(p)
             if p < head.count { return head.subdata(in: p..<min(head.count, p + n)) }
-            if p >= head.count + middle { let q = p - head.count - middle; return tail.subdata(in: q..<min(tail.count, q + n)) }
+            if p >= head.count + middle {
+                let q = p - head.count - middle
+                return tail.subdata(in: q..<min(tail.count, q + n))
+            }
             return filler.prefix(min(n, head.count + middle - p))
         }
         #expect(throws: SheetFileError("sheet.cell_too_long", String(1 << 20))) { try all(url) }

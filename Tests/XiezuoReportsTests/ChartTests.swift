@@ -1,5 +1,6 @@
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoReports
 
 @Suite struct ChartTests {
@@ -16,8 +17,9 @@ import XiezuoDomain
     @Test func agreementCompletionGroupsByWorkArea() {
         let t1 = Target(id: 1, taskId: 1, indicatorCode: "fiscal_aid", value: 100, updatedAt: "")
         let t2 = Target(id: 2, taskId: 2, indicatorCode: "workers_placed", value: 200, updatedAt: "")
-        let c = AgreementCompletion(targets: [(.consolidation, t1), (.social, t2)],
-                                    actuals: ["fiscal_aid": 150, "workers_placed": 50])
+        let c = AgreementCompletion(
+            targets: [(.consolidation, t1), (.social, t2)],
+            actuals: ["fiscal_aid": 150, "workers_placed": 50])
         #expect(c.overall == 6_250)
         #expect(c.byWorkArea().map(\.1) == [10_000, 2_500])
     }

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import SQLKit
 import Testing
-import ZIPFoundation
 import XiezuoDomain
 import XiezuoFormats
+import ZIPFoundation
+
 @testable import XiezuoReports
 @testable import XiezuoStore
 
@@ -15,9 +16,14 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
         try await store.migrate()
         try await store.loadDemo()
         let r = try await body(store)
-        await store.close(); await scratch.drop()
+        await store.close()
+        await scratch.drop()
         return r
-    } catch { await store.close(); await scratch.drop(); throw error }
+    } catch {
+        await store.close()
+        await scratch.drop()
+        throw error
+    }
 }
 
 @Suite struct ConferenceReportTests {
@@ -34,10 +40,12 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             let r = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             var sums: [String: Int64] = try await store.backend.read { db in
                 var out: [String: Int64] = [:]
-                for row in try await db.raw("""
+                for row in try await db.raw(
+                    """
                     SELECT indicator_code, CAST(SUM(value) AS BIGINT) AS v FROM progress
                     WHERE year = 2024 AND state = 'approved' AND region_code LIKE '52%' GROUP BY indicator_code
-                    """).all() {
+                    """
+                ).all() {
                     out[try row.decode(column: "indicator_code", as: String.self)] = try row.decode(column: "v", as: Int64.self)
                 }
                 return out
@@ -46,7 +54,8 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             for ledger in LedgerName.allCases {
                 var last: Int64 = 0
                 while true {
-                    let page = try await store.ledgerRows(ledger, LedgerFilter(regionCode: "520000", year: 2024, state: .approved, scope: .all), afterId: last, limit: 1000)
+                    let page = try await store.ledgerRows(
+                        ledger, LedgerFilter(regionCode: "520000", year: 2024, state: .approved, scope: .all), afterId: last, limit: 1000)
                     guard let end = page.last else { break }
                     for row in page { for m in ledger.definition.measures(row.values) { sums[m.indicatorCode, default: 0] += m.value } }
                     last = end.id
@@ -56,8 +65,10 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             #expect(rows.count == 14)
             for row in rows { #expect(row.actual == (sums[row.indicator.code] ?? 0), "\(row.indicator.code)") }
             // A pending figure does not count.
-            _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
-                                                           month: 11, value: 5_000, state: .submitted, note: ""), actor: .system)
+            _ = try await store.addProgress(
+                ProgressReport(
+                    id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
+                    month: 11, value: 5_000, state: .submitted, note: ""), actor: .system)
             let again = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             #expect(again.completion?.rows.first { $0.indicator.code == "demo_villages" }?.actual == sums["demo_villages"])
 
@@ -93,7 +104,8 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             let a = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             let b = try #require(try await ConferenceReport.build(store: store, meetingId: m.id, asOf: asOf, lang: .zh, scope: .all))
             #expect(a.html() == b.html())
-            let x1 = try a.xlsx(), x2 = try b.xlsx()
+            let x1 = try a.xlsx()
+            let x2 = try b.xlsx()
             #expect(x1 == x2)
             // The workbook holds one sheet per section, with the stored targets as numbers of 万元.
             let archive = try Archive(data: x1, accessMode: .read)
@@ -101,11 +113,12 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             var sheet = Data()
             _ = try archive.extract(archive["xl/worksheets/sheet2.xml"]!) { sheet.append($0) }
             let xml = String(decoding: sheet, as: UTF8.self)
-            #expect(xml.contains("<v>320000</v>"))   // fiscal aid target, 万元
+            #expect(xml.contains("<v>320000</v>"))  // fiscal aid target, 万元
             #expect(xml.contains("财政援助资金"))
 
             if PDFPrinter.chromium() != nil {
-                let p1 = try PDFPrinter.pdf(html: a.html(), stamp: asOf), p2 = try PDFPrinter.pdf(html: b.html(), stamp: asOf)
+                let p1 = try PDFPrinter.pdf(html: a.html(), stamp: asOf)
+                let p2 = try PDFPrinter.pdf(html: b.html(), stamp: asOf)
                 #expect(p1.starts(with: Array("%PDF".utf8)) && p1.count > 10_000)
                 #expect(p1 == p2)
             } else if ProcessInfo.processInfo.environment["XIEZUO_REQUIRE_CHROMIUM"] != nil {

@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoStore
 
 /// Rows handed to an import as if read from a sheet.
@@ -9,7 +10,10 @@ struct RowsStream: LedgerRowStream {
     var rows: [ParsedLedgerRow]
     var i = 0
     init(_ rows: [ParsedLedgerRow]) { self.rows = rows }
-    mutating func nextRow() throws -> ParsedLedgerRow? { defer { i += 1 }; return i < rows.count ? rows[i] : nil }
+    mutating func nextRow() throws -> ParsedLedgerRow? {
+        defer { i += 1 }
+        return i < rows.count ? rows[i] : nil
+    }
     var fraction: Double { rows.isEmpty ? 1 : Double(i) / Double(rows.count) }
 }
 
@@ -39,8 +43,10 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             let again = try await run(store, (1...5).map { labour($0, poor: $0 <= 2) })
             #expect(again.unchanged == 5 && again.added == 0 && again.updated == 0)
             // Row 3 with a new wage and its months blank; row 4 with everything but the key blank.
-            var three = labour(3, wage: "520000"); three[8] = ""
-            var four = labour(4); for i in [0, 2, 3, 4, 6, 8, 9] { four[i] = "" }
+            var three = labour(3, wage: "520000")
+            three[8] = ""
+            var four = labour(4)
+            for i in [0, 2, 3, 4, 6, 8, 9] { four[i] = "" }
             let upd = try await run(store, [three, four])
             #expect(upd.updated == 1 && upd.unchanged == 1)
             let all = try await store.ledgerRows(.labour, LedgerFilter(scope: .all), page: Page(number: 1, size: 50))
@@ -92,20 +98,28 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             let approved = try await store.actuals(year: 2024, regionCode: "520000")
             #expect(approved["workers_placed"] == 7 && approved["workers_formerly_poor"] == 3)
             // A change sends a row back to review: it leaves the approved count until approved again.
-            let row = try #require(try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520525", scope: .all), page: Page(number: 1, size: 1)).items.first)
-            var v = row.values; v[4] = v[4] == "1" ? "0" : "1"
+            let row = try #require(
+                try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520525", scope: .all), page: Page(number: 1, size: 1)).items.first)
+            var v = row.values
+            v[4] = v[4] == "1" ? "0" : "1"
             _ = try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
             #expect(try await store.actuals(year: 2024, regionCode: "520000")["workers_placed"] == 6)
             await #expect(throws: StoreError.conflict) {
                 try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
             }
             // A list's total, counted from the running totals where it can be, is the number of rows it selects.
-            for f in [LedgerFilter(scope: .all), LedgerFilter(regionCode: "520500", year: 2024, state: .approved, scope: .all), LedgerFilter(state: .submitted, scope: .all),
-                      LedgerFilter(regionCode: "520203", scope: .all), LedgerFilter(year: 2023, scope: .all), LedgerFilter(scope: .within(["5205"]))] {
+            for f in [
+                LedgerFilter(scope: .all), LedgerFilter(regionCode: "520500", year: 2024, state: .approved, scope: .all),
+                LedgerFilter(state: .submitted, scope: .all),
+                LedgerFilter(regionCode: "520203", scope: .all), LedgerFilter(year: 2023, scope: .all), LedgerFilter(scope: .within(["5205"])),
+            ] {
                 let page = try await store.ledgerRows(.labour, f, page: Page(number: 1, size: 2))
                 #expect(page.total == (try await store.ledgerCount(.labour, f)), "\(f)")
             }
-            #expect(try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520500", year: 2024, state: .approved, scope: .all), page: Page(number: 1, size: 2)).total == 6)
+            #expect(
+                try await store.ledgerRows(
+                    .labour, LedgerFilter(regionCode: "520500", year: 2024, state: .approved, scope: .all), page: Page(number: 1, size: 2)
+                ).total == 6)
             #expect(try await store.unauditedWrites().isEmpty)
         }
     }
@@ -115,18 +129,23 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             _ = try await run(store, [labour(42)])
             let raw = try await store.backend.read { db in
                 try await db.raw("SELECT values_json, natural_key, search_text FROM ledger_rows").all().map {
-                    [try $0.decode(column: "values_json", as: String.self), try $0.decode(column: "natural_key", as: String.self),
-                     try $0.decode(column: "search_text", as: String.self)].joined(separator: " ")
+                    [
+                        try $0.decode(column: "values_json", as: String.self), try $0.decode(column: "natural_key", as: String.self),
+                        try $0.decode(column: "search_text", as: String.self),
+                    ].joined(separator: " ")
                 }.joined()
             }
             let audit = try await store.backend.read { db in
-                try await db.raw("SELECT after_json FROM audit_log WHERE entity = 'ledger_row'").all().map { try $0.decode(column: "after_json", as: String.self) }.joined()
+                try await db.raw("SELECT after_json FROM audit_log WHERE entity = 'ledger_row'").all().map {
+                    try $0.decode(column: "after_json", as: String.self)
+                }.joined()
             }
             for secret in [idNumber("520525", 42), "13800000042"] {
                 #expect(!raw.contains(secret) && !audit.contains(secret))
             }
             #expect(raw.contains("工人42"))
-            let back = try #require(try await store.ledgerRows(.labour, LedgerFilter(query: "工人42", scope: .all), page: Page(number: 1, size: 5)).items.first)
+            let back = try #require(
+                try await store.ledgerRows(.labour, LedgerFilter(query: "工人42", scope: .all), page: Page(number: 1, size: 5)).items.first)
             #expect(back.values[1] == idNumber("520525", 42) && back.values[2] == "13800000042")
         }
     }
@@ -134,7 +153,8 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
 
 @Suite struct CanonicalJSONTests {
     @Test func sameTextAsTheFoundationEncoderWithSortedKeys() throws {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let maps: [[String: String]] = [[:], ["b": "刺梨\"汁\"", "a": "a\\b/c", "kind": "official"], ["x": "line\nbreak\ttab\r\u{1}"]]
         for m in maps {
             #expect(CanonicalJSON.object(m) == String(decoding: try e.encode(m), as: UTF8.self))

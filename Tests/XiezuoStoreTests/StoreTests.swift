@@ -3,6 +3,7 @@ import Logging
 import SQLKit
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoStore
 
 /// A fresh database per test (SQLite, or PostgreSQL when XIEZUO_TEST_DATABASE names a server), removed afterwards.
@@ -13,9 +14,14 @@ func withStore<T>(demo: Bool = false, _ body: (Store) async throws -> T) async t
         try await store.migrate()
         if demo { try await store.loadDemo() }
         let r = try await body(store)
-        await store.close(); await scratch.drop()
+        await store.close()
+        await scratch.drop()
         return r
-    } catch { await store.close(); await scratch.drop(); throw error }
+    } catch {
+        await store.close()
+        await scratch.drop()
+        throw error
+    }
 }
 
 let tester = Actor(name: "tester", address: "127.0.0.1")
@@ -40,8 +46,8 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             #expect(try await store.region(code: "520525")?.name == "纳雍县")
             let pairs = try await store.pairings()
             #expect(pairs.filter { $0.level == .province }.count == 1)
-            #expect(Set(pairs.filter { $0.level == .city }.map(\.westCode)) ==
-                    ["520500", "522700", "520400", "522600", "520600", "520300", "520200"])
+            #expect(
+                Set(pairs.filter { $0.level == .city }.map(\.westCode)) == ["520500", "522700", "520400", "522600", "520600", "520300", "520200"])
         }
     }
 
@@ -60,7 +66,7 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
         try await withStore(demo: true) { (store: Store) async throws in
             #expect(try await store.agreements(year: 2024).count == 8)
             #expect(try await store.loadDemo() == false)
-            #expect(try await store.agreements().count == 9)   // and the 2023 province agreement, for past years
+            #expect(try await store.agreements().count == 9)  // and the 2023 province agreement, for past years
             let meetings = try await store.meetings(year: 2024)
             let conference = try #require(meetings.first)
             #expect(conference.date.description == "2024-06-04" && conference.kind == .jointConference)
@@ -83,12 +89,14 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
     @Test func countiesRollUpToPrefectureAndProvince() async throws {
         try await withStore { (store: Store) async throws in
             func report(_ region: String, _ value: Int64, _ state: ProgressState = .approved) async throws {
-                _ = try await store.addProgress(ProgressReport(id: 0, indicatorCode: "demo_villages", regionCode: region, year: 2024,
-                                                               month: 5, value: value, state: state, note: ""), actor: tester)
+                _ = try await store.addProgress(
+                    ProgressReport(
+                        id: 0, indicatorCode: "demo_villages", regionCode: region, year: 2024,
+                        month: 5, value: value, state: state, note: ""), actor: tester)
             }
-            try await report("520525", 100)   // 纳雍, 毕节
-            try await report("520526", 50)    // 威宁, 毕节
-            try await report("520323", 7)     // 绥阳, 遵义
+            try await report("520525", 100)  // 纳雍, 毕节
+            try await report("520526", 50)  // 威宁, 毕节
+            try await report("520323", 7)  // 绥阳, 遵义
             try await report("520325", 1000, .submitted)
             #expect(try await store.actuals(year: 2024, regionCode: "520500")["demo_villages"] == 150)
             #expect(try await store.actuals(year: 2024, regionCode: "520000")["demo_villages"] == 157)
@@ -103,17 +111,21 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
 
 @Suite struct ProjectStoreTests {
     func newProject(_ store: Store, title: String = "测试项目", county: String = "520525") async throws -> Project {
-        try await store.createProject(Project(id: 0, pairingId: 2, countyCode: county, workArea: .industry, title: title,
-                                              status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 10,
-                                              description: ""), actor: tester)
+        try await store.createProject(
+            Project(
+                id: 0, pairingId: 2, countyCode: county, workArea: .industry, title: title,
+                status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 10,
+                description: ""), actor: tester)
     }
 
     @Test func staleUpdatesAreRefusedAndChangeNothing() async throws {
         try await withStore { (store: Store) async throws in
             let p = try await newProject(store)
-            var a = p; a.title = "第一次修改"
+            var a = p
+            a.title = "第一次修改"
             _ = try await store.updateProject(a, actor: tester)
-            var b = p; b.title = "基于旧版本的修改"
+            var b = p
+            b.title = "基于旧版本的修改"
             await #expect(throws: StoreError.conflict) { try await store.updateProject(b, actor: tester) }
             #expect(try await store.project(id: p.id)?.title == "第一次修改")
             #expect(try await store.project(id: p.id)?.version == 2)
@@ -126,7 +138,8 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             _ = try await newProject(store, title: "1000覆盖")
             _ = try await newProject(store, title: "遵义项目", county: "520323")
             #expect(try await store.projects(ProjectFilter(text: "%_", scope: .all), page: Page(number: 1, size: 10)).total == 1)
-            #expect(try await store.projects(ProjectFilter(text: "'; DROP TABLE projects; --", scope: .all), page: Page(number: 1, size: 10)).total == 0)
+            #expect(
+                try await store.projects(ProjectFilter(text: "'; DROP TABLE projects; --", scope: .all), page: Page(number: 1, size: 10)).total == 0)
             #expect(try await store.projects(ProjectFilter(regionCode: "520500", scope: .all), page: Page(number: 1, size: 10)).total == 2)
             let page2 = try await store.projects(ProjectFilter(scope: .all), page: Page(number: 2, size: 2))
             #expect(page2.total == 3 && page2.items.count == 1 && page2.pageCount == 2)
@@ -137,8 +150,10 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
         try await withStore { (store: Store) async throws in
             let p = try await newProject(store)
             for (kind, yuan) in [(TransactionKind.budget, "1000000.01"), (.commitment, "0.10"), (.commitment, "0.20"), (.disbursement, "5")] {
-                _ = try await store.addTransaction(FundingTransaction(id: 0, projectId: p.id, kind: kind, date: Day("2024-03-01")!,
-                                                                      amount: Money.parse(yuan)!, note: ""), actor: tester)
+                _ = try await store.addTransaction(
+                    FundingTransaction(
+                        id: 0, projectId: p.id, kind: kind, date: Day("2024-03-01")!,
+                        amount: Money.parse(yuan)!, note: ""), actor: tester)
             }
             let row = try await store.projects(ProjectFilter(scope: .all), page: Page(number: 1, size: 10)).items[0]
             #expect(row.funding.budget.fen == 100_000_001 && row.funding.committed.fen == 30 && row.funding.disbursed.fen == 500)
@@ -150,8 +165,11 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await store.backend.write { db in
-                    _ = try await Store.insertProject(db, Project(id: 0, pairingId: 2, countyCode: "520525", workArea: .industry,
-                        title: "半途而废", status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 0, description: ""), actor: tester)
+                    _ = try await Store.insertProject(
+                        db,
+                        Project(
+                            id: 0, pairingId: 2, countyCode: "520525", workArea: .industry,
+                            title: "半途而废", status: .planned, plannedStart: nil, plannedEnd: nil, beneficiaries: 0, description: ""), actor: tester)
                     throw Boom()
                 }
             }
@@ -163,7 +181,8 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
     @Test func everyWriteIsAudited() async throws {
         try await withStore { (store: Store) async throws in
             let p = try await newProject(store)
-            var changed = p; changed.title = "改名"
+            var changed = p
+            changed.title = "改名"
             _ = try await store.updateProject(changed, actor: tester)
             let h = try await store.history(entity: "project", id: String(p.id))
             #expect(h.map(\.action) == ["create", "update"])
@@ -187,22 +206,31 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
     /// The running totals kept for speed must always equal the rows they summarise.
     @Test func totalsEqualTheRowsTheySummarise() async throws {
         try await withStore(demo: true) { (store: Store) async throws in
-            _ = try await store.addTransaction(FundingTransaction(id: 0, projectId: 1, kind: .expenditure, date: Day("2024-09-01")!,
-                                                                  amount: Money(fen: 12_345), note: ""), actor: tester)
+            _ = try await store.addTransaction(
+                FundingTransaction(
+                    id: 0, projectId: 1, kind: .expenditure, date: Day("2024-09-01")!,
+                    amount: Money(fen: 12_345), note: ""), actor: tester)
             let mismatches = try await store.backend.read { db in
-                try await db.raw("""
+                try await db.raw(
+                    """
                     SELECT p.id FROM projects p WHERE
                       p.budget_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'budget') OR
                       p.committed_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'commitment') OR
                       p.disbursed_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'disbursement') OR
                       p.spent_fen <> (SELECT COALESCE(SUM(amount_fen), 0) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'expenditure')
-                    """).all().count
+                    """
+                ).all().count
             }
             #expect(mismatches == 0)
             let ledgerCodes = IndicatorCatalogue.all.filter { $0.ledger != nil }.map(\.code)
             let (raw, kept) = try await store.backend.read { db in
-                (try await db.raw("SELECT CAST(SUM(value) AS BIGINT) AS s FROM progress WHERE year = 2024").first()!.decode(column: "s", as: Int64.self),
-                 try await db.raw("SELECT CAST(SUM(total) AS BIGINT) AS s FROM progress_totals WHERE year = 2024 AND indicator_code NOT IN (\(binds: ledgerCodes)) AND indicator_code NOT LIKE 'rows.%'").first()!.decode(column: "s", as: Int64.self))
+                (
+                    try await db.raw("SELECT CAST(SUM(value) AS BIGINT) AS s FROM progress WHERE year = 2024").first()!.decode(
+                        column: "s", as: Int64.self),
+                    try await db.raw(
+                        "SELECT CAST(SUM(total) AS BIGINT) AS s FROM progress_totals WHERE year = 2024 AND indicator_code NOT IN (\(binds: ledgerCodes)) AND indicator_code NOT LIKE 'rows.%'"
+                    ).first()!.decode(column: "s", as: Int64.self)
+                )
             }
             #expect(raw == kept && raw > 0)
             // The ledger-sourced totals are the measures of the stored ledger rows, state by state.
@@ -210,9 +238,13 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             let fromRows = try await ledgerMeasureSums(store, year: 2024)
             let keptLedger = try await store.backend.read { db in
                 var out: [String: Int64] = [:]
-                for r in try await db.raw("SELECT state, indicator_code, CAST(SUM(total) AS BIGINT) AS s FROM progress_totals WHERE year = 2024 AND indicator_code IN (\(binds: ledgerCodes)) GROUP BY state, indicator_code").all() {
+                for r in try await db.raw(
+                    "SELECT state, indicator_code, CAST(SUM(total) AS BIGINT) AS s FROM progress_totals WHERE year = 2024 AND indicator_code IN (\(binds: ledgerCodes)) GROUP BY state, indicator_code"
+                ).all() {
                     let v = try r.decode(column: "s", as: Int64.self)
-                    if v != 0 { out[try r.decode(column: "state", as: String.self) + "/" + (try r.decode(column: "indicator_code", as: String.self))] = v }
+                    if v != 0 {
+                        out[try r.decode(column: "state", as: String.self) + "/" + (try r.decode(column: "indicator_code", as: String.self))] = v
+                    }
                 }
                 return out
             }
@@ -231,8 +263,9 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
 @Suite struct UserStoreTests {
     @Test func accountsAreCheckedAndAuditedWithoutTheirPasswords() async throws {
         try await withStore { (store: Store) async throws in
-            let u = try await store.addUser(username: "li.ming", role: .prefectureOfficer, regionCode: "520500",
-                                            passwordHash: "$2b$12$notarealhash", actor: tester)
+            let u = try await store.addUser(
+                username: "li.ming", role: .prefectureOfficer, regionCode: "520500",
+                passwordHash: "$2b$12$notarealhash", actor: tester)
             #expect(u.regionLevel == .prefecture && u.side == .west && u.scopePrefix == "5205")
             await #expect(throws: ValidationFailure.self) {
                 _ = try await store.addUser(username: "li.ming", role: .viewer, regionCode: "520000", passwordHash: "x", actor: tester)
@@ -256,15 +289,27 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
     /// Copies every table of `from` into `to` the way `xiezuo migrate --to` and `restore` do.
     func copy(_ from: Store, _ to: Store) async throws {
         var tables: [(table: String, columns: [String], rows: [[CellValue]])] = []
-        for t in Store.tablesInOrder { let (c, r) = try await from.rows(of: t); tables.append((t, c, r)) }
+        for t in Store.tablesInOrder {
+            let (c, r) = try await from.rows(of: t)
+            tables.append((t, c, r))
+        }
         try await to.replaceAll(with: tables)
     }
 
     func withScratchStore<T>(_ body: (Store) async throws -> T) async throws -> T {
         let s = try await ScratchDatabase.create()
         let store = try await Store.open(url: s.url, logger: Logger(label: "t"))
-        do { try await store.migrate(); let r = try await body(store); await store.close(); await s.drop(); return r }
-        catch { await store.close(); await s.drop(); throw error }
+        do {
+            try await store.migrate()
+            let r = try await body(store)
+            await store.close()
+            await s.drop()
+            return r
+        } catch {
+            await store.close()
+            await s.drop()
+            throw error
+        }
     }
 
     @Test func theTableListCoversTheSchema() async throws {
@@ -296,8 +341,10 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
                 #expect(try await back.summaries() == before)
                 await back.close()
                 // New rows in the copy get new ids after the copied ones.
-                let p = try await middle.addProgress(ProgressReport(id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
-                                                                    month: 12, value: 1, state: .draft, note: ""), actor: tester)
+                let p = try await middle.addProgress(
+                    ProgressReport(
+                        id: 0, indicatorCode: "demo_villages", regionCode: "520525", year: 2024,
+                        month: 12, value: 1, state: .draft, note: ""), actor: tester)
                 let maxCopied = try await source.backend.read { db in
                     try await db.raw("SELECT MAX(id) AS m FROM progress").first()!.decode(column: "m", as: Int64.self)
                 }
@@ -312,7 +359,10 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
             try await withScratchStore { target in
                 let before = try await target.summaries()
                 var tables: [(table: String, columns: [String], rows: [[CellValue]])] = []
-                for t in Store.tablesInOrder { let (c, r) = try await source.rows(of: t); tables.append((t, c, r)) }
+                for t in Store.tablesInOrder {
+                    let (c, r) = try await source.rows(of: t)
+                    tables.append((t, c, r))
+                }
                 // a second copy of the first project: the primary key refuses it
                 let i = tables.firstIndex { $0.table == "projects" }!
                 tables[i].rows.append(tables[i].rows[0])
@@ -329,9 +379,15 @@ func ledgerMeasureSums(_ store: Store, regionPrefix: String = "", year: Int? = n
     for ledger in LedgerName.allCases {
         var last: Int64 = 0
         while true {
-            let rows = try await store.ledgerRows(ledger, LedgerFilter(regionCode: regionPrefix.isEmpty ? nil : regionPrefix, year: year, state: state, scope: .all), afterId: last, limit: 1000)
+            let rows = try await store.ledgerRows(
+                ledger, LedgerFilter(regionCode: regionPrefix.isEmpty ? nil : regionPrefix, year: year, state: state, scope: .all), afterId: last,
+                limit: 1000)
             guard let end = rows.last else { break }
-            for r in rows { for m in ledger.definition.measures(r.values) where m.value != 0 { out[r.state.rawValue + "/" + m.indicatorCode, default: 0] += m.value } }
+            for r in rows {
+                for m in ledger.definition.measures(r.values) where m.value != 0 {
+                    out[r.state.rawValue + "/" + m.indicatorCode, default: 0] += m.value
+                }
+            }
             last = end.id
         }
     }

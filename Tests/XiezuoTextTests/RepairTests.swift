@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XiezuoText
 
 let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
@@ -41,7 +42,9 @@ func texts(_ folder: String) throws -> [(String, String)] {
         let repairer = Repairer()
         let docs = try texts("clean")
         #expect(docs.count >= 20)
-        var errors = 0, total = 0, scars = 0
+        var errors = 0
+        var total = 0
+        var scars = 0
         var worst: [(String, Int)] = []
         for seed: UInt64 in [1, 2, 3] {
             let sim = PipelineSimulator(seed: seed)
@@ -51,12 +54,16 @@ func texts(_ folder: String) throws -> [(String, String)] {
                 let r = repairer.repair(garbled)
                 #expect(r.report.garbled, "\(name) seed \(seed) not detected")
                 let e = characterErrors(r.text, clean)
-                errors += e; total += clean.unicodeScalars.count; scars += r.report.scars
+                errors += e
+                total += clean.unicodeScalars.count
+                scars += r.report.scars
                 if e > 0 { worst.append(("\(name)#\(seed)", e)) }
             }
         }
         let cer = Double(errors) / Double(total)
-        print("simulated corruption: \(docs.count * 3) documents, \(total) characters, \(scars) scars, \(errors) errors, CER \(String(format: "%.3f", cer * 100))% \(worst)")
+        print(
+            "simulated corruption: \(docs.count * 3) documents, \(total) characters, \(scars) scars, \(errors) errors, CER \(String(format: "%.3f", cer * 100))% \(worst)"
+        )
         #expect(cer <= 0.002)
     }
 

@@ -5,6 +5,7 @@ import Logging
 import Testing
 import XiezuoDomain
 import XiezuoStore
+
 @testable import XiezuoWeb
 
 /// Walks every route the router knows, for every role, against objects outside the user's scope: each answers 403 or
@@ -64,16 +65,21 @@ import XiezuoStore
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
             let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
             // Zunyi's objects.
-            let project = (try await admin.execute(uri: "/api/v1/projects?region=520300&perPage=1", method: .get).json["items"] as! [[String: Any]])[0]
-            let pid = project["id"] as! Int, ptitle = project["title"] as! String
+            let project = (try await admin.execute(uri: "/api/v1/projects?region=520300&perPage=1", method: .get).json["items"] as! [[String: Any]])[
+                0]
+            let pid = project["id"] as! Int
+            let ptitle = project["title"] as! String
             let agreement = (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])
                 .first { ($0["title"] as! String).contains("遵义") }!
             let aid = agreement["id"] as! Int
-            let figure = try await zunyi.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
+            let figure = try await zunyi.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
             let fid = figure.json["id"] as! Int
-            let doc = try await zunyi.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                              body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
+            let doc = try await zunyi.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
             let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
             _ = try await zunyi.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "遵义令牌ZZ")]))
             func tokenId(_ c: AuthedClient) async throws -> String {
@@ -82,81 +88,101 @@ import XiezuoStore
             }
             let tid = try await tokenId(zunyi)
             // Zunyi's meeting on its own city pairing, with a decision and a task owned by Zunyi.
-            let zunyiPairing = (try await admin.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]])
+            let zunyiPairing =
+                (try await admin.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]])
                 .first { ($0["westCode"] as? String) == "520300" }!["id"] as! Int
-            let meeting = try await zunyi.execute(uri: "/api/v1/meetings", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "遵义会议ZZ", "date": "2024-07-01", "place": "遵义"]))
+            let meeting = try await zunyi.execute(
+                uri: "/api/v1/meetings", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "遵义会议ZZ", "date": "2024-07-01", "place": "遵义"]))
             let mid = meeting.json["id"] as! Int
-            let decision = try await zunyi.execute(uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
-                                                   body: jsonBody(["text": "遵义决定ZZ"]))
+            let decision = try await zunyi.execute(
+                uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
+                body: jsonBody(["text": "遵义决定ZZ"]))
             let decid = decision.json["id"] as! Int
-            let task = try await zunyi.execute(uri: "/api/v1/decisions/\(decid)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["title": "遵义任务ZZ", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2024-12-31"]))
+            let task = try await zunyi.execute(
+                uri: "/api/v1/decisions/\(decid)/tasks", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["title": "遵义任务ZZ", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2024-12-31"]))
             let taskid = task.json["id"] as! Int
             // A consumption ledger row of Zunyi's, and a sheet Zunyi has uploaded for preview (not yet imported).
-            let row = try await zunyi.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
-                ("product", "遵义专用产品ZZ"), ("supplier", "绥阳某公司"), ("county", "520323"), ("buyer", "广州某食堂"),
-                ("channel", "canteen"), ("amount", "3.5"), ("date", "2024-04-01")]))
+            let row = try await zunyi.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", "遵义专用产品ZZ"), ("supplier", "绥阳某公司"), ("county", "520323"), ("buyer", "广州某食堂"),
+                    ("channel", "canteen"), ("amount", "3.5"), ("date", "2024-04-01"),
+                ]))
             let lid = Int((row.headers[.location] ?? "").split(separator: "/").last!)!
             let (uh, ub) = multipart([("_csrf", zunyi.csrf)], file: ("zunyi.csv", Self.zunyiSheet("遵义上传产品ZZ")))
             let staged = try await zunyi.execute(uri: "/ledgers/consumption/import", method: .post, headers: uh, body: ub).text
             let upid = String(staged[staged.range(of: "action=\"/ledgers/consumption/import/")!.upperBound...].prefix { $0.isNumber })
             // A Guangzhou office's document and token: outside the Guizhou side.
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
-            let gdoc = try await guangzhou.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                                   body: form([("title", "广州专用文档GG"), ("text", "广州市对口协作内部材料。")]))
+            let gdoc = try await guangzhou.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", "广州专用文档GG"), ("text", "广州市对口协作内部材料。")]))
             let gdid = Int((gdoc.headers[.location] ?? "").split(separator: "/").last!)!
             _ = try await guangzhou.execute(uri: "/tokens", method: .post, headers: formHeaders, body: form([("name", "广州令牌GG")]))
             let gtid = try await tokenId(guangzhou)
-            let zunyiObjects = ["project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
-                                "meeting": String(mid), "decision": String(decid), "task": String(taskid),
-                                "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid]
+            let zunyiObjects = [
+                "project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
+                "meeting": String(mid), "decision": String(decid), "task": String(taskid),
+                "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid,
+            ]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
                 "guangzhou.officer": zunyiObjects, "qian.coordinator": ["document": String(gdid), "token": gtid],
                 "gd.coordinator": ["token": tid], "admin.test": ["token": gtid],
             ]
             // What each outside object would show of itself, by kind and id.
-            let secretsOf = ["project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
-                             "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
-                             "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
-                             "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String,
-                             "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ"]
+            let secretsOf = [
+                "project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
+                "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
+                "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
+                "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String,
+                "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ",
+            ]
 
             func snapshot() async throws -> [String] {
-                [try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/projects/\(pid)/transactions", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/projects/\(pid)/milestones", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/agreements/\(aid)", method: .get).text,
-                 try await admin.execute(uri: "/progress/\(fid)", method: .get).text.replacingOccurrences(of: "admin.test", with: ""),
-                 try await zunyi.execute(uri: "/documents/\(did)", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
-                 try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
-                 try await guangzhou.execute(uri: "/documents/\(gdid)", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
-                 try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
-                 try await admin.execute(uri: "/api/v1/meetings/\(mid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/ledgers/consumption/\(lid)", method: .get).text,
-                 try await admin.execute(uri: "/api/v1/ledgers/consumption?q=%E9%81%B5%E4%B9%89%E4%B8%8A%E4%BC%A0", method: .get).text]
+                [
+                    try await admin.execute(uri: "/api/v1/projects/\(pid)", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/projects/\(pid)/transactions", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/projects/\(pid)/milestones", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/agreements/\(aid)", method: .get).text,
+                    try await admin.execute(uri: "/progress/\(fid)", method: .get).text.replacingOccurrences(of: "admin.test", with: ""),
+                    try await zunyi.execute(uri: "/documents/\(did)", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
+                    try await zunyi.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
+                    try await guangzhou.execute(uri: "/documents/\(gdid)", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
+                    try await guangzhou.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "guangzhou.officer", with: ""),
+                    try await admin.execute(uri: "/api/v1/meetings/\(mid)", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/tasks/\(taskid)", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/ledgers/consumption/\(lid)", method: .get).text,
+                    try await admin.execute(uri: "/api/v1/ledgers/consumption?q=%E9%81%B5%E4%B9%89%E4%B8%8A%E4%BC%A0", method: .get).text,
+                ]
             }
             let before = try await snapshot()
 
             /// The kind of object a route is about, from its path.
             func kind(_ path: String) -> String? {
-                for (prefix, k) in [("/api/v1/agreements/", "agreement"), ("/agreements/", "agreement"), ("/api/v1/projects/", "project"),
-                                    ("/projects/", "project"), ("/progress/", "progress"), ("/api/v1/progress/", "progress"),
-                                    ("/documents/", "document"), ("/tokens/", "token"), ("/meetings/", "meeting"),
-                                    ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
-                                    ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
-                                    ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
-                                    ("/api/v1/ledgers/", "ledger_row")] where path.hasPrefix(prefix) { return k }
+                for (prefix, k) in [
+                    ("/api/v1/agreements/", "agreement"), ("/agreements/", "agreement"), ("/api/v1/projects/", "project"),
+                    ("/projects/", "project"), ("/progress/", "progress"), ("/api/v1/progress/", "progress"),
+                    ("/documents/", "document"), ("/tokens/", "token"), ("/meetings/", "meeting"),
+                    ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
+                    ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
+                    ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
+                    ("/api/v1/ledgers/", "ledger_row"),
+                ] where path.hasPrefix(prefix) { return k }
                 return nil
             }
             /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
             /// that kind; nil when the route's kind of object is not known here.
             func concrete(_ route: String, _ objects: [String: String]) -> [(String, String)]? {
                 if route.contains("{upload}") {
-                    return objects["upload"].map { [(route.replacingOccurrences(of: "{ledger}", with: "consumption").replacingOccurrences(of: "{upload}", with: $0), "upload")] } ?? []
+                    return objects["upload"].map {
+                        [(route.replacingOccurrences(of: "{ledger}", with: "consumption").replacingOccurrences(of: "{upload}", with: $0), "upload")]
+                    } ?? []
                 }
                 if Self.creates.contains(where: { $0.hasSuffix(" " + route) }) {
                     // The bodies name Zunyi: outside only for the users that meet Zunyi's objects.
@@ -164,7 +190,9 @@ import XiezuoStore
                 }
                 var path = route.replacingOccurrences(of: "{ledger}", with: "consumption")
                 if path.hasSuffix("/export") { path += "?format=csv" }
-                if Self.bulk.contains(where: { $0.hasSuffix(" " + route) }) { return objects["project"] == nil ? [] : [(path + "?state=submitted", "")] }
+                if Self.bulk.contains(where: { $0.hasSuffix(" " + route) }) {
+                    return objects["project"] == nil ? [] : [(path + "?state=submitted", "")]
+                }
                 if path.hasPrefix("/history/") {
                     return ["project", "agreement", "progress", "document", "meeting", "task", "ledger_row"].compactMap { k in
                         objects[k].map { (path.replacingOccurrences(of: "{entity}", with: k).replacingOccurrences(of: "{id}", with: $0), k) }
@@ -184,17 +212,21 @@ import XiezuoStore
                 if k == "assessment" { return [(path.replacingOccurrences(of: "{pairing}/{year}", with: id), k)] }
                 return [(path.replacingOccurrences(of: "{id}", with: id), k)]
             }
-            let jsonWrite: [String: Any] = ["title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",
+            let jsonWrite: [String: Any] = [
+                "title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",
                 "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
                 "text": "越权", "taskId": 1, "indicatorCode": "demo_villages", "value": "1", "regionCode": "520323", "year": 2024,
                 "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024,
                 "place": "越权", "name": "越权", "side": "west", "ownerOffice": "越权",
-                "ownerRegionCode": "520300", "deadline": "2024-12-31", "status": "done", "city": "越权"]
-            let formWrite = [("title", "越权"), ("pairingId", String(zunyiPairing)), ("countyCode", "520323"), ("workArea", "industry"),
-                             ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
-                             ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
-                             ("meetingId", ""), ("text", "越权"), ("version", "1"), ("product", "越权"), ("supplier", "越权"),
-                             ("county", "520323"), ("buyer", "越权"), ("channel", "canteen"), ("amount", "1")]
+                "ownerRegionCode": "520300", "deadline": "2024-12-31", "status": "done", "city": "越权",
+            ]
+            let formWrite = [
+                ("title", "越权"), ("pairingId", String(zunyiPairing)), ("countyCode", "520323"), ("workArea", "industry"),
+                ("kind", "budget"), ("date", "2024-05-01"), ("amountYuan", "1"), ("comment", "越权"), ("value", "1"),
+                ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "1"),
+                ("meetingId", ""), ("text", "越权"), ("version", "1"), ("product", "越权"), ("supplier", "越权"),
+                ("county", "520323"), ("buyer", "越权"), ("channel", "canteen"), ("amount", "1"),
+            ]
             var unmapped: [String] = []
             for (name, _, _) in Self.users where name != "zunyi.officer" {
                 let c = try await AuthedClient.signIn(raw, username: name)
@@ -207,31 +239,47 @@ import XiezuoStore
                     let verb = HTTPRequest.Method(rawValue: method.uppercased())!
                     if Self.adminOnly.contains(key) {
                         let uri = path.replacingOccurrences(of: "{name}", with: "zunyi.officer")
-                        let r = method == "get" ? try await c.execute(uri: uri, method: .get)
+                        let r =
+                            method == "get"
+                            ? try await c.execute(uri: uri, method: .get)
                             : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form([]))
                         let allowed: [HTTPResponse.Status] = name == "admin.test" ? [.ok, .seeOther] : [.forbidden]
                         #expect(allowed.contains(r.status), "\(name) \(key) gave \(r.status)")
                         continue
                     }
-                    guard let uris = concrete(path, objects) else { unmapped.append(key); continue }
+                    guard let uris = concrete(path, objects) else {
+                        unmapped.append(key)
+                        continue
+                    }
                     for (uri, _) in uris {
                         let r: TestResponse
                         if method == "get" {
                             r = try await c.execute(uri: uri, method: .get)
                         } else if key.hasSuffix(" /meetings") || key.hasSuffix(" /api/v1/meetings") {
                             // A well-formed meeting on Zunyi's pairing: refused for its scope, not for its shape.
-                            let m: [String: Any] = ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "越权会议", "date": "2024-08-01", "place": "越权"]
-                            r = isAPI ? try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(m))
+                            let m: [String: Any] = [
+                                "pairingId": zunyiPairing, "kind": "working_meeting", "title": "越权会议", "date": "2024-08-01", "place": "越权",
+                            ]
+                            r =
+                                isAPI
+                                ? try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(m))
                                 : try await c.execute(uri: uri, method: verb, headers: formHeaders, body: form(m.map { ($0.key, "\($0.value)") }))
                         } else if key == "post /api/v1/progress/import" {
-                            r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(["rows": [
-                                ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]]]))
+                            r = try await c.execute(
+                                uri: uri, method: verb, headers: jsonHeaders,
+                                body: jsonBody([
+                                    "rows": [
+                                        ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]
+                                    ]
+                                ]))
                         } else if key == "post /ledgers/{ledger}/import" {
                             let (h, b) = multipart([("_csrf", c.csrf)], file: ("x.csv", Self.zunyiSheet("越权")))
                             r = try await c.execute(uri: uri, method: verb, headers: h, body: b)
                         } else if key == "post /api/v1/ledgers/{ledger}/import" {
-                            r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(
-                                ["fileName": "x.csv", "content": Self.zunyiSheet("越权").base64EncodedString()]))
+                            r = try await c.execute(
+                                uri: uri, method: verb, headers: jsonHeaders,
+                                body: jsonBody(
+                                    ["fileName": "x.csv", "content": Self.zunyiSheet("越权").base64EncodedString()]))
                         } else if isAPI {
                             r = try await c.execute(uri: uri, method: verb, headers: jsonHeaders, body: jsonBody(jsonWrite))
                         } else {
@@ -262,7 +310,8 @@ import XiezuoStore
             }
             #expect(Set(unmapped).isEmpty, "routes without a rule here: \(Set(unmapped).sorted())")
             #expect(try await snapshot() == before, "a write from another scope changed something")
-            #expect(!(try await admin.execute(uri: "/api/v1/meetings", method: .get).text.contains("越权")), "a meeting was recorded from another scope")
+            #expect(
+                !(try await admin.execute(uri: "/api/v1/meetings", method: .get).text.contains("越权")), "a meeting was recorded from another scope")
             // The same objects are there for their own side.
             #expect(try await zunyi.execute(uri: "/projects/\(pid)", method: .get).status == .ok)
             #expect(try await zunyi.execute(uri: "/documents/\(did)", method: .get).status == .ok)
@@ -275,7 +324,9 @@ import XiezuoStore
         let store = try await Store.open(url: "sqlite://" + file.path, logger: Logger(label: "t"))
         try await store.migrate()
         let routes = try await buildRouter(store: store).routes.map { route -> (String, String) in
-            let path = "/" + route.path.description.split(separator: "/")
+            let path =
+                "/"
+                + route.path.description.split(separator: "/")
                 .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             return (route.method.rawValue.lowercased(), path)
         }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import XiezuoDomain
 import XiezuoStore
+
 @testable import XiezuoWeb
 
 /// Sign-in as an attacker and a careless office try it: redirects elsewhere, parallel guessing, a shared address,
@@ -12,9 +13,11 @@ import XiezuoStore
 @Suite struct AuthHardeningTests {
     @Test func afterSignInOnlySameSitePathsAreFollowed() async throws {
         try await withRawApp(users: [("li.ming", .admin, "520000")]) { raw in
-            let hostile = ["/\\evil.example/x", "/\t/evil.example", "//evil.example", "https://evil.example/", "javascript:alert(1)",
-                           "/%5Cevil.example", "/%2F%2Fevil.example", "/%09/evil.example", "/\r\n/evil.example", "\\\\evil.example",
-                           "/\u{3000}/evil.example", "/\u{200B}/evil.example", "evil.example", "", "/%2f%5cevil.example"]
+            let hostile = [
+                "/\\evil.example/x", "/\t/evil.example", "//evil.example", "https://evil.example/", "javascript:alert(1)",
+                "/%5Cevil.example", "/%2F%2Fevil.example", "/%09/evil.example", "/\r\n/evil.example", "\\\\evil.example",
+                "/\u{3000}/evil.example", "/\u{200B}/evil.example", "evil.example", "", "/%2f%5cevil.example",
+            ]
             for next in hostile {
                 let r = try await postLogin(raw, username: "li.ming", password: testPassword, next: next)
                 #expect(r.status == .seeOther && r.headers[.location] == "/", "next=\(next.debugDescription) went to \(r.headers[.location] ?? "")")
@@ -31,13 +34,15 @@ import XiezuoStore
 
     @Test func aSignInFormFromAnotherSiteIsRefused() async throws {
         try await withRawApp(users: [("li.ming", .admin, "520000")]) { raw in
-            let forged = try await raw.execute(uri: "/login", method: .post, headers: formHeaders,
-                                               body: form([("username", "li.ming"), ("password", testPassword)]))
+            let forged = try await raw.execute(
+                uri: "/login", method: .post, headers: formHeaders,
+                body: form([("username", "li.ming"), ("password", testPassword)]))
             #expect(forged.status == .forbidden && sessionCookie(forged) == nil)
             var h = formHeaders
             h[.cookie] = "xz_login=abc"
-            let mismatched = try await raw.execute(uri: "/login", method: .post, headers: h,
-                                                   body: form([("username", "li.ming"), ("password", testPassword), ("_login", "abd")]))
+            let mismatched = try await raw.execute(
+                uri: "/login", method: .post, headers: h,
+                body: form([("username", "li.ming"), ("password", testPassword), ("_login", "abd")]))
             #expect(mismatched.status == .forbidden && sessionCookie(mismatched) == nil)
         }
     }
@@ -74,11 +79,16 @@ import XiezuoStore
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)
             for i in 1...5 {
                 let a = try await store.claimSignInAttempt("user:x", limit: 5, growing: true, now: t0)
-                guard case .allowed(let remaining, _) = a else { Issue.record("attempt \(i) refused"); return }
+                guard case .allowed(let remaining, _) = a else {
+                    Issue.record("attempt \(i) refused")
+                    return
+                }
                 #expect(remaining == 5 - i)
             }
             // Locked a minute, then two, then four …
-            #expect(try await store.claimSignInAttempt("user:x", limit: 5, growing: true, now: t0.addingTimeInterval(30)) == .locked(until: t0.addingTimeInterval(60)))
+            #expect(
+                try await store.claimSignInAttempt("user:x", limit: 5, growing: true, now: t0.addingTimeInterval(30))
+                    == .locked(until: t0.addingTimeInterval(60)))
             let sixth = try await store.claimSignInAttempt("user:x", limit: 5, growing: true, now: t0.addingTimeInterval(61))
             #expect(sixth == .allowed(remainingAfterFailure: 0, lockedIfWrong: t0.addingTimeInterval(61 + 120)))
             // After a quiet half hour the account starts afresh.
@@ -86,7 +96,8 @@ import XiezuoStore
             #expect(later == .allowed(remainingAfterFailure: 4, lockedIfWrong: nil))
             // An address takes fifty failures before it is locked (an office behind one proxy), then fifteen minutes.
             for _ in 1...50 { _ = try await store.claimSignInAttempt("ip:10.0.0.1", limit: 50, growing: false, now: t0) }
-            #expect(try await store.claimSignInAttempt("ip:10.0.0.1", limit: 50, growing: false, now: t0) == .locked(until: t0.addingTimeInterval(900)))
+            #expect(
+                try await store.claimSignInAttempt("ip:10.0.0.1", limit: 50, growing: false, now: t0) == .locked(until: t0.addingTimeInterval(900)))
         }
     }
 
@@ -121,7 +132,8 @@ import XiezuoStore
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
             let list = try await admin.execute(uri: "/admin/users", method: .get).text
             #expect(list.contains("id=\"unlock-li.ming\""))
-            #expect(try await admin.execute(uri: "/admin/users/li.ming/unlock", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
+            #expect(
+                try await admin.execute(uri: "/admin/users/li.ming/unlock", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
             #expect(sessionCookie(try await postLogin(raw, username: "li.ming", password: testPassword)) != nil)
             let officer = try await AuthedClient.signIn(raw, username: "li.ming")
             #expect(try await officer.execute(uri: "/admin/users", method: .get).status == .forbidden)
@@ -132,7 +144,8 @@ import XiezuoStore
         try await withAppAndStore(users: [("li.ming", .admin, "520000")]) { raw, store in
             let user = try #require(try await store.user(username: "li.ming"))
             let token = try await store.createAPIToken(userId: user.id, name: "短期", expiresAt: Date().addingTimeInterval(-1), actor: .system)
-            #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: [.authorization: "Bearer \(token)"]).status == .unauthorized)
+            #expect(
+                try await raw.execute(uri: "/api/v1/projects", method: .get, headers: [.authorization: "Bearer \(token)"]).status == .unauthorized)
         }
     }
 
@@ -140,12 +153,17 @@ import XiezuoStore
         try await withAppAndStore(demo: false) { raw, store in
             _ = try await store.createSetupToken()
             // A wrong token is refused before any password is hashed.
-            let wrong = try await raw.execute(uri: "/setup", method: .post, headers: formHeaders,
+            let wrong = try await raw.execute(
+                uri: "/setup", method: .post, headers: formHeaders,
                 body: form([("token", "nope"), ("username", "x.admin"), ("password", testPassword), ("region", "520000")]))
             #expect(wrong.status == .forbidden)
-            _ = try await store.addUser(username: "first.admin", role: .admin, regionCode: "520000", passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
-            #expect(try await raw.execute(uri: "/setup", method: .post, headers: formHeaders,
-                body: form([("token", "nope"), ("username", "x.admin"), ("password", testPassword), ("region", "520000")])).status == .notFound)
+            _ = try await store.addUser(
+                username: "first.admin", role: .admin, regionCode: "520000", passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
+            #expect(
+                try await raw.execute(
+                    uri: "/setup", method: .post, headers: formHeaders,
+                    body: form([("token", "nope"), ("username", "x.admin"), ("password", testPassword), ("region", "520000")])
+                ).status == .notFound)
         }
     }
 
@@ -159,7 +177,8 @@ import XiezuoStore
     @Test func theClientAddressComesFromATrustedProxyOnly() {
         let proxy = [CIDR("127.0.0.1/32")!, CIDR("10.0.0.0/8")!]
         #expect(ClientAddressMiddleware.client(peer: "127.0.0.1", forwarded: ["203.0.113.7"], trusted: proxy) == "203.0.113.7")
-        #expect(ClientAddressMiddleware.client(peer: "127.0.0.1", forwarded: ["198.51.100.1, 203.0.113.7, 10.1.2.3"], trusted: proxy) == "203.0.113.7")
+        #expect(
+            ClientAddressMiddleware.client(peer: "127.0.0.1", forwarded: ["198.51.100.1, 203.0.113.7, 10.1.2.3"], trusted: proxy) == "203.0.113.7")
         // From anyone else, or with no proxy configured, the header is a lie that changes nothing.
         #expect(ClientAddressMiddleware.client(peer: "203.0.113.9", forwarded: ["1.2.3.4"], trusted: proxy) == "203.0.113.9")
         #expect(ClientAddressMiddleware.client(peer: "127.0.0.1", forwarded: ["1.2.3.4"], trusted: []) == "127.0.0.1")

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 @Suite struct SignInTests {
@@ -34,14 +35,16 @@ import XiezuoDomain
     @Test func repeatedFailuresLockTheAccount() async throws {
         try await withRawApp(users: [("li.ming", .admin, "520000")]) { client in
             for i in 0..<5 {
-                let r = try await client.execute(uri: "/api/v1/session", method: .post, headers: jsonHeaders,
-                                                 body: jsonBody(["username": "li.ming", "password": "wrong-password-1"]))
+                let r = try await client.execute(
+                    uri: "/api/v1/session", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["username": "li.ming", "password": "wrong-password-1"]))
                 // Four wrong answers say how many attempts remain; the fifth locks.
                 #expect(r.status == (i < 4 ? .unauthorized : .tooManyRequests))
             }
             // Even the right password is refused while the lock lasts.
-            let locked = try await client.execute(uri: "/api/v1/session", method: .post, headers: jsonHeaders,
-                                                  body: jsonBody(["username": "li.ming", "password": testPassword]))
+            let locked = try await client.execute(
+                uri: "/api/v1/session", method: .post, headers: jsonHeaders,
+                body: jsonBody(["username": "li.ming", "password": testPassword]))
             #expect(locked.status == .tooManyRequests)
             let page = try await postLogin(client, username: "li.ming", password: testPassword)
             #expect(page.status == .tooManyRequests && page.text.contains("id=\"login-error\""))
@@ -56,8 +59,9 @@ import XiezuoDomain
             headers[.cookie] = client.cookie
             let forged = try await client.raw.execute(uri: "/projects", method: .post, headers: headers, body: form(fields))
             #expect(forged.status == .forbidden)
-            let wrong = try await client.raw.execute(uri: "/projects", method: .post, headers: headers,
-                                                     body: form(fields + [("_csrf", "0000")]))
+            let wrong = try await client.raw.execute(
+                uri: "/projects", method: .post, headers: headers,
+                body: form(fields + [("_csrf", "0000")]))
             #expect(wrong.status == .forbidden)
             #expect(try await projectTotal(client) == before)
             let real = try await client.execute(uri: "/projects", method: .post, headers: formHeaders, body: form(fields))
@@ -68,8 +72,9 @@ import XiezuoDomain
 
     @Test func apiWritesWithACookieMustBeJSON() async throws {
         try await withApp { client in
-            let r = try await client.execute(uri: "/api/v1/projects", method: .post, headers: [.contentType: "text/plain"],
-                                             body: ByteBuffer(string: "{}"))
+            let r = try await client.execute(
+                uri: "/api/v1/projects", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: "{}"))
             #expect(r.status == .unsupportedMediaType)
         }
     }
@@ -87,17 +92,21 @@ import XiezuoDomain
         try await withAppAndStore(demo: false) { client, store in
             let token = try #require(try await store.createSetupToken())
             #expect(try await client.execute(uri: "/setup?token=\(token)", method: .get).status == .ok)
-            let weak = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+            let weak = try await client.execute(
+                uri: "/setup", method: .post, headers: formHeaders,
                 body: form([("token", token), ("username", "first.admin"), ("password", "short"), ("region", "520000")]))
             #expect(weak.status == .unprocessableContent && weak.text.contains("id=\"error-password\""))
-            let forged = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+            let forged = try await client.execute(
+                uri: "/setup", method: .post, headers: formHeaders,
                 body: form([("token", "not-the-token"), ("username", "evil.admin"), ("password", testPassword), ("region", "520000")]))
             #expect(forged.status == .forbidden)
-            let made = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+            let made = try await client.execute(
+                uri: "/setup", method: .post, headers: formHeaders,
                 body: form([("token", token), ("username", "first.admin"), ("password", testPassword), ("region", "520000")]))
             #expect(made.status == .seeOther && sessionCookie(made) != nil)
             // Spent: the link no longer works, and the page is gone once an administrator exists.
-            let again = try await client.execute(uri: "/setup", method: .post, headers: formHeaders,
+            let again = try await client.execute(
+                uri: "/setup", method: .post, headers: formHeaders,
                 body: form([("token", token), ("username", "second.admin"), ("password", testPassword), ("region", "520000")]))
             #expect(again.status == .notFound)  // gone once an administrator exists
             #expect(try await client.execute(uri: "/setup?token=\(token)", method: .get).status == .notFound)
@@ -122,15 +131,20 @@ import XiezuoDomain
             #expect(!counties.isEmpty && counties.allSatisfy { $0.hasPrefix("5205") })
             // Shown once: the list never shows it again.
             #expect(!(try await officer.execute(uri: "/tokens", method: .get).text.contains(token)))
-            #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: [.authorization: "Bearer xz_wrong"]).status == .unauthorized)
+            #expect(
+                try await raw.execute(uri: "/api/v1/projects", method: .get, headers: [.authorization: "Bearer xz_wrong"]).status == .unauthorized)
             // A token is for the API only, not for pages.
             #expect(try await raw.execute(uri: "/projects", method: .get, headers: bearer).status == .seeOther)
             let list = try await officer.execute(uri: "/tokens", method: .get).text
             let tokenId = String(list[list.range(of: "action=\"/tokens/")!.upperBound...].prefix { $0.isNumber })
             // Another user cannot revoke it.
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
-            #expect(try await admin.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status == .notFound)
-            #expect(try await officer.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(
+                try await admin.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status == .notFound
+            )
+            #expect(
+                try await officer.execute(uri: "/tokens/\(tokenId)/revoke", method: .post, headers: formHeaders, body: ByteBuffer()).status
+                    == .seeOther)
             #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: bearer).status == .unauthorized)
         }
     }

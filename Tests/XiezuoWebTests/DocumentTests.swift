@@ -2,22 +2,25 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@testable import XiezuoWeb
 import XiezuoFormats
+
+@testable import XiezuoWeb
 
 @Suite struct DocumentIntakeTests {
     static let garbled = "6月4日下午,兩(liǎng)省在廣州召開(kāi)粵黔東西部協(xié)作聯席會(huì)議,協(xié)作工作進(jìn)展順利。"
 
     @Test func intakeRepairsSavesFindsAndLinks() async throws {
         try await withApp { client in
-            let preview = try await client.execute(uri: "/documents/preview", method: .post, headers: formHeaders,
+            let preview = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders,
                 body: form([("title", "联席会议消息"), ("source", "测试"), ("publishedOn", "2024-06-05"), ("text", Self.garbled)]))
             #expect(preview.status == .ok)
             #expect(preview.text.contains("<del class=\"chg pinyin\">(liǎng)</del>"))
             let plain = preview.text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             #expect(plain.contains("两省在广州召开粤黔东西部协作联席会议，协作工作进展顺利"))
 
-            let saved = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
+            let saved = try await client.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
                 body: form([("title", "联席会议消息"), ("source", "测试"), ("publishedOn", "2024-06-05"), ("text", Self.garbled)]))
             #expect(saved.status == .seeOther)
             let url = saved.headers[.location] ?? ""
@@ -25,7 +28,8 @@ import XiezuoFormats
             #expect(page.text.contains("2024年粤黔东西部协作联席会议"))  // suggested meeting
 
             for q in ["联席会议", "协作工作", "广州"] {
-                let found = try await client.execute(uri: "/documents?q=" + q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get)
+                let found = try await client.execute(
+                    uri: "/documents?q=" + q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get)
                 #expect(found.text.contains("href=\"\(url)\""), "\(q) did not find it")
             }
             let miss = try await client.execute(uri: "/documents?q=%E6%95%99%E8%82%B2", method: .get)  // 教育
@@ -42,11 +46,13 @@ import XiezuoFormats
     @Test func cleanTextIsStoredUnchangedAndBadInputIsRefused() async throws {
         try await withApp(demo: false) { client in
             let clean = "会议(试行)要求：各地于6月底前报送材料。"
-            let r = try await client.execute(uri: "/documents/preview", method: .post, headers: formHeaders,
-                                             body: form([("title", "通知"), ("text", clean)]))
+            let r = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders,
+                body: form([("title", "通知"), ("text", clean)]))
             #expect(r.text.contains("id=\"verdict\"") && !r.text.contains("<del"))
-            let empty = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                                 body: form([("title", ""), ("text", "  ")]))
+            let empty = try await client.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", ""), ("text", "  ")]))
             #expect(empty.status == .unprocessableContent && empty.text.contains("id=\"error-text\""))
             let list = try await client.execute(uri: "/documents", method: .get)
             #expect(list.text.contains("id=\"no-documents\""))
@@ -58,12 +64,14 @@ import XiezuoFormats
     @Test func peopleAndOrganisationsAreRecognised() async throws {
         try await withApp { client in
             let text = "黄坤明、徐麟会见了季华实验室和明阳智慧能源集团股份公司的负责人，张三陪同。"
-            let r = try await client.execute(uri: "/documents/preview", method: .post, headers: formHeaders,
-                                             body: form([("title", "会见"), ("text", text)]))
+            let r = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders,
+                body: form([("title", "会见"), ("text", text)]))
             let people = r.text.components(separatedBy: "id=\"people-mentioned\"").last ?? ""
             #expect(people.contains("title=\"广东省委书记（主持会议并讲话）\">黄坤明<") && people.contains(">徐麟<") && !people.contains("张三"))
             #expect(r.text.contains("<span class=\"tag\">季华实验室</span>") && r.text.contains("<span class=\"tag\">明阳智慧能源集团股份公司</span>"))
-            let saved = try await client.execute(uri: "/documents", method: .post, headers: formHeaders, body: form([("title", "会见"), ("text", text)]))
+            let saved = try await client.execute(
+                uri: "/documents", method: .post, headers: formHeaders, body: form([("title", "会见"), ("text", text)]))
             let page = try await client.execute(uri: saved.headers[.location] ?? "", method: .get).text
             #expect(page.contains("2024年粤黔东西部协作联席会议"))
         }
@@ -77,7 +85,9 @@ func multipart(_ fields: [(String, String)], file: (name: String, data: Data)?, 
         body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
     }
     if let file {
-        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                .utf8)
         body += file.data + Data("\r\n".utf8)
     }
     body += Data("--\(boundary)--\r\n".utf8)
@@ -92,7 +102,7 @@ func multipart(_ fields: [(String, String)], file: (name: String, data: Data)?, 
             let (headers, body) = multipart([("_csrf", client.csrf), ("source", "网站")], file: ("report.html", html))
             let r = try await client.execute(uri: "/documents/upload", method: .post, headers: headers, body: body)
             #expect(r.status == .ok)
-            #expect(r.text.contains("联席会议报道"))   // the page's title becomes the document's
+            #expect(r.text.contains("联席会议报道"))  // the page's title becomes the document's
             let plain = r.text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             #expect(plain.contains("两省在广州召开粤黔东西部协作联席会议"))
             #expect(!plain.contains("alert(1)"))
@@ -106,9 +116,11 @@ func multipart(_ fields: [(String, String)], file: (name: String, data: Data)?, 
             let (h2, b2) = multipart([("title", "x")], file: ("a.txt", Data("正文".utf8)))
             #expect(try await client.execute(uri: "/documents/upload", method: .post, headers: h2, body: b2).status == .forbidden)
             // An old binary .doc, no file, bytes that are no text: the form again with the reason beside the file field.
-            for (name, data, message) in [("old.doc", Data([0xD0, 0xCF, 0x11, 0xE0, 1, 2]), "不支持 .doc 格式"),
-                                          ("empty.txt", Data(), "请选择文件或粘贴文本"),
-                                          ("bin.txt", Data([0x81, 0x20, 0xFF, 0x00]), "不是可识别的文本")] {
+            for (name, data, message) in [
+                ("old.doc", Data([0xD0, 0xCF, 0x11, 0xE0, 1, 2]), "不支持 .doc 格式"),
+                ("empty.txt", Data(), "请选择文件或粘贴文本"),
+                ("bin.txt", Data([0x81, 0x20, 0xFF, 0x00]), "不是可识别的文本"),
+            ] {
                 let (h, b) = multipart([("_csrf", client.csrf), ("title", "测试")], file: (name, data))
                 let bad = try await client.execute(uri: "/documents/upload", method: .post, headers: h, body: b)
                 #expect(bad.status == .unprocessableContent, "\(name)")

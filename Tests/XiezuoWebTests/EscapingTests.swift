@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import XiezuoWeb
 
 /// Whatever users type comes back as text, never as markup.
@@ -17,25 +18,37 @@ import Testing
     @Test func everyFreeTextFieldIsEscaped() async throws {
         try await withApp { client in
             let p = Self.payload
-            let created = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody([
-                "title": "项目" + p, "pairingId": 2, "countyCode": "520525", "workArea": "industry", "description": p]))
+            let created = try await client.execute(
+                uri: "/api/v1/projects", method: .post, headers: jsonHeaders,
+                body: jsonBody([
+                    "title": "项目" + p, "pairingId": 2, "countyCode": "520525", "workArea": "industry", "description": p,
+                ]))
             let id = created.json["id"] as! Int
-            _ = try await client.execute(uri: "/api/v1/projects/\(id)/transactions", method: .post, headers: jsonHeaders,
-                                         body: jsonBody(["kind": "budget", "date": "2024-05-01", "amountYuan": "10", "note": p]))
-            _ = try await client.execute(uri: "/api/v1/projects/\(id)/milestones", method: .post, headers: jsonHeaders,
-                                         body: jsonBody(["title": p, "dueDate": "2024-09-01"]))
-            let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody([
-                "indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "1", "note": p]))
-            let doc = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                               body: form([("title", p), ("source", p), ("text", p)]))
-            for uri in ["/projects/\(id)", "/projects?q=%E9%A1%B9%E7%9B%AE", "/projects/\(id)/edit", "/progress",
-                        "/progress/\(figure.json["id"] as! Int)", "/documents", doc.headers[.location] ?? "/documents",
-                        "/regions/520525"] {
+            _ = try await client.execute(
+                uri: "/api/v1/projects/\(id)/transactions", method: .post, headers: jsonHeaders,
+                body: jsonBody(["kind": "budget", "date": "2024-05-01", "amountYuan": "10", "note": p]))
+            _ = try await client.execute(
+                uri: "/api/v1/projects/\(id)/milestones", method: .post, headers: jsonHeaders,
+                body: jsonBody(["title": p, "dueDate": "2024-09-01"]))
+            let figure = try await client.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                body: jsonBody([
+                    "indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "1", "note": p,
+                ]))
+            let doc = try await client.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", p), ("source", p), ("text", p)]))
+            for uri in [
+                "/projects/\(id)", "/projects?q=%E9%A1%B9%E7%9B%AE", "/projects/\(id)/edit", "/progress",
+                "/progress/\(figure.json["id"] as! Int)", "/documents", doc.headers[.location] ?? "/documents",
+                "/regions/520525",
+            ] {
                 assertEscaped(try await client.execute(uri: uri, method: .get).text, uri)
             }
             // Rejected input is echoed back escaped as well.
-            let rejected = try await client.execute(uri: "/projects", method: .post, headers: formHeaders,
-                                                    body: form([("title", p), ("plannedStart", p)]))
+            let rejected = try await client.execute(
+                uri: "/projects", method: .post, headers: formHeaders,
+                body: form([("title", p), ("plannedStart", p)]))
             assertEscaped(rejected.text, "rejected form")
             // JSON stays JSON: the payload is a string value, intact.
             #expect(try await client.execute(uri: "/api/v1/projects/\(id)", method: .get).json["description"] as? String == p)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 /// Output that must not attack its reader, and objects a partner may read but not rearrange.
@@ -15,10 +16,14 @@ import XiezuoDomain
     @Test func formulaLikeCellsLeaveAsTextAndComeBackUnchanged() async throws {
         try await withRawApp(users: Self.users) { raw in
             let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
-            let product = "=HYPERLINK(\"http://evil.example\",\"点我\")", buyer = "@SUM(1+1)*cmd|' /C calc'!A0"
-            let made = try await nayong.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
-                ("product", product), ("supplier", "+纳雍公司"), ("county", "520525"), ("buyer", buyer),
-                ("channel", "canteen"), ("amount", "12"), ("date", "2024-05-01")]))
+            let product = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+            let buyer = "@SUM(1+1)*cmd|' /C calc'!A0"
+            let made = try await nayong.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", product), ("supplier", "+纳雍公司"), ("county", "520525"), ("buyer", buyer),
+                    ("channel", "canteen"), ("amount", "12"), ("date", "2024-05-01"),
+                ]))
             #expect(made.status == .seeOther)
             let export = try await nayong.execute(uri: "/ledgers/consumption/export?format=csv&region=520525", method: .get)
             let csv = String(decoding: Data(buffer: export.body), as: UTF8.self)
@@ -31,9 +36,11 @@ import XiezuoDomain
                 }
             }
             // Imported again, the row is what it was: the apostrophe comes off.
-            let back = try await nayong.execute(uri: "/api/v1/ledgers/consumption/import", method: .post, headers: jsonHeaders,
-                                                body: jsonBody(["fileName": "e.csv", "content": Data(buffer: export.body).base64EncodedString()]))
-            #expect(back.status == .created && back.json["unchanged"] as? Int ?? 0 > 0 && back.json["added"] as? Int == 0
+            let back = try await nayong.execute(
+                uri: "/api/v1/ledgers/consumption/import", method: .post, headers: jsonHeaders,
+                body: jsonBody(["fileName": "e.csv", "content": Data(buffer: export.body).base64EncodedString()]))
+            #expect(
+                back.status == .created && back.json["unchanged"] as? Int ?? 0 > 0 && back.json["added"] as? Int == 0
                     && back.json["updated"] as? Int == 0, "\(back.text.prefix(300))")
         }
     }
@@ -41,16 +48,23 @@ import XiezuoDomain
     @Test func onlyTheOwningOfficeLinksADocument() async throws {
         try await withRawApp(users: Self.users) { raw in
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
-            let doc = try await bijie.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                              body: form([("title", "毕节材料"), ("text", "毕节市协作材料。")]))
+            let doc = try await bijie.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", "毕节材料"), ("text", "毕节市协作材料。")]))
             let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
             // Guangzhou follows Bijie and reads the document, but may not link or unlink it.
             #expect(try await guangzhou.execute(uri: "/documents/\(did)", method: .get).status == .ok)
-            #expect(try await guangzhou.execute(uri: "/documents/\(did)/link", method: .post, headers: formHeaders,
-                                                body: form([("meetingId", "")])).status == .forbidden)
-            #expect(try await bijie.execute(uri: "/documents/\(did)/link", method: .post, headers: formHeaders,
-                                            body: form([("meetingId", "")])).status == .seeOther)
+            #expect(
+                try await guangzhou.execute(
+                    uri: "/documents/\(did)/link", method: .post, headers: formHeaders,
+                    body: form([("meetingId", "")])
+                ).status == .forbidden)
+            #expect(
+                try await bijie.execute(
+                    uri: "/documents/\(did)/link", method: .post, headers: formHeaders,
+                    body: form([("meetingId", "")])
+                ).status == .seeOther)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import XiezuoWeb
 
 /// Invalid input gets a 4xx with a clear message in the caller's language and changes nothing.
@@ -11,7 +12,8 @@ func projectTotal(_ client: AuthedClient) async throws -> Int {
 
 nonisolated(unsafe) let valid: [String: Any] = [
     "title": "新建测试项目", "pairingId": 2, "countyCode": "520525", "workArea": "industry",
-    "plannedStart": "2024-03-01", "plannedEnd": "2024-12-31", "beneficiaries": 120]
+    "plannedStart": "2024-03-01", "plannedEnd": "2024-12-31", "beneficiaries": 120,
+]
 
 @Suite struct InvalidInputTests {
 
@@ -30,17 +32,21 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
     @Test func unknownAndMalformedIDs() async throws {
         try await withApp { client in
-            for (uri, status) in [("/api/v1/projects/99999", HTTPResponse.Status.notFound), ("/api/v1/projects/abc", .badRequest),
-                                  ("/api/v1/projects/-1", .badRequest), ("/api/v1/agreements/424242", .notFound),
-                                  ("/api/v1/pairings/0", .badRequest), ("/api/v1/regions/999999", .notFound),
-                                  ("/api/v1/nothing-here", .notFound), ("/projects/99999", .notFound)] {
+            for (uri, status) in [
+                ("/api/v1/projects/99999", HTTPResponse.Status.notFound), ("/api/v1/projects/abc", .badRequest),
+                ("/api/v1/projects/-1", .badRequest), ("/api/v1/agreements/424242", .notFound),
+                ("/api/v1/pairings/0", .badRequest), ("/api/v1/regions/999999", .notFound),
+                ("/api/v1/nothing-here", .notFound), ("/projects/99999", .notFound),
+            ] {
                 let r = try await client.execute(uri: uri, method: .get)
                 #expect(r.status == status, "\(uri) gave \(r.status)")
             }
-            let r = try await client.execute(uri: "/api/v1/projects/99999/transactions", method: .post, headers: jsonHeaders,
-                                             body: jsonBody(["kind": "budget", "date": "2024-01-01", "amountYuan": "1"]))
+            let r = try await client.execute(
+                uri: "/api/v1/projects/99999/transactions", method: .post, headers: jsonHeaders,
+                body: jsonBody(["kind": "budget", "date": "2024-01-01", "amountYuan": "1"]))
             #expect(r.status == .notFound && r.errorCode == "not_found")
-            var p = valid; p["pairingId"] = 777
+            var p = valid
+            p["pairingId"] = 777
             let unknownPairing = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody(p))
             #expect(unknownPairing.status == .unprocessableContent && unknownPairing.errorFields == ["pairingId"])
         }
@@ -56,7 +62,8 @@ nonisolated(unsafe) let valid: [String: Any] = [
                 ("countyCode", "520323", "countyCode"),  // a Zunyi county is outside the Guangzhou–Bijie pairing
             ]
             for (field, value, expected) in cases {
-                var body = valid; body[field] = value
+                var body = valid
+                body[field] = value
                 let r = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody(body))
                 #expect(r.status == .unprocessableContent, "\(field) gave \(r.status)")
                 #expect(r.errorFields == [expected], "\(field): \(r.errorFields)")
@@ -65,14 +72,16 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
             let txBefore = try await client.execute(uri: "/api/v1/projects/1/transactions", method: .get).json["total"] as? Int
             for amount in ["-100", "0", "1.001", "十万"] {
-                let r = try await client.execute(uri: "/api/v1/projects/1/transactions", method: .post, headers: jsonHeaders,
-                                                 body: jsonBody(["kind": "disbursement", "date": "2024-05-01", "amountYuan": amount]))
+                let r = try await client.execute(
+                    uri: "/api/v1/projects/1/transactions", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["kind": "disbursement", "date": "2024-05-01", "amountYuan": amount]))
                 #expect(r.status == .unprocessableContent && r.errorFields == ["amountYuan"], "\(amount)")
             }
             let txAfter = try await client.execute(uri: "/api/v1/projects/1/transactions", method: .get).json["total"] as? Int
             #expect(txBefore == txAfter)
 
-            let progress = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+            let progress = try await client.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
                 body: jsonBody(["indicatorCode": "fiscal_aid", "regionCode": "520525", "year": 2024, "month": 13, "value": "-1"]))
             #expect(Set(progress.errorFields) == ["month", "value"])
         }
@@ -80,7 +89,8 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
     @Test func messagesFollowTheCallersLanguage() async throws {
         try await withApp { client in
-            var body = valid; body["title"] = ""
+            var body = valid
+            body["title"] = ""
             let zh = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody(body))
             let en = try await client.execute(uri: "/api/v1/projects?lang=en", method: .post, headers: jsonHeaders, body: jsonBody(body))
             func message(_ r: TestResponse) -> String? {
@@ -92,8 +102,10 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
     @Test func badFiltersAre400AndSQLTextIsHarmless() async throws {
         try await withApp { client in
-            for uri in ["/api/v1/projects?status=nope", "/api/v1/projects?region=52%27%20OR%201=1", "/api/v1/projects?page=0",
-                        "/api/v1/projects?perPage=100000", "/api/v1/progress?year=abc", "/projects?workArea=x"] {
+            for uri in [
+                "/api/v1/projects?status=nope", "/api/v1/projects?region=52%27%20OR%201=1", "/api/v1/projects?page=0",
+                "/api/v1/projects?perPage=100000", "/api/v1/progress?year=abc", "/projects?workArea=x",
+            ] {
                 #expect(try await client.execute(uri: uri, method: .get).status == .badRequest, "\(uri)")
             }
             let total = try await projectTotal(client)
@@ -116,7 +128,8 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
     @Test func staleEditsGet409AndTheCurrentVersion() async throws {
         try await withApp { client in
-            var body = valid; body["version"] = 1
+            var body = valid
+            body["version"] = 1
             let first = try await client.execute(uri: "/api/v1/projects/1", method: .put, headers: jsonHeaders, body: jsonBody(body))
             #expect(first.status == .ok && first.json["version"] as? Int == 2)
             body["title"] = "过期的修改"
@@ -127,31 +140,43 @@ nonisolated(unsafe) let valid: [String: Any] = [
 
             // The edit form from a page read before that change: 409 and a merge prompt naming the field someone
             // else changed, their value beside this form's; saving again with the version it offers goes through.
-            let staleForm = try await client.execute(uri: "/projects/1", method: .post, headers: formHeaders, body: form([
-                ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
-                ("beneficiaries", "12"), ("version", "1")]))
+            let staleForm = try await client.execute(
+                uri: "/projects/1", method: .post, headers: formHeaders,
+                body: form([
+                    ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
+                    ("beneficiaries", "12"), ("version", "1"),
+                ]))
             #expect(staleForm.status == .conflict)
             let prompt = staleForm.text.components(separatedBy: "id=\"merge-prompt\"").last ?? ""
             #expect(prompt.contains("<td>名称</td><td>新建测试项目</td><td><ins class=\"chg\">表单里的标题</ins></td>"))
             #expect(staleForm.text.contains("name=\"version\" value=\"2\""))
-            let resubmitted = try await client.execute(uri: "/projects/1", method: .post, headers: formHeaders, body: form([
-                ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
-                ("beneficiaries", "12"), ("version", "2")]))
+            let resubmitted = try await client.execute(
+                uri: "/projects/1", method: .post, headers: formHeaders,
+                body: form([
+                    ("title", "表单里的标题"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"), ("status", "ongoing"),
+                    ("beneficiaries", "12"), ("version", "2"),
+                ]))
             #expect(resubmitted.status == .seeOther)
         }
     }
 
     @Test func theWebFormShowsMessagesNextToFieldsAndKeepsInput() async throws {
         try await withApp { client in
-            let r = try await client.execute(uri: "/projects", method: .post, headers: formHeaders,
-                body: form([("title", "<script>alert(1)</script>"), ("pairingId", "2"), ("countyCode", "520525"),
-                            ("workArea", "industry"), ("plannedStart", "2024-13-01"), ("beneficiaries", "12")]))
+            let r = try await client.execute(
+                uri: "/projects", method: .post, headers: formHeaders,
+                body: form([
+                    ("title", "<script>alert(1)</script>"), ("pairingId", "2"), ("countyCode", "520525"),
+                    ("workArea", "industry"), ("plannedStart", "2024-13-01"), ("beneficiaries", "12"),
+                ]))
             #expect(r.status == .unprocessableContent)
             #expect(r.text.contains("id=\"error-plannedStart\""))
             #expect(r.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !r.text.contains("<script>alert(1)"))
-            let ok = try await client.execute(uri: "/projects", method: .post, headers: formHeaders,
-                body: form([("title", "表单项目"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"),
-                            ("plannedStart", "2024-03-01"), ("beneficiaries", "12")]))
+            let ok = try await client.execute(
+                uri: "/projects", method: .post, headers: formHeaders,
+                body: form([
+                    ("title", "表单项目"), ("pairingId", "2"), ("countyCode", "520525"), ("workArea", "industry"),
+                    ("plannedStart", "2024-03-01"), ("beneficiaries", "12"),
+                ]))
             #expect(ok.status == .seeOther || ok.status == .found)
             let location = ok.headers[.location] ?? ""
             let page = try await client.execute(uri: location, method: .get)
@@ -181,12 +206,18 @@ nonisolated(unsafe) let valid: [String: Any] = [
             let blind = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(body))
             #expect(blind.status == .conflict && blind.errorCode == "conflict")
             let v = target["version"] as! Int
-            var fresh = body; fresh["version"] = v
+            var fresh = body
+            fresh["version"] = v
             let ok = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(fresh))
             #expect(ok.status == .ok && ok.json["version"] as? Int == v + 1)
-            var stale = body; stale["version"] = v; stale["value"] = "2"
-            #expect(try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders,
-                                             body: jsonBody(stale)).status == .conflict)
+            var stale = body
+            stale["version"] = v
+            stale["value"] = "2"
+            #expect(
+                try await client.execute(
+                    uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders,
+                    body: jsonBody(stale)
+                ).status == .conflict)
             let after = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).json
             let stored = ((after["tasks"] as! [[String: Any]]).first { ($0["id"] as! Int) == (task["id"] as! Int) }!["targets"] as! [[String: Any]])
                 .first { ($0["indicatorCode"] as! String) == (target["indicatorCode"] as! String) }!

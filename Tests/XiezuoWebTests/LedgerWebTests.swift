@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import XiezuoDomain
 import XiezuoStore
+
 @testable import XiezuoWeb
 
 func validID(_ county: String, _ n: Int) -> String {
@@ -32,8 +33,9 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
     ]
 
     func importCSV(_ c: AuthedClient, _ ledger: String, _ csv: String, dryRun: Bool = false) async throws -> TestResponse {
-        try await c.execute(uri: "/api/v1/ledgers/\(ledger)/import", method: .post, headers: jsonHeaders,
-                            body: jsonBody(["fileName": "t.csv", "content": Data(csv.utf8).base64EncodedString(), "dryRun": dryRun]))
+        try await c.execute(
+            uri: "/api/v1/ledgers/\(ledger)/import", method: .post, headers: jsonHeaders,
+            body: jsonBody(["fileName": "t.csv", "content": Data(csv.utf8).base64EncodedString(), "dryRun": dryRun]))
     }
 
     @Test func dashboardFiguresAreTheSumsOfApprovedRowsAndLinkToThem() async throws {
@@ -45,7 +47,8 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             var labour = "姓名,身份证号码,户籍县,是否脱贫人口,就业单位,就业城市,就业时间\n"
             for i in 1...4 { labour += "测试工人\(i),\(validID("520525", i)),纳雍县,\(i <= 2 ? "是" : "否"),佛山测试厂,佛山市,2024-0\(i)-01\n" }
             #expect(try await importCSV(reporter, "labour", labour).status == .created)
-            let consumption = "产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期\n刺梨测试,纳雍测试公司,纳雍县,佛山食堂,食堂,\"1,234.56\",2024年6月4日\n茶叶测试,纳雍测试公司,纳雍县,佛山食堂,832平台,100,2024.7.1\n"
+            let consumption =
+                "产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期\n刺梨测试,纳雍测试公司,纳雍县,佛山食堂,食堂,\"1,234.56\",2024年6月4日\n茶叶测试,纳雍测试公司,纳雍县,佛山食堂,832平台,100,2024.7.1\n"
             #expect(try await importCSV(reporter, "consumption", consumption).status == .created)
 
             func dashboard() async throws -> [String: Int] {
@@ -56,18 +59,23 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             func fromRows() async throws -> [String: Int] {
                 let c = try await allRows(admin, "consumption", "region=520000&year=2024&state=approved")
                 let l = try await allRows(admin, "labour", "region=520000&year=2024&state=approved")
-                return ["consumption_amount": c.reduce(0) { $0 + Int(($1["values"] as! [String: Any])["amount"] as! String)! },
-                        "workers_placed": l.count,
-                        "workers_formerly_poor": l.filter { ($0["values"] as! [String: Any])["formerlyPoor"] as? String == "1" }.count]
+                return [
+                    "consumption_amount": c.reduce(0) { $0 + Int(($1["values"] as! [String: Any])["amount"] as! String)! },
+                    "workers_placed": l.count,
+                    "workers_formerly_poor": l.filter { ($0["values"] as! [String: Any])["formerlyPoor"] as? String == "1" }.count,
+                ]
             }
             // Pending rows count nowhere yet.
-            let before = try await dashboard(), rowsBefore = try await fromRows()
+            let before = try await dashboard()
+            let rowsBefore = try await fromRows()
             for k in rowsBefore.keys { #expect(before[k] == rowsBefore[k], "\(k)") }
             // The prefecture approves what Nayong recorded: the figures move by exactly those rows.
-            let approve = try await officer.execute(uri: "/ledgers/labour/approve?state=submitted&region=520525", method: .post, headers: formHeaders, body: form([]))
+            let approve = try await officer.execute(
+                uri: "/ledgers/labour/approve?state=submitted&region=520525", method: .post, headers: formHeaders, body: form([]))
             #expect(approve.status == .seeOther)
             _ = try await officer.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
-            let after = try await dashboard(), rowsAfter = try await fromRows()
+            let after = try await dashboard()
+            let rowsAfter = try await fromRows()
             for k in rowsAfter.keys { #expect(after[k] == rowsAfter[k], "\(k)") }
             #expect(after["workers_placed"]! - before["workers_placed"]! == 4)
             #expect(after["workers_formerly_poor"]! - before["workers_formerly_poor"]! == 2)
@@ -97,7 +105,9 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             for uri in ["/ledgers/labour/\(rid)", "/api/v1/ledgers/labour/\(rid)", "/history/ledger_row/\(rid)", "/ledgers/labour/\(rid)/edit"] {
                 #expect(try await zunyi.execute(uri: uri, method: .get).status == .notFound, "\(uri)")
             }
-            #expect(try await zunyi.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status == .notFound)
+            #expect(
+                try await zunyi.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status == .notFound
+            )
             #expect(!(try await zunyi.execute(uri: "/ledgers/labour/export?format=csv", method: .get).text.contains("保密工人")))
             let refused = try await importCSV(zunyi, "labour", csv)
             #expect(refused.status == .unprocessableContent)
@@ -106,7 +116,9 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             // Guangzhou (the eastern side that assists Bijie) reads the row, masked, and may not reveal it.
             let page = try await foshan.execute(uri: "/ledgers/labour/\(rid)", method: .get).text
             #expect(page.contains("保密工人") && !page.contains(id) && page.contains("520525********") && !page.contains("13912345678"))
-            #expect(try await foshan.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
+            #expect(
+                try await foshan.execute(uri: "/ledgers/labour/\(rid)/reveal", method: .post, headers: formHeaders, body: form([])).status
+                    == .forbidden)
             let masked = try await foshan.execute(uri: "/ledgers/labour/export?format=csv&q=%E4%BF%9D%E5%AF%86", method: .get).text
             #expect(masked.contains("保密工人") && !masked.contains(id))
             // Nayong's own office reveals it; the look is in the audit log.
@@ -126,8 +138,9 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
                     let region = [.parks, .services].contains(ledger) ? "" : "&region=520500"
                     let export = try await admin.execute(uri: "/ledgers/\(ledger.rawValue)/export?format=\(format)\(region)", method: .get)
                     #expect(export.status == .ok)
-                    let r = try await admin.execute(uri: "/api/v1/ledgers/\(ledger.rawValue)/import", method: .post, headers: jsonHeaders,
-                                                    body: jsonBody(["fileName": "e.\(format)", "content": Data(buffer: export.body).base64EncodedString()]))
+                    let r = try await admin.execute(
+                        uri: "/api/v1/ledgers/\(ledger.rawValue)/import", method: .post, headers: jsonHeaders,
+                        body: jsonBody(["fileName": "e.\(format)", "content": Data(buffer: export.body).base64EncodedString()]))
                     let j = r.json
                     #expect(r.status == .created, "\(ledger) \(format): \(r.text.prefix(300))")
                     #expect(j["added"] as? Int == 0 && j["updated"] as? Int == 0 && j["rejected"] as? Int == 0, "\(ledger) \(format)")
@@ -151,8 +164,9 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             let issue = (bad?["issues"] as? [[String: Any]])?.first
             #expect((issue?["column"] as? String)?.hasPrefix("F") == true && (issue?["message"] as? String)?.contains("一百") == true)
             #expect(try await count() == 0)
-            let broken = try await admin.execute(uri: "/api/v1/ledgers/consumption/import", method: .post, headers: jsonHeaders,
-                                                 body: jsonBody(["content": Data("PK\u{3}\u{4}garbage".utf8).base64EncodedString()]))
+            let broken = try await admin.execute(
+                uri: "/api/v1/ledgers/consumption/import", method: .post, headers: jsonHeaders,
+                body: jsonBody(["content": Data("PK\u{3}\u{4}garbage".utf8).base64EncodedString()]))
             #expect(broken.status == .unprocessableContent && broken.errorCode == "unreadable_file")
             // Through the page: the preview says why, in Chinese, and offers no import.
             let (h, b) = multipart([("_csrf", admin.csrf)], file: ("bad.xlsx", Data("PK\u{3}\u{4}garbage".utf8)))
@@ -171,8 +185,10 @@ func groupThousandsText(_ n: Int) -> String { groupThousands(String(n)) }
             let login = try await raw.execute(uri: "/login", method: .get)
             #expect(!login.text.contains(">nil<"), "login page")
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
-            for uri in ["/", "/tokens", "/projects/new", "/projects", "/ledgers", "/ledgers/labour", "/ledgers/consumption/new",
-                        "/regions/520000", "/regions/520525", "/meetings", "/tasks", "/progress", "/documents", "/documents/new", "/assessments"] {
+            for uri in [
+                "/", "/tokens", "/projects/new", "/projects", "/ledgers", "/ledgers/labour", "/ledgers/consumption/new",
+                "/regions/520000", "/regions/520525", "/meetings", "/tasks", "/progress", "/documents", "/documents/new", "/assessments",
+            ] {
                 let page = try await admin.execute(uri: uri, method: .get)
                 #expect(page.status == .ok, "\(uri)")
                 #expect(!page.text.contains(">nil<") && !page.text.contains("\"nil\""), "\(uri) shows nil")

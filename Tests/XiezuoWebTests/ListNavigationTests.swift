@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 /// Lists keep their filters from page to page, the language switch keeps the address, queues page like any list,
@@ -36,8 +37,10 @@ import XiezuoDomain
         try await withRawApp(users: [("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500")]) { raw in
             let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
             for month in 1...3 {
-                let r = try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                    ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2025, "month": month, "value": "1", "note": ""]))
+                let r = try await nayong.execute(
+                    uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                    body: jsonBody(
+                        ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2025, "month": month, "value": "1", "note": ""]))
                 let id = r.json["id"] as! Int
                 _ = try await nayong.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: form([]))
             }
@@ -57,8 +60,9 @@ import XiezuoDomain
             let thisYear = chinaToday().year
             let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
             let pid = pairings.first { $0["level"] as? String == "province" }!["id"] as! Int
-            let made = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: jsonHeaders,
-                                                body: jsonBody(["pairingId": pid, "year": thisYear, "title": "本年度协议", "status": "draft"]))
+            let made = try await client.execute(
+                uri: "/api/v1/agreements", method: .post, headers: jsonHeaders,
+                body: jsonBody(["pairingId": pid, "year": thisYear, "title": "本年度协议", "status": "draft"]))
             #expect(made.status == .created, "\(made.text.prefix(200))")
             #expect(try await client.execute(uri: "/api/v1/dashboard", method: .get).json["year"] as? Int == thisYear)
             // A new figure's form starts at this month.
@@ -69,7 +73,8 @@ import XiezuoDomain
 
     @Test func anErrorPageKeepsTheSignedInHeaderAndTheWayBack() async throws {
         try await withApp { client in
-            let r = try await client.execute(uri: "/projects/999999", method: .get, headers: [.referer: "http://127.0.0.1:8080/projects?region=520500"])
+            let r = try await client.execute(
+                uri: "/projects/999999", method: .get, headers: [.referer: "http://127.0.0.1:8080/projects?region=520500"])
             #expect(r.status == .notFound && r.text.contains("id=\"me\"") && r.text.contains("id=\"error-back\" href") == false)
             #expect(r.text.contains("href=\"/projects\" id=\"error-back\""))
             // A referrer elsewhere is not offered.
@@ -79,8 +84,10 @@ import XiezuoDomain
     }
 
     @Test func theFigureFormOffersOnlyWhatTheUserMayReportAndKeepsTheInput() async throws {
-        try await withRawApp(users: [("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500"),
-                                     ("bijie.viewer", .viewer, "520500")]) { raw in
+        try await withRawApp(users: [
+            ("nayong.reporter", .countyReporter, "520525"), ("bijie.officer", .prefectureOfficer, "520500"),
+            ("bijie.viewer", .viewer, "520500"),
+        ]) { raw in
             let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
             let page = try await nayong.execute(uri: "/progress", method: .get).text
             let after = page[page.range(of: "name=\"regionCode\"")!.upperBound...]
@@ -92,9 +99,14 @@ import XiezuoDomain
             #expect(!(try await viewer.execute(uri: "/progress", method: .get).text.contains("id=\"progress-form\"")))
             // A region outside the scope: the form comes back with the reason and what was typed.
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
-            let r = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form([
-                ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "12"), ("value", "77"), ("note", "遵义的数")]))
-            #expect(r.status == .unprocessableContent && r.text.contains("id=\"progress-form\"") && r.text.contains("value=\"77\"")
+            let r = try await bijie.execute(
+                uri: "/progress", method: .post, headers: formHeaders,
+                body: form([
+                    ("indicatorCode", "demo_villages"), ("regionCode", "520323"), ("year", "2024"), ("month", "12"), ("value", "77"),
+                    ("note", "遵义的数"),
+                ]))
+            #expect(
+                r.status == .unprocessableContent && r.text.contains("id=\"progress-form\"") && r.text.contains("value=\"77\"")
                     && r.text.contains("遵义的数"))
         }
     }

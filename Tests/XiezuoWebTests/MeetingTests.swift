@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 @Suite struct MeetingTests {
@@ -31,9 +32,12 @@ import XiezuoDomain
             let before = try await meetingCount(gz)
 
             // Invalid input: the form again with each problem beside its field, in Chinese; nothing written.
-            let bad = try await gz.execute(uri: "/meetings", method: .post, headers: formHeaders, body: form([
-                ("kind", "joint_conference"), ("pairingId", String(pid)), ("title", ""), ("date", "2024-13-01"), ("place", "广州"),
-                ("endDate", "2024-01-01")]))
+            let bad = try await gz.execute(
+                uri: "/meetings", method: .post, headers: formHeaders,
+                body: form([
+                    ("kind", "joint_conference"), ("pairingId", String(pid)), ("title", ""), ("date", "2024-13-01"), ("place", "广州"),
+                    ("endDate", "2024-01-01"),
+                ]))
             #expect(bad.status == .unprocessableContent)
             #expect(bad.text.contains("id=\"error-title\"") && bad.text.contains("必填") && bad.text.contains("id=\"error-date\""))
             #expect(try await meetingCount(gz) == before)
@@ -49,26 +53,37 @@ import XiezuoDomain
             let created = try await gz.execute(uri: "/api/v1/meetings", method: .post, headers: jsonHeaders, body: jsonBody(m))
             #expect(created.status == .created)
             let mid = created.json["id"] as! Int
-            let att = try await gz.execute(uri: "/meetings/\(mid)/attendees", method: .post, headers: formHeaders,
-                                           body: form([("name", "张三"), ("position", "毕节市副市长"), ("side", "west")]))
+            let att = try await gz.execute(
+                uri: "/meetings/\(mid)/attendees", method: .post, headers: formHeaders,
+                body: form([("name", "张三"), ("position", "毕节市副市长"), ("side", "west")]))
             #expect(att.status == .seeOther)
-            let badAtt = try await gz.execute(uri: "/meetings/\(mid)/attendees", method: .post, headers: formHeaders,
-                                              body: form([("name", ""), ("side", "north")]))
+            let badAtt = try await gz.execute(
+                uri: "/meetings/\(mid)/attendees", method: .post, headers: formHeaders,
+                body: form([("name", ""), ("side", "north")]))
             #expect(badAtt.status == .unprocessableContent && badAtt.text.contains("id=\"form-errors\""))
             let page = try await gz.execute(uri: "/meetings/\(mid)", method: .get).text
             #expect(page.contains("张三") && page.contains("穗毕工作会"))
             // Both sides read it; the reporter of a Bijie county does too (pairing-level data), but cannot add to it.
             #expect(try await reporter.execute(uri: "/meetings/\(mid)", method: .get).status == .ok)
-            #expect(try await reporter.execute(uri: "/meetings/\(mid)/decisions", method: .post, headers: formHeaders,
-                                               body: form([("text", "不应写入")])).status == .forbidden)
+            #expect(
+                try await reporter.execute(
+                    uri: "/meetings/\(mid)/decisions", method: .post, headers: formHeaders,
+                    body: form([("text", "不应写入")])
+                ).status == .forbidden)
 
             // Editing with a stale version is refused with the current values, and changes nothing.
-            let stale = try await gz.execute(uri: "/meetings/\(mid)", method: .post, headers: formHeaders, body: form([
-                ("kind", "working_meeting"), ("title", "改过的标题"), ("date", "2024-08-01"), ("place", "毕节"), ("version", "0")]))
+            let stale = try await gz.execute(
+                uri: "/meetings/\(mid)", method: .post, headers: formHeaders,
+                body: form([
+                    ("kind", "working_meeting"), ("title", "改过的标题"), ("date", "2024-08-01"), ("place", "毕节"), ("version", "0"),
+                ]))
             #expect(stale.status == .conflict)
             #expect(try await gz.execute(uri: "/api/v1/meetings/\(mid)", method: .get).json["title"] as? String == "穗毕工作会")
-            let ok = try await gz.execute(uri: "/meetings/\(mid)", method: .post, headers: formHeaders, body: form([
-                ("kind", "working_meeting"), ("title", "改过的标题"), ("date", "2024-08-01"), ("place", "毕节"), ("version", "1")]))
+            let ok = try await gz.execute(
+                uri: "/meetings/\(mid)", method: .post, headers: formHeaders,
+                body: form([
+                    ("kind", "working_meeting"), ("title", "改过的标题"), ("date", "2024-08-01"), ("place", "毕节"), ("version", "1"),
+                ]))
             #expect(ok.status == .seeOther)
             #expect(try await gz.execute(uri: "/history/meeting/\(mid)?from=1&to=2", method: .get).text.contains("<ins class=\"chg\">改过的标题</ins>"))
         }
@@ -79,35 +94,61 @@ import XiezuoDomain
             let gz = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
             let pid = try await pairingId(gz, west: "520500")
-            let mid = try await gz.execute(uri: "/api/v1/meetings", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["pairingId": pid, "kind": "joint_conference", "title": "穗毕联席会议", "date": "2024-03-01", "place": "广州"])).json["id"] as! Int
-            let did = try await gz.execute(uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
-                                           body: jsonBody(["text": "共建产业园区引进企业", "workArea": "industry"])).json["id"] as! Int
+            let mid =
+                try await gz.execute(
+                    uri: "/api/v1/meetings", method: .post, headers: jsonHeaders,
+                    body: jsonBody(
+                        ["pairingId": pid, "kind": "joint_conference", "title": "穗毕联席会议", "date": "2024-03-01", "place": "广州"])
+                ).json["id"] as! Int
+            let did =
+                try await gz.execute(
+                    uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["text": "共建产业园区引进企业", "workArea": "industry"])
+                ).json["id"] as! Int
             // An owner outside the pairing is refused with the reason.
-            let outside = try await gz.execute(uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["title": "越界", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2030-01-01"]))
+            let outside = try await gz.execute(
+                uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["title": "越界", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2030-01-01"]))
             #expect(outside.status == .unprocessableContent && outside.text.contains("ownerRegionCode"))
-            let t1 = try await gz.execute(uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["title": "引进企业五家", "ownerOffice": "毕节市协作办", "ownerRegionCode": "520500", "deadline": "2030-06-30"])).json
-            let t2 = try await gz.execute(uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["title": "园区招商推介会", "ownerOffice": "广州市协作办", "ownerRegionCode": "440100", "deadline": "2024-04-30"])).json
-            let id1 = t1["id"] as! Int, id2 = t2["id"] as! Int
+            let t1 = try await gz.execute(
+                uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["title": "引进企业五家", "ownerOffice": "毕节市协作办", "ownerRegionCode": "520500", "deadline": "2030-06-30"])
+            ).json
+            let t2 = try await gz.execute(
+                uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["title": "园区招商推介会", "ownerOffice": "广州市协作办", "ownerRegionCode": "440100", "deadline": "2024-04-30"])
+            ).json
+            let id1 = t1["id"] as! Int
+            let id2 = t2["id"] as! Int
             #expect(t1["state"] as? String == "open" && t2["state"] as? String == "overdue")
 
             // Only the owner posts updates: Guangzhou cannot report for Bijie's task.
-            #expect(try await gz.execute(uri: "/api/v1/tasks/\(id1)/updates", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["date": "2024-05-01", "text": "代报", "status": "done"])).status == .forbidden)
-            let up = try await bijie.execute(uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders, body: form(
-                [("date", "2024-05-01"), ("text", "已签约两家企业"), ("evidence", "毕协办〔2024〕3号"), ("status", "in_progress"), ("version", "1")]))
+            #expect(
+                try await gz.execute(
+                    uri: "/api/v1/tasks/\(id1)/updates", method: .post, headers: jsonHeaders,
+                    body: jsonBody(
+                        ["date": "2024-05-01", "text": "代报", "status": "done"])
+                ).status == .forbidden)
+            let up = try await bijie.execute(
+                uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders,
+                body: form(
+                    [("date", "2024-05-01"), ("text", "已签约两家企业"), ("evidence", "毕协办〔2024〕3号"), ("status", "in_progress"), ("version", "1")]))
             #expect(up.status == .seeOther)
             // A second update from a page read before the first is stale: 409, nothing written.
-            let stale = try await bijie.execute(uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders, body: form(
-                [("date", "2024-05-02"), ("text", "重复提交"), ("status", "done"), ("version", "1")]))
+            let stale = try await bijie.execute(
+                uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders,
+                body: form(
+                    [("date", "2024-05-02"), ("text", "重复提交"), ("status", "done"), ("version", "1")]))
             #expect(stale.status == .conflict)
             let detail = try await bijie.execute(uri: "/api/v1/tasks/\(id1)", method: .get).json
             #expect(detail["status"] as? String == "in_progress" && (detail["updates"] as! [Any]).count == 1)
-            let missing = try await bijie.execute(uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders, body: form(
-                [("date", ""), ("text", ""), ("status", "done"), ("version", "2")]))
+            let missing = try await bijie.execute(
+                uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders,
+                body: form(
+                    [("date", ""), ("text", ""), ("status", "done"), ("version", "2")]))
             #expect(missing.status == .unprocessableContent && missing.text.contains("id=\"error-text\""))
 
             // The meeting page shows both states; the overdue one stands out on the dashboard and in the owner's queue.
@@ -129,7 +170,8 @@ import XiezuoDomain
             let gd = try await AuthedClient.signIn(raw, username: "gd.coordinator")
             let qian = try await AuthedClient.signIn(raw, username: "qian.coordinator")
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
-            let conference = (try await gd.execute(uri: "/api/v1/meetings", method: .get).json["items"] as! [[String: Any]])
+            let conference =
+                (try await gd.execute(uri: "/api/v1/meetings", method: .get).json["items"] as! [[String: Any]])
                 .first { $0["kind"] as? String == "joint_conference" }!["id"] as! Int
             let html = try await gd.execute(uri: "/meetings/\(conference)/report", method: .get)
             #expect(html.status == .ok && html.text.contains("一、协议目标完成情况") && html.text.contains("五、督办任务落实情况"))
@@ -151,26 +193,39 @@ import XiezuoDomain
             var weights = rows.map { ("weight_" + ($0["indicatorCode"] as! String), "10") }
             weights[0].1 = "0"
             for c in [bijie, gd, qian] {
-                #expect(try await c.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
-                                            body: form(weights + [("version", String(version))])).status == .forbidden)
+                #expect(
+                    try await c.execute(
+                        uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+                        body: form(weights + [("version", String(version))])
+                    ).status == .forbidden)
                 #expect(!(try await c.execute(uri: "/assessments/\(pid)/2024", method: .get).text.contains("name=\"weight_")))
             }
             #expect(try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json["version"] as? Int == version)
             let admin = try await AuthedClient.signIn(raw, username: "admin.assessor")
-            let saved = try await admin.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
-                                             body: form(weights + [("version", String(version))]))
+            let saved = try await admin.execute(
+                uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+                body: form(weights + [("version", String(version))]))
             #expect(saved.status == .seeOther)
             let after = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json
             #expect((after["rows"] as! [[String: Any]])[0]["weight"] as? Int == 0 && after["total"] as? Int != total)
             // A stale form is refused (the saved change is audited: the suite's audit check covers every write).
-            #expect(try await admin.execute(uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
-                                         body: form(weights + [("version", String(version))])).status == .conflict)
+            #expect(
+                try await admin.execute(
+                    uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
+                    body: form(weights + [("version", String(version))])
+                ).status == .conflict)
             // Each side writes its own text: Guizhou the self-assessment, Guangdong the comment.
             let v2 = String(after["version"] as! Int)
-            #expect(try await gd.execute(uri: "/assessments/\(pid)/2024/self", method: .post, headers: formHeaders,
-                                         body: form([("selfAssessment", "代写"), ("version", v2)])).status == .forbidden)
-            #expect(try await qian.execute(uri: "/assessments/\(pid)/2024/self", method: .post, headers: formHeaders,
-                                           body: form([("selfAssessment", "贵州自评：总体良好。"), ("version", v2)])).status == .seeOther)
+            #expect(
+                try await gd.execute(
+                    uri: "/assessments/\(pid)/2024/self", method: .post, headers: formHeaders,
+                    body: form([("selfAssessment", "代写"), ("version", v2)])
+                ).status == .forbidden)
+            #expect(
+                try await qian.execute(
+                    uri: "/assessments/\(pid)/2024/self", method: .post, headers: formHeaders,
+                    body: form([("selfAssessment", "贵州自评：总体良好。"), ("version", v2)])
+                ).status == .seeOther)
             let page = try await gd.execute(uri: "/assessments/\(pid)/2024", method: .get).text
             #expect(page.contains("贵州自评：总体良好。") && page.contains("id=\"grade-rule\""))
         }

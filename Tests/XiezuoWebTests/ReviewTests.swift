@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 @Suite struct ReviewChainTests {
@@ -36,42 +37,68 @@ import XiezuoDomain
             let stranger = try await AuthedClient.signIn(raw, username: "zunyi.officer")
             let start = try await workersPlaced(officer)
 
-            let created = try await reporter.execute(uri: "/progress", method: .post, headers: formHeaders,
+            let created = try await reporter.execute(
+                uri: "/progress", method: .post, headers: formHeaders,
                 body: form([("indicatorCode", "demo_villages"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "500")]))
             let id = String((created.headers[.location] ?? "").split(separator: "/").last ?? "")
             #expect(try await state(reporter, id) == "draft")
             #expect(try await workersPlaced(officer) == start)
 
             // The reporter cannot approve its own figure; the officer cannot approve a draft.
-            #expect(try await reporter.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .forbidden)
-            #expect(try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .conflict)
-            #expect(try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(
+                try await reporter.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status
+                    == .forbidden)
+            #expect(
+                try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .conflict
+            )
+            #expect(
+                try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther
+            )
             #expect(try await officer.execute(uri: "/review", method: .get).text.contains("/progress/\(id)"))
             // Another prefecture's officer sees nothing of it.
             #expect(try await stranger.execute(uri: "/progress/\(id)", method: .get).status == .notFound)
-            #expect(try await stranger.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .notFound)
+            #expect(
+                try await stranger.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status
+                    == .notFound)
 
             // Returned only with a comment.
-            #expect(try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders, body: form([("comment", " ")])).status == .unprocessableContent)
-            #expect(try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders,
-                                              body: form([("comment", "人数与台账不符，请核对")])).status == .seeOther)
+            #expect(
+                try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders, body: form([("comment", " ")])).status
+                    == .unprocessableContent)
+            #expect(
+                try await officer.execute(
+                    uri: "/progress/\(id)/return", method: .post, headers: formHeaders,
+                    body: form([("comment", "人数与台账不符，请核对")])
+                ).status == .seeOther)
             #expect(try await state(reporter, id) == "returned")
             #expect(try await reporter.execute(uri: "/progress/\(id)", method: .get).text.contains("人数与台账不符"))
             #expect(try await reporter.execute(uri: "/review", method: .get).text.contains("/progress/\(id)"))
             #expect(try await workersPlaced(officer) == start)
 
             // A correction from a page read before the figure changed is refused; from the current page it lands.
-            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
-                                               body: form([("value", "450"), ("version", "1")])).status == .conflict)
-            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
-                                               body: form([("value", "450"), ("version", try await version(reporter, id))])).status == .seeOther)
-            #expect(try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(
+                try await reporter.execute(
+                    uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
+                    body: form([("value", "450"), ("version", "1")])
+                ).status == .conflict)
+            #expect(
+                try await reporter.execute(
+                    uri: "/progress/\(id)/correct", method: .post, headers: formHeaders,
+                    body: form([("value", "450"), ("version", try await version(reporter, id))])
+                ).status == .seeOther)
+            #expect(
+                try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther
+            )
             #expect(try await workersPlaced(officer) == start)
-            #expect(try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther)
+            #expect(
+                try await officer.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status == .seeOther
+            )
             #expect(try await state(officer, id) == "approved")
             #expect(try await workersPlaced(officer) == start + 450)
             // Approved figures are no longer editable.
-            #expect(try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders, body: form([("value", "9")])).status == .conflict)
+            #expect(
+                try await reporter.execute(uri: "/progress/\(id)/correct", method: .post, headers: formHeaders, body: form([("value", "9")])).status
+                    == .conflict)
             let history = try await reporter.execute(uri: "/progress/\(id)", method: .get).text
             for step in ["填报", "提交审核", "退回", "修改数值", "审核通过"] { #expect(history.contains(step), "\(step)") }
         }
@@ -81,11 +108,17 @@ import XiezuoDomain
 @Suite struct HistoryTests {
     @Test func projectHistoryComparesVersionsAndExports() async throws {
         try await withApp { client in
-            let created = try await client.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody([
-                "title": "初版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10]))
+            let created = try await client.execute(
+                uri: "/api/v1/projects", method: .post, headers: jsonHeaders,
+                body: jsonBody([
+                    "title": "初版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10,
+                ]))
             let id = created.json["id"] as! Int
-            _ = try await client.execute(uri: "/api/v1/projects/\(id)", method: .put, headers: jsonHeaders, body: jsonBody([
-                "title": "第二版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10, "version": 1]))
+            _ = try await client.execute(
+                uri: "/api/v1/projects/\(id)", method: .put, headers: jsonHeaders,
+                body: jsonBody([
+                    "title": "第二版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10, "version": 1,
+                ]))
             let page = try await client.execute(uri: "/projects/\(id)", method: .get).text
             #expect(page.contains("id=\"history-block\"") && page.contains("tester"))
             let diff = try await client.execute(uri: "/history/project/\(id)?from=1&to=2", method: .get).text
@@ -102,18 +135,22 @@ import XiezuoDomain
     /// Figures, documents and agreements have the same history: listed on their page, compared, exported.
     @Test func everyObjectPageShowsItsHistory() async throws {
         try await withApp { client in
-            let figure = try await client.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
+            let figure = try await client.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
             let fid = figure.json["id"] as! Int
             let page = try await client.execute(uri: "/progress/\(fid)", method: .get).text
             let version = String(page[page.range(of: "name=\"version\" value=\"")!.upperBound...].prefix { $0.isNumber })
-            _ = try await client.execute(uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15"), ("version", version)]))
+            _ = try await client.execute(
+                uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15"), ("version", version)]))
             let diff = try await client.execute(uri: "/history/progress/\(fid)?from=1&to=2", method: .get).text
             #expect(diff.contains("<td>value</td><td>12</td><td><ins class=\"chg\">15</ins>"), "\(diff)")
             #expect(try await client.execute(uri: "/progress/\(fid)", method: .get).text.contains("/history/progress/\(fid)/export"))
 
-            let doc = try await client.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                               body: form([("title", "有历史的文档"), ("text", "普通的工作简报。")]))
+            let doc = try await client.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", "有历史的文档"), ("text", "普通的工作简报。")]))
             let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
             #expect(try await client.execute(uri: "/documents/\(did)", method: .get).text.contains("/history/document/\(did)"))
             let docHistory = try await client.execute(uri: "/history/document/\(did)/export", method: .get).text
@@ -129,7 +166,8 @@ import XiezuoDomain
 
 @Suite struct ProgressImportTests {
     func count(_ c: AuthedClient, note: String) async throws -> Int {
-        var total = 0, page = 1
+        var total = 0
+        var page = 1
         while true {
             let r = try await c.execute(uri: "/api/v1/progress?region=520500&indicator=demo_villages&perPage=100&page=\(page)", method: .get).json
             let items = r["items"] as! [[String: Any]]
@@ -144,7 +182,10 @@ import XiezuoDomain
             let c = try await AuthedClient.signIn(raw, username: "bijie.officer")
             // One figure per indicator, county and month: 300 of them over 25 years of one county.
             var rows: [[String: Any]] = (1...300).map { i in
-                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 1999 + (i + 11) / 12, "month": 1 + i % 12, "value": String(i), "note": "导入测试"]
+                [
+                    "indicatorCode": "demo_villages", "regionCode": "520525", "year": 1999 + (i + 11) / 12, "month": 1 + i % 12, "value": String(i),
+                    "note": "导入测试",
+                ]
             }
             // Row 120 has a bad value, row 250 lies in another prefecture: nothing is written, both are named.
             rows[119]["value"] = "十二"
@@ -156,10 +197,12 @@ import XiezuoDomain
             #expect(problems.contains { $0["row"] as? Int == 250 && ($0["message"] as? String)?.contains("数据范围") == true })
             #expect(try await count(c, note: "导入测试") == 0)
 
-            rows[119]["value"] = "12"; rows[249]["regionCode"] = "520526"
+            rows[119]["value"] = "12"
+            rows[249]["regionCode"] = "520526"
             // The same period twice in the file: the second is named, with the first.
             var twice = rows
-            twice[10]["year"] = twice[9]["year"]; twice[10]["month"] = twice[9]["month"]
+            twice[10]["year"] = twice[9]["year"]
+            twice[10]["month"] = twice[9]["month"]
             let dup = try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders, body: jsonBody(["rows": twice]))
             #expect(dup.status == .unprocessableContent)
             let dupRows = ((dup.json["error"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
@@ -173,8 +216,11 @@ import XiezuoDomain
             let clashes = ((again.json["error"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
             #expect(clashes.count == 300 && (clashes.first?["message"] as? String)?.contains("/progress/") == true)
             #expect(try await count(c, note: "导入测试") == 300)
-            #expect(try await c.execute(uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders,
-                                        body: jsonBody(["rows": [] as [Any]])).status == .unprocessableContent)
+            #expect(
+                try await c.execute(
+                    uri: "/api/v1/progress/import", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["rows": [] as [Any]])
+                ).status == .unprocessableContent)
         }
     }
 }

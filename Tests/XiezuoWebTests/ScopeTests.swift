@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 /// A user from another scope gets nothing: not the objects, not their existence, and no change.
@@ -33,8 +34,10 @@ import XiezuoDomain
             // Asking for another region's projects by filter gives none, not an error that confirms them.
             #expect(try await bijie.execute(uri: "/api/v1/projects?region=520300", method: .get).json["total"] as? Int == 0)
 
-            for uri in ["/api/v1/projects/\(zunyiProject)", "/api/v1/projects/\(zunyiProject)/transactions",
-                        "/api/v1/projects/\(zunyiProject)/milestones", "/projects/\(zunyiProject)", "/projects/\(zunyiProject)/edit"] {
+            for uri in [
+                "/api/v1/projects/\(zunyiProject)", "/api/v1/projects/\(zunyiProject)/transactions",
+                "/api/v1/projects/\(zunyiProject)/milestones", "/projects/\(zunyiProject)", "/projects/\(zunyiProject)/edit",
+            ] {
                 let r = try await bijie.execute(uri: uri, method: .get)
                 #expect(r.status == .notFound, "\(uri) gave \(r.status)")
                 #expect(!r.text.contains("遵义") || uri.hasPrefix("/projects"), "\(uri) leaked")
@@ -50,7 +53,8 @@ import XiezuoDomain
                 .compactMap { $0["title"] as? String }
             #expect(titles.contains("粤黔2024年东西部协作协议") && titles.contains { $0.contains("毕节") })
             #expect(!titles.contains { $0.contains("遵义") })
-            let zunyiAgreement = (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as? [[String: Any]] ?? [])
+            let zunyiAgreement =
+                (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as? [[String: Any]] ?? [])
                 .first { ($0["title"] as? String)?.contains("遵义") == true }?["id"] as! Int
             #expect(try await bijie.execute(uri: "/api/v1/agreements/\(zunyiAgreement)", method: .get).status == .notFound)
             #expect(try await bijie.execute(uri: "/agreements/\(zunyiAgreement)", method: .get).status == .notFound)
@@ -74,27 +78,49 @@ import XiezuoDomain
             let before = try await admin.execute(uri: "/api/v1/projects/\(zid)", method: .get).text
             let total = try await projectTotal(admin)
 
-            var edit: [String: Any] = ["title": "越权修改", "pairingId": zunyi["pairingId"]!, "countyCode": zunyi["countyCode"]!,
-                                       "workArea": "industry", "version": zunyi["version"]!]
-            #expect(try await bijie.execute(uri: "/api/v1/projects/\(zid)", method: .put, headers: jsonHeaders, body: jsonBody(edit)).status == .notFound)
-            #expect(try await bijie.execute(uri: "/api/v1/projects/\(zid)/transactions", method: .post, headers: jsonHeaders,
-                                            body: jsonBody(["kind": "budget", "date": "2024-05-01", "amountYuan": "100"])).status == .notFound)
-            #expect(try await bijie.execute(uri: "/projects/\(zid)", method: .post, headers: formHeaders,
-                                            body: form([("title", "越权修改"), ("pairingId", "7"), ("countyCode", "520323"), ("workArea", "industry")])).status == .notFound)
-            edit["countyCode"] = "520323"; edit["pairingId"] = 7
+            var edit: [String: Any] = [
+                "title": "越权修改", "pairingId": zunyi["pairingId"]!, "countyCode": zunyi["countyCode"]!,
+                "workArea": "industry", "version": zunyi["version"]!,
+            ]
+            #expect(
+                try await bijie.execute(uri: "/api/v1/projects/\(zid)", method: .put, headers: jsonHeaders, body: jsonBody(edit)).status == .notFound)
+            #expect(
+                try await bijie.execute(
+                    uri: "/api/v1/projects/\(zid)/transactions", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["kind": "budget", "date": "2024-05-01", "amountYuan": "100"])
+                ).status == .notFound)
+            #expect(
+                try await bijie.execute(
+                    uri: "/projects/\(zid)", method: .post, headers: formHeaders,
+                    body: form([("title", "越权修改"), ("pairingId", "7"), ("countyCode", "520323"), ("workArea", "industry")])
+                ).status == .notFound)
+            edit["countyCode"] = "520323"
+            edit["pairingId"] = 7
             #expect(try await bijie.execute(uri: "/api/v1/projects", method: .post, headers: jsonHeaders, body: jsonBody(edit)).status == .forbidden)
             // Moving one's own project out of the scope is refused too.
-            var move: [String: Any] = ["title": "挪走", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
-                                       "version": bijieProject["version"]!]
-            #expect(try await bijie.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move)).status == .forbidden)
-            move["countyCode"] = bijieProject["countyCode"]!; move["pairingId"] = bijieProject["pairingId"]!
+            var move: [String: Any] = [
+                "title": "挪走", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
+                "version": bijieProject["version"]!,
+            ]
+            #expect(
+                try await bijie.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                    .status == .forbidden)
+            move["countyCode"] = bijieProject["countyCode"]!
+            move["pairingId"] = bijieProject["pairingId"]!
             // The eastern partner reads but does not write western figures; viewers write nothing.
-            #expect(try await guangzhou.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move)).status == .forbidden)
-            #expect(try await viewer.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move)).status == .forbidden)
+            #expect(
+                try await guangzhou.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                    .status == .forbidden)
+            #expect(
+                try await viewer.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                    .status == .forbidden)
             let figure: [String: Any] = ["indicatorCode": "demo_villages", "year": 2024, "month": 11, "value": "10"]
-            var other = figure; other["regionCode"] = "520526"
-            #expect(try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(other)).status == .forbidden)
-            var own = figure; own["regionCode"] = "520525"
+            var other = figure
+            other["regionCode"] = "520526"
+            #expect(
+                try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(other)).status == .forbidden)
+            var own = figure
+            own["regionCode"] = "520525"
             #expect(try await nayong.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(own)).status == .created)
             #expect(try await viewer.execute(uri: "/projects/new", method: .get).status == .forbidden)
 
@@ -107,13 +133,15 @@ import XiezuoDomain
         try await withRawApp(demo: false, users: Self.users) { raw in
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
             let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
-            let saved = try await bijie.execute(uri: "/documents", method: .post, headers: formHeaders,
-                                                body: form([("title", "毕节内部材料"), ("text", "毕节市东西部协作工作简报。")]))
+            let saved = try await bijie.execute(
+                uri: "/documents", method: .post, headers: formHeaders,
+                body: form([("title", "毕节内部材料"), ("text", "毕节市东西部协作工作简报。")]))
             let url = saved.headers[.location] ?? ""
             #expect(try await bijie.execute(uri: url, method: .get).status == .ok)
             #expect(try await zunyi.execute(uri: url, method: .get).status == .notFound)
             #expect(!(try await zunyi.execute(uri: "/documents?q=%E7%AE%80%E6%8A%A5", method: .get).text.contains("毕节内部材料")))
-            #expect(try await zunyi.execute(uri: url + "/link", method: .post, headers: formHeaders, body: form([("meetingId", "")])).status == .notFound)
+            #expect(
+                try await zunyi.execute(uri: url + "/link", method: .post, headers: formHeaders, body: form([("meetingId", "")])).status == .notFound)
         }
     }
 }

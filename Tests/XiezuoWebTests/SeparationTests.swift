@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+
 @testable import XiezuoWeb
 
 /// The review chain's integrity, as the attacks that broke it were made: an office approving what it entered
@@ -23,8 +24,10 @@ import XiezuoDomain
         try await withRawApp(users: Self.users) { raw in
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
             // The prefecture enters a county's figure, submits it, and tries to approve it: refused, nothing moves.
-            let made = try await bijie.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "9", "note": "自审测试"]))
+            let made = try await bijie.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "9", "note": "自审测试"]))
             #expect(made.status == .created)
             let id = made.json["id"] as! Int
             #expect(try await bijie.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
@@ -35,11 +38,14 @@ import XiezuoDomain
             #expect(try await figureState(bijie, id) == "submitted")
             // The administrator may not approve its own work either.
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
-            let adminMade = try await admin.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: jsonBody(
-                ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "3", "note": "自审测试"]))
+            let adminMade = try await admin.execute(
+                uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
+                body: jsonBody(
+                    ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "3", "note": "自审测试"]))
             let aid = adminMade.json["id"] as! Int
             _ = try await admin.execute(uri: "/progress/\(aid)/submit", method: .post, headers: formHeaders, body: form([]))
-            #expect(try await admin.execute(uri: "/progress/\(aid)/approve", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
+            #expect(
+                try await admin.execute(uri: "/progress/\(aid)/approve", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
             // Another officer of the prefecture approves; the page names who entered, submitted and approved.
             let second = try await AuthedClient.signIn(raw, username: "bijie.second")
             let queue = try await second.execute(uri: "/review", method: .get).text
@@ -47,7 +53,8 @@ import XiezuoDomain
             #expect(try await bijie.execute(uri: "/review", method: .get).text.contains("/progress/\(id)\"") == false)
             #expect(try await second.execute(uri: "/progress/\(id)/approve", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
             let done = try await second.execute(uri: "/progress/\(id)", method: .get).text
-            #expect(done.contains("id=\"created-by\">bijie.officer") && done.contains("id=\"submitted-by\">bijie.officer")
+            #expect(
+                done.contains("id=\"created-by\">bijie.officer") && done.contains("id=\"submitted-by\">bijie.officer")
                     && done.contains("id=\"approved-by\">bijie.second"))
             // An eastern province coordinator never approves a western figure.
             let gd = try await AuthedClient.signIn(raw, username: "gd.province")
@@ -59,9 +66,12 @@ import XiezuoDomain
     @Test func theEasternPartnerRecordsAndConfirmsButDoesNotApprove() async throws {
         try await withRawApp(users: Self.users) { raw in
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
-            let row = try await guangzhou.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
-                ("product", "广州采购刺梨GG"), ("supplier", "纳雍某公司"), ("county", "520525"), ("buyer", "广州某食堂"),
-                ("channel", "canteen"), ("amount", "88"), ("date", "2024-05-01")]))
+            let row = try await guangzhou.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", "广州采购刺梨GG"), ("supplier", "纳雍某公司"), ("county", "520525"), ("buyer", "广州某食堂"),
+                    ("channel", "canteen"), ("amount", "88"), ("date", "2024-05-01"),
+                ]))
             #expect(row.status == .seeOther)
             let lid = Int((row.headers[.location] ?? "").split(separator: "/").last!)!
             func state(_ c: AuthedClient) async throws -> String {
@@ -69,27 +79,43 @@ import XiezuoDomain
                 return String(page[page.range(of: "data-state=\"")!.upperBound...].prefix { $0 != "\"" })
             }
             // Its own row: no approving, one by one or in bulk, and no confirming its own record either.
-            #expect(try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/approve", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
-            #expect(try await guangzhou.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
-            #expect(try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/confirm", method: .post, headers: formHeaders, body: form([])).status == .forbidden)
+            #expect(
+                try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/approve", method: .post, headers: formHeaders, body: form([])).status
+                    == .forbidden)
+            #expect(
+                try await guangzhou.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
+                    .status == .forbidden)
+            #expect(
+                try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/confirm", method: .post, headers: formHeaders, body: form([])).status
+                    == .forbidden)
             #expect(try await state(guangzhou) == "submitted")
             // A row Nayong recorded: Guangzhou confirms it (a visible mark), Bijie approves it.
             let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
-            let nrow = try await nayong.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
-                ("product", "纳雍茶叶NN"), ("supplier", "纳雍某茶厂"), ("county", "520525"), ("buyer", "广州某单位"),
-                ("channel", "canteen"), ("amount", "66"), ("date", "2024-05-02")]))
+            let nrow = try await nayong.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", "纳雍茶叶NN"), ("supplier", "纳雍某茶厂"), ("county", "520525"), ("buyer", "广州某单位"),
+                    ("channel", "canteen"), ("amount", "66"), ("date", "2024-05-02"),
+                ]))
             let nid = Int((nrow.headers[.location] ?? "").split(separator: "/").last!)!
             let before = try await guangzhou.execute(uri: "/ledgers/consumption/\(nid)", method: .get).text
             #expect(before.contains("id=\"confirm-form\"") && !before.contains("id=\"approve-form\""))
-            #expect(try await guangzhou.execute(uri: "/ledgers/consumption/\(nid)/confirm", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
+            #expect(
+                try await guangzhou.execute(uri: "/ledgers/consumption/\(nid)/confirm", method: .post, headers: formHeaders, body: form([])).status
+                    == .seeOther)
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
             let shown = try await bijie.execute(uri: "/ledgers/consumption/\(nid)", method: .get).text
             #expect(shown.contains("id=\"confirmed-by\"") && shown.contains("guangzhou.officer") && shown.contains("id=\"approve-form\""))
-            #expect(try await bijie.execute(uri: "/ledgers/consumption/\(nid)/approve", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
+            #expect(
+                try await bijie.execute(uri: "/ledgers/consumption/\(nid)/approve", method: .post, headers: formHeaders, body: form([])).status
+                    == .seeOther)
             // Bijie's bulk approval takes Guangzhou's row too (Bijie did not make it); Bijie's own rows it leaves.
-            let mine = try await bijie.execute(uri: "/ledgers/consumption", method: .post, headers: formHeaders, body: form([
-                ("product", "毕节自录BB"), ("supplier", "纳雍某公司"), ("county", "520525"), ("buyer", "广州某单位"),
-                ("channel", "canteen"), ("amount", "5"), ("date", "2024-05-03")]))
+            let mine = try await bijie.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", "毕节自录BB"), ("supplier", "纳雍某公司"), ("county", "520525"), ("buyer", "广州某单位"),
+                    ("channel", "canteen"), ("amount", "5"), ("date", "2024-05-03"),
+                ]))
             let mid = Int((mine.headers[.location] ?? "").split(separator: "/").last!)!
             _ = try await bijie.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
             #expect(try await state(bijie) == "approved")
@@ -101,7 +127,9 @@ import XiezuoDomain
     @Test func aMonthlyFigureIsEnteredOnceEvenUnderConcurrency() async throws {
         try await withRawApp(users: Self.users) { raw in
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
-            let fields = [("indicatorCode", "demo_villages"), ("regionCode", "520526"), ("year", "2024"), ("month", "12"), ("value", "4"), ("note", "")]
+            let fields = [
+                ("indicatorCode", "demo_villages"), ("regionCode", "520526"), ("year", "2024"), ("month", "12"), ("value", "4"), ("note", ""),
+            ]
             let first = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form(fields))
             #expect(first.status == .seeOther)
             let link = first.headers[.location] ?? ""

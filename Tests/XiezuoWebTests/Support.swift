@@ -1,31 +1,38 @@
 import Foundation
 import Hummingbird
+import HummingbirdBcrypt
 import HummingbirdTesting
 import Logging
 import Testing
-import HummingbirdBcrypt
 import XiezuoDomain
 import XiezuoStore
+
 @testable import XiezuoWeb
 
 /// Builds the real application on a fresh SQLite file (with the demo data unless told otherwise) and runs `body`
 /// against it through Hummingbird's in-process test client.
-func withApp(demo: Bool = true, user: (String, Role, String) = ("tester", .admin, "520000"),
-             _ body: @Sendable (AuthedClient) async throws -> Void) async throws {
+func withApp(
+    demo: Bool = true, user: (String, Role, String) = ("tester", .admin, "520000"),
+    _ body: @Sendable (AuthedClient) async throws -> Void
+) async throws {
     try await withRawApp(demo: demo, users: [user]) { raw in
         try await body(try await AuthedClient.signIn(raw, username: user.0))
     }
 }
 
 /// The app on a fresh SQLite file with the given accounts (password `testPassword`), and the raw test client.
-func withRawApp(demo: Bool = true, users: [(String, Role, String)] = [],
-                _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+func withRawApp(
+    demo: Bool = true, users: [(String, Role, String)] = [],
+    _ body: @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
     try await withAppAndStore(demo: demo, users: users) { client, _ in try await body(client) }
 }
 
 /// The same, with the app's store at hand for what only the console shows (the setup link).
-func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
-                     _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
+func withAppAndStore(
+    demo: Bool = true, users: [(String, Role, String)] = [],
+    _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
+) async throws {
     let scratch = try await ScratchDatabase.create()
     let url = scratch.url
     let store = try await Store.open(url: url, logger: Logger(label: "test"))
@@ -34,8 +41,9 @@ func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
     do {
         try await store.migrate()
         for (name, role, region) in users {
-            _ = try await store.addUser(username: name, role: role, regionCode: region,
-                                        passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
+            _ = try await store.addUser(
+                username: name, role: role, regionCode: region,
+                passwordHash: Bcrypt.hash(testPassword, cost: 4), actor: .system)
         }
         let app = try await buildApplication(settings, store: store)
         try await app.test(.router) { client in try await body(client, store) }
@@ -43,10 +51,12 @@ func withAppAndStore(demo: Bool = true, users: [(String, Role, String)] = [],
         let gaps = try await store.unauditedWrites()
         #expect(gaps.isEmpty, "audit gaps: \(gaps)")
     } catch {
-        await store.close(); await scratch.drop()
+        await store.close()
+        await scratch.drop()
         throw error
     }
-    await store.close(); await scratch.drop()
+    await store.close()
+    await scratch.drop()
 }
 
 let testPassword = "Test-password-2024"
@@ -113,7 +123,8 @@ let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
 func form(_ fields: [(String, String)]) -> ByteBuffer {
-    ByteBuffer(string: fields.map { k, v in
-        "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-    }.joined(separator: "&"))
+    ByteBuffer(
+        string: fields.map { k, v in
+            "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&"))
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoStore
+
 @testable import XiezuoWeb
 
 @Suite struct PlatformTests {
@@ -53,9 +54,11 @@ import XiezuoStore
 
     @Test func everyPageOfTheUIRenders() async throws {
         try await withApp { client in
-            for uri in ["/", "/agreements", "/agreements/1", "/projects", "/projects/1", "/projects/new", "/projects/1/edit",
-                        "/regions/520000", "/regions/520500", "/regions/520525", "/progress", "/pairings", "/indicators",
-                        "/static/app.css", "/projects?region=520500&workArea=industry&status=ongoing&q=%E5%9F%BA%E5%9C%B0&page=1"] {
+            for uri in [
+                "/", "/agreements", "/agreements/1", "/projects", "/projects/1", "/projects/new", "/projects/1/edit",
+                "/regions/520000", "/regions/520500", "/regions/520525", "/progress", "/pairings", "/indicators",
+                "/static/app.css", "/projects?region=520500&workArea=industry&status=ongoing&q=%E5%9F%BA%E5%9C%B0&page=1",
+            ] {
                 let r = try await client.execute(uri: uri, method: .get)
                 #expect(r.status == .ok, "\(uri) gave \(r.status)")
             }
@@ -93,7 +96,9 @@ import XiezuoStore
             #expect(m.status == .ok && m.headers[.contentType]?.hasPrefix("text/plain") == true)
             let text = m.text
             // Counted by route pattern: both project pages under one label, the missing one by its status.
-            let line = text.split(separator: "\n").first { $0.hasPrefix("xiezuo_http_requests_total") && $0.contains("/projects/") && $0.contains("status=\"200\"") }
+            let line = text.split(separator: "\n").first {
+                $0.hasPrefix("xiezuo_http_requests_total") && $0.contains("/projects/") && $0.contains("status=\"200\"")
+            }
             #expect(line.map { $0.hasSuffix(" 2") } == true, "\(text.prefix(2000))")
             #expect(text.contains("status=\"404\""))
             #expect(text.contains("xiezuo_http_request_duration_seconds_bucket"))

@@ -56,61 +56,104 @@ struct APIController {
     // MARK: representations
 
     static let encoder: JSONEncoder = {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
     }()
 
     struct FundingOut: Encodable { var budgetFen, committedFen, disbursedFen, spentFen: Int64 }
     struct ProjectOut: Encodable {
-        var id, pairingId: Int64; var countyCode, countyName, workArea, title, status: String
-        var plannedStart, plannedEnd: String?; var beneficiaries: Int64; var description: String; var demo: Bool
-        var version: Int64; var updatedAt: String; var funding: FundingOut
+        var id, pairingId: Int64
+        var countyCode, countyName, workArea, title, status: String
+        var plannedStart, plannedEnd: String?
+        var beneficiaries: Int64
+        var description: String
+        var demo: Bool
+        var version: Int64
+        var updatedAt: String
+        var funding: FundingOut
         init(_ row: ProjectRow) {
             let p = row.project
-            id = p.id; pairingId = p.pairingId; countyCode = p.countyCode; countyName = row.countyName
-            workArea = p.workArea.rawValue; title = p.title; status = p.status.rawValue
-            plannedStart = p.plannedStart?.description; plannedEnd = p.plannedEnd?.description
-            beneficiaries = p.beneficiaries; description = p.description; demo = p.isDemo; version = p.version
+            id = p.id
+            pairingId = p.pairingId
+            countyCode = p.countyCode
+            countyName = row.countyName
+            workArea = p.workArea.rawValue
+            title = p.title
+            status = p.status.rawValue
+            plannedStart = p.plannedStart?.description
+            plannedEnd = p.plannedEnd?.description
+            beneficiaries = p.beneficiaries
+            description = p.description
+            demo = p.isDemo
+            version = p.version
             updatedAt = p.updatedAt
-            funding = FundingOut(budgetFen: row.funding.budget.fen, committedFen: row.funding.committed.fen,
-                                 disbursedFen: row.funding.disbursed.fen, spentFen: row.funding.spent.fen)
+            funding = FundingOut(
+                budgetFen: row.funding.budget.fen, committedFen: row.funding.committed.fen,
+                disbursedFen: row.funding.disbursed.fen, spentFen: row.funding.spent.fen)
         }
         func encode(to encoder: any Encoder) throws {
-            enum K: String, CodingKey { case id, pairingId, countyCode, countyName, workArea, title, status, plannedStart, plannedEnd,
-                                            beneficiaries, description, demo, version, updatedAt, funding }
+            enum K: String, CodingKey {
+                case id, pairingId, countyCode, countyName, workArea, title, status, plannedStart, plannedEnd,
+                    beneficiaries, description, demo, version, updatedAt, funding
+            }
             var c = encoder.container(keyedBy: K.self)
-            try c.encode(id, forKey: .id); try c.encode(pairingId, forKey: .pairingId); try c.encode(countyCode, forKey: .countyCode)
-            try c.encode(countyName, forKey: .countyName); try c.encode(workArea, forKey: .workArea); try c.encode(title, forKey: .title)
-            try c.encode(status, forKey: .status); try c.encode(plannedStart, forKey: .plannedStart)
-            try c.encode(plannedEnd, forKey: .plannedEnd); try c.encode(beneficiaries, forKey: .beneficiaries)
-            try c.encode(description, forKey: .description); try c.encode(demo, forKey: .demo); try c.encode(version, forKey: .version)
-            try c.encode(updatedAt, forKey: .updatedAt); try c.encode(funding, forKey: .funding)
+            try c.encode(id, forKey: .id)
+            try c.encode(pairingId, forKey: .pairingId)
+            try c.encode(countyCode, forKey: .countyCode)
+            try c.encode(countyName, forKey: .countyName)
+            try c.encode(workArea, forKey: .workArea)
+            try c.encode(title, forKey: .title)
+            try c.encode(status, forKey: .status)
+            try c.encode(plannedStart, forKey: .plannedStart)
+            try c.encode(plannedEnd, forKey: .plannedEnd)
+            try c.encode(beneficiaries, forKey: .beneficiaries)
+            try c.encode(description, forKey: .description)
+            try c.encode(demo, forKey: .demo)
+            try c.encode(version, forKey: .version)
+            try c.encode(updatedAt, forKey: .updatedAt)
+            try c.encode(funding, forKey: .funding)
         }
     }
-    struct ProjectPage: Encodable { var items: [ProjectOut]; var total: Int; var page: Int; var perPage: Int }
+    struct ProjectPage: Encodable {
+        var items: [ProjectOut]
+        var total: Int
+        var page: Int
+        var perPage: Int
+    }
 
     static func json(_ r: Region) -> [String: Any] {
-        ["code": r.code, "name": r.name, "level": r.level.rawValue, "parentCode": r.parentCode as Any, "side": r.side.rawValue,
-         "keyAssisted": r.keyAssisted, "resettlementArea": r.resettlementArea]
+        [
+            "code": r.code, "name": r.name, "level": r.level.rawValue, "parentCode": r.parentCode as Any, "side": r.side.rawValue,
+            "keyAssisted": r.keyAssisted, "resettlementArea": r.resettlementArea,
+        ]
     }
     static func json(_ p: Pairing, _ regions: [String: Region]) -> [String: Any] {
-        ["id": p.id, "level": p.level.rawValue, "eastCode": p.eastCode, "eastName": regions[p.eastCode]?.name ?? "",
-         "westCode": p.westCode, "westName": regions[p.westCode]?.name ?? "", "eastParty": p.eastParty as Any,
-         "westParty": p.westParty as Any, "sinceYear": p.sinceYear, "untilYear": p.untilYear as Any]
+        [
+            "id": p.id, "level": p.level.rawValue, "eastCode": p.eastCode, "eastName": regions[p.eastCode]?.name ?? "",
+            "westCode": p.westCode, "westName": regions[p.westCode]?.name ?? "", "eastParty": p.eastParty as Any,
+            "westParty": p.westParty as Any, "sinceYear": p.sinceYear, "untilYear": p.untilYear as Any,
+        ]
     }
     static func json(_ i: Indicator) -> [String: Any] {
-        ["code": i.code, "nameZh": i.nameZh, "nameEn": i.nameEn, "unit": i.unit.rawValue, "source": i.source.rawValue,
-         "ledger": i.ledger as Any, "workArea": i.workArea.rawValue]
+        [
+            "code": i.code, "nameZh": i.nameZh, "nameEn": i.nameEn, "unit": i.unit.rawValue, "source": i.source.rawValue,
+            "ledger": i.ledger as Any, "workArea": i.workArea.rawValue,
+        ]
     }
     static func json(_ a: Agreement) -> [String: Any] {
-        ["id": a.id, "pairingId": a.pairingId, "year": a.year, "title": a.title, "status": a.status.rawValue,
-         "demo": a.isDemo, "updatedAt": a.updatedAt]
+        [
+            "id": a.id, "pairingId": a.pairingId, "year": a.year, "title": a.title, "status": a.status.rawValue,
+            "demo": a.isDemo, "updatedAt": a.updatedAt,
+        ]
     }
     static func json(_ p: Project, countyName: String? = nil, funding: FundingSummary? = nil) -> [String: Any] {
         var d: [String: Any] = [
             "id": p.id, "pairingId": p.pairingId, "countyCode": p.countyCode, "workArea": p.workArea.rawValue, "title": p.title,
             "status": p.status.rawValue, "plannedStart": p.plannedStart?.description as Any, "plannedEnd": p.plannedEnd?.description as Any,
             "beneficiaries": p.beneficiaries, "description": p.description, "demo": p.isDemo, "version": p.version,
-            "updatedAt": p.updatedAt]
+            "updatedAt": p.updatedAt,
+        ]
         if let countyName { d["countyName"] = countyName }
         if let funding { d["funding"] = json(funding) }
         return d
@@ -119,22 +162,35 @@ struct APIController {
         ["budgetFen": f.budget.fen, "committedFen": f.committed.fen, "disbursedFen": f.disbursed.fen, "spentFen": f.spent.fen]
     }
     static func json(_ t: FundingTransaction) -> [String: Any] {
-        ["id": t.id, "projectId": t.projectId, "kind": t.kind.rawValue, "date": t.date.description, "amountFen": t.amount.fen,
-         "amountYuan": t.amount.yuanText.replacingOccurrences(of: ",", with: ""), "note": t.note]
+        [
+            "id": t.id, "projectId": t.projectId, "kind": t.kind.rawValue, "date": t.date.description, "amountFen": t.amount.fen,
+            "amountYuan": t.amount.yuanText.replacingOccurrences(of: ",", with: ""), "note": t.note,
+        ]
     }
     static func json(_ p: ProgressReport) -> [String: Any] {
-        ["id": p.id, "indicatorCode": p.indicatorCode, "regionCode": p.regionCode, "year": p.year, "month": p.month,
-         "value": p.value, "state": p.state.rawValue, "note": p.note]
+        [
+            "id": p.id, "indicatorCode": p.indicatorCode, "regionCode": p.regionCode, "year": p.year, "month": p.month,
+            "value": p.value, "state": p.state.rawValue, "note": p.note,
+        ]
     }
     static func json(_ c: AgreementCompletion) -> [String: Any] {
-        ["overallBasisPoints": c.overall as Any,
-         "indicators": c.rows.map { ["indicatorCode": $0.indicator.code, "workArea": $0.workArea.rawValue, "target": $0.target,
-                                     "actual": $0.actual, "completionBasisPoints": $0.basisPoints as Any] },
-         "workAreas": c.byWorkArea().map { ["workArea": $0.0.rawValue, "completionBasisPoints": $0.1 as Any] }]
+        [
+            "overallBasisPoints": c.overall as Any,
+            "indicators": c.rows.map {
+                [
+                    "indicatorCode": $0.indicator.code, "workArea": $0.workArea.rawValue, "target": $0.target,
+                    "actual": $0.actual, "completionBasisPoints": $0.basisPoints as Any,
+                ]
+            },
+            "workAreas": c.byWorkArea().map { ["workArea": $0.0.rawValue, "completionBasisPoints": $0.1 as Any] },
+        ]
     }
     static func list(_ items: [[String: Any]], total: Int? = nil, page: Page? = nil) -> Response {
         var d: [String: Any] = ["items": items, "total": total ?? items.count]
-        if let page { d["page"] = page.number; d["perPage"] = page.size }
+        if let page {
+            d["page"] = page.number
+            d["perPage"] = page.size
+        }
         return jsonResponse(d)
     }
 
@@ -176,8 +232,13 @@ struct APIController {
     }
 
     struct PairingBody: Decodable {
-        var level: String?; var eastCode: String?; var westCode: String?; var eastParty: String?; var westParty: String?
-        var sinceYear: Int?; var untilYear: Int?
+        var level: String?
+        var eastCode: String?
+        var westCode: String?
+        var eastParty: String?
+        var westParty: String?
+        var sinceYear: Int?
+        var untilYear: Int?
     }
 
     @Sendable func createPairing(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -185,11 +246,18 @@ struct APIController {
         var v = Validator()
         let level = v.choice("level", b.level, PairingLevel.self)
         let regions = try await regionIndex()
-        let east = regions[b.eastCode ?? ""], west = regions[b.westCode ?? ""]
-        if east == nil { v.fail("eastCode", (b.eastCode ?? "").isEmpty ? "error.required" : "error.unknown_region") }
-        else if east?.side != .east { v.fail("eastCode", "error.choice") }
-        if west == nil { v.fail("westCode", (b.westCode ?? "").isEmpty ? "error.required" : "error.unknown_region") }
-        else if west?.side != .west { v.fail("westCode", "error.choice") }
+        let east = regions[b.eastCode ?? ""]
+        let west = regions[b.westCode ?? ""]
+        if east == nil {
+            v.fail("eastCode", (b.eastCode ?? "").isEmpty ? "error.required" : "error.unknown_region")
+        } else if east?.side != .east {
+            v.fail("eastCode", "error.choice")
+        }
+        if west == nil {
+            v.fail("westCode", (b.westCode ?? "").isEmpty ? "error.required" : "error.unknown_region")
+        } else if west?.side != .west {
+            v.fail("westCode", "error.choice")
+        }
         let eastParty = v.text("eastParty", b.eastParty, required: false, max: 200)
         let westParty = v.text("westParty", b.westParty, required: false, max: 200)
         if [.village, .school, .hospital].contains(level) {
@@ -200,11 +268,14 @@ struct APIController {
         if !Day.validYears.contains(since) { v.fail("sinceYear", "error.year", ["1996", "2100"]) }
         if let u = b.untilYear, u < since || !Day.validYears.contains(u) { v.fail("untilYear", "error.year", [String(since), "2100"]) }
         guard v.issues.isEmpty, let level, let east, let west else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        try await access(store, context).requireManage(pairing: Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code, sinceYear: since))
-        let saved = try await store.addPairing(Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code,
-                                                       eastParty: eastParty.isEmpty ? nil : eastParty,
-                                                       westParty: westParty.isEmpty ? nil : westParty,
-                                                       sinceYear: since, untilYear: b.untilYear), actor: context.actor)
+        try await access(store, context).requireManage(
+            pairing: Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code, sinceYear: since))
+        let saved = try await store.addPairing(
+            Pairing(
+                id: 0, level: level, eastCode: east.code, westCode: west.code,
+                eastParty: eastParty.isEmpty ? nil : eastParty,
+                westParty: westParty.isEmpty ? nil : westParty,
+                sinceYear: since, untilYear: b.untilYear), actor: context.actor)
         return jsonResponse(Self.json(saved, regions), status: .created)
     }
 
@@ -215,8 +286,14 @@ struct APIController {
     // MARK: agreements
 
     @Sendable func agreements(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let year = try request.query("year").map { t -> Int in guard let y = Int(t) else { throw AppError.badFilter("year") }; return y }
-        let pairing = try request.query("pairing").map { t -> Int64 in guard let p = Int64(t) else { throw AppError.badFilter("pairing") }; return p }
+        let year = try request.query("year").map { t -> Int in
+            guard let y = Int(t) else { throw AppError.badFilter("year") }
+            return y
+        }
+        let pairing = try request.query("pairing").map { t -> Int64 in
+            guard let p = Int64(t) else { throw AppError.badFilter("pairing") }
+            return p
+        }
         let a = try await access(store, context)
         return Self.list(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(Self.json))
     }
@@ -224,20 +301,31 @@ struct APIController {
     @Sendable func agreement(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let d = try await store.agreementDetail(id: id),
-              let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request))
+            let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request))
         else { throw AppError.notFound("agreement \(id)") }
         try await access(store, context).requireRead(pairing: d.pairing, "agreement \(id)")
         var out = Self.json(d.agreement)
         out["tasks"] = d.tasks.map { t in
-            ["id": t.id, "workArea": t.workArea.rawValue, "text": t.text, "updatedAt": t.updatedAt,
-             "targets": d.targets.filter { $0.taskId == t.id }.map { ["id": $0.id, "indicatorCode": $0.indicatorCode,
-                                                                     "value": $0.value, "updatedAt": $0.updatedAt, "version": $0.version] }] as [String: Any]
+            [
+                "id": t.id, "workArea": t.workArea.rawValue, "text": t.text, "updatedAt": t.updatedAt,
+                "targets": d.targets.filter { $0.taskId == t.id }.map {
+                    [
+                        "id": $0.id, "indicatorCode": $0.indicatorCode,
+                        "value": $0.value, "updatedAt": $0.updatedAt, "version": $0.version,
+                    ]
+                },
+            ] as [String: Any]
         }
         out["completion"] = Self.json(c)
         return jsonResponse(out)
     }
 
-    struct AgreementBody: Decodable { var pairingId: Int64?; var year: Int?; var title: String?; var status: String? }
+    struct AgreementBody: Decodable {
+        var pairingId: Int64?
+        var year: Int?
+        var title: String?
+        var status: String?
+    }
 
     @Sendable func createAgreement(_ request: Request, context: AppRequestContext) async throws -> Response {
         let b = try await decodeJSON(AgreementBody.self, request, context)
@@ -267,7 +355,10 @@ struct APIController {
         return d
     }
 
-    struct TaskBody: Decodable { var workArea: String?; var text: String? }
+    struct TaskBody: Decodable {
+        var workArea: String?
+        var text: String?
+    }
 
     @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try await managedAgreement(context).agreement.id
@@ -280,7 +371,12 @@ struct APIController {
         return jsonResponse(["id": t.id, "agreementId": id, "workArea": t.workArea.rawValue, "text": t.text], status: .created)
     }
 
-    struct TargetBody: Decodable { var taskId: Int64?; var indicatorCode: String?; var value: String?; var version: Int64? }
+    struct TargetBody: Decodable {
+        var taskId: Int64?
+        var indicatorCode: String?
+        var value: String?
+        var version: Int64?
+    }
 
     @Sendable func setTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
         let d = try await managedAgreement(context)
@@ -294,13 +390,18 @@ struct APIController {
         if let value, value < 0 { v.fail("value", "error.negative") }
         guard v.issues.isEmpty, let taskId = b.taskId, let indicator, let value else { throw AppError.invalid(ValidationFailure(v.issues)) }
         do {
-            let t = try await store.setTarget(taskId: taskId, indicatorCode: indicator.code, value: value, expectedVersion: b.version,
-                                              checked: true, actor: context.actor)
-            return jsonResponse(["id": t.id, "taskId": t.taskId, "indicatorCode": t.indicatorCode, "value": t.value, "updatedAt": t.updatedAt,
-                                 "version": t.version])
+            let t = try await store.setTarget(
+                taskId: taskId, indicatorCode: indicator.code, value: value, expectedVersion: b.version,
+                checked: true, actor: context.actor)
+            return jsonResponse([
+                "id": t.id, "taskId": t.taskId, "indicatorCode": t.indicatorCode, "value": t.value, "updatedAt": t.updatedAt,
+                "version": t.version,
+            ])
         } catch StoreError.conflict {
             // Stale (or no) version for a target that exists: 409 with what is stored now.
-            let current = (try await store.agreementDetail(id: d.agreement.id))?.targets.first { $0.taskId == taskId && $0.indicatorCode == indicator.code }
+            let current = (try await store.agreementDetail(id: d.agreement.id))?.targets.first {
+                $0.taskId == taskId && $0.indicatorCode == indicator.code
+            }
             var e = AppError(status: .conflict, code: "conflict", key: "error.conflict", params: [String(current?.version ?? 0)])
             e.issues = [ValidationIssue(field: "version", key: "error.conflict", params: [String(current?.version ?? 0)])]
             throw e
@@ -315,8 +416,9 @@ struct APIController {
         let r = try await store.projects(f, page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
         let body = ProjectPage(items: r.items.map(ProjectOut.init), total: r.total, page: page.number, perPage: page.size)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(body))))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(body))))
     }
 
     @Sendable func project(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -362,7 +464,8 @@ struct APIController {
         case .failure(let f): throw AppError.invalid(f)
         case .success(var p):
             try a.requireWrite(region: p.countyCode)
-            p.id = id; p.version = version
+            p.id = id
+            p.version = version
             do {
                 return jsonResponse(Self.json(try await store.updateProject(p, actor: context.actor)))
             } catch StoreError.conflict {
@@ -394,12 +497,17 @@ struct APIController {
 
     @Sendable func milestones(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try await scopedProject(context, write: false).id
-        return Self.list(try await store.milestones(projectId: id).map {
-            ["id": $0.id, "title": $0.title, "dueDate": $0.dueDate.description, "doneDate": $0.doneDate?.description as Any]
-        })
+        return Self.list(
+            try await store.milestones(projectId: id).map {
+                ["id": $0.id, "title": $0.title, "dueDate": $0.dueDate.description, "doneDate": $0.doneDate?.description as Any]
+            })
     }
 
-    struct MilestoneBody: Decodable { var title: String?; var dueDate: String?; var doneDate: String? }
+    struct MilestoneBody: Decodable {
+        var title: String?
+        var dueDate: String?
+        var doneDate: String?
+    }
 
     @Sendable func addMilestone(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try await scopedProject(context, write: true).id
@@ -410,8 +518,9 @@ struct APIController {
         let done = v.day("doneDate", b.doneDate)
         guard v.issues.isEmpty, let due else { throw AppError.invalid(ValidationFailure(v.issues)) }
         let m = try await store.addMilestone(Milestone(id: 0, projectId: id, title: title, dueDate: due, doneDate: done), actor: context.actor)
-        return jsonResponse(["id": m.id, "title": m.title, "dueDate": m.dueDate.description, "doneDate": m.doneDate?.description as Any],
-                            status: .created)
+        return jsonResponse(
+            ["id": m.id, "title": m.title, "dueDate": m.dueDate.description, "doneDate": m.doneDate?.description as Any],
+            status: .created)
     }
 
     // MARK: progress and the dashboard figures
@@ -445,13 +554,16 @@ struct APIController {
     @Sendable func importProgress(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: Self.maxImportBody) }
-        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(Self.maxImportBody >> 20)]) }
+        do { buffer = try await request.collectBody(upTo: Self.maxImportBody) } catch {
+            throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(Self.maxImportBody >> 20)])
+        }
         let body: ImportBody
-        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) }
-        catch { throw AppError.badJSON("\(error)".prefix(300).description) }
+        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) } catch {
+            throw AppError.badJSON("\(error)".prefix(300).description)
+        }
         guard !body.rows.isEmpty, body.rows.count <= Self.maxImportRows else {
-            throw AppError.invalid(ValidationFailure([ValidationIssue(field: "rows", key: "error.import_rows", params: [String(Self.maxImportRows)])]))
+            throw AppError.invalid(
+                ValidationFailure([ValidationIssue(field: "rows", key: "error.import_rows", params: [String(Self.maxImportRows)])]))
         }
         let a = try await access(store, context)
         try a.requireWriter()
@@ -471,24 +583,35 @@ struct APIController {
                 if let first = seen[key] {
                     // One figure per indicator, region and month, inside the file as in the database.
                     if problems.count < 1_000 {
-                        problems.append(["row": i + 1, "field": "month",
-                                         "message": Strings.text("error.duplicate_row", context.language, [String(first + 1)])])
+                        problems.append([
+                            "row": i + 1, "field": "month",
+                            "message": Strings.text("error.duplicate_row", context.language, [String(first + 1)]),
+                        ])
                     }
                 } else if AccessRule.canWrite(a.user, regionCode: p.regionCode) {
-                    seen[key] = i; accepted.append(p); acceptedRow.append(i)
+                    seen[key] = i
+                    accepted.append(p)
+                    acceptedRow.append(i)
                 } else if problems.count < 1_000 {
                     problems.append(["row": i + 1, "field": "regionCode", "message": Strings.text("error.forbidden", context.language)])
                 }
             }
         }
         for (n, id) in try await store.existingFigures(accepted).sorted(by: { $0.key < $1.key }) where problems.count < 1_000 {
-            problems.append(["row": acceptedRow[n] + 1, "field": "month",
-                             "message": Strings.text("error.duplicate_figure", context.language, ["/progress/\(id)"])])
+            problems.append([
+                "row": acceptedRow[n] + 1, "field": "month",
+                "message": Strings.text("error.duplicate_figure", context.language, ["/progress/\(id)"]),
+            ])
         }
         problems.sort { ($0["row"] as? Int ?? 0) < ($1["row"] as? Int ?? 0) }
         guard problems.isEmpty else {
-            return jsonResponse(["error": ["code": "validation", "message": Strings.text("error.import_rejected", context.language, [String(problems.count)]),
-                                           "rows": problems]], status: .unprocessableContent)
+            return jsonResponse(
+                [
+                    "error": [
+                        "code": "validation", "message": Strings.text("error.import_rejected", context.language, [String(problems.count)]),
+                        "rows": problems,
+                    ]
+                ], status: .unprocessableContent)
         }
         try await store.importProgress(accepted, actor: context.actor)
         return jsonResponse(["imported": accepted.count], status: .created)
@@ -497,12 +620,20 @@ struct APIController {
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let year = try await request.yearQuery().asyncOr { try await defaultYear(store) }
         let a = try await access(store, context)
-        let o = try await Overview.build(store: store, year: year, counted: Pages.counted(request),
-                                         pairingIds: a.readablePairingIds, scope: a.scope)
+        let o = try await Overview.build(
+            store: store, year: year, counted: Pages.counted(request),
+            pairingIds: a.readablePairingIds, scope: a.scope)
         var out: [String: Any] = ["year": year, "projectCount": o.projectCount, "funding": Self.json(o.funding)]
-        if let a = o.agreement, let c = o.completion { out["agreement"] = Self.json(a); out["completion"] = Self.json(c) }
-        out["prefectures"] = o.prefectures.map { ["regionCode": $0.region.code, "name": $0.region.name, "agreementId": $0.agreement.id,
-                                                  "overallBasisPoints": $0.completion.overall as Any] }
+        if let a = o.agreement, let c = o.completion {
+            out["agreement"] = Self.json(a)
+            out["completion"] = Self.json(c)
+        }
+        out["prefectures"] = o.prefectures.map {
+            [
+                "regionCode": $0.region.code, "name": $0.region.name, "agreementId": $0.agreement.id,
+                "overallBasisPoints": $0.completion.overall as Any,
+            ]
+        }
         return jsonResponse(out)
     }
 }

@@ -43,14 +43,19 @@ struct AssessmentsController {
         var items: [[String: Any]] = []
         for p in a.pairings where AccessRule.canRead(a.user, pairing: p) {
             guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { continue }
-            items.append(["pairingId": p.id, "pairing": pages.pairingLabel(p, regions, l), "total": AssessmentScore.pointsText(y.score.total),
-                          "grade": l.t("grade_" + y.score.grade.rawValue), "gradeCode": y.score.grade.rawValue])
+            items.append([
+                "pairingId": p.id, "pairing": pages.pairingLabel(p, regions, l), "total": AssessmentScore.pointsText(y.score.total),
+                "grade": l.t("grade_" + y.score.grade.rawValue), "gradeCode": y.score.grade.rawValue,
+            ])
         }
-        return try await pages.render("assessments", title: l.t("nav_assessments"), section: "assessments", request, context,
-                                      ["items": items, "year": year, "years": Pages.yearOptions(year), "rule": Self.ruleText(.standard, l)])
+        return try await pages.render(
+            "assessments", title: l.t("nav_assessments"), section: "assessments", request, context,
+            ["items": items, "year": year, "years": Pages.yearOptions(year), "rule": Self.ruleText(.standard, l)])
     }
 
-    func page(_ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(
+        _ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (p, year, a) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else {
@@ -60,24 +65,30 @@ struct AssessmentsController {
         let side = AccessRule.side(of: a.user, in: p)
         let organiser = AccessRule.canOrganise(a.user, pairing: p)
         let base = "/assessments/\(p.id)/\(year)"
-        return try await pages.render("assessment", title: l.t("nav_assessments"), section: "assessments", request, context, [
-            "pairing": pages.pairingLabel(p, regions, l), "year": year, "agreement": ["id": y.agreement.id, "title": y.agreement.title],
-            "rows": y.score.rows.map { r in
-                ["indicator": r.indicator.name(l.lang), "code": r.indicator.code, "target": r.indicator.format(r.target),
-                 "actual": r.indicator.format(r.actual), "unit": l.unit(r.indicator.unit), "completion": Completion.percentText(r.completion),
-                 "weight": r.weight, "points": AssessmentScore.pointsText(r.points)] as [String: Any]
-            },
-            "total": AssessmentScore.pointsText(y.score.total), "grade": l.t("grade_" + y.score.grade.rawValue),
-            "gradeCode": y.score.grade.rawValue, "rule": Self.ruleText(y.score.rule, l),
-            "selfAssessment": y.record.selfAssessment, "partnerComment": y.record.partnerComment, "version": y.record.version,
-            "history": y.history.map { h in
-                ["year": h.year, "total": AssessmentScore.pointsText(h.score.total), "grade": l.t("grade_" + h.score.grade.rawValue),
-                 "current": h.year == year] as [String: Any]
-            },
-            "canWeigh": AccessRule.canSetAssessmentWeights(a.user), "canSelf": organiser && (side == .west || a.user.role == .admin),
-            "canComment": organiser && (side == .east || a.user.role == .admin), "base": base,
-            "hasErrors": !issues.isEmpty, "errors": issues.map { ["message": "\($0.field): \($0.message(l.lang))"] },
-        ], status: status)
+        return try await pages.render(
+            "assessment", title: l.t("nav_assessments"), section: "assessments", request, context,
+            [
+                "pairing": pages.pairingLabel(p, regions, l), "year": year, "agreement": ["id": y.agreement.id, "title": y.agreement.title],
+                "rows": y.score.rows.map { r in
+                    [
+                        "indicator": r.indicator.name(l.lang), "code": r.indicator.code, "target": r.indicator.format(r.target),
+                        "actual": r.indicator.format(r.actual), "unit": l.unit(r.indicator.unit), "completion": Completion.percentText(r.completion),
+                        "weight": r.weight, "points": AssessmentScore.pointsText(r.points),
+                    ] as [String: Any]
+                },
+                "total": AssessmentScore.pointsText(y.score.total), "grade": l.t("grade_" + y.score.grade.rawValue),
+                "gradeCode": y.score.grade.rawValue, "rule": Self.ruleText(y.score.rule, l),
+                "selfAssessment": y.record.selfAssessment, "partnerComment": y.record.partnerComment, "version": y.record.version,
+                "history": y.history.map { h in
+                    [
+                        "year": h.year, "total": AssessmentScore.pointsText(h.score.total), "grade": l.t("grade_" + h.score.grade.rawValue),
+                        "current": h.year == year,
+                    ] as [String: Any]
+                },
+                "canWeigh": AccessRule.canSetAssessmentWeights(a.user), "canSelf": organiser && (side == .west || a.user.role == .admin),
+                "canComment": organiser && (side == .east || a.user.role == .admin), "base": base,
+                "hasErrors": !issues.isEmpty, "errors": issues.map { ["message": "\($0.field): \($0.message(l.lang))"] },
+            ], status: status)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -85,8 +96,10 @@ struct AssessmentsController {
     }
 
     /// Writes one part of the record; the version read with the page guards against overwriting someone else's change.
-    func save(_ request: Request, _ context: AppRequestContext, allowed: (Access, Pairing) -> Bool,
-              change: (inout AssessmentRecord, [String: String]) throws -> Void) async throws -> Response {
+    func save(
+        _ request: Request, _ context: AppRequestContext, allowed: (Access, Pairing) -> Bool,
+        change: (inout AssessmentRecord, [String: String]) throws -> Void
+    ) async throws -> Response {
         let (p, year, a) = try await scoped(context)
         guard allowed(a, p) else { throw AppError.forbidden }
         let f = try await decodeForm(request, context)
@@ -94,10 +107,12 @@ struct AssessmentsController {
         guard let v = Int64(f["version"] ?? ""), v == record.version else {
             return try await page(request, context, issues: [ValidationIssue(field: "version", key: "conflict")], status: .conflict)
         }
-        do { try change(&record, f) }
-        catch let e as ValidationFailure { return try await page(request, context, issues: e.issues, status: .unprocessableContent) }
-        do { _ = try await pages.store.saveAssessment(record, actor: context.actor) }
-        catch StoreError.conflict { return try await page(request, context, issues: [ValidationIssue(field: "version", key: "conflict")], status: .conflict) }
+        do { try change(&record, f) } catch let e as ValidationFailure {
+            return try await page(request, context, issues: e.issues, status: .unprocessableContent)
+        }
+        do { _ = try await pages.store.saveAssessment(record, actor: context.actor) } catch StoreError.conflict {
+            return try await page(request, context, issues: [ValidationIssue(field: "version", key: "conflict")], status: .conflict)
+        }
         return Response.redirect(to: "/assessments/\(p.id)/\(year)", type: .normal)
     }
 
@@ -113,12 +128,18 @@ struct AssessmentsController {
     }
 
     /// Each side writes its own text: the western side the self-assessment, the eastern side the comment.
-    func saveText(_ request: Request, _ context: AppRequestContext, side: Side, field: String,
-                  _ set: @escaping (inout AssessmentRecord, String) -> Void) async throws -> Response {
-        try await save(request, context, allowed: { a, p in
-            AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == side || a.user.role == .admin)
-        }) { r, f in
-            var v = Validator(); let t = v.text(field, f[field], required: false, max: 10_000)
+    func saveText(
+        _ request: Request, _ context: AppRequestContext, side: Side, field: String,
+        _ set: @escaping (inout AssessmentRecord, String) -> Void
+    ) async throws -> Response {
+        try await save(
+            request, context,
+            allowed: { a, p in
+                AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == side || a.user.role == .admin)
+            }
+        ) { r, f in
+            var v = Validator()
+            let t = v.text(field, f[field], required: false, max: 10_000)
             if !v.issues.isEmpty { throw ValidationFailure(v.issues) }
             set(&r, t)
         }
@@ -136,14 +157,24 @@ struct AssessmentsController {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("assessment") }
         func json(_ s: AssessmentScore) -> [String: Any] {
-            ["total": s.total, "grade": s.grade.rawValue,
-             "rule": ["good": s.rule.good, "fairlyGood": s.rule.fairlyGood, "average": s.rule.average],
-             "rows": s.rows.map { ["indicatorCode": $0.indicator.code, "target": $0.target, "actual": $0.actual, "weight": $0.weight,
-                                   "completionBasisPoints": $0.completion, "points": $0.points] }]
+            [
+                "total": s.total, "grade": s.grade.rawValue,
+                "rule": ["good": s.rule.good, "fairlyGood": s.rule.fairlyGood, "average": s.rule.average],
+                "rows": s.rows.map {
+                    [
+                        "indicatorCode": $0.indicator.code, "target": $0.target, "actual": $0.actual, "weight": $0.weight,
+                        "completionBasisPoints": $0.completion, "points": $0.points,
+                    ]
+                },
+            ]
         }
         var out = json(y.score)
-        out["pairingId"] = p.id; out["year"] = year; out["agreementId"] = y.agreement.id
-        out["selfAssessment"] = y.record.selfAssessment; out["partnerComment"] = y.record.partnerComment; out["version"] = y.record.version
+        out["pairingId"] = p.id
+        out["year"] = year
+        out["agreementId"] = y.agreement.id
+        out["selfAssessment"] = y.record.selfAssessment
+        out["partnerComment"] = y.record.partnerComment
+        out["version"] = y.record.version
         out["history"] = y.history.map { ["year": $0.year, "total": $0.score.total, "grade": $0.score.grade.rawValue] }
         return jsonResponse(out)
     }

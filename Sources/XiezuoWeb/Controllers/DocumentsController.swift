@@ -29,14 +29,17 @@ struct DocumentsController {
         let q = request.query("q") ?? ""
         guard q.count <= 200 else { throw AppError.badFilter("q") }
         let page = try ProjectsController.page(request)
-        let result = try await pages.store.documents(matching: q, page: page,
-                                                     scope: try await access(pages.store, context).scope)
+        let result = try await pages.store.documents(
+            matching: q, page: page,
+            scope: try await access(pages.store, context).scope)
         let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
         let data: [String: Any] = [
             "q": q,
             "items": result.items.map { d -> [String: Any] in
-                ["id": d.id, "title": d.title, "source": d.source, "date": d.publishedOn?.description ?? "",
-                 "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80))]
+                [
+                    "id": d.id, "title": d.title, "source": d.source, "date": d.publishedOn?.description ?? "",
+                    "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80)),
+                ]
             },
             "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
             "prev": pager.prev, "next": pager.next,
@@ -50,15 +53,24 @@ struct DocumentsController {
 
     func form(_ values: [String: String], issues: [ValidationIssue], _ request: Request, _ context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let state = FormState(values: ["title": values["title"] ?? "", "source": values["source"] ?? "",
-                                       "publishedOn": values["publishedOn"] ?? "", "text": values["text"] ?? "", "file": ""],
-                              issues: issues, lang: l.lang)
-        return try await pages.render("document_new", title: l.t("new_document"), section: "documents", request, context,
-                                      ["f": state.data, "hasErrors": !issues.isEmpty],
-                                      status: issues.isEmpty ? .ok : .unprocessableContent)
+        let state = FormState(
+            values: [
+                "title": values["title"] ?? "", "source": values["source"] ?? "",
+                "publishedOn": values["publishedOn"] ?? "", "text": values["text"] ?? "", "file": "",
+            ],
+            issues: issues, lang: l.lang)
+        return try await pages.render(
+            "document_new", title: l.t("new_document"), section: "documents", request, context,
+            ["f": state.data, "hasErrors": !issues.isEmpty],
+            status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
-    struct Intake { var title: String; var source: String; var publishedOn: Day?; var text: String }
+    struct Intake {
+        var title: String
+        var source: String
+        var publishedOn: Day?
+        var text: String
+    }
 
     func validate(_ form: [String: String]) -> Result<Intake, ValidationFailure> {
         var v = Validator()
@@ -79,14 +91,18 @@ struct DocumentsController {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: maxFormBody) }
-        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)]) }
+        do { body = try await request.collectBody(upTo: maxFormBody) } catch {
+            throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)])
+        }
         guard let boundary = MultipartForm.boundary(request.headers[.contentType] ?? ""),
-              let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary) else {
+            let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary)
+        else {
             throw AppError(status: .badRequest, code: "bad_upload", key: "bad_request")
         }
-        var values = ["title": multipart.field("title") ?? "", "source": multipart.field("source") ?? "",
-                      "publishedOn": multipart.field("publishedOn") ?? ""]
+        var values = [
+            "title": multipart.field("title") ?? "", "source": multipart.field("source") ?? "",
+            "publishedOn": multipart.field("publishedOn") ?? "",
+        ]
         func refuse(_ key: String, _ params: [String] = []) async throws -> Response {
             try await form(values, issues: [ValidationIssue(field: "file", key: key, params: params)], request, context)
         }
@@ -99,11 +115,11 @@ struct DocumentsController {
             return try await previewIntake(values, request, context)
         }
         let extracted: DocumentText.Extracted
-        do { extracted = try DocumentText.extract(file.data, filename: file.filename ?? "") }
-        catch DocumentText.Failure.unsupported(let kind) { return try await refuse("error.unsupported_format", [kind]) }
-        catch DocumentText.Failure.damaged(let why) { return try await refuse("error.damaged_file", [why]) }
-        catch DocumentText.Failure.tooLarge(let limit) { return try await refuse("error.file_too_large", [String(limit)]) }
-        catch { return try await refuse("error.not_text") }
+        do { extracted = try DocumentText.extract(file.data, filename: file.filename ?? "") } catch DocumentText.Failure.unsupported(let kind) {
+            return try await refuse("error.unsupported_format", [kind])
+        } catch DocumentText.Failure.damaged(let why) { return try await refuse("error.damaged_file", [why]) } catch DocumentText.Failure.tooLarge(
+            let limit)
+        { return try await refuse("error.file_too_large", [String(limit)]) } catch { return try await refuse("error.not_text") }
         if values["title", default: ""].trimmingWhitespace().isEmpty {
             let name = (file.filename ?? "").split(separator: "/").last.map(String.init) ?? ""
             values["title"] = extracted.title ?? String(name.split(separator: ".").dropLast().joined(separator: ".").prefix(200))
@@ -117,8 +133,9 @@ struct DocumentsController {
         case .failure(let f): return try await self.form(values, issues: f.issues, request, context)
         case .success(let intake):
             let r = repairer.repair(intake.text)
-            return try await page(title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
-                                  result: r, saved: nil, request, context, hidden: values)
+            return try await page(
+                title: intake.title, source: intake.source, date: intake.publishedOn, original: intake.text,
+                result: r, saved: nil, request, context, hidden: values)
         }
     }
 
@@ -131,9 +148,10 @@ struct DocumentsController {
             try a.requireWriter()
             // The repair runs again on the server: what is stored never depends on what a browser sent back.
             let r = repairer.repair(intake.text)
-            let doc = LibraryDocument(id: 0, title: intake.title, source: intake.source, publishedOn: intake.publishedOn,
-                                      originalText: intake.text, repairedText: r.text, reportJSON: Self.json(r.report),
-                                      garbled: r.report.garbled, meetingId: nil, createdAt: "", regionCode: a.user.regionCode)
+            let doc = LibraryDocument(
+                id: 0, title: intake.title, source: intake.source, publishedOn: intake.publishedOn,
+                originalText: intake.text, repairedText: r.text, reportJSON: Self.json(r.report),
+                garbled: r.report.garbled, meetingId: nil, createdAt: "", regionCode: a.user.regionCode)
             let saved = try await pages.store.saveDocument(doc, actor: context.actor)
             return Response.redirect(to: "/documents/\(saved.id)", type: .normal)
         }
@@ -144,10 +162,12 @@ struct DocumentsController {
         let id = try parseID(context.parameters.get("id"))
         guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(l.t("document")) }
         try await access(pages.store, context).requireRead(region: d.regionCode, l.t("document"))
-        let report = (try? JSONDecoder().decode(RepairReport.self, from: Data(d.reportJSON.utf8)))
+        let report =
+            (try? JSONDecoder().decode(RepairReport.self, from: Data(d.reportJSON.utf8)))
             ?? RepairReport(garbled: false, reason: "")
-        return try await page(title: d.title, source: d.source, date: d.publishedOn, original: d.originalText,
-                              result: RepairResult(text: d.repairedText, report: report), saved: d, request, context, hidden: nil)
+        return try await page(
+            title: d.title, source: d.source, date: d.publishedOn, original: d.originalText,
+            result: RepairResult(text: d.repairedText, report: report), saved: d, request, context, hidden: nil)
     }
 
     @Sendable func link(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -162,18 +182,22 @@ struct DocumentsController {
         if let meeting, let m = try await pages.store.meeting(id: meeting), let p = a.pairings.first(where: { $0.id == m.pairingId }) {
             try a.requireRead(pairing: p, Labels(lang: context.language).t("nav_meetings"))
         }
-        do { try await pages.store.linkDocument(id: id, meetingId: meeting, actor: context.actor) }
-        catch StoreError.notFound { throw AppError.notFound(Labels(lang: context.language).t("document")) }
+        do { try await pages.store.linkDocument(id: id, meetingId: meeting, actor: context.actor) } catch StoreError.notFound {
+            throw AppError.notFound(Labels(lang: context.language).t("document"))
+        }
         return Response.redirect(to: "/documents/\(id)", type: .normal)
     }
 
     static func json(_ report: RepairReport) -> String {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? e.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    func page(title: String, source: String, date: Day?, original: String, result: RepairResult, saved: LibraryDocument?,
-              _ request: Request, _ context: AppRequestContext, hidden: [String: String]?) async throws -> Response {
+    func page(
+        title: String, source: String, date: Day?, original: String, result: RepairResult, saved: LibraryDocument?,
+        _ request: Request, _ context: AppRequestContext, hidden: [String: String]?
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (before, after) = Self.highlight(original, result)
         let meetings = try await pages.store.meetings(pairingIds: try await access(pages.store, context).readablePairingIds)
@@ -181,8 +205,9 @@ struct DocumentsController {
         let readableMeetings = Set(meetings.map(\.id))
         let attendees = try await pages.store.knownPeople().filter { readableMeetings.contains($0.meetingId) }
         let people = Mentions.people(in: result.text, known: attendees.map(\.name))
-        let suggestions = Self.suggest(result.text, date: date, meetings: meetings,
-                                       attendeesMentioned: Dictionary(grouping: attendees.filter { people.contains($0.name) }, by: \.meetingId).mapValues(\.count))
+        let suggestions = Self.suggest(
+            result.text, date: date, meetings: meetings,
+            attendeesMentioned: Dictionary(grouping: attendees.filter { people.contains($0.name) }, by: \.meetingId).mapValues(\.count))
         let regions = try await pages.store.regions()
         let mentioned = Self.regionsMentioned(result.text, regions)
         let positions = Dictionary(attendees.map { ($0.name, $0.position) }, uniquingKeysWith: { a, _ in a })
@@ -191,8 +216,12 @@ struct DocumentsController {
             "original": before, "repaired": after, "garbled": result.report.garbled, "reason": result.report.reason,
             "changeCount": result.report.changes.count, "unsolvedCount": result.report.unsolved.count,
             "unsolved": result.report.unsolved.map { ["text": $0.text, "reason": $0.reason] },
-            "suggestions": suggestions.map { ["id": $0.id, "title": $0.title, "date": $0.date.description, "place": $0.place,
-                                              "linked": $0.id == saved?.meetingId] },
+            "suggestions": suggestions.map {
+                [
+                    "id": $0.id, "title": $0.title, "date": $0.date.description, "place": $0.place,
+                    "linked": $0.id == saved?.meetingId,
+                ]
+            },
             "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
             "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
             "dates": Self.datesMentioned(result.text, year: date?.year).map { ["date": $0] },
@@ -208,8 +237,10 @@ struct DocumentsController {
             }
         }
         if let hidden {
-            data["hidden"] = ["title": hidden["title"] ?? "", "source": hidden["source"] ?? "",
-                              "publishedOn": hidden["publishedOn"] ?? "", "text": hidden["text"] ?? ""]
+            data["hidden"] = [
+                "title": hidden["title"] ?? "", "source": hidden["source"] ?? "",
+                "publishedOn": hidden["publishedOn"] ?? "", "text": hidden["text"] ?? "",
+            ]
         }
         return try await pages.render("document", title: title.isEmpty ? l.t("document") : title, section: "documents", request, context, data)
     }
@@ -218,17 +249,20 @@ struct DocumentsController {
     /// marked, unsolved stretches flagged on both sides. Escaped here because the result is inserted as HTML.
     static func highlight(_ original: String, _ r: RepairResult) -> (String, String) {
         let input = Array(original.unicodeScalars)
-        var left = "", right = ""
+        var left = ""
+        var right = ""
         var pos = 0
         func text(_ s: ArraySlice<Unicode.Scalar>) -> String { escapeXML(String(String.UnicodeScalarView(s))) }
         var spans: [(Int, Int, String, String, String)] = r.report.changes.map { ($0.offset, $0.length, $0.step.rawValue, $0.before, $0.after) }
         spans += r.report.unsolved.map { ($0.offset, $0.length, "unsolved", $0.text, $0.text) }
         for (offset, length, step, _, after) in spans.sorted(by: { $0.0 < $1.0 }) where offset >= pos && offset + length <= input.count {
             let same = text(input[pos..<offset])
-            left += same; right += same
+            left += same
+            right += same
             let before = text(input[offset..<(offset + length)])
             if step == "unsolved" {
-                left += "<mark class=\"unsolved\">\(before)</mark>"; right += "<mark class=\"unsolved\">\(before)</mark>"
+                left += "<mark class=\"unsolved\">\(before)</mark>"
+                right += "<mark class=\"unsolved\">\(before)</mark>"
             } else {
                 left += "<del class=\"chg \(step)\">\(before)</del>"
                 right += after.isEmpty ? "" : "<ins class=\"chg \(step)\">\(escapeXML(after))</ins>"
@@ -268,9 +302,13 @@ struct DocumentsController {
             let y = m.range(at: 1).location != NSNotFound ? Int(ns.substring(with: m.range(at: 1))) : year
             guard let month = Int(ns.substring(with: m.range(at: 2))), let day = Int(ns.substring(with: m.range(at: 3))) else { continue }
             let label: String
-            if let y, let d = Day(year: y, month: month, day: day) { label = d.description }
-            else if (1...12).contains(month) && (1...31).contains(day) { label = "\(month)月\(day)日" }
-            else { continue }
+            if let y, let d = Day(year: y, month: month, day: day) {
+                label = d.description
+            } else if (1...12).contains(month) && (1...31).contains(day) {
+                label = "\(month)月\(day)日"
+            } else {
+                continue
+            }
             if !out.contains(label) { out.append(label) }
         }
         return out

@@ -105,20 +105,29 @@ struct HistoryController {
             guard let v = Int(t), (1...versions.count).contains(v) else { throw AppError.badFilter(name) }
             return v
         }
-        let from = try pick("from", max(1, versions.count - 1)), to = try pick("to", versions.count)
-        let a = versions[from - 1].1, b = versions[to - 1].1
+        let from = try pick("from", max(1, versions.count - 1))
+        let to = try pick("to", versions.count)
+        let a = versions[from - 1].1
+        let b = versions[to - 1].1
         let fields = Set(a.keys).union(b.keys).sorted().map { k -> [String: Any] in
-            let x = Self.text(a[k]), y = Self.text(b[k])
+            let x = Self.text(a[k])
+            let y = Self.text(b[k])
             return ["field": k, "from": x, "to": y, "changed": x != y]
         }
         let options = (1...versions.count).map { ["value": $0, "label": "v\($0) · \(versions[$0 - 1].0.at)"] }
-        return try await pages.render("history", title: l.t("history"), section: kind.path.dropFirst().description, request, context, [
-            "object": ["title": title, "href": kind == .ledgerRow ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)"], "fields": fields, "from": from, "to": to,
-            "entries": Self.rows(versions.map(\.0), l),
-            "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
-            "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },
-            "exportHref": "/history/\(kind.rawValue)/\(id)/export",
-        ])
+        return try await pages.render(
+            "history", title: l.t("history"), section: kind.path.dropFirst().description, request, context,
+            [
+                "object": [
+                    "title": title,
+                    "href": kind == .ledgerRow
+                        ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)",
+                ], "fields": fields, "from": from, "to": to,
+                "entries": Self.rows(versions.map(\.0), l),
+                "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
+                "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },
+                "exportHref": "/history/\(kind.rawValue)/\(id)/export",
+            ])
     }
 
     /// The whole trail as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese).
@@ -128,12 +137,17 @@ struct HistoryController {
         func cell(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         var csv = "\u{FEFF}version,at,actor,address,action,before,after\r\n"
         for (i, e) in entries.enumerated() {
-            csv += [String(i + 1), e.at, e.actor ?? "", e.address ?? "", e.action, e.before ?? "", e.after ?? ""]
+            csv +=
+                [String(i + 1), e.at, e.actor ?? "", e.address ?? "", e.action, e.before ?? "", e.after ?? ""]
                 .map(cell).joined(separator: ",") + "\r\n"
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(id)-history.csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(id)-history.csv\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     static func rows(_ entries: [AuditEntry], _ l: Labels) -> [[String: Any]] {
@@ -147,7 +161,9 @@ extension Pages {
     /// The history block every object page shows: its versions, with links to compare them and to export the trail.
     func historyBlock(_ entity: String, _ id: Int64, _ l: Labels) async throws -> [String: Any] {
         let entries = try await store.history(entity: entity, id: String(id))
-        return ["entries": HistoryController.rows(entries, l), "compareHref": "/history/\(entity)/\(id)",
-                "exportHref": "/history/\(entity)/\(id)/export", "comparable": entries.count > 0]
+        return [
+            "entries": HistoryController.rows(entries, l), "compareHref": "/history/\(entity)/\(id)",
+            "exportHref": "/history/\(entity)/\(id)/export", "comparable": entries.count > 0,
+        ]
     }
 }

@@ -13,8 +13,10 @@ extension LedgersController {
         for (f, v) in zip(d.fields, r.values) where !v.isEmpty {
             values[f.key] = f.kind.isPersonal && !reveal ? PersonalMask.mask(v, f.kind) : v
         }
-        return ["id": r.id, "ledger": r.ledger.rawValue, "countyCode": r.countyCode, "date": r.date, "state": r.state.rawValue,
-                "version": r.version, "values": values, "updatedAt": r.updatedAt]
+        return [
+            "id": r.id, "ledger": r.ledger.rawValue, "countyCode": r.countyCode, "date": r.date, "state": r.state.rawValue,
+            "version": r.version, "values": values, "updatedAt": r.updatedAt,
+        ]
     }
 
     @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -31,7 +33,11 @@ extension LedgersController {
         return jsonResponse(Self.json(r, reveal: false))
     }
 
-    struct ImportBody: Decodable { var fileName: String?; var content: String?; var dryRun: Bool? }
+    struct ImportBody: Decodable {
+        var fileName: String?
+        var content: String?
+        var dryRun: Bool?
+    }
 
     /// A sheet as base64 in JSON: the preview (`dryRun`) or the import, all or nothing, with the same report.
     @Sendable func apiImport(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -42,7 +48,9 @@ extension LedgersController {
         // base64 makes the file a third larger.
         let buffer = try await Self.collect(request, limit: Self.maxUpload * 4 / 3 + 4096)
         let body: ImportBody
-        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) } catch { throw AppError.badJSON(String(describing: error).prefix(200).description) }
+        do { body = try JSONDecoder().decode(ImportBody.self, from: Data(buffer: buffer)) } catch {
+            throw AppError.badJSON(String(describing: error).prefix(200).description)
+        }
         guard let content = body.content, let data = Data(base64Encoded: content), !data.isEmpty else {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "content", key: "error.required")]))
         }
@@ -57,8 +65,10 @@ extension LedgersController {
             "ledger": name.rawValue, "committed": report.committed, "added": report.added, "updated": report.updated,
             "unchanged": report.unchanged, "rejected": report.rejected,
             "rows": report.rejectedFirst.map { o in
-                ["row": o.row, "outcome": o.outcome.rawValue,
-                 "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] }] as [String: Any]
+                [
+                    "row": o.row, "outcome": o.outcome.rawValue,
+                    "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] },
+                ] as [String: Any]
             },
         ]
         return jsonResponse(out, status: report.rejected > 0 ? .unprocessableContent : (report.committed ? .created : .ok))

@@ -8,23 +8,27 @@ import XiezuoStore
 /// Export of exactly the list's filter and columns, as XLSX or CSV.
 extension LedgersController {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let name = try Self.ledger(context), d = name.definition
+        let name = try Self.ledger(context)
+        let d = name.definition
         let a = try await access(store, context)
         let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
-        let format = try request.query("format").map { t -> LedgerExport.Format in
-            guard let v = LedgerExport.Format(rawValue: t) else { throw AppError.badFilter("format") }
-            return v
-        } ?? .xlsx
+        let format =
+            try request.query("format").map { t -> LedgerExport.Format in
+                guard let v = LedgerExport.Format(rawValue: t) else { throw AppError.badFilter("format") }
+                return v
+            } ?? .xlsx
         let user = a.user
-        let result = try await LedgerExport.write(store: store, ledger: name, filter: f, columns: cols, format: format,
-                                                  reveal: { AccessRule.canSeePersonalData(user, countyCode: $0) })
+        let result = try await LedgerExport.write(
+            store: store, ledger: name, filter: f, columns: cols, format: format,
+            reveal: { AccessRule.canSeePersonalData(user, countyCode: $0) })
         defer { try? FileManager.default.removeItem(at: result.file.deletingLastPathComponent()) }
         try await store.recordExport(name, rows: result.rows, revealed: result.revealed, actor: context.actor)
         let bytes = try Data(contentsOf: result.file)
         let type = format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
         let fileName = "\(name.rawValue)-\(chinaToday().description).\(format.rawValue)"
-        return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(fileName)\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(fileName)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -22,31 +22,48 @@ extension LedgersController {
         let see = AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode)
         var values: [String: String] = ["version": String(r.version)]
         for (i, f) in d.fields.enumerated() {
-            values[f.key] = f.kind == .county ? r.values[i] : (f.kind.isPersonal && !see ? "" : LedgerValue.display(r.values[i], field: f, lang: .zh, reveal: true))
+            values[f.key] =
+                f.kind == .county
+                ? r.values[i] : (f.kind.isPersonal && !see ? "" : LedgerValue.display(r.values[i], field: f, lang: .zh, reveal: true))
         }
         return try await form(r.ledger, r, values: values, issues: [], a, request, context)
     }
 
-    func form(_ name: LedgerName, _ existing: LedgerRecord?, values: [String: String], issues: [ValidationIssue], _ a: Access,
-              _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func form(
+        _ name: LedgerName, _ existing: LedgerRecord?, values: [String: String], issues: [ValidationIssue], _ a: Access,
+        _ request: Request, _ context: AppRequestContext
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let d = name.definition
         let regions = try await pages.regionIndex()
-        let counties = regions.values.filter { $0.level == .county && $0.side == .west && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable) }
-            .sorted { $0.code < $1.code }
+        let counties = regions.values.filter {
+            $0.level == .county && $0.side == .west && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable)
+        }
+        .sorted { $0.code < $1.code }
         let keepPersonal = existing != nil
         let fields: [[String: Any]] = d.fields.map { f in
             let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }
-            var item: [String: Any] = ["key": f.key, "label": d.label(f.key, l.lang), "value": values[f.key] ?? "", "required": f.required,
-                                       "invalid": error != nil]
+            var item: [String: Any] = [
+                "key": f.key, "label": d.label(f.key, l.lang), "value": values[f.key] ?? "", "required": f.required,
+                "invalid": error != nil,
+            ]
             if let error { item["error"] = error }
             switch f.kind {
             case .county:
-                item["options"] = counties.map { ["value": $0.code, "label": "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", "selected": $0.code == values[f.key]] }
+                item["options"] = counties.map {
+                    ["value": $0.code, "label": "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", "selected": $0.code == values[f.key]]
+                }
             case .choice(let codes):
-                item["options"] = codes.map { ["value": $0, "label": l.t("lc_" + $0), "selected": $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]] }
+                item["options"] = codes.map {
+                    ["value": $0, "label": l.t("lc_" + $0), "selected": $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]]
+                }
             case .flag:
-                item["options"] = ["1", "0"].map { ["value": $0, "label": l.t($0 == "1" ? "yes" : "no"), "selected": $0 == values[f.key] || l.t($0 == "1" ? "yes" : "no") == values[f.key]] }
+                item["options"] = ["1", "0"].map {
+                    [
+                        "value": $0, "label": l.t($0 == "1" ? "yes" : "no"),
+                        "selected": $0 == values[f.key] || l.t($0 == "1" ? "yes" : "no") == values[f.key],
+                    ]
+                }
             case .date: item["type"] = "date"
             case .money, .integer: item["inputmode"] = "decimal"
             case .idNumber, .phone: if keepPersonal { item["hint"] = l.t("ledger_reveal_note") }
@@ -55,17 +72,21 @@ extension LedgersController {
             item["select"] = item["options"] != nil
             return item
         }
-        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang), "fields": fields,
-                                   "action": existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
-                                   "version": values["version"] ?? "", "hasErrors": !issues.isEmpty,
-                                   "conflict": issues.contains { $0.field == "version" }, "conflictText": l.t("error.conflict", values["version"] ?? "")]
+        var data: [String: Any] = [
+            "ledger": name.rawValue, "title": name.title(l.lang), "fields": fields,
+            "action": existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
+            "version": values["version"] ?? "", "hasErrors": !issues.isEmpty,
+            "conflict": issues.contains { $0.field == "version" }, "conflictText": l.t("error.conflict", values["version"] ?? ""),
+        ]
         if let existing { data["id"] = existing.id }
-        return try await pages.render("ledger_form", title: name.title(l.lang), section: "ledgers", request, context, data,
-                                      status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
+        return try await pages.render(
+            "ledger_form", title: name.title(l.lang), section: "ledgers", request, context, data,
+            status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
     }
 
     /// Reads a submitted form with the same rules as a sheet cell.
-    func parseForm(_ d: LedgerDefinition, _ form: [String: String], existing: LedgerRecord?, a: Access) async throws -> ([String], [ValidationIssue]) {
+    func parseForm(_ d: LedgerDefinition, _ form: [String: String], existing: LedgerRecord?, a: Access) async throws -> ([String], [ValidationIssue])
+    {
         let dir = try await directory()
         var values = Array(repeating: "", count: d.fields.count)
         var issues: [ValidationIssue] = []
@@ -73,7 +94,8 @@ extension LedgersController {
             let text = form[f.key] ?? ""
             // Personal data left blank on an edit keeps its stored value (the form shows it only to those who may see it).
             if f.kind.isPersonal, let existing, text.trimmingWhitespace().isEmpty {
-                values[i] = existing.values[i]; continue
+                values[i] = existing.values[i]
+                continue
             }
             switch LedgerValue.parse(SheetCell(text), field: f, regions: dir) {
             case .success(let v): values[i] = v
@@ -91,7 +113,8 @@ extension LedgersController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let name = try Self.ledger(context), d = name.definition
+        let name = try Self.ledger(context)
+        let d = name.definition
         let a = try await access(store, context)
         try a.requireWriter()
         let form = try await decodeForm(request, context)
@@ -101,7 +124,10 @@ extension LedgersController {
             let r = try await store.saveLedgerRow(name, id: nil, values: values, expectedVersion: nil, actor: context.actor)
             return Response.redirect(to: "/ledgers/\(name.rawValue)/\(r.id)", type: .normal)
         } catch Store.LedgerSaveError.duplicateKey(let other) {
-            return try await self.form(name, nil, values: form, issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a, request, context)
+            return try await self.form(
+                name, nil, values: form,
+                issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a,
+                request, context)
         }
     }
 
@@ -116,10 +142,15 @@ extension LedgersController {
             _ = try await store.saveLedgerRow(r.ledger, id: r.id, values: values, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor)
             return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
         } catch StoreError.conflict {
-            var shown = form; shown["version"] = String(r.version)
-            return try await self.form(r.ledger, r, values: shown, issues: [ValidationIssue(field: "version", key: "error.conflict")], a, request, context)
+            var shown = form
+            shown["version"] = String(r.version)
+            return try await self.form(
+                r.ledger, r, values: shown, issues: [ValidationIssue(field: "version", key: "error.conflict")], a, request, context)
         } catch Store.LedgerSaveError.duplicateKey(let other) {
-            return try await self.form(r.ledger, r, values: form, issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a, request, context)
+            return try await self.form(
+                r.ledger, r, values: form,
+                issues: [ValidationIssue(field: d.fields.first { $0.inKey }!.key, key: "error.ledger_duplicate", params: [String(other)])], a,
+                request, context)
         }
     }
 }

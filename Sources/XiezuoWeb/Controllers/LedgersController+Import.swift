@@ -10,19 +10,23 @@ extension LedgersController {
     /// The request body, up to `limit` bytes (413 with the limit in MB beyond it).
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         var request = request
-        do { return try await request.collectBody(upTo: limit) }
-        catch { throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxUpload >> 20)]) }
+        do { return try await request.collectBody(upTo: limit) } catch {
+            throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxUpload >> 20)])
+        }
     }
 
     func runImport(_ name: LedgerName, data: Data, fileName: String, commit: Bool, a: Access, actor: Actor) async throws -> LedgerImportReport {
         let dir = try await directory()
         let (tmp, file) = try PrivateFiles.write(data, name: "upload")
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let user = a.user, readable = a.readable
+        let user = a.user
+        let readable = a.readable
         let definition = name.definition
         do {
-            return try await store.importLedger(name, commit: commit, actor: actor,
-                                                canWrite: { AccessRule.canWriteLedger(user, countyCode: $0, readable: readable) }) {
+            return try await store.importLedger(
+                name, commit: commit, actor: actor,
+                canWrite: { AccessRule.canWriteLedger(user, countyCode: $0, readable: readable) }
+            ) {
                 try LedgerFileRows(url: file, definition: definition, regions: dir)
             }
         } catch let e as LedgerImportRejected {
@@ -44,13 +48,16 @@ extension LedgersController {
         try a.requireWriter()
         let body = try await Self.collect(request, limit: maxFormBody)
         guard let boundary = MultipartForm.boundary(request.headers[.contentType] ?? ""),
-              let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary),
-              let file = multipart.file("file"), !file.data.isEmpty else {
+            let multipart = MultipartForm.parse(Data(buffer: body), boundary: boundary),
+            let file = multipart.file("file"), !file.data.isEmpty
+        else {
             return try await preview(name, nil, uploadId: nil, problem: l.t("error.required"), request, context)
         }
         do {
             let report = try await runImport(name, data: file.data, fileName: file.filename ?? "", commit: false, a: a, actor: context.actor)
-            let id = report.rejected == 0 ? try await store.stageUpload(userId: a.user.id, ledger: name, fileName: file.filename ?? "", data: file.data) : nil
+            let id =
+                report.rejected == 0
+                ? try await store.stageUpload(userId: a.user.id, ledger: name, fileName: file.filename ?? "", data: file.data) : nil
             return try await preview(name, report, uploadId: id, problem: nil, request, context)
         } catch {
             guard let problem = Self.fileProblem(error, l) else { throw error }
@@ -78,13 +85,17 @@ extension LedgersController {
         }
     }
 
-    func preview(_ name: LedgerName, _ report: LedgerImportReport?, uploadId: Int64?, problem: String?, _ request: Request,
-                 _ context: AppRequestContext) async throws -> Response {
+    func preview(
+        _ name: LedgerName, _ report: LedgerImportReport?, uploadId: Int64?, problem: String?, _ request: Request,
+        _ context: AppRequestContext
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let d = name.definition
         let keyCols = d.fields.indices.filter { d.fields[$0].inKey || d.fields[$0].key == d.countyField }
-        var data: [String: Any] = ["ledger": name.rawValue, "title": name.title(l.lang),
-                                   "columns": keyCols.map { d.label(d.fields[$0].key, l.lang) }]
+        var data: [String: Any] = [
+            "ledger": name.rawValue, "title": name.title(l.lang),
+            "columns": keyCols.map { d.label(d.fields[$0].key, l.lang) },
+        ]
         if let problem { data["problem"] = problem }
         let regions = try await pages.regionIndex()
         if let r = report {
@@ -92,9 +103,11 @@ extension LedgersController {
                 "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected,
                 "committed": r.committed, "canCommit": !r.committed && r.rejected == 0 && uploadId != nil,
                 "rows": r.rejectedFirst.prefix(500).map { o -> [String: Any] in
-                    ["row": o.row, "outcome": l.t("ledger_" + o.outcome.rawValue), "outcomeCode": o.outcome.rawValue,
-                     "reasons": o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
-                     "cells": keyCols.map { o.values.indices.contains($0) ? Self.show(o.values[$0], d.fields[$0], regions, l, reveal: true) : "" }]
+                    [
+                        "row": o.row, "outcome": l.t("ledger_" + o.outcome.rawValue), "outcomeCode": o.outcome.rawValue,
+                        "reasons": o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
+                        "cells": keyCols.map { o.values.indices.contains($0) ? Self.show(o.values[$0], d.fields[$0], regions, l, reveal: true) : "" },
+                    ]
                 },
             ]
             if let uploadId { shown["uploadId"] = uploadId }

@@ -10,10 +10,12 @@ extension LedgersController {
     func reviewOne(_ context: AppRequestContext, _ action: ProgressState.Action, comment: String) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard let county = try await pages.regionIndex()[r.countyCode], ReviewRule.mayReview(a.user, region: county) else { throw AppError.forbidden }
-        if action == .approve, !ReviewRule.mayApprove(a.user, region: county, authors: try await store.ledgerAuthors(id: r.id)) { throw AppError.ownWork }
-        do { _ = try await store.reviewLedgerRow(id: r.id, action, comment: comment, actor: context.actor) }
-        catch ReviewError.notAllowedFrom { throw AppError(status: .conflict, code: "state", key: "error.state") }
-        catch ReviewError.commentRequired { throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")])) }
+        if action == .approve, !ReviewRule.mayApprove(a.user, region: county, authors: try await store.ledgerAuthors(id: r.id)) {
+            throw AppError.ownWork
+        }
+        do { _ = try await store.reviewLedgerRow(id: r.id, action, comment: comment, actor: context.actor) } catch ReviewError.notAllowedFrom {
+            throw AppError(status: .conflict, code: "state", key: "error.state")
+        } catch ReviewError.commentRequired { throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")])) }
         return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
     }
 
@@ -22,7 +24,8 @@ extension LedgersController {
         let (r, a) = try await scopedRow(context)
         _ = try await decodeForm(request, context)
         guard let county = try await pages.regionIndex()[r.countyCode],
-              ReviewRule.mayConfirm(a.user, region: county, readable: a.readable, authors: try await store.ledgerAuthors(id: r.id)) else {
+            ReviewRule.mayConfirm(a.user, region: county, readable: a.readable, authors: try await store.ledgerAuthors(id: r.id))
+        else {
             throw AppError.forbidden
         }
         try await store.confirmLedgerRow(id: r.id, actor: context.actor)
@@ -39,7 +42,8 @@ extension LedgersController {
 
     /// Approves the pending rows the list's filter shows, limited to what the reviewer reads.
     @Sendable func approveShown(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let name = try Self.ledger(context), d = name.definition
+        let name = try Self.ledger(context)
+        let d = name.definition
         let a = try await access(store, context)
         // The western side's offices approve its counties' rows; the eastern partner records and confirms only.
         guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role), a.user.role == .admin || a.user.side == .west else {

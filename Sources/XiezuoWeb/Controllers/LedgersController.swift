@@ -75,9 +75,15 @@ struct LedgersController {
     /// The query string that reproduces a filter and columns (for export links and pagination).
     static func query(_ f: LedgerFilter, _ cols: [Int], _ d: LedgerDefinition) -> String {
         var parts: [String] = []
-        func add(_ k: String, _ v: String?) { if let v, !v.isEmpty { parts.append(k + "=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) } }
-        add("region", f.regionCode); add("from", f.from?.description); add("to", f.to?.description)
-        add("year", f.year.map(String.init)); add("state", f.state?.rawValue); add("q", f.query)
+        func add(_ k: String, _ v: String?) {
+            if let v, !v.isEmpty { parts.append(k + "=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+        }
+        add("region", f.regionCode)
+        add("from", f.from?.description)
+        add("to", f.to?.description)
+        add("year", f.year.map(String.init))
+        add("state", f.state?.rawValue)
+        add("q", f.query)
         for (k, v) in f.fields.sorted(by: { $0.key < $1.key }) { add("f.\(k)", v) }
         if cols.count != d.fields.count { parts.append("cols=" + cols.map { d.fields[$0].key }.joined(separator: ",")) }
         return parts.joined(separator: "&")
@@ -94,15 +100,19 @@ struct LedgersController {
         let counts = try await store.ledgerCounts(scope: a.scope)
         for name in LedgerName.allCases {
             let (n, pending) = counts[name] ?? (0, 0)
-            items.append(["name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": groupThousands(String(pending)), "hasPending": pending > 0,
-                          "indicators": name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、")])
+            items.append([
+                "name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": groupThousands(String(pending)),
+                "hasPending": pending > 0,
+                "indicators": name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、"),
+            ])
         }
         return try await pages.render("ledgers", title: l.t("nav_ledgers"), section: "ledgers", request, context, ["ledgers": items])
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let name = try Self.ledger(context), d = name.definition
+        let name = try Self.ledger(context)
+        let d = name.definition
         let a = try await access(store, context)
         let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
@@ -111,19 +121,27 @@ struct LedgersController {
         let result = try await store.ledgerRows(name, f, page: pg)
         let regions = try await pages.regionIndex()
         let counties = regions.values.filter { $0.level == .county && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
-        let prefectures = regions.values.filter { ($0.level == .province || $0.level == .prefecture) && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
+        let prefectures = regions.values.filter { ($0.level == .province || $0.level == .prefecture) && a.canRead(region: $0.code) }.sorted {
+            $0.code < $1.code
+        }
         // Bulk approval: offices of the western side (and administrators) over their own scope.
         let reviewer = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role) && (a.user.role == .admin || a.user.side == .west)
         var data: [String: Any] = [
             "ledger": name.rawValue, "title": name.title(l.lang),
             "columns": cols.map { ["label": d.label(d.fields[$0].key, l.lang), "num": Self.isNumber(d.fields[$0])] },
-            "allColumns": d.fields.indices.map { ["key": d.fields[$0].key, "label": d.label(d.fields[$0].key, l.lang), "checked": cols.contains($0)] },
+            "allColumns": d.fields.indices.map {
+                ["key": d.fields[$0].key, "label": d.label(d.fields[$0].key, l.lang), "checked": cols.contains($0)]
+            },
             "rows": result.items.map { r -> [String: Any] in
-                ["id": r.id, "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue,
-                 "cells": cols.map { i -> [String: Any] in
-                     ["text": Self.show(r.values[i], d.fields[i], regions, l, reveal: false), "num": Self.isNumber(d.fields[i]),
-                      "nowrap": d.fields[i].kind == .date || d.fields[i].kind.isPersonal]
-                 }]
+                [
+                    "id": r.id, "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue,
+                    "cells": cols.map { i -> [String: Any] in
+                        [
+                            "text": Self.show(r.values[i], d.fields[i], regions, l, reveal: false), "num": Self.isNumber(d.fields[i]),
+                            "nowrap": d.fields[i].kind == .date || d.fields[i].kind.isPersonal,
+                        ]
+                    },
+                ]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
             "prevHref": pg.number > 1 ? "/ledgers/\(name.rawValue)?\(shownQuery)&page=\(pg.number - 1)" : "",
@@ -133,10 +151,20 @@ struct LedgersController {
             "states": ProgressState.allCases.map { ["value": $0.rawValue, "label": l.t("state_" + $0.rawValue), "selected": $0 == f.state] },
             "fieldFilters": d.fields.compactMap { field -> [String: Any]? in
                 let options: [String]
-                switch field.kind { case .choice(let c): options = c; case .flag: options = ["1", "0"]; default: return nil }
-                return ["key": field.key, "label": d.label(field.key, l.lang),
-                        "options": options.map { ["value": $0, "label": field.kind == .flag ? l.t($0 == "1" ? "yes" : "no") : l.t("lc_" + $0),
-                                                  "selected": f.fields[field.key] == $0] }]
+                switch field.kind {
+                case .choice(let c): options = c
+                case .flag: options = ["1", "0"]
+                default: return nil
+                }
+                return [
+                    "key": field.key, "label": d.label(field.key, l.lang),
+                    "options": options.map {
+                        [
+                            "value": $0, "label": field.kind == .flag ? l.t($0 == "1" ? "yes" : "no") : l.t("lc_" + $0),
+                            "selected": f.fields[field.key] == $0,
+                        ]
+                    },
+                ]
             },
             "from": f.from?.description ?? "", "to": f.to?.description ?? "", "year": f.year.map(String.init) ?? "", "q": f.query ?? "",
             "canWrite": a.user.role != .viewer, "canReview": reviewer && f.state == .submitted && result.total > 0,
@@ -148,7 +176,10 @@ struct LedgersController {
     }
 
     static func isNumber(_ f: LedgerField) -> Bool {
-        switch f.kind { case .money, .integer: return true; default: return false }
+        switch f.kind {
+        case .money, .integer: return true
+        default: return false
+        }
     }
 
     static func show(_ v: String, _ f: LedgerField, _ regions: [String: Region], _ l: Labels, reveal: Bool) -> String {
@@ -188,15 +219,18 @@ struct LedgersController {
             "ledger": r.ledger.rawValue, "title": r.ledger.title(l.lang), "id": r.id, "version": r.version,
             "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue, "updatedAt": r.updatedAt,
             "fields": d.fields.indices.map { i -> [String: Any] in
-                ["label": d.label(d.fields[i].key, l.lang), "value": Self.show(r.values[i], d.fields[i], regions, l, reveal: reveal),
-                 "personal": d.fields[i].kind.isPersonal]
+                [
+                    "label": d.label(d.fields[i].key, l.lang), "value": Self.show(r.values[i], d.fields[i], regions, l, reveal: reveal),
+                    "personal": d.fields[i].kind.isPersonal,
+                ]
             },
             "canReveal": hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
             "revealed": reveal,
             "canEdit": AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable),
             "canReview": r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
             "ownWork": r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
-            "canConfirm": authors.confirmedBy == nil && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
+            "canConfirm": authors.confirmedBy == nil
+                && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
             "authors": ["created": authors.createdBy ?? "—", "submitted": authors.submittedBy ?? "—", "approved": authors.approvedBy ?? "—"],
             "historyBlock": try await pages.historyBlock("ledger_row", r.id, l),
         ]

@@ -23,27 +23,36 @@ struct MeetingsAPIController {
     }
 
     static func json(_ m: Meeting) -> [String: Any] {
-        ["id": m.id, "pairingId": m.pairingId, "kind": m.kind.rawValue, "title": m.title, "date": m.date.description,
-         "endDate": m.endDate?.description as Any, "place": m.place, "hostSide": m.hostSide.rawValue, "summary": m.summary,
-         "agenda": m.agenda, "minutes": m.minutes, "demo": m.isDemo, "version": m.version]
+        [
+            "id": m.id, "pairingId": m.pairingId, "kind": m.kind.rawValue, "title": m.title, "date": m.date.description,
+            "endDate": m.endDate?.description as Any, "place": m.place, "hostSide": m.hostSide.rawValue, "summary": m.summary,
+            "agenda": m.agenda, "minutes": m.minutes, "demo": m.isDemo, "version": m.version,
+        ]
     }
 
     static func json(_ t: FollowUpTask, today: Day) -> [String: Any] {
-        ["id": t.id, "decisionId": t.decisionId, "meetingId": t.meetingId, "title": t.title, "ownerOffice": t.ownerOffice,
-         "ownerRegionCode": t.ownerRegionCode, "deadline": t.deadline.description, "status": t.status.rawValue,
-         "state": t.state(on: today).rawValue, "doneOn": t.doneOn?.description as Any, "version": t.version]
+        [
+            "id": t.id, "decisionId": t.decisionId, "meetingId": t.meetingId, "title": t.title, "ownerOffice": t.ownerOffice,
+            "ownerRegionCode": t.ownerRegionCode, "deadline": t.deadline.description, "status": t.status.rawValue,
+            "state": t.state(on: today).rawValue, "doneOn": t.doneOn?.description as Any, "version": t.version,
+        ]
     }
 
     static func json(_ a: Attendee) -> [String: Any] { ["id": a.id, "name": a.name, "position": a.position, "side": a.side.rawValue] }
     static func json(_ s: ItineraryStop) -> [String: Any] {
         ["id": s.id, "date": s.date?.description as Any, "city": s.city, "name": s.name, "kind": s.kind.rawValue]
     }
-    static func json(_ d: Decision) -> [String: Any] { ["id": d.id, "meetingId": d.meetingId, "workArea": d.workArea?.rawValue as Any, "text": d.text] }
+    static func json(_ d: Decision) -> [String: Any] {
+        ["id": d.id, "meetingId": d.meetingId, "workArea": d.workArea?.rawValue as Any, "text": d.text]
+    }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let a = try await access(store, context)
         let year = try request.yearQuery()
-        let pairing = try request.query("pairing").map { t -> Int64 in guard let v = Int64(t) else { throw AppError.badFilter("pairing") }; return v }
+        let pairing = try request.query("pairing").map { t -> Int64 in
+            guard let v = Int64(t) else { throw AppError.badFilter("pairing") }
+            return v
+        }
         let items = try await store.meetings(pairingId: pairing, year: year, pairingIds: a.readablePairingIds)
         return jsonResponse(["items": items.map(Self.json), "total": items.count])
     }
@@ -55,9 +64,11 @@ struct MeetingsAPIController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let b = try await decodeJSON(MeetingBody.self, request, context)
-        let m = try await followUp.createMeeting(MeetingDraft(kind: b.kind, pairingId: b.pairingId.map(String.init), title: b.title, date: b.date,
-                                                              endDate: b.endDate, place: b.place, hostSide: b.hostSide, summary: b.summary,
-                                                              agenda: b.agenda, minutes: b.minutes), context)
+        let m = try await followUp.createMeeting(
+            MeetingDraft(
+                kind: b.kind, pairingId: b.pairingId.map(String.init), title: b.title, date: b.date,
+                endDate: b.endDate, place: b.place, hostSide: b.hostSide, summary: b.summary,
+                agenda: b.agenda, minutes: b.minutes), context)
         return jsonResponse(Self.json(m), status: .created)
     }
 
@@ -81,14 +92,16 @@ struct MeetingsAPIController {
     @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(AttendeeBody.self, request, context)
-        return jsonResponse(Self.json(try await followUp.addAttendee(id, name: b.name, position: b.position, side: b.side, context)), status: .created)
+        return jsonResponse(
+            Self.json(try await followUp.addAttendee(id, name: b.name, position: b.position, side: b.side, context)), status: .created)
     }
 
     struct StopBody: Decodable { var date, city, name, kind: String? }
     @Sendable func addStop(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(StopBody.self, request, context)
-        return jsonResponse(Self.json(try await followUp.addStop(id, date: b.date, city: b.city, name: b.name, kind: b.kind, context)), status: .created)
+        return jsonResponse(
+            Self.json(try await followUp.addStop(id, date: b.date, city: b.city, name: b.name, kind: b.kind, context)), status: .created)
     }
 
     struct DecisionBody: Decodable { var text, workArea: String? }
@@ -102,14 +115,16 @@ struct MeetingsAPIController {
     @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(TaskBody.self, request, context)
-        let t = try await followUp.createTask(decisionId: id, title: b.title, ownerOffice: b.ownerOffice, ownerRegionCode: b.ownerRegionCode,
-                                             deadline: b.deadline, context)
+        let t = try await followUp.createTask(
+            decisionId: id, title: b.title, ownerOffice: b.ownerOffice, ownerRegionCode: b.ownerRegionCode,
+            deadline: b.deadline, context)
         return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
     }
 
     @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
         let state = try request.query("state").map { s -> TaskState in
-            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }; return v
+            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
+            return v
         }
         let scope = request.query("scope") ?? "mine"
         guard scope == "mine" || scope == "all" else { throw AppError.badFilter("scope") }
@@ -128,12 +143,16 @@ struct MeetingsAPIController {
         return jsonResponse(out)
     }
 
-    struct UpdateBody: Decodable { var date, text, evidence, status: String?; var version: Int64? }
+    struct UpdateBody: Decodable {
+        var date, text, evidence, status: String?
+        var version: Int64?
+    }
     @Sendable func postUpdate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(UpdateBody.self, request, context)
-        let t = try await followUp.postUpdate(taskId: id, date: b.date, text: b.text, evidence: b.evidence, status: b.status,
-                                              version: b.version, context)
+        let t = try await followUp.postUpdate(
+            taskId: id, date: b.date, text: b.text, evidence: b.evidence, status: b.status,
+            version: b.version, context)
         return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
     }
 }

@@ -33,9 +33,11 @@ struct MeetingsController {
 
     static func taskRow(_ t: FollowUpTask, _ regions: [String: Region], _ l: Labels, today: Day) -> [String: Any] {
         let state = t.state(on: today)
-        return ["id": t.id, "title": t.title, "office": t.ownerOffice, "region": regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
-                "deadline": t.deadline.description, "state": l.t("task_" + state.rawValue), "stateCode": state.rawValue,
-                "overdue": state == .overdue, "doneOn": t.doneOn?.description ?? ""]
+        return [
+            "id": t.id, "title": t.title, "office": t.ownerOffice, "region": regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
+            "deadline": t.deadline.description, "state": l.t("task_" + state.rawValue), "stateCode": state.rawValue,
+            "overdue": state == .overdue, "doneOn": t.doneOn?.description ?? "",
+        ]
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -44,38 +46,51 @@ struct MeetingsController {
         let regions = try await pages.regionIndex()
         let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
         let items = try await pages.store.meetings(pairingIds: a.readablePairingIds).map { m -> [String: Any] in
-            ["id": m.id, "title": m.title, "date": Self.dateText(m), "place": m.place, "kind": l.t("meeting_" + m.kind.rawValue),
-             "pairing": pairings[m.pairingId].map { pages.pairingLabel($0, regions, l) } ?? ""]
+            [
+                "id": m.id, "title": m.title, "date": Self.dateText(m), "place": m.place, "kind": l.t("meeting_" + m.kind.rawValue),
+                "pairing": pairings[m.pairingId].map { pages.pairingLabel($0, regions, l) } ?? "",
+            ]
         }
         let canCreate = a.pairings.contains { AccessRule.canOrganise(a.user, pairing: $0) }
-        return try await pages.render("meetings", title: l.t("meetings_title"), section: "meetings", request, context,
-                                      ["items": items, "canCreate": canCreate])
+        return try await pages.render(
+            "meetings", title: l.t("meetings_title"), section: "meetings", request, context,
+            ["items": items, "canCreate": canCreate])
     }
 
-    func form(_ draft: MeetingDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
-              _ context: AppRequestContext, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func form(
+        _ draft: MeetingDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
+        _ context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let a = try await access(pages.store, context)
         let regions = try await pages.regionIndex()
-        let f = FormState(values: ["kind": draft.kind ?? "", "pairingId": draft.pairingId ?? "", "title": draft.title ?? "",
-                                   "date": draft.date ?? "", "endDate": draft.endDate ?? "", "place": draft.place ?? "",
-                                   "hostSide": draft.hostSide ?? "", "summary": draft.summary ?? "", "agenda": draft.agenda ?? "",
-                                   "minutes": draft.minutes ?? ""], issues: issues, lang: l.lang)
+        let f = FormState(
+            values: [
+                "kind": draft.kind ?? "", "pairingId": draft.pairingId ?? "", "title": draft.title ?? "",
+                "date": draft.date ?? "", "endDate": draft.endDate ?? "", "place": draft.place ?? "",
+                "hostSide": draft.hostSide ?? "", "summary": draft.summary ?? "", "agenda": draft.agenda ?? "",
+                "minutes": draft.minutes ?? "",
+            ], issues: issues, lang: l.lang)
         var data = f.data
         data["kinds"] = Pages.options(MeetingKind.self, selected: draft.kind) { l.t("meeting_" + $0.rawValue) }
         data["sides"] = Pages.options(Side.self, selected: draft.hostSide ?? "east") { l.t("side_" + $0.rawValue) }
         data["pairings"] = a.pairings.filter { AccessRule.canOrganise(a.user, pairing: $0) }.map {
             ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId]
         }
-        return try await pages.render("meeting_form", title: id == nil ? l.t("new_meeting") : l.t("edit_meeting"), section: "meetings",
-                                      request, context, ["f": data, "action": id.map { "/meetings/\($0)" } ?? "/meetings",
-                                                         "editing": id != nil, "version": version.map(String.init) ?? "",
-                                                         "hasErrors": !issues.isEmpty], status: status)
+        return try await pages.render(
+            "meeting_form", title: id == nil ? l.t("new_meeting") : l.t("edit_meeting"), section: "meetings",
+            request, context,
+            [
+                "f": data, "action": id.map { "/meetings/\($0)" } ?? "/meetings",
+                "editing": id != nil, "version": version.map(String.init) ?? "",
+                "hasErrors": !issues.isEmpty,
+            ], status: status)
     }
 
     static func draft(_ form: [String: String]) -> MeetingDraft {
-        MeetingDraft(kind: form["kind"], pairingId: form["pairingId"], title: form["title"], date: form["date"], endDate: form["endDate"],
-                     place: form["place"], hostSide: form["hostSide"], summary: form["summary"], agenda: form["agenda"], minutes: form["minutes"])
+        MeetingDraft(
+            kind: form["kind"], pairingId: form["pairingId"], title: form["title"], date: form["date"], endDate: form["endDate"],
+            place: form["place"], hostSide: form["hostSide"], summary: form["summary"], agenda: form["agenda"], minutes: form["minutes"])
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -96,9 +111,10 @@ struct MeetingsController {
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (m, p, _) = try await followUp.meeting(try parseID(context.parameters.get("id")), context, organise: true)
-        let draft = MeetingDraft(kind: m.kind.rawValue, pairingId: String(p.id), title: m.title, date: m.date.description,
-                                 endDate: m.endDate?.description, place: m.place, hostSide: m.hostSide.rawValue, summary: m.summary,
-                                 agenda: m.agenda, minutes: m.minutes)
+        let draft = MeetingDraft(
+            kind: m.kind.rawValue, pairingId: String(p.id), title: m.title, date: m.date.description,
+            endDate: m.endDate?.description, place: m.place, hostSide: m.hostSide.rawValue, summary: m.summary,
+            agenda: m.agenda, minutes: m.minutes)
         return try await form(draft, id: m.id, version: m.version, issues: [], request, context)
     }
 
@@ -113,15 +129,18 @@ struct MeetingsController {
             let conflict = e.status == .conflict
             let issues = conflict ? [ValidationIssue(field: "version", key: "conflict")] : e.issues
             let current = try await pages.store.meeting(id: id)
-            return try await form(draft, id: id, version: conflict ? current?.version : Int64(fields["version"] ?? ""), issues: issues,
-                                  request, context, status: conflict ? .conflict : .unprocessableContent)
+            return try await form(
+                draft, id: id, version: conflict ? current?.version : Int64(fields["version"] ?? ""), issues: issues,
+                request, context, status: conflict ? .conflict : .unprocessableContent)
         }
     }
 
     /// The meeting page: record, attendees by side, itinerary, decisions with the state of each task, attached
     /// documents, the report, and the history. `problem` is a sub-form's validation failure, shown at the top.
-    func meetingPage(_ id: Int64, _ request: Request, _ context: AppRequestContext, problem: [ValidationIssue] = [],
-                     status: HTTPResponse.Status = .ok) async throws -> Response {
+    func meetingPage(
+        _ id: Int64, _ request: Request, _ context: AppRequestContext, problem: [ValidationIssue] = [],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (m, p, a) = try await followUp.meeting(id, context)
         let regions = try await pages.regionIndex()
@@ -132,8 +151,10 @@ struct MeetingsController {
         let tasks = try await pages.store.tasks(TaskFilter(meetingIds: [id], today: today))
         let byDecision = Dictionary(grouping: tasks, by: \.decisionId)
         let decisions = try await pages.store.decisions(meetingId: id).enumerated().map { i, d -> [String: Any] in
-            ["id": d.id, "number": i + 1, "text": d.text, "workArea": d.workArea?.name(l.lang) ?? "",
-             "tasks": (byDecision[d.id] ?? []).map { Self.taskRow($0, regions, l, today: today) }]
+            [
+                "id": d.id, "number": i + 1, "text": d.text, "workArea": d.workArea?.name(l.lang) ?? "",
+                "tasks": (byDecision[d.id] ?? []).map { Self.taskRow($0, regions, l, today: today) },
+            ]
         }
         let counts = TaskState.allCases.map { s in
             ["state": l.t("task_" + s.rawValue), "code": s.rawValue, "count": tasks.filter { $0.state(on: today) == s }.count] as [String: Any]
@@ -143,9 +164,11 @@ struct MeetingsController {
             r.level != .county && sideCodes.contains { r.code.hasPrefix(Region.scopePrefix(code: $0, level: ProjectDraft.levelOf($0))) }
         }.map { ["value": $0.code, "label": $0.name] }
         let data: [String: Any] = [
-            "m": ["id": m.id, "title": m.title, "kind": l.t("meeting_" + m.kind.rawValue), "date": Self.dateText(m), "place": m.place,
-                  "host": l.t("side_" + m.hostSide.rawValue), "summary": m.summary, "agenda": m.agenda, "minutes": m.minutes,
-                  "demo": m.isDemo, "pairing": pages.pairingLabel(p, regions, l), "jointConference": m.kind == .jointConference],
+            "m": [
+                "id": m.id, "title": m.title, "kind": l.t("meeting_" + m.kind.rawValue), "date": Self.dateText(m), "place": m.place,
+                "host": l.t("side_" + m.hostSide.rawValue), "summary": m.summary, "agenda": m.agenda, "minutes": m.minutes,
+                "demo": m.isDemo, "pairing": pages.pairingLabel(p, regions, l), "jointConference": m.kind == .jointConference,
+            ],
             "east": attendees.filter { $0.side == .east }.map { ["name": $0.name, "position": $0.position] },
             "west": attendees.filter { $0.side == .west }.map { ["name": $0.name, "position": $0.position] },
             "showItinerary": m.kind == .studyVisit || !stops.isEmpty,
@@ -171,8 +194,10 @@ struct MeetingsController {
     }
 
     /// Runs a sub-form's write; on invalid input shows the meeting page again with the problems, nothing written.
-    func subForm(_ meetingId: Int64, _ request: Request, _ context: AppRequestContext, anchor: String,
-                 _ write: () async throws -> Void) async throws -> Response {
+    func subForm(
+        _ meetingId: Int64, _ request: Request, _ context: AppRequestContext, anchor: String,
+        _ write: () async throws -> Void
+    ) async throws -> Response {
         do {
             try await write()
             return Response.redirect(to: "/meetings/\(meetingId)#\(anchor)", type: .normal)
@@ -210,15 +235,17 @@ struct MeetingsController {
         let f = try await decodeForm(request, context)
         guard let d = try await pages.store.decision(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("decision")) }
         return try await subForm(d.meetingId, request, context, anchor: "decision-\(id)") {
-            _ = try await followUp.createTask(decisionId: id, title: f["title"], ownerOffice: f["ownerOffice"],
-                                              ownerRegionCode: f["ownerRegionCode"], deadline: f["deadline"], context)
+            _ = try await followUp.createTask(
+                decisionId: id, title: f["title"], ownerOffice: f["ownerOffice"],
+                ownerRegionCode: f["ownerRegionCode"], deadline: f["deadline"], context)
         }
     }
 
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let state = try request.query("state").map { s -> TaskState in
-            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }; return v
+            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
+            return v
         }
         let all = request.query("scope") == "all"
         let today = chinaToday()
@@ -233,34 +260,47 @@ struct MeetingsController {
                 row["meetingId"] = t.meetingId
                 return row
             }
-        return try await pages.render("tasks", title: l.t("nav_tasks"), section: "tasks", request, context, [
-            "items": rows, "all": all, "states": Pages.options(TaskState.self, selected: state?.rawValue) { l.t("task_" + $0.rawValue) },
-            "overdueCount": tasks.filter { $0.state(on: today) == .overdue }.count,
-        ])
+        return try await pages.render(
+            "tasks", title: l.t("nav_tasks"), section: "tasks", request, context,
+            [
+                "items": rows, "all": all, "states": Pages.options(TaskState.self, selected: state?.rawValue) { l.t("task_" + $0.rawValue) },
+                "overdueCount": tasks.filter { $0.state(on: today) == .overdue }.count,
+            ])
     }
 
-    func taskPage(_ id: Int64, _ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], values: [String: String] = [:],
-                  status: HTTPResponse.Status = .ok) async throws -> Response {
+    func taskPage(
+        _ id: Int64, _ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], values: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (t, m, a) = try await followUp.task(id, context)
         let regions = try await pages.regionIndex()
         let today = chinaToday()
         let decision = try await pages.store.decision(id: t.decisionId)
-        let f = FormState(values: ["date": values["date"] ?? today.description, "text": values["text"] ?? "",
-                                   "evidence": values["evidence"] ?? "", "status": values["status"] ?? ""], issues: issues, lang: l.lang)
-        return try await pages.render("task", title: t.title, section: "tasks", request, context, [
-            "task": Self.taskRow(t, regions, l, today: today), "version": t.version,
-            "meeting": ["id": m.id, "title": m.title, "date": Self.dateText(m)], "decision": decision?.text ?? "",
-            "updates": try await pages.store.taskUpdates(taskId: id).map {
-                ["date": $0.date.description, "text": $0.text, "evidence": $0.evidence, "status": l.t("task_" + $0.status.rawValue),
-                 "author": $0.author]
-            },
-            "canUpdate": AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), "f": f.data, "hasErrors": !issues.isEmpty,
-            "statuses": Pages.options(TaskStatus.self, selected: values["status"] ?? (t.status == .open ? TaskStatus.inProgress.rawValue : t.status.rawValue)) {
-                l.t("task_" + $0.rawValue)
-            },
-            "historyBlock": try await pages.historyBlock("task", id, l),
-        ], status: status)
+        let f = FormState(
+            values: [
+                "date": values["date"] ?? today.description, "text": values["text"] ?? "",
+                "evidence": values["evidence"] ?? "", "status": values["status"] ?? "",
+            ], issues: issues, lang: l.lang)
+        return try await pages.render(
+            "task", title: t.title, section: "tasks", request, context,
+            [
+                "task": Self.taskRow(t, regions, l, today: today), "version": t.version,
+                "meeting": ["id": m.id, "title": m.title, "date": Self.dateText(m)], "decision": decision?.text ?? "",
+                "updates": try await pages.store.taskUpdates(taskId: id).map {
+                    [
+                        "date": $0.date.description, "text": $0.text, "evidence": $0.evidence, "status": l.t("task_" + $0.status.rawValue),
+                        "author": $0.author,
+                    ]
+                },
+                "canUpdate": AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), "f": f.data, "hasErrors": !issues.isEmpty,
+                "statuses": Pages.options(
+                    TaskStatus.self, selected: values["status"] ?? (t.status == .open ? TaskStatus.inProgress.rawValue : t.status.rawValue)
+                ) {
+                    l.t("task_" + $0.rawValue)
+                },
+                "historyBlock": try await pages.historyBlock("task", id, l),
+            ], status: status)
     }
 
     @Sendable func showTask(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -271,8 +311,9 @@ struct MeetingsController {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         do {
-            _ = try await followUp.postUpdate(taskId: id, date: f["date"], text: f["text"], evidence: f["evidence"], status: f["status"],
-                                              version: Int64(f["version"] ?? ""), context)
+            _ = try await followUp.postUpdate(
+                taskId: id, date: f["date"], text: f["text"], evidence: f["evidence"], status: f["status"],
+                version: Int64(f["version"] ?? ""), context)
             return Response.redirect(to: "/tasks/\(id)", type: .normal)
         } catch let e as AppError where !e.issues.isEmpty || e.status == .conflict {
             let issues = e.status == .conflict ? [ValidationIssue(field: "text", key: "conflict")] : e.issues
@@ -288,21 +329,29 @@ struct MeetingsController {
         let format = request.query("format") ?? "html"
         guard ["html", "pdf", "xlsx"].contains(format) else { throw AppError.badFilter("format") }
         let asOf = chinaToday()
-        guard let r = try await ConferenceReport.build(store: pages.store, meetingId: m.id, asOf: asOf, lang: l.lang,
-                                                       pairingIds: a.readablePairingIds, scope: a.scope) else {
+        guard
+            let r = try await ConferenceReport.build(
+                store: pages.store, meetingId: m.id, asOf: asOf, lang: l.lang,
+                pairingIds: a.readablePairingIds, scope: a.scope)
+        else {
             throw AppError.notFound(l.t("meeting"))
         }
         let name = "conference-\(m.id)-\(asOf)"
         switch format {
         case "xlsx":
-            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                   .contentDisposition: "attachment; filename=\"\(name).xlsx\""],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try r.xlsx())))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    .contentDisposition: "attachment; filename=\"\(name).xlsx\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: try r.xlsx())))
         case "pdf":
             do {
                 let pdf = try await PDFPrinter.pdfAsync(html: r.html(), stamp: asOf)
-                return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name).pdf\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+                return Response(
+                    status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name).pdf\""],
+                    body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
             } catch PDFPrinter.Failure.chromiumMissing {
                 throw AppError(status: .serviceUnavailable, code: "pdf_unavailable", key: "report_pdf_unavailable")
             } catch PDFPrinter.Failure.failed(let why) {
@@ -310,8 +359,9 @@ struct MeetingsController {
                 throw AppError(status: .internalServerError, code: "pdf_failed", key: "report_pdf_failed", params: [String(why.prefix(200))])
             }
         default:
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: SecurityHeadersMiddleware.reportPolicy],
-                            body: .init(byteBuffer: ByteBuffer(string: r.html())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: SecurityHeadersMiddleware.reportPolicy],
+                body: .init(byteBuffer: ByteBuffer(string: r.html())))
         }
     }
 }

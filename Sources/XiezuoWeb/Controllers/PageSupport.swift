@@ -9,12 +9,15 @@ struct Pages: Sendable {
     let renderer: Renderer
     var passwordCost: UInt8 = 12
 
-    func render(_ template: String, title: String, section: String, _ request: Request, _ context: AppRequestContext,
-                _ data: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func render(
+        _ template: String, title: String, section: String, _ request: Request, _ context: AppRequestContext,
+        _ data: [String: Any], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let demo = try await store.meta("demo") != nil
-        return renderer.page(template, title: title, section: section, lang: context.language, demo: demo,
-                             path: request.uri.path, data: data, status: status, user: context.user, csrf: context.csrf,
-                             languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
+        return renderer.page(
+            template, title: title, section: section, lang: context.language, demo: demo,
+            path: request.uri.path, data: data, status: status, user: context.user, csrf: context.csrf,
+            languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
     /// The year a page shows when none is asked for: this year in China, or — while this year has no agreement yet
@@ -23,10 +26,12 @@ struct Pages: Sendable {
 
     static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
         c.rows.map { r in
-            ["name": r.indicator.name(l.lang), "code": r.indicator.code, "unit": l.unit(r.indicator.unit),
-             "workArea": r.workArea.name(l.lang), "target": r.indicator.format(r.target),
-             "actual": r.indicator.format(r.actual), "completion": Completion.percentText(r.basisPoints),
-             "low": (r.basisPoints ?? 0) < 6_000]
+            [
+                "name": r.indicator.name(l.lang), "code": r.indicator.code, "unit": l.unit(r.indicator.unit),
+                "workArea": r.workArea.name(l.lang), "target": r.indicator.format(r.target),
+                "actual": r.indicator.format(r.actual), "completion": Completion.percentText(r.basisPoints),
+                "low": (r.basisPoints ?? 0) < 6_000,
+            ]
         }
     }
 
@@ -39,7 +44,7 @@ struct Pages: Sendable {
     }
 
     static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, selected: String?, label: (E) -> String) -> [[String: Any]]
-        where E.RawValue == String {
+    where E.RawValue == String {
         E.allCases.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
     }
 

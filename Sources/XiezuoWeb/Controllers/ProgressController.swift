@@ -50,29 +50,41 @@ struct ProgressController {
         let data: [String: Any] = [
             "items": result.items.map { p -> [String: Any] in
                 let ind = IndicatorCatalogue.byCode[p.indicatorCode]
-                return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
-                        "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
-                        "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note]
+                return [
+                    "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
+                    "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
+                    "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note,
+                ]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
             "prev": pager.prev, "next": pager.next,
-            "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map { ["value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
-                                                         "selected": $0.code == draft.indicatorCode] },
+            "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map {
+                [
+                    "value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
+                    "selected": $0.code == draft.indicatorCode,
+                ]
+            },
             "regions": west.map { ["value": $0.code, "label": $0.name, "selected": $0.code == draft.regionCode] },
-            "f": FormState(values: ["indicatorCode": draft.indicatorCode ?? "", "regionCode": draft.regionCode ?? "",
-                                    "year": draft.year ?? "", "month": draft.month ?? "", "value": draft.value ?? "",
-                                    "note": draft.note ?? ""], issues: issues, lang: l.lang).data,
+            "f": FormState(
+                values: [
+                    "indicatorCode": draft.indicatorCode ?? "", "regionCode": draft.regionCode ?? "",
+                    "year": draft.year ?? "", "month": draft.month ?? "", "value": draft.value ?? "",
+                    "note": draft.note ?? "",
+                ], issues: issues, lang: l.lang
+            ).data,
             "hasErrors": !issues.isEmpty,
             "canReport": !west.isEmpty,
         ]
-        return try await pages.render("progress", title: l.t("progress_title"), section: "progress", request, context, data,
-                                      status: issues.isEmpty ? .ok : .unprocessableContent)
+        return try await pages.render(
+            "progress", title: l.t("progress_title"), section: "progress", request, context, data,
+            status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await decodeForm(request, context)
-        let draft = ProgressDraft(indicatorCode: form["indicatorCode"], regionCode: form["regionCode"], year: form["year"],
-                                  month: form["month"], value: form["value"], note: form["note"])
+        let draft = ProgressDraft(
+            indicatorCode: form["indicatorCode"], regionCode: form["regionCode"], year: form["year"],
+            month: form["month"], value: form["value"], note: form["note"])
         let code = (draft.regionCode ?? "").trimmingWhitespace()
         let region = Region.isWellFormedCode(code) ? try await pages.store.region(code: code) : nil
         switch draft.validate(region: region) {
@@ -80,8 +92,9 @@ struct ProgressController {
         case .success(let p):
             // A region outside the user's scope: the form comes back with the reason, nothing typed is lost.
             guard AccessRule.canWrite(try await access(pages.store, context).user, regionCode: p.regionCode) else {
-                return try await page(request, context, draft: draft,
-                                      issues: [ValidationIssue(field: "regionCode", key: "error.forbidden")])
+                return try await page(
+                    request, context, draft: draft,
+                    issues: [ValidationIssue(field: "regionCode", key: "error.forbidden")])
             }
             do {
                 let saved = try await pages.store.addProgress(p, actor: context.actor)
@@ -89,8 +102,9 @@ struct ProgressController {
             } catch let e as DuplicateFigure {
                 // Back, then Save again: the form comes back with the figure that already exists.
                 let link = e.existingId.map { "/progress/\($0)" } ?? "/progress"
-                return try await page(request, context, draft: draft,
-                                      issues: [ValidationIssue(field: "month", key: "error.duplicate_figure", params: [link])])
+                return try await page(
+                    request, context, draft: draft,
+                    issues: [ValidationIssue(field: "month", key: "error.duplicate_figure", params: [link])])
             }
         }
     }
@@ -118,10 +132,12 @@ struct ProgressController {
         let reviewer = ReviewRule.mayApprove(a.user, region: region, authors: authors)
         let ownWork = ReviewRule.mayReview(a.user, region: region) && authors.isAuthor(a.user.username) && p.state == .submitted
         let data: [String: Any] = [
-            "p": ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
-                  "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
-                  "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "stateCode": p.state.rawValue,
-                  "note": p.note],
+            "p": [
+                "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
+                "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
+                "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "stateCode": p.state.rawValue,
+                "note": p.note,
+            ],
             "comment": try await pages.store.reviewComment(id: p.id),
             "version": try await pages.store.progressVersion(id: p.id) ?? 0,
             "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
@@ -143,8 +159,7 @@ struct ProgressController {
         case .return:
             guard ReviewRule.mayReview(a.user, region: region) else { throw AppError.forbidden }
         }
-        do { _ = try await pages.store.review(progressId: p.id, action, comment: comment, actor: context.actor) }
-        catch ReviewError.commentRequired {
+        do { _ = try await pages.store.review(progressId: p.id, action, comment: comment, actor: context.actor) } catch ReviewError.commentRequired {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")]))
         } catch ReviewError.notAllowedFrom {
             throw AppError(status: .conflict, code: "state", key: "error.state")
@@ -166,9 +181,11 @@ struct ProgressController {
         guard let ind = IndicatorCatalogue.byCode[p.indicatorCode], let value = ind.parse(form["value"] ?? ""), value >= 0 else {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "value", key: "error.integer")]))
         }
-        do { _ = try await pages.store.correct(progressId: p.id, value: value, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor) }
-        catch ReviewError.notEditable { throw AppError(status: .conflict, code: "state", key: "error.state") }
-        catch StoreError.conflict { throw AppError.conflict }
+        do {
+            _ = try await pages.store.correct(progressId: p.id, value: value, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor)
+        } catch ReviewError.notEditable { throw AppError(status: .conflict, code: "state", key: "error.state") } catch StoreError.conflict {
+            throw AppError.conflict
+        }
         return Response.redirect(to: "/progress/\(p.id)", type: .normal)
     }
 
@@ -188,12 +205,17 @@ struct ProgressController {
         let regions = try await pages.regionIndex()
         let items = result.items.map { p -> [String: Any] in
             let ind = IndicatorCatalogue.byCode[p.indicatorCode]
-            return ["id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
-                    "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue)]
+            return [
+                "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
+                "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue),
+            ]
         }
         let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
-        return try await pages.render("review", title: l.t("nav_review"), section: "review", request, context,
-                                      ["items": items, "reviewing": reviewing, "prev": pager.prev, "next": pager.next,
-                                       "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total))])
+        return try await pages.render(
+            "review", title: l.t("nav_review"), section: "review", request, context,
+            [
+                "items": items, "reviewing": reviewing, "prev": pager.prev, "next": pager.next,
+                "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
+            ])
     }
 }

@@ -38,10 +38,16 @@ struct ProjectsController {
     }
 
     static func page(_ request: Request, defaultSize: Int = 20) throws -> Page {
-        let n = try request.query("page").map { t -> Int in guard let v = Int(t), v >= 1 else { throw AppError.badFilter("page") }; return v } ?? 1
-        let s = try request.query("perPage").map { t -> Int in
-            guard let v = Int(t), (1...Page.maxSize).contains(v) else { throw AppError.badFilter("perPage") }; return v
-        } ?? defaultSize
+        let n =
+            try request.query("page").map { t -> Int in
+                guard let v = Int(t), v >= 1 else { throw AppError.badFilter("page") }
+                return v
+            } ?? 1
+        let s =
+            try request.query("perPage").map { t -> Int in
+                guard let v = Int(t), (1...Page.maxSize).contains(v) else { throw AppError.badFilter("perPage") }
+                return v
+            } ?? defaultSize
         return Page(number: n, size: s)
     }
 
@@ -56,10 +62,12 @@ struct ProjectsController {
         let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
         let data: [String: Any] = [
             "items": result.items.map { row -> [String: Any] in
-                ["id": row.project.id, "title": row.project.title, "county": row.countyName,
-                 "prefecture": regions[row.project.countyCode.prefix(4) + "00"]?.name ?? "",
-                 "workArea": row.project.workArea.name(l.lang), "status": l.t("project_" + row.project.status.rawValue),
-                 "budget": row.funding.budget.wanText, "disbursed": row.funding.disbursed.wanText, "demo": row.project.isDemo]
+                [
+                    "id": row.project.id, "title": row.project.title, "county": row.countyName,
+                    "prefecture": regions[row.project.countyCode.prefix(4) + "00"]?.name ?? "",
+                    "workArea": row.project.workArea.name(l.lang), "status": l.t("project_" + row.project.status.rawValue),
+                    "budget": row.funding.budget.wanText, "disbursed": row.funding.disbursed.wanText, "demo": row.project.isDemo,
+                ]
             },
             "q": f.text ?? "",
             "regions": prefectures.map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
@@ -76,8 +84,10 @@ struct ProjectsController {
         return try await showPage(id: id, request, context, txDraft: nil, issues: [])
     }
 
-    func showPage(id: Int64, _ request: Request, _ context: AppRequestContext, txDraft: TransactionDraft?,
-                  issues: [ValidationIssue]) async throws -> Response {
+    func showPage(
+        id: Int64, _ request: Request, _ context: AppRequestContext, txDraft: TransactionDraft?,
+        issues: [ValidationIssue]
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
         try await access(pages.store, context).requireRead(region: p.countyCode, l.t("nav_projects"))
@@ -86,27 +96,40 @@ struct ProjectsController {
         let txs = try await pages.store.transactions(projectId: id)
         let funding = FundingSummary(txs)
         let data: [String: Any] = [
-            "project": ["id": p.id, "title": p.title, "county": regions[p.countyCode]?.name ?? p.countyCode,
-                        "countyCode": p.countyCode, "workArea": p.workArea.name(l.lang),
-                        "status": l.t("project_" + p.status.rawValue), "plannedStart": p.plannedStart?.description ?? "—",
-                        "plannedEnd": p.plannedEnd?.description ?? "—", "beneficiaries": groupThousands(String(p.beneficiaries)),
-                        "description": p.description, "updatedAt": p.updatedAt, "demo": p.isDemo],
+            "project": [
+                "id": p.id, "title": p.title, "county": regions[p.countyCode]?.name ?? p.countyCode,
+                "countyCode": p.countyCode, "workArea": p.workArea.name(l.lang),
+                "status": l.t("project_" + p.status.rawValue), "plannedStart": p.plannedStart?.description ?? "—",
+                "plannedEnd": p.plannedEnd?.description ?? "—", "beneficiaries": groupThousands(String(p.beneficiaries)),
+                "description": p.description, "updatedAt": p.updatedAt, "demo": p.isDemo,
+            ],
             "pairing": pairing.map { pages.pairingLabel($0, regions, l) } ?? "",
-            "funding": ["budget": funding.budget.wanText, "committed": funding.committed.wanText,
-                        "disbursed": funding.disbursed.wanText, "spent": funding.spent.wanText],
-            "transactions": txs.map { ["kind": l.t("tx_" + $0.kind.rawValue), "date": $0.date.description,
-                                       "amount": $0.amount.yuanText, "note": $0.note] },
+            "funding": [
+                "budget": funding.budget.wanText, "committed": funding.committed.wanText,
+                "disbursed": funding.disbursed.wanText, "spent": funding.spent.wanText,
+            ],
+            "transactions": txs.map {
+                [
+                    "kind": l.t("tx_" + $0.kind.rawValue), "date": $0.date.description,
+                    "amount": $0.amount.yuanText, "note": $0.note,
+                ]
+            },
             "milestones": try await pages.store.milestones(projectId: id).map {
                 ["title": $0.title, "due": $0.dueDate.description, "done": $0.doneDate?.description ?? ""]
             },
-            "tx": FormState(values: ["kind": txDraft?.kind ?? "", "date": txDraft?.date ?? "", "amountYuan": txDraft?.amountYuan ?? "",
-                                     "note": txDraft?.note ?? ""], issues: issues, lang: l.lang).data,
+            "tx": FormState(
+                values: [
+                    "kind": txDraft?.kind ?? "", "date": txDraft?.date ?? "", "amountYuan": txDraft?.amountYuan ?? "",
+                    "note": txDraft?.note ?? "",
+                ], issues: issues, lang: l.lang
+            ).data,
             "txKinds": Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
             "txErrors": !issues.isEmpty,
             "historyBlock": try await pages.historyBlock("project", id, l),
         ]
-        return try await pages.render("project", title: p.title, section: "projects", request, context, data,
-                                      status: issues.isEmpty ? .ok : .unprocessableContent)
+        return try await pages.render(
+            "project", title: p.title, section: "projects", request, context, data,
+            status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -117,31 +140,42 @@ struct ProjectsController {
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let p = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects")).0
-        let draft = ProjectDraft(title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
-                                 status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
-                                 beneficiaries: String(p.beneficiaries), description: p.description)
+        let draft = ProjectDraft(
+            title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
+            status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
+            beneficiaries: String(p.beneficiaries), description: p.description)
         return try await form(draft: draft, id: id, version: p.version, issues: [], request, context)
     }
 
-    func form(draft: ProjectDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
-              _ context: AppRequestContext, conflict: Bool = false, current: Project? = nil) async throws -> Response {
+    func form(
+        draft: ProjectDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
+        _ context: AppRequestContext, conflict: Bool = false, current: Project? = nil
+    ) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
         let pairings = try await pages.store.pairings()
         let counties = regions.values.filter { $0.side == .west && $0.level == .county }.sorted { $0.code < $1.code }
-        let state = FormState(values: ["title": draft.title ?? "", "pairingId": draft.pairingId ?? "", "countyCode": draft.countyCode ?? "",
-                                       "workArea": draft.workArea ?? "", "status": draft.status ?? "",
-                                       "plannedStart": draft.plannedStart ?? "", "plannedEnd": draft.plannedEnd ?? "",
-                                       "beneficiaries": draft.beneficiaries ?? "", "description": draft.description ?? ""],
-                              issues: issues, lang: l.lang)
+        let state = FormState(
+            values: [
+                "title": draft.title ?? "", "pairingId": draft.pairingId ?? "", "countyCode": draft.countyCode ?? "",
+                "workArea": draft.workArea ?? "", "status": draft.status ?? "",
+                "plannedStart": draft.plannedStart ?? "", "plannedEnd": draft.plannedEnd ?? "",
+                "beneficiaries": draft.beneficiaries ?? "", "description": draft.description ?? "",
+            ],
+            issues: issues, lang: l.lang)
         // The merge prompt: each field someone else changed, their value beside the one this form would save.
         var merge: [[String: Any]] = []
         if let c = current {
             let theirs: [(String, String, String?)] = [
-                ("title", c.title, draft.title), ("countyCode", regions[c.countyCode]?.name ?? c.countyCode, draft.countyCode.flatMap { regions[$0]?.name ?? $0 }),
+                ("title", c.title, draft.title),
+                ("countyCode", regions[c.countyCode]?.name ?? c.countyCode, draft.countyCode.flatMap { regions[$0]?.name ?? $0 }),
                 ("workArea", c.workArea.name(l.lang), draft.workArea.flatMap(WorkArea.init(rawValue:))?.name(l.lang)),
-                ("status", l.t("project_" + c.status.rawValue), draft.status.flatMap(ProjectStatus.init(rawValue:)).map { l.t("project_" + $0.rawValue) }),
-                ("plannedStart", c.plannedStart?.description ?? "", draft.plannedStart), ("plannedEnd", c.plannedEnd?.description ?? "", draft.plannedEnd),
+                (
+                    "status", l.t("project_" + c.status.rawValue),
+                    draft.status.flatMap(ProjectStatus.init(rawValue:)).map { l.t("project_" + $0.rawValue) }
+                ),
+                ("plannedStart", c.plannedStart?.description ?? "", draft.plannedStart),
+                ("plannedEnd", c.plannedEnd?.description ?? "", draft.plannedEnd),
                 ("beneficiaries", String(c.beneficiaries), draft.beneficiaries), ("description", c.description, draft.description),
             ]
             for (field, now, mine) in theirs where now != (mine ?? "").trimmingWhitespace() {
@@ -164,9 +198,10 @@ struct ProjectsController {
     }
 
     static func draft(from form: [String: String]) -> ProjectDraft {
-        ProjectDraft(title: form["title"], pairingId: form["pairingId"], countyCode: form["countyCode"], workArea: form["workArea"],
-                     status: form["status"], plannedStart: form["plannedStart"], plannedEnd: form["plannedEnd"],
-                     beneficiaries: form["beneficiaries"], description: form["description"])
+        ProjectDraft(
+            title: form["title"], pairingId: form["pairingId"], countyCode: form["countyCode"], workArea: form["workArea"],
+            status: form["status"], plannedStart: form["plannedStart"], plannedEnd: form["plannedEnd"],
+            beneficiaries: form["beneficiaries"], description: form["description"])
     }
 
     /// Looks up the pairing and county a draft names, then validates it.
@@ -201,13 +236,15 @@ struct ProjectsController {
             return try await self.form(draft: draft, id: id, version: version, issues: f.issues, request, context)
         case .success(var p):
             try a.requireWrite(region: p.countyCode)  // nor may a project be moved out of the scope
-            p.id = id; p.version = version
+            p.id = id
+            p.version = version
             do {
                 _ = try await pages.store.updateProject(p, actor: context.actor)
             } catch StoreError.conflict {
                 let current = try await pages.store.project(id: id)
-                return try await self.form(draft: draft, id: id, version: current?.version, issues: [], request, context, conflict: true,
-                                           current: current)
+                return try await self.form(
+                    draft: draft, id: id, version: current?.version, issues: [], request, context, conflict: true,
+                    current: current)
             }
             return Response.redirect(to: "/projects/\(id)", type: .normal)
         }
