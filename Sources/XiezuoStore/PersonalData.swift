@@ -4,9 +4,8 @@ import Foundation
 /// Encryption of personal data (ID numbers, phones) at rest, and the keyed hash that lets a row be found by its
 /// natural key without storing the key in clear. AES-256-GCM with a fresh nonce per value; HMAC-SHA256 for lookups.
 ///
-/// The key comes from `XIEZUO_DATA_KEY` (32 bytes, base64) — what several instances behind a load balancer share —
-/// or else from `xiezuo.key` in the working directory, created on first use with owner-only permissions. The database
-/// remembers a fingerprint of the key, so starting with another key fails loudly instead of showing garbage.
+/// Where the key is kept is `DataKeySource`'s concern. The database remembers a fingerprint of the key, so opening it
+/// with another key fails loudly instead of showing garbage.
 public struct PersonalDataCipher: Sendable {
     let key: SymmetricKey
     let indexKey: SymmetricKey
@@ -16,35 +15,21 @@ public struct PersonalDataCipher: Sendable {
         indexKey = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("xiezuo natural keys".utf8), using: key)))
     }
 
-    public static let prefix = "enc1:"
-
-    /// The process's key, loaded once.
-    public static let shared: Result<PersonalDataCipher, PersonalDataError> = load()
-
-    static func load() -> Result<PersonalDataCipher, PersonalDataError> {
-        if let text = ProcessInfo.processInfo.environment["XIEZUO_DATA_KEY"] {
-            guard let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32 else {
-                return .failure(.badKey("XIEZUO_DATA_KEY"))
-            }
-            return .success(PersonalDataCipher(keyData: d))
-        }
-        let file = URL(fileURLWithPath: ProcessInfo.processInfo.environment["XIEZUO_DATA_KEY_FILE"] ?? "xiezuo.key")
-        if let text = try? String(contentsOf: file, encoding: .utf8) {
-            guard let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32 else {
-                return .failure(.badKey(file.path))
-            }
-            return .success(PersonalDataCipher(keyData: d))
-        }
-        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        guard
-            FileManager.default.createFile(
-                atPath: file.path, contents: Data((fresh.base64EncodedString() + "\n").utf8),
-                attributes: [.posixPermissions: 0o600])
-        else {
-            return .failure(.cannotCreate(file.path))
-        }
-        return .success(PersonalDataCipher(keyData: fresh))
+    /// A key written as base64 text (a key file's contents, `XIEZUO_DATA_KEY`); nil unless it is 32 bytes.
+    public init?(base64 text: String) {
+        guard let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32 else { return nil }
+        self.init(keyData: d)
     }
+
+    /// A fresh random key.
+    public static func generate() -> PersonalDataCipher {
+        PersonalDataCipher(keyData: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    /// The key as a key file holds it (what `backup` and `migrate --to` hand on with the data).
+    public var base64: String { key.withUnsafeBytes { Data($0) }.base64EncodedString() }
+
+    public static let prefix = "enc1:"
 
     public func encrypt(_ plain: String) throws -> String {
         guard !plain.isEmpty else { return "" }
@@ -86,21 +71,26 @@ public struct PersonalDataCipher: Sendable {
     }
 
     /// What the database remembers of the key (never the key itself).
-    var fingerprint: String { digest("xiezuo key fingerprint") }
+    public var fingerprint: String { digest("xiezuo key fingerprint") }
 }
 
 public enum PersonalDataError: Error, CustomStringConvertible, Equatable {
     case badKey(String)
     case cannotCreate(String)
     case wrongKey, keyMismatch
+    /// The data to copy in were encrypted with a key the target does not use, and it takes its key from a variable.
+    case handOff(String)
 
     public var description: String {
         switch self {
         case .badKey(let w): return "个人信息加密密钥无效 / the personal-data key in \(w) is not 32 bytes of base64."
         case .cannotCreate(let p): return "无法创建加密密钥文件 / cannot create the personal-data key file \(p); set XIEZUO_DATA_KEY."
+        case .handOff(let setting):
+            return
+                "目标数据库须使用与数据相同的个人信息密钥 / the target must use the personal-data key the data were written with: run the command again with\(setting)."
         case .wrongKey, .keyMismatch:
             return
-                "该数据库的个人信息是用另一把密钥加密的 / this database's personal data was encrypted with another key: set XIEZUO_DATA_KEY (or run in the folder holding its xiezuo.key)."
+                "该数据库的个人信息是用另一把密钥加密的 / this database's personal data was encrypted with another key: put its key file beside the database (NAME.sqlite.key) or set XIEZUO_DATA_KEY."
         }
     }
 }

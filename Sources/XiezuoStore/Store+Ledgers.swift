@@ -4,7 +4,7 @@ import XiezuoDomain
 
 extension Store {
     public var cipher: PersonalDataCipher {
-        get throws { try PersonalDataCipher.shared.get() }
+        get throws { try dataKey.get() }
     }
 
     static func searchText(_ d: LedgerDefinition, _ values: [String]) -> String {

@@ -9,20 +9,41 @@ public struct Store: Sendable {
     public let backend: any DatabaseBackend
     public let stats: StoreStats
     let logger: Logger
+    /// Where this database's personal-data key came from, and the key (or why there is none).
+    public let dataKeySource: DataKeySource
+    let dataKey: Result<PersonalDataCipher, PersonalDataError>
 
-    public init(backend: any DatabaseBackend, logger: Logger) {
+    public init(backend: any DatabaseBackend, logger: Logger, dataKeySource: DataKeySource = .ephemeral) {
         let stats = StoreStats()
         self.backend = InstrumentedBackend(inner: backend, stats: stats)
         self.stats = stats
         self.logger = logger
+        self.dataKeySource = dataKeySource
+        dataKey = dataKeySource.load()
     }
 
     public static func open(url: String, logger: Logger) async throws -> Store {
         let location = try DatabaseLocation(url: url)
+        let keySource = DataKeySource.of(location)
+        if case .sqliteFile(let path) = location { adoptWorkingFolderKey(database: path, into: keySource, logger: logger) }
         if case .postgres(let u) = location {
-            return Store(backend: try await PostgresBackend.open(url: u, logger: logger), logger: logger)
+            return Store(backend: try await PostgresBackend.open(url: u, logger: logger), logger: logger, dataKeySource: keySource)
         }
-        return Store(backend: try await SQLiteBackend.open(location, logger: logger), logger: logger)
+        return Store(backend: try await SQLiteBackend.open(location, logger: logger), logger: logger, dataKeySource: keySource)
+    }
+
+    /// Earlier versions kept the key as `xiezuo.key` in the folder `serve` ran in: a database that exists without a
+    /// key beside it takes that one, copied beside it, so it keeps opening from any folder.
+    static func adoptWorkingFolderKey(database path: String, into source: DataKeySource, logger: Logger) {
+        let fm = FileManager.default
+        guard case .beside(let beside) = source, fm.fileExists(atPath: path),
+            !fm.fileExists(atPath: beside), let text = try? String(contentsOfFile: "xiezuo.key", encoding: .utf8),
+            let key = PersonalDataCipher(base64: text)
+        else { return }
+        do {
+            try DataKeySource.write(key, to: beside)
+            logger.notice("personal-data key copied from ./xiezuo.key to \(beside)")
+        } catch { logger.warning("could not copy ./xiezuo.key beside the database: \(error)") }
     }
 
     public func close() async { await backend.close() }

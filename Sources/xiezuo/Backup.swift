@@ -45,6 +45,20 @@ enum BackupFile {
         return summaries
     }
 
+    /// The personal-data key of a backup, written beside it.
+    static func keyFile(_ backup: String) -> String { backup + ".key" }
+
+    /// The fingerprint of the key the backup's personal data were written with (app_meta's `data_key`).
+    static func keyFingerprint(_ tables: [(table: String, columns: [String], rows: [[CellValue]])]) -> String? {
+        guard let meta = tables.first(where: { $0.table == "app_meta" }), let k = meta.columns.firstIndex(of: "key"),
+            let v = meta.columns.firstIndex(of: "value")
+        else { return nil }
+        for row in meta.rows where row[k] == .text("data_key") {
+            if case .text(let fp) = row[v] { return fp }
+        }
+        return nil
+    }
+
     static func read(_ path: String) throws -> (Header, [(table: String, columns: [String], rows: [[CellValue]])]) {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("无法读取 / cannot read \(path)") }
         let lines = data.split(separator: UInt8(ascii: "\n"))
@@ -88,7 +102,14 @@ struct Backup: AsyncParsableCommand {
         let store = try await openStore(db.database)
         do {
             let s = try await BackupFile.write(store, to: file)
+            // The personal data in the backup are encrypted; without their key they cannot be restored.
+            if try await store.dataKeyFingerprint() != nil {
+                try DataKeySource.write(try store.cipher, to: BackupFile.keyFile(file))
+            }
             print("备份完成 / backed up \(s.reduce(0) { $0 + $1.rows }) rows of \(s.count) tables to \(file)")
+            if try await store.dataKeyFingerprint() != nil {
+                print("个人信息密钥在 / the personal-data key is in \(BackupFile.keyFile(file)): 与备份一同保管 / keep it with the backup")
+            }
         } catch {
             await store.close()
             throw error
@@ -103,10 +124,23 @@ struct Restore: AsyncParsableCommand {
         discussion: "The database must hold no data of its own unless --replace is given, which replaces everything in it.")
     @Argument(help: "A file written by `xiezuo backup`.") var file: String
     @Flag(help: "Replace whatever the database holds.") var replace = false
+    @Option(help: "The backup's personal-data key file (default: FILE.key beside it).") var key: String?
     @OptionGroup var db: DatabaseOption
 
     func run() async throws {
         let (header, tables) = try BackupFile.read(file)
+        // The backup's key: needed whenever its personal data were encrypted with one.
+        let keyPath = key ?? BackupFile.keyFile(file)
+        var backupKey: PersonalDataCipher?
+        if let fingerprint = BackupFile.keyFingerprint(tables) {
+            guard let text = try? String(contentsOfFile: keyPath, encoding: .utf8), let k = PersonalDataCipher(base64: text) else {
+                throw CommandFailure("找不到备份的个人信息密钥 / the backup's personal-data key is missing: \(keyPath) (give it with --key)")
+            }
+            guard k.fingerprint == fingerprint else {
+                throw CommandFailure("\(keyPath) 不是这份备份的密钥 / is not the key this backup was written with")
+            }
+            backupKey = k
+        }
         let store = try await openStore(db.database)
         do {
             try await store.migrate()
@@ -119,9 +153,14 @@ struct Restore: AsyncParsableCommand {
             guard replace || empty else {
                 throw CommandFailure("目标数据库已有数据；确认要替换请加 --replace / the database holds data; add --replace to replace it")
             }
+            let handOff: (@Sendable () throws -> Void)?
+            do { handOff = try backupKey.flatMap { try store.keyHandOff($0, keyFileHint: keyPath) } } catch let e as PersonalDataError {
+                throw CommandFailure(e.description)
+            }
             do { try await store.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) } } catch let e
                 as TransferError
             { throw CommandFailure(e.description) }
+            try handOff?()
             print("恢复完成 / restored \(tables.reduce(0) { $0 + $1.rows.count }) rows from \(file)")
         } catch {
             await store.close()
@@ -143,12 +182,20 @@ enum Copy {
             guard try await to.holdsOnlyReferenceData() else {
                 throw CommandFailure("目标数据库须为空 / the target database must be empty: \(target)")
             }
+            // The rows are copied as they are stored, personal data encrypted: the target must use the same key.
+            var handOff: (@Sendable () throws -> Void)?
+            if try await from.dataKeyFingerprint() != nil {
+                do { handOff = try to.keyHandOff(try from.cipher, keyFileHint: from.dataKeySource.keyFile) } catch let e as PersonalDataError {
+                    throw CommandFailure(e.description)
+                }
+            }
             var tables: [(table: String, columns: [String], rows: [[CellValue]])] = []
             for t in Store.tablesInOrder {
                 let (c, r) = try await from.rows(of: t)
                 tables.append((t, c, r))
             }
             try await to.replaceAll(with: tables) { t, n in FileHandle.standardError.write(Data("· \(t): \(n)\n".utf8)) }
+            try handOff?()
             let a = try await from.summaries()
             let b = try await to.summaries()
             for (x, y) in zip(a, b) where x != y {

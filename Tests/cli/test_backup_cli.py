@@ -6,8 +6,8 @@ import tempfile
 from clihelpers import BIN
 
 
-def xiezuo(*args):
-    return subprocess.run([BIN, *args], capture_output=True, timeout=300)
+def xiezuo(*args, env=None):
+    return subprocess.run([BIN, *args], capture_output=True, timeout=300, env=os.environ | (env or {}))
 
 
 def test_backup_restore_and_refusals():
@@ -35,9 +35,11 @@ def test_sqlite_to_postgresql_and_back(postgres_database):
     tmp = tempfile.mkdtemp()
     a, c, pg = f"sqlite://{tmp}/a.sqlite", f"sqlite://{tmp}/c.sqlite", postgres_database
     assert xiezuo("migrate", "--demo", "--database", a).returncode == 0
-    there = xiezuo("migrate", "--database", a, "--to", pg)
+    # PostgreSQL takes its key from a variable: here the one beside the SQLite file.
+    key = {"XIEZUO_DATA_KEY_FILE": f"{tmp}/a.sqlite.key"}
+    there = xiezuo("migrate", "--database", a, "--to", pg, env=key)
     assert there.returncode == 0 and "verified" in there.stdout.decode(), there.stderr
-    back = xiezuo("migrate", "--database", pg, "--to", c)
+    back = xiezuo("migrate", "--database", pg, "--to", c, env=key)
     assert back.returncode == 0 and "verified" in back.stdout.decode(), back.stderr
     # Into a database that is not empty: refused.
-    assert xiezuo("migrate", "--database", a, "--to", pg).returncode != 0
+    assert xiezuo("migrate", "--database", a, "--to", pg, env=key).returncode != 0

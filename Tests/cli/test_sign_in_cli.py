@@ -102,5 +102,5 @@ def test_files_with_personal_data_are_readable_by_their_owner_only():
     backup = os.path.join(tmp, "all.backup")
     r = subprocess.run([BIN, "backup", backup, "--database", "sqlite://" + path], capture_output=True, timeout=300, cwd=tmp, env=env)
     assert r.returncode == 0, r.stderr
-    for f in [path, backup, os.path.join(tmp, "xiezuo.key")] + [path + s for s in ("-wal", "-shm") if os.path.exists(path + s)]:
+    for f in [path, backup, path + ".key", backup + ".key"] + [path + s for s in ("-wal", "-shm") if os.path.exists(path + s)]:
         assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, f
