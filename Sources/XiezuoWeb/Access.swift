@@ -50,21 +50,3 @@ struct Access: Sendable {
 extension AppError {
     static let forbidden = AppError(status: .forbidden, code: "forbidden", key: "error.forbidden")
 }
-
-/// The caller's rights, as AuthMiddleware settled them for this request; 401 without a signed-in user.
-func access(_ store: Store, _ context: AppRequestContext) async throws -> Access {
-    if let a = context.access { return a }
-    guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
-    return Access(user: user, pairings: try await store.pairings())
-}
-
-/// The project named by the route's `:id`, if the caller may read it (404 otherwise) and, with `write`, change it
-/// (403 otherwise).
-func scopedProject(_ store: Store, _ context: AppRequestContext, write: Bool, what: String) async throws -> (Project, Access) {
-    let id = try parseID(context.parameters.get("id"))
-    guard let p = try await store.project(id: id) else { throw AppError.notFound(what) }
-    let a = try await access(store, context)
-    try a.requireRead(region: p.countyCode, what)
-    if write { try a.requireWrite(region: p.countyCode) }
-    return (p, a)
-}

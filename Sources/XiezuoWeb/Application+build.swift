@@ -91,20 +91,23 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: 
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: renderer.stylesheet))
     }
-    SessionController(pages: pages).addRoutes(to: router)
-    DashboardController(pages: pages).addRoutes(to: router)
-    AgreementsController(pages: pages).addRoutes(to: router)
-    ProjectsController(pages: pages).addRoutes(to: router)
-    RegionsController(pages: pages).addRoutes(to: router)
-    ProgressController(pages: pages).addRoutes(to: router)
-    DocumentsController(pages: pages).addRoutes(to: router)
-    HistoryController(pages: pages).addRoutes(to: router)
-    MeetingsController(pages: pages).addRoutes(to: router)
-    MeetingsAPIController(store: store).addRoutes(to: router)
-    AssessmentsController(pages: pages).addRoutes(to: router)
-    LedgersController(pages: pages).addRoutes(to: router)
-    UsersController(pages: pages).addRoutes(to: router)
-    APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(to: router)
+    // Every route but the handful above and in `addRoutes(public:)` is behind sign-in: its handlers get a
+    // SignedInContext, whose user and rights are not optional.
+    let signedIn = router.group(context: SignedInContext.self)
+    SessionController(pages: pages).addRoutes(public: router, signedIn: signedIn)
+    DashboardController(pages: pages).addRoutes(to: signedIn)
+    AgreementsController(pages: pages).addRoutes(to: signedIn)
+    ProjectsController(pages: pages).addRoutes(to: signedIn)
+    RegionsController(pages: pages).addRoutes(to: signedIn)
+    ProgressController(pages: pages).addRoutes(to: signedIn)
+    DocumentsController(pages: pages).addRoutes(to: signedIn)
+    HistoryController(pages: pages).addRoutes(to: signedIn)
+    MeetingsController(pages: pages).addRoutes(to: signedIn)
+    MeetingsAPIController(store: store).addRoutes(to: signedIn)
+    AssessmentsController(pages: pages).addRoutes(to: signedIn)
+    LedgersController(pages: pages).addRoutes(to: signedIn)
+    UsersController(pages: pages).addRoutes(to: signedIn)
+    APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(public: router, signedIn: signedIn)
     return router
 }
 

@@ -2,8 +2,24 @@ import Hummingbird
 import XiezuoDomain
 import XiezuoStore
 
-/// The typed request context: the reader's language and, as the platform grows, who they are and their scope.
-public struct AppRequestContext: RequestContext {
+/// What every handler may ask of its context, signed in or not: the reader's language, who is asking (if anyone),
+/// the session's CSRF token and the client's address.
+protocol XiezuoContext: RequestContext {
+    var language: Language { get }
+    var signedInUser: UserAccount? { get }
+    var csrf: String? { get }
+    var clientAddress: String? { get }
+}
+
+extension XiezuoContext {
+    var actor: Actor { Actor(name: signedInUser?.username, address: clientAddress) }
+    /// Request bodies beyond this are refused with 413 before decoding.
+    var maxUploadSize: Int { 1 << 20 }
+}
+
+/// The context of the routes anyone may call (sign-in, setup, health): the reader's language and, where a session
+/// came along, who they are. AuthMiddleware fills it in.
+public struct AppRequestContext: RequestContext, XiezuoContext {
     public var coreContext: CoreRequestContextStorage
     public var language: Language = .zh
     /// The signed-in user and the session's CSRF token, set by AuthMiddleware.
@@ -24,10 +40,34 @@ public struct AppRequestContext: RequestContext {
     /// forwarded (ClientAddressMiddleware).
     public var clientAddress: String?
 
+    var signedInUser: UserAccount? { user }
     /// Request bodies beyond this are refused with 413 before decoding.
     public var maxUploadSize: Int { 1 << 20 }
+}
 
-    var actor: Actor { Actor(name: user?.username, address: clientAddress) }
+/// The context of every route behind sign-in, which is every route but a handful (`buildRouter` puts them in a group
+/// of this context). Who is asking and what they may see are settled once, before the handler runs, and are not
+/// optional: a handler cannot forget to look them up, nor run without them.
+struct SignedInContext: ChildRequestContext, XiezuoContext {
+    var coreContext: CoreRequestContextStorage
+    let language: Language
+    let access: Access
+    let csrf: String?
+    let clientAddress: String?
+
+    init(context: AppRequestContext) throws {
+        // AuthMiddleware has already sent anyone not signed in to the sign-in page; this is the guarantee in types.
+        guard let access = context.access else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        coreContext = context.coreContext
+        language = context.language
+        self.access = access
+        csrf = context.csrf
+        clientAddress = context.clientAddress
+    }
+
+    var user: UserAccount { access.user }
+    var signedInUser: UserAccount? { access.user }
+    var maxUploadSize: Int { 1 << 20 }
 }
 
 /// Picks the language from `?lang=` (remembered in a cookie) or the cookie, Chinese by default.

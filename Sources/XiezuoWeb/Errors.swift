@@ -81,7 +81,7 @@ func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) -> Response 
 }
 
 /// Reads a JSON body into `T`, answering 400 with the reason when it is not valid JSON of that shape.
-func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppRequestContext) async throws -> T {
+func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some XiezuoContext) async throws -> T {
     var request = request
     let buffer: ByteBuffer
     do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
@@ -100,7 +100,7 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: App
 }
 
 /// Parses an application/x-www-form-urlencoded body. Repeated names keep the last value.
-func decodeForm(_ request: Request, _ context: AppRequestContext, limit: Int? = nil) async throws -> [String: String] {
+func decodeForm(_ request: Request, _ context: some XiezuoContext, limit: Int? = nil) async throws -> [String: String] {
     var request = request
     let buffer: ByteBuffer
     do { buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize) } catch {

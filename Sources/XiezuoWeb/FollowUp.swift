@@ -9,19 +9,17 @@ import XiezuoStore
 struct FollowUp: Sendable {
     let store: Store
 
-    func meeting(_ id: Int64, _ context: AppRequestContext, organise: Bool = false) async throws -> (Meeting, Pairing, Access) {
+    func meeting(_ id: Int64, _ context: SignedInContext, organise: Bool = false) async throws -> (Meeting, Pairing, Access) {
         let l = Labels(lang: context.language)
-        let a = try await access(store, context)
-        guard let m = try await store.meeting(id: id), let p = a.pairings.first(where: { $0.id == m.pairingId }) else {
-            throw AppError.notFound(l.t("meeting"))
-        }
-        try a.requireRead(pairing: p, l.t("meeting"))
+        let a = context.access
+        let m = try await context.find(l.t("meeting")) { try await store.meeting(id: id) }
+        guard let p = a.pairing(m.pairingId) else { throw AppError.notFound(l.t("meeting")) }
         if organise { guard AccessRule.canOrganise(a.user, pairing: p) else { throw AppError.forbidden } }
         return (m, p, a)
     }
 
-    func createMeeting(_ draft: MeetingDraft, _ context: AppRequestContext) async throws -> Meeting {
-        let a = try await access(store, context)
+    func createMeeting(_ draft: MeetingDraft, _ context: SignedInContext) async throws -> Meeting {
+        let a = context.access
         let pairing = Int64(draft.pairingId ?? "").flatMap { id in a.pairings.first { $0.id == id } }
         switch draft.validate(pairing: pairing) {
         case .failure(let f): throw AppError.invalid(f)
@@ -35,7 +33,7 @@ struct FollowUp: Sendable {
         }
     }
 
-    func updateMeeting(_ id: Int64, _ draft: MeetingDraft, version: Int64?, _ context: AppRequestContext) async throws -> Meeting {
+    func updateMeeting(_ id: Int64, _ draft: MeetingDraft, version: Int64?, _ context: SignedInContext) async throws -> Meeting {
         let (m, p, _) = try await meeting(id, context, organise: true)
         var d = draft
         d.pairingId = String(p.id)
@@ -50,7 +48,7 @@ struct FollowUp: Sendable {
         }
     }
 
-    func addAttendee(_ id: Int64, name: String?, position: String?, side: String?, _ context: AppRequestContext) async throws -> Attendee {
+    func addAttendee(_ id: Int64, name: String?, position: String?, side: String?, _ context: SignedInContext) async throws -> Attendee {
         _ = try await meeting(id, context, organise: true)
         switch FollowUpRules.attendee(name: name, position: position, side: side, meetingId: id) {
         case .failure(let f): throw AppError.invalid(f)
@@ -58,8 +56,7 @@ struct FollowUp: Sendable {
         }
     }
 
-    func addStop(_ id: Int64, date: String?, city: String?, name: String?, kind: String?, _ context: AppRequestContext) async throws -> ItineraryStop
-    {
+    func addStop(_ id: Int64, date: String?, city: String?, name: String?, kind: String?, _ context: SignedInContext) async throws -> ItineraryStop {
         _ = try await meeting(id, context, organise: true)
         switch FollowUpRules.stop(date: date, city: city, name: name, kind: kind, meetingId: id) {
         case .failure(let f): throw AppError.invalid(f)
@@ -67,7 +64,7 @@ struct FollowUp: Sendable {
         }
     }
 
-    func addDecision(_ id: Int64, text: String?, workArea: String?, _ context: AppRequestContext) async throws -> Decision {
+    func addDecision(_ id: Int64, text: String?, workArea: String?, _ context: SignedInContext) async throws -> Decision {
         _ = try await meeting(id, context, organise: true)
         switch FollowUpRules.decision(text: text, workArea: workArea, meetingId: id) {
         case .failure(let f): throw AppError.invalid(f)
@@ -77,7 +74,7 @@ struct FollowUp: Sendable {
 
     func createTask(
         decisionId: Int64, title: String?, ownerOffice: String?, ownerRegionCode: String?, deadline: String?,
-        _ context: AppRequestContext
+        _ context: SignedInContext
     ) async throws -> FollowUpTask {
         guard let d = try await store.decision(id: decisionId) else { throw AppError.notFound(Labels(lang: context.language).t("decision")) }
         let (_, pairing, _) = try await meeting(d.meetingId, context, organise: true)
@@ -93,20 +90,18 @@ struct FollowUp: Sendable {
     }
 
     /// A task is readable with its meeting; `write` asks for the owner's right to post updates.
-    func task(_ id: Int64, _ context: AppRequestContext, write: Bool = false) async throws -> (FollowUpTask, Meeting, Access) {
+    func task(_ id: Int64, _ context: SignedInContext, write: Bool = false) async throws -> (FollowUpTask, Meeting, Access) {
         let l = Labels(lang: context.language)
-        guard let t = try await store.followUpTask(id: id) else { throw AppError.notFound(l.t("task")) }
-        let a = try await access(store, context)
-        guard let m = try await store.meeting(id: t.meetingId), let p = a.pairings.first(where: { $0.id == m.pairingId }),
-            AccessRule.canRead(a.user, pairing: p)
-        else { throw AppError.notFound(l.t("task")) }
-        if write { try a.requireWrite(region: t.ownerRegionCode) }
-        return (t, m, a)
+        let found: TaskInMeeting = try await context.find(l.t("task"), write ? .write : .read) {
+            guard let t = try await store.followUpTask(id: id), let m = try await store.meeting(id: t.meetingId) else { return nil }
+            return TaskInMeeting(task: t, meeting: m)
+        }
+        return (found.task, found.meeting, context.access)
     }
 
     func postUpdate(
         taskId: Int64, date: String?, text: String?, evidence: String?, status: String?, version: Int64?,
-        _ context: AppRequestContext
+        _ context: SignedInContext
     ) async throws -> FollowUpTask {
         let (_, _, a) = try await task(taskId, context, write: true)
         switch FollowUpRules.update(date: date, text: text, evidence: evidence, status: status, taskId: taskId, author: a.user.username) {
@@ -119,8 +114,8 @@ struct FollowUp: Sendable {
     }
 
     /// Tasks of meetings the user reads; with `mine`, only those owned inside the user's own region (its queue).
-    func tasks(_ context: AppRequestContext, mine: Bool, state: TaskState?, today: Day) async throws -> [FollowUpTask] {
-        let a = try await access(store, context)
+    func tasks(_ context: SignedInContext, mine: Bool, state: TaskState?, today: Day) async throws -> [FollowUpTask] {
+        let a = context.access
         let owner: [String]? = mine && a.user.role != .admin ? [a.user.scopePrefix] : nil
         return try await store.tasks(TaskFilter(pairingIds: a.readablePairingIds, ownerPrefixes: owner, state: state, today: today))
     }

@@ -23,17 +23,17 @@ struct SessionController {
     /// The double-submit cookie that ties a sign-in form to the browser that loaded it.
     static let loginCookie = "xz_login"
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(public router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/login", use: loginForm)
         router.post("/login", use: login)
-        router.post("/logout", use: logout)
         router.post("/api/v1/session", use: apiLogin)
         router.delete("/api/v1/session", use: apiLogout)
-        router.get("/tokens", use: tokens)
-        router.post("/tokens", use: createToken)
-        router.post("/tokens/:id/revoke", use: revokeToken)
         router.get("/setup", use: setupForm)
         router.post("/setup", use: setup)
+        signedIn.post("/logout", use: logout)
+        signedIn.get("/tokens", use: tokens)
+        signedIn.post("/tokens", use: createToken)
+        signedIn.post("/tokens/:id/revoke", use: revokeToken)
     }
 
     // MARK: bcrypt, off the request's executor
@@ -50,9 +50,9 @@ struct SessionController {
 
     // MARK: personal API tokens
 
-    func tokensPage(_ request: Request, _ context: AppRequestContext, newToken: String?) async throws -> Response {
+    func tokensPage(_ request: Request, _ context: SignedInContext, newToken: String?) async throws -> Response {
         let l = Labels(lang: context.language)
-        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+        let user = context.user
         let list = try await pages.store.apiTokens(userId: user.id).map {
             [
                 "id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? l.t("never"),
@@ -64,12 +64,12 @@ struct SessionController {
             present(["tokens": list, "newToken": newToken]))
     }
 
-    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func tokens(_ request: Request, context: SignedInContext) async throws -> Response {
         try await tokensPage(request, context, newToken: nil)
     }
 
-    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+    @Sendable func createToken(_ request: Request, context: SignedInContext) async throws -> Response {
+        let user = context.user
         let form = try await decodeForm(request, context)
         var v = Validator()
         let name = v.text("name", form["name"], max: 100)
@@ -88,8 +88,8 @@ struct SessionController {
         return try await tokensPage(request, context, newToken: token)  // shown this once only
     }
 
-    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+    @Sendable func revokeToken(_ request: Request, context: SignedInContext) async throws -> Response {
+        let user = context.user
         let id = try parseID(context.parameters.get("id"))
         guard try await pages.store.revokeAPIToken(id: id, userId: user.id, actor: context.actor) else { throw AppError.notFound("token") }
         return Response.redirect(to: "/tokens", type: .normal)
@@ -232,7 +232,7 @@ struct SessionController {
         }
     }
 
-    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func logout(_ request: Request, context: SignedInContext) async throws -> Response {
         if let token = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: token) }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))

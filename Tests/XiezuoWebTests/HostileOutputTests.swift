@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+import XiezuoStore
 
 @testable import XiezuoWeb
 
@@ -65,6 +66,26 @@ import XiezuoDomain
                     uri: "/documents/\(did)/link", method: .post, headers: formHeaders,
                     body: form([("meetingId", "")])
                 ).status == .seeOther)
+        }
+    }
+
+    @Test func aDocumentIsLinkedOnlyToAMeetingItsOfficeMayRead() async throws {
+        try await withAppAndStore(users: Self.users) { raw, store in
+            // A meeting of Guangzhou's pairing with Qiannan, which Bijie's office has no part in.
+            let pairing = try #require(try await store.pairings().first { $0.eastCode == "440100" && $0.westCode == "522700" })
+            let foreign = try await store.createMeeting(
+                Meeting(
+                    id: 0, pairingId: pairing.id, kind: .jointConference, title: "广州—黔南对接会", date: Day(year: 2024, month: 5, day: 8)!,
+                    place: "都匀", summary: "", isDemo: false),
+                actor: XiezuoStore.Actor(name: "test", address: nil))
+            let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let doc = try await bijie.execute(
+                uri: "/documents", method: .post, headers: formHeaders, body: form([("title", "毕节材料"), ("text", "毕节市协作材料。")]))
+            let did = Int((doc.headers[.location] ?? "").split(separator: "/").last!)!
+            let refused = try await bijie.execute(
+                uri: "/documents/\(did)/link", method: .post, headers: formHeaders, body: form([("meetingId", String(foreign.id))]))
+            #expect(refused.status == .notFound)
+            #expect(try await bijie.execute(uri: "/documents/\(did)", method: .get).text.contains("广州—黔南对接会") == false)
         }
     }
 }

@@ -9,7 +9,7 @@ struct APIController {
     let store: Store
     let openAPI: ByteBuffer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(public router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
         // Ready to serve: the database answers and its schema is the one this program expects (a load balancer
         // sends no traffic to an instance that is still migrating or has lost its database).
@@ -24,10 +24,10 @@ struct APIController {
                 return jsonResponse(["status": "database unreachable"], status: .serviceUnavailable)
             }
         }
-        let api = router.group("api/v1")
-        api.get("openapi.json") { _, _ in
+        router.get("/api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
         }
+        let api = signedIn.group("api/v1")
         api.get("regions", use: regions)
         api.get("regions/:code", use: region)
         api.get("pairings", use: pairings)
@@ -200,7 +200,7 @@ struct APIController {
 
     // MARK: regions, pairings, indicators
 
-    @Sendable func regions(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func regions(_ request: Request, context: SignedInContext) async throws -> Response {
         var all = try await store.regions()
         if let level = request.query("level") {
             guard let l = RegionLevel(rawValue: level) else { throw AppError.badFilter("level") }
@@ -214,18 +214,18 @@ struct APIController {
         return Self.list(all.map(Self.json))
     }
 
-    @Sendable func region(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func region(_ request: Request, context: SignedInContext) async throws -> Response {
         let code = context.parameters.get("code") ?? ""
         guard Region.isWellFormedCode(code), let r = try await store.region(code: code) else { throw AppError.notFound("region \(code)") }
         return jsonResponse(Self.json(r))  // reference data: every signed-in user reads it
     }
 
-    @Sendable func pairings(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func pairings(_ request: Request, context: SignedInContext) async throws -> Response {
         let regions = try await regionIndex()
         return Self.list(try await store.pairings().map { Self.json($0, regions) })
     }
 
-    @Sendable func pairing(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func pairing(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let p = try await store.pairing(id: id) else { throw AppError.notFound("pairing \(id)") }
         return jsonResponse(Self.json(p, try await regionIndex()))
@@ -241,7 +241,7 @@ struct APIController {
         var untilYear: Int?
     }
 
-    @Sendable func createPairing(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func createPairing(_ request: Request, context: SignedInContext) async throws -> Response {
         let b = try await decodeJSON(PairingBody.self, request, context)
         var v = Validator()
         let level = v.choice("level", b.level, PairingLevel.self)
@@ -268,7 +268,7 @@ struct APIController {
         if !Day.validYears.contains(since) { v.fail("sinceYear", "error.year", ["1996", "2100"]) }
         if let u = b.untilYear, u < since || !Day.validYears.contains(u) { v.fail("untilYear", "error.year", [String(since), "2100"]) }
         guard v.issues.isEmpty, let level, let east, let west else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        try await access(store, context).requireManage(
+        try context.access.requireManage(
             pairing: Pairing(id: 0, level: level, eastCode: east.code, westCode: west.code, sinceYear: since))
         let saved = try await store.addPairing(
             Pairing(
@@ -279,13 +279,13 @@ struct APIController {
         return jsonResponse(Self.json(saved, regions), status: .created)
     }
 
-    @Sendable func indicators(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func indicators(_ request: Request, context: SignedInContext) async throws -> Response {
         Self.list(IndicatorCatalogue.all.map(Self.json))
     }
 
     // MARK: agreements
 
-    @Sendable func agreements(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func agreements(_ request: Request, context: SignedInContext) async throws -> Response {
         let year = try request.query("year").map { t -> Int in
             guard let y = Int(t) else { throw AppError.badFilter("year") }
             return y
@@ -294,16 +294,16 @@ struct APIController {
             guard let p = Int64(t) else { throw AppError.badFilter("pairing") }
             return p
         }
-        let a = try await access(store, context)
+        let a = context.access
         return Self.list(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(Self.json))
     }
 
-    @Sendable func agreement(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let d = try await store.agreementDetail(id: id),
-            let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request))
-        else { throw AppError.notFound("agreement \(id)") }
-        try await access(store, context).requireRead(pairing: d.pairing, "agreement \(id)")
+    @Sendable func agreement(_ request: Request, context: SignedInContext) async throws -> Response {
+        let id = try context.id()
+        let d = try await context.find("agreement \(id)") { try await store.agreementDetail(id: id) }
+        guard let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request)) else {
+            throw AppError.notFound("agreement \(id)")
+        }
         var out = Self.json(d.agreement)
         out["tasks"] = d.tasks.map { t in
             [
@@ -327,7 +327,7 @@ struct APIController {
         var status: String?
     }
 
-    @Sendable func createAgreement(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func createAgreement(_ request: Request, context: SignedInContext) async throws -> Response {
         let b = try await decodeJSON(AgreementBody.self, request, context)
         var v = Validator()
         let title = v.text("title", b.title, max: 200)
@@ -336,7 +336,7 @@ struct APIController {
         let pairing = try await b.pairingId.asyncMap { try await store.pairing(id: $0) } ?? nil
         if pairing == nil { v.fail("pairingId", b.pairingId == nil ? "error.required" : "error.unknown_pairing") }
         guard v.issues.isEmpty, let pairing, let year = b.year, let status else { throw AppError.invalid(ValidationFailure(v.issues)) }
-        try await access(store, context).requireManage(pairing: pairing)
+        try context.access.requireManage(pairing: pairing)
         do {
             let a = try await store.createAgreement(pairingId: pairing.id, year: year, title: title, status: status, actor: context.actor)
             return jsonResponse(Self.json(a), status: .created)
@@ -346,13 +346,9 @@ struct APIController {
     }
 
     /// The agreement of the route, if the caller may read it (404) and manage its pairing (403).
-    func managedAgreement(_ context: AppRequestContext) async throws -> AgreementDetail {
-        let id = try parseID(context.parameters.get("id"))
-        guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound("agreement \(id)") }
-        let a = try await access(store, context)
-        try a.requireRead(pairing: d.pairing, "agreement \(id)")
-        try a.requireManage(pairing: d.pairing)
-        return d
+    func managedAgreement(_ context: SignedInContext) async throws -> AgreementDetail {
+        let id = try context.id()
+        return try await context.find("agreement \(id)", .write) { try await store.agreementDetail(id: id) }
     }
 
     struct TaskBody: Decodable {
@@ -360,7 +356,7 @@ struct APIController {
         var text: String?
     }
 
-    @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addTask(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await managedAgreement(context).agreement.id
         let b = try await decodeJSON(TaskBody.self, request, context)
         var v = Validator()
@@ -378,7 +374,7 @@ struct APIController {
         var version: Int64?
     }
 
-    @Sendable func setTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func setTarget(_ request: Request, context: SignedInContext) async throws -> Response {
         let d = try await managedAgreement(context)
         let b = try await decodeJSON(TargetBody.self, request, context)
         var v = Validator()
@@ -410,8 +406,8 @@ struct APIController {
 
     // MARK: projects
 
-    @Sendable func projects(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let f = try ProjectsController.filter(request, scope: try await access(store, context).scope)
+    @Sendable func projects(_ request: Request, context: SignedInContext) async throws -> Response {
+        let f = try ProjectsController.filter(request, scope: context.access.scope)
         let page = try ProjectsController.page(request)
         let r = try await store.projects(f, page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
@@ -421,20 +417,19 @@ struct APIController {
             body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(body))))
     }
 
-    @Sendable func project(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let p = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
-        try await access(store, context).requireRead(region: p.countyCode, "project \(id)")
+    @Sendable func project(_ request: Request, context: SignedInContext) async throws -> Response {
+        let p = try await scopedProject(context, write: false)
+        let id = p.id
         let txs = try await store.transactions(projectId: id)
         return jsonResponse(Self.json(p, countyName: try await store.region(code: p.countyCode)?.name, funding: FundingSummary(txs)))
     }
 
-    @Sendable func createProject(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func createProject(_ request: Request, context: SignedInContext) async throws -> Response {
         let draft = try await decodeJSON(ProjectDraft.self, request, context)
         switch try await ProjectsController.validate(draft, store: store) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let p):
-            try await access(store, context).requireWrite(region: p.countyCode)
+            try context.access.requireWrite(region: p.countyCode)
             let saved = try await store.createProject(p, actor: context.actor)
             return jsonResponse(Self.json(saved), status: .created)
         }
@@ -450,12 +445,9 @@ struct APIController {
         }
     }
 
-    @Sendable func updateProject(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try parseID(context.parameters.get("id"))
-        guard let current = try await store.project(id: id) else { throw AppError.notFound("project \(id)") }
-        let a = try await access(store, context)
-        try a.requireRead(region: current.countyCode, "project \(id)")
-        try a.requireWrite(region: current.countyCode)
+    @Sendable func updateProject(_ request: Request, context: SignedInContext) async throws -> Response {
+        let id = try await scopedProject(context, write: true).id
+        let a = context.access
         let body = try await decodeJSON(ProjectUpdate.self, request, context)
         guard let version = body.version else {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "version", key: "error.required")]))
@@ -477,16 +469,17 @@ struct APIController {
         }
     }
 
-    func scopedProject(_ context: AppRequestContext, write: Bool) async throws -> Project {
-        try await XiezuoWeb.scopedProject(store, context, write: write, what: "project").0
+    func scopedProject(_ context: SignedInContext, write: Bool) async throws -> Project {
+        let id = try context.id()
+        return try await context.find("project \(id)", write ? .write : .read) { try await store.project(id: id) }
     }
 
-    @Sendable func transactions(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func transactions(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: false).id
         return Self.list(try await store.transactions(projectId: id).map(Self.json))
     }
 
-    @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addTransaction(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: true).id
         let draft = try await decodeJSON(TransactionDraft.self, request, context)
         switch draft.validate(projectId: id) {
@@ -495,7 +488,7 @@ struct APIController {
         }
     }
 
-    @Sendable func milestones(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func milestones(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: false).id
         return Self.list(
             try await store.milestones(projectId: id).map {
@@ -509,7 +502,7 @@ struct APIController {
         var doneDate: String?
     }
 
-    @Sendable func addMilestone(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addMilestone(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: true).id
         let b = try await decodeJSON(MilestoneBody.self, request, context)
         var v = Validator()
@@ -525,21 +518,21 @@ struct APIController {
 
     // MARK: progress and the dashboard figures
 
-    @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let f = try ProgressController.filter(request, scope: try await access(store, context).scope)
+    @Sendable func progress(_ request: Request, context: SignedInContext) async throws -> Response {
+        let f = try ProgressController.filter(request, scope: context.access.scope)
         let page = try ProjectsController.page(request, defaultSize: 50)
         let r = try await store.progress(f, page: page)
         return Self.list(r.items.map(Self.json), total: r.total, page: page)
     }
 
-    @Sendable func addProgress(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addProgress(_ request: Request, context: SignedInContext) async throws -> Response {
         let draft = try await decodeJSON(ProgressDraft.self, request, context)
         let code = (draft.regionCode ?? "").trimmingWhitespace()
         let region = Region.isWellFormedCode(code) ? try await store.region(code: code) : nil
         switch draft.validate(region: region) {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let p):
-            try await access(store, context).requireWrite(region: p.regionCode)
+            try context.access.requireWrite(region: p.regionCode)
             return jsonResponse(Self.json(try await store.addProgress(p, actor: context.actor)), status: .created)
         }
     }
@@ -551,7 +544,7 @@ struct APIController {
     /// Many figures in one request, all or nothing: every row is checked (its fields, and that the caller may write
     /// its region) before anything is written; one bad row rejects the whole import with every problem listed by row
     /// and field. Accepted rows land in one transaction, each with its audit record.
-    @Sendable func importProgress(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func importProgress(_ request: Request, context: SignedInContext) async throws -> Response {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: Self.maxImportBody) } catch {
@@ -565,7 +558,7 @@ struct APIController {
             throw AppError.invalid(
                 ValidationFailure([ValidationIssue(field: "rows", key: "error.import_rows", params: [String(Self.maxImportRows)])]))
         }
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         var accepted: [ProgressReport] = []
@@ -617,9 +610,9 @@ struct APIController {
         return jsonResponse(["imported": accepted.count], status: .created)
     }
 
-    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
         let year = try await request.yearQuery().asyncOr { try await defaultYear(store) }
-        let a = try await access(store, context)
+        let a = context.access
         let o = try await Overview.build(
             store: store, year: year, counted: Pages.counted(request),
             pairingIds: a.readablePairingIds, scope: a.scope)

@@ -6,15 +6,15 @@ import XiezuoStore
 struct AgreementsController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/agreements", use: list)
         router.get("/agreements/:id", use: show)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
-        let a = try await access(pages.store, context)
+        let a = context.access
         let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
         let items = try await pages.store.agreements(pairingIds: a.readablePairingIds).map { a -> [String: Any] in
             [
@@ -27,11 +27,10 @@ struct AgreementsController {
             ["items": items])
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let id = try parseID(context.parameters.get("id"))
-        guard let d = try await pages.store.agreementDetail(id: id) else { throw AppError.notFound(l.t("agreement")) }
-        try await access(pages.store, context).requireRead(pairing: d.pairing, l.t("agreement"))
+        let id = try context.id()
+        let d = try await context.find(l.t("agreement")) { try await pages.store.agreementDetail(id: id) }
         let counted = Pages.counted(request)
         let c = try await Overview.completion(of: id, store: pages.store, counted: counted)!
         let regions = try await pages.regionIndex()

@@ -10,7 +10,7 @@ import XiezuoStore
 struct AssessmentsController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/assessments", use: list)
         router.get("/assessments/:pairing/:year", use: show)
         router.post("/assessments/:pairing/:year/weights", use: saveWeights)
@@ -19,9 +19,9 @@ struct AssessmentsController {
         router.get("/api/v1/assessments/:pairing/:year", use: api)
     }
 
-    func scoped(_ context: AppRequestContext) async throws -> (Pairing, Int, Access) {
+    func scoped(_ context: SignedInContext) async throws -> (Pairing, Int, Access) {
         let l = Labels(lang: context.language)
-        let a = try await access(pages.store, context)
+        let a = context.access
         let pid = try parseID(context.parameters.get("pairing"))
         guard let yearText = context.parameters.get("year"), let year = Int(yearText), Day.validYears.contains(year) else {
             throw AppError.badID(context.parameters.get("year") ?? "")
@@ -35,10 +35,10 @@ struct AssessmentsController {
         l.t("grade_rule", AssessmentScore.pointsText(r.good), AssessmentScore.pointsText(r.fairlyGood), AssessmentScore.pointsText(r.average))
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
-        let a = try await access(pages.store, context)
+        let a = context.access
         let regions = try await pages.regionIndex()
         var items: [[String: Any]] = []
         for p in a.pairings where AccessRule.canRead(a.user, pairing: p) {
@@ -54,7 +54,7 @@ struct AssessmentsController {
     }
 
     func page(
-        _ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], status: HTTPResponse.Status = .ok
+        _ request: Request, _ context: SignedInContext, issues: [ValidationIssue] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (p, year, a) = try await scoped(context)
@@ -91,13 +91,13 @@ struct AssessmentsController {
             ], status: status)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         try await page(request, context)
     }
 
     /// Writes one part of the record; the version read with the page guards against overwriting someone else's change.
     func save(
-        _ request: Request, _ context: AppRequestContext, allowed: (Access, Pairing) -> Bool,
+        _ request: Request, _ context: SignedInContext, allowed: (Access, Pairing) -> Bool,
         change: (inout AssessmentRecord, [String: String]) throws -> Void
     ) async throws -> Response {
         let (p, year, a) = try await scoped(context)
@@ -116,7 +116,7 @@ struct AssessmentsController {
         return Response.redirect(to: "/assessments/\(p.id)/\(year)", type: .normal)
     }
 
-    @Sendable func saveWeights(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func saveWeights(_ request: Request, context: SignedInContext) async throws -> Response {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("") }
         return try await save(request, context, allowed: { a, _ in AccessRule.canSetAssessmentWeights(a.user) }) { r, f in
@@ -129,7 +129,7 @@ struct AssessmentsController {
 
     /// Each side writes its own text: the western side the self-assessment, the eastern side the comment.
     func saveText(
-        _ request: Request, _ context: AppRequestContext, side: Side, field: String,
+        _ request: Request, _ context: SignedInContext, side: Side, field: String,
         _ set: @escaping (inout AssessmentRecord, String) -> Void
     ) async throws -> Response {
         try await save(
@@ -145,15 +145,15 @@ struct AssessmentsController {
         }
     }
 
-    @Sendable func saveSelf(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func saveSelf(_ request: Request, context: SignedInContext) async throws -> Response {
         try await saveText(request, context, side: .west, field: "selfAssessment") { $0.selfAssessment = $1 }
     }
 
-    @Sendable func saveComment(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func saveComment(_ request: Request, context: SignedInContext) async throws -> Response {
         try await saveText(request, context, side: .east, field: "partnerComment") { $0.partnerComment = $1 }
     }
 
-    @Sendable func api(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func api(_ request: Request, context: SignedInContext) async throws -> Response {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("assessment") }
         func json(_ s: AssessmentScore) -> [String: Any] {

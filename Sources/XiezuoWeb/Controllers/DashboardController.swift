@@ -7,15 +7,15 @@ import XiezuoStore
 struct DashboardController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/", use: dashboard)
     }
 
-    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
         let counted = Pages.counted(request)
-        let a = try await access(pages.store, context)
+        let a = context.access
         let o = try await Overview.build(
             store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,
             scope: a.scope)

@@ -12,7 +12,7 @@ struct DocumentsController {
     let pages: Pages
     let repairer = Repairer()
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/documents", use: list)
         router.get("/documents/new", use: newForm)
         router.post("/documents/preview", use: preview)
@@ -24,14 +24,14 @@ struct DocumentsController {
 
     static let maxText = 2_000_000
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let q = request.query("q") ?? ""
         guard q.count <= 200 else { throw AppError.badFilter("q") }
         let page = try ProjectsController.page(request)
         let result = try await pages.store.documents(
             matching: q, page: page,
-            scope: try await access(pages.store, context).scope)
+            scope: context.access.scope)
         let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
         let data: [String: Any] = [
             "q": q,
@@ -47,11 +47,11 @@ struct DocumentsController {
         return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
     }
 
-    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func newForm(_ request: Request, context: SignedInContext) async throws -> Response {
         try await form([:], issues: [], request, context)
     }
 
-    func form(_ values: [String: String], issues: [ValidationIssue], _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func form(_ values: [String: String], issues: [ValidationIssue], _ request: Request, _ context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let state = FormState(
             values: [
@@ -83,12 +83,12 @@ struct DocumentsController {
         return v.result(Intake(title: title, source: source, publishedOn: date, text: text))
     }
 
-    @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func preview(_ request: Request, context: SignedInContext) async throws -> Response {
         try await previewIntake(try await decodeForm(request, context, limit: maxFormBody), request, context)
     }
 
     /// An uploaded file (text, HTML or .docx): its text taken out, then the same preview as pasted text.
-    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func upload(_ request: Request, context: SignedInContext) async throws -> Response {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: maxFormBody) } catch {
@@ -128,7 +128,7 @@ struct DocumentsController {
         return try await previewIntake(values, request, context)
     }
 
-    func previewIntake(_ values: [String: String], _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func previewIntake(_ values: [String: String], _ request: Request, _ context: SignedInContext) async throws -> Response {
         switch validate(values) {
         case .failure(let f): return try await self.form(values, issues: f.issues, request, context)
         case .success(let intake):
@@ -139,12 +139,12 @@ struct DocumentsController {
         }
     }
 
-    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func save(_ request: Request, context: SignedInContext) async throws -> Response {
         let form = try await decodeForm(request, context, limit: 8 << 20)
         switch validate(form) {
         case .failure(let f): return try await self.form(form, issues: f.issues, request, context)
         case .success(let intake):
-            let a = try await access(pages.store, context)
+            let a = context.access
             try a.requireWriter()
             // The repair runs again on the server: what is stored never depends on what a browser sent back.
             let r = repairer.repair(intake.text)
@@ -157,11 +157,10 @@ struct DocumentsController {
         }
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let id = try parseID(context.parameters.get("id"))
-        guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(l.t("document")) }
-        try await access(pages.store, context).requireRead(region: d.regionCode, l.t("document"))
+        let id = try context.id()
+        let d = try await context.find(l.t("document")) { try await pages.store.document(id: id) }
         let report =
             (try? JSONDecoder().decode(RepairReport.self, from: Data(d.reportJSON.utf8)))
             ?? RepairReport(garbled: false, reason: "")
@@ -170,18 +169,15 @@ struct DocumentsController {
             result: RepairResult(text: d.repairedText, report: report), saved: d, request, context, hidden: nil)
     }
 
-    @Sendable func link(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func link(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let form = try await decodeForm(request, context)
         let meeting = try (form["meetingId"] ?? "").isEmpty ? nil : parseID(form["meetingId"])
-        let a = try await access(pages.store, context)
-        guard let d = try await pages.store.document(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("document")) }
-        try a.requireRead(region: d.regionCode, Labels(lang: context.language).t("document"))
-        // Only an office whose own scope holds the document links it (a partner that reads it may not).
-        try a.requireWrite(region: d.regionCode)
-        if let meeting, let m = try await pages.store.meeting(id: meeting), let p = a.pairings.first(where: { $0.id == m.pairingId }) {
-            try a.requireRead(pairing: p, Labels(lang: context.language).t("nav_meetings"))
-        }
+        let l = Labels(lang: context.language)
+        // Only an office whose own scope holds the document links it (a partner that reads it may not), and only to
+        // a meeting it may read.
+        _ = try await context.find(l.t("document"), .write) { try await pages.store.document(id: id) }
+        if let meeting { _ = try await context.find(l.t("nav_meetings")) { try await pages.store.meeting(id: meeting) } }
         do { try await pages.store.linkDocument(id: id, meetingId: meeting, actor: context.actor) } catch StoreError.notFound {
             throw AppError.notFound(Labels(lang: context.language).t("document"))
         }
@@ -196,11 +192,11 @@ struct DocumentsController {
 
     func page(
         title: String, source: String, date: Day?, original: String, result: RepairResult, saved: LibraryDocument?,
-        _ request: Request, _ context: AppRequestContext, hidden: [String: String]?
+        _ request: Request, _ context: SignedInContext, hidden: [String: String]?
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let (before, after) = Self.highlight(original, result)
-        let meetings = try await pages.store.meetings(pairingIds: try await access(pages.store, context).readablePairingIds)
+        let meetings = try await pages.store.meetings(pairingIds: context.access.readablePairingIds)
         // People are recognised from the attendees of meetings the reader may see.
         let readableMeetings = Set(meetings.map(\.id))
         let attendees = try await pages.store.knownPeople().filter { readableMeetings.contains($0.meetingId) }
@@ -225,7 +221,7 @@ struct DocumentsController {
             "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
             "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
             "dates": Self.datesMentioned(result.text, year: date?.year).map { ["date": $0] },
-            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, scope: try await access(pages.store, context).scope)
+            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, scope: context.access.scope)
                 .map { ["id": $0.project.id, "title": $0.project.title, "county": $0.countyName] },
             "organisations": Mentions.organisations(in: result.text).map { ["name": $0] },
         ]

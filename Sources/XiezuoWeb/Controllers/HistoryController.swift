@@ -8,7 +8,7 @@ import XiezuoStore
 struct HistoryController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/history/:entity/:id", use: compare)
         router.get("/history/:entity/:id/export", use: export)
     }
@@ -33,45 +33,30 @@ struct HistoryController {
 
     /// The object of the route if the caller may read it (404 otherwise, the same as for an object that does not exist),
     /// with the title to show.
-    func resolve(_ context: AppRequestContext) async throws -> (Kind, Int64, String) {
+    func resolve(_ context: SignedInContext) async throws -> (Kind, Int64, String) {
         let l = Labels(lang: context.language)
         guard let kind = context.parameters.get("entity").flatMap(Kind.init(rawValue:)) else { throw AppError.notFound(l.t("history")) }
-        let id = try parseID(context.parameters.get("id"))
-        let a = try await access(pages.store, context)
+        let id = try context.id()
         let store = pages.store
-        func pairing(_ pid: Int64) throws -> Pairing {
-            guard let p = a.pairings.first(where: { $0.id == pid }) else { throw AppError.notFound(l.t("history")) }
-            return p
-        }
         let what = l.t("history")
         switch kind {
         case .project:
-            guard let p = try await store.project(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(region: p.countyCode, what)
-            return (kind, id, p.title)
+            return (kind, id, try await context.find(what) { try await store.project(id: id) }.title)
         case .agreement:
-            guard let d = try await store.agreementDetail(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(pairing: d.pairing, what)
-            return (kind, id, d.agreement.title)
+            return (kind, id, try await context.find(what) { try await store.agreementDetail(id: id) }.agreement.title)
         case .progress:
-            guard let p = try await store.progressReport(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(region: p.regionCode, what)
+            let p = try await context.find(what) { try await store.progressReport(id: id) }
             let name = IndicatorCatalogue.byCode[p.indicatorCode]?.name(l.lang) ?? p.indicatorCode
             return (kind, id, "\(name) · \(p.regionCode) · \(p.year)-\(p.month)")
         case .document:
-            guard let d = try await store.document(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(region: d.regionCode, what)
-            return (kind, id, d.title)
+            return (kind, id, try await context.find(what) { try await store.document(id: id) }.title)
         case .meeting:
-            guard let m = try await store.meeting(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(pairing: try pairing(m.pairingId), what)
-            return (kind, id, m.title)
+            return (kind, id, try await context.find(what) { try await store.meeting(id: id) }.title)
         case .task:
             let t = try await FollowUp(store: store).task(id, context).0
             return (kind, id, t.title)
         case .ledgerRow:
-            guard let r = try await store.ledgerRow(id: id) else { throw AppError.notFound(what) }
-            try a.requireRead(region: r.countyCode, what)
+            let r = try await context.find(what) { try await store.ledgerRow(id: id) }
             return (kind, id, "\(r.ledger.title(l.lang)) · \(r.id)")
         }
     }
@@ -95,7 +80,7 @@ struct HistoryController {
     }
 
     /// Two versions side by side, field by field, the changed ones marked.
-    @Sendable func compare(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func compare(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let (kind, id, title) = try await resolve(context)
         let versions = try await versions(kind, id)
@@ -131,7 +116,7 @@ struct HistoryController {
     }
 
     /// The whole trail as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese).
-    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func export(_ request: Request, context: SignedInContext) async throws -> Response {
         let (kind, id, _) = try await resolve(context)
         let entries = try await pages.store.history(entity: kind.rawValue, id: String(id))
         func cell(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

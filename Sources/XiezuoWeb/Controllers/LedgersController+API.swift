@@ -19,16 +19,16 @@ extension LedgersController {
         ]
     }
 
-    @Sendable func apiList(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func apiList(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
-        let a = try await access(store, context)
+        let a = context.access
         let f = try Self.filter(request, name.definition, scope: a.scope)
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await store.ledgerRows(name, f, page: pg)
         return APIController.list(result.items.map { Self.json($0, reveal: false) }, total: result.total, page: pg)
     }
 
-    @Sendable func apiShow(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func apiShow(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, _) = try await scopedRow(context)
         return jsonResponse(Self.json(r, reveal: false))
     }
@@ -40,10 +40,10 @@ extension LedgersController {
     }
 
     /// A sheet as base64 in JSON: the preview (`dryRun`) or the import, all or nothing, with the same report.
-    @Sendable func apiImport(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func apiImport(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         // base64 makes the file a third larger.
         let buffer = try await Self.collect(request, limit: Self.maxUpload * 4 / 3 + 4096)

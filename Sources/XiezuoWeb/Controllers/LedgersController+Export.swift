@@ -7,10 +7,10 @@ import XiezuoStore
 
 /// Export of exactly the list's filter and columns, as XLSX or CSV.
 extension LedgersController {
-    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func export(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
         let d = name.definition
-        let a = try await access(store, context)
+        let a = context.access
         let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
         let format =

@@ -7,14 +7,14 @@ import XiezuoStore
 
 /// The row form: a new row or an edit, read with the same rules as a sheet cell.
 extension LedgersController {
-    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func newForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         return try await form(name, nil, values: [:], issues: [], a, request, context)
     }
 
-    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func editForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
         let d = r.ledger.definition
@@ -31,7 +31,7 @@ extension LedgersController {
 
     func form(
         _ name: LedgerName, _ existing: LedgerRecord?, values: [String: String], issues: [ValidationIssue], _ a: Access,
-        _ request: Request, _ context: AppRequestContext
+        _ request: Request, _ context: SignedInContext
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let d = name.definition
@@ -112,10 +112,10 @@ extension LedgersController {
         return (values, issues)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
         let d = name.definition
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         let form = try await decodeForm(request, context)
         let (values, issues) = try await parseForm(d, form, existing: nil, a: a)
@@ -131,7 +131,7 @@ extension LedgersController {
         }
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
         let d = r.ledger.definition

@@ -41,10 +41,10 @@ extension LedgersController {
         return nil
     }
 
-    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func upload(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         let body = try await Self.collect(request, limit: maxFormBody)
         guard let boundary = MultipartForm.boundary(request.headers[.contentType] ?? ""),
@@ -65,10 +65,10 @@ extension LedgersController {
         }
     }
 
-    @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func commit(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
-        let a = try await access(store, context)
+        let a = context.access
         try a.requireWriter()
         _ = try await decodeForm(request, context)
         let id = try parseID(context.parameters.get("upload"))
@@ -87,7 +87,7 @@ extension LedgersController {
 
     func preview(
         _ name: LedgerName, _ report: LedgerImportReport?, uploadId: Int64?, problem: String?, _ request: Request,
-        _ context: AppRequestContext
+        _ context: SignedInContext
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let d = name.definition

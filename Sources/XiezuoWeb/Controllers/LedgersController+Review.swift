@@ -7,7 +7,7 @@ import XiezuoStore
 
 /// Review of ledger rows: one at a time, the list shown, and the eastern partner's confirmation.
 extension LedgersController {
-    func reviewOne(_ context: AppRequestContext, _ action: ProgressState.Action, comment: String) async throws -> Response {
+    func reviewOne(_ context: SignedInContext, _ action: ProgressState.Action, comment: String) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard let county = try await pages.regionIndex()[r.countyCode], ReviewRule.mayReview(a.user, region: county) else { throw AppError.forbidden }
         if action == .approve, !ReviewRule.mayApprove(a.user, region: county, authors: try await store.ledgerAuthors(id: r.id)) {
@@ -20,7 +20,7 @@ extension LedgersController {
     }
 
     /// The eastern partner's "confirmed" mark on a western row.
-    @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func confirm(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         _ = try await decodeForm(request, context)
         guard let county = try await pages.regionIndex()[r.countyCode],
@@ -32,19 +32,19 @@ extension LedgersController {
         return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
     }
 
-    @Sendable func approveOne(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func approveOne(_ request: Request, context: SignedInContext) async throws -> Response {
         try await reviewOne(context, .approve, comment: "")
     }
 
-    @Sendable func returnOne(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func returnOne(_ request: Request, context: SignedInContext) async throws -> Response {
         try await reviewOne(context, .return, comment: try await returnComment(request, context))
     }
 
     /// Approves the pending rows the list's filter shows, limited to what the reviewer reads.
-    @Sendable func approveShown(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func approveShown(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
         let d = name.definition
-        let a = try await access(store, context)
+        let a = context.access
         // The western side's offices approve its counties' rows; the eastern partner records and confirms only.
         guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role), a.user.role == .admin || a.user.side == .west else {
             throw AppError.forbidden

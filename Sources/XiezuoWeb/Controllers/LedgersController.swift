@@ -12,7 +12,7 @@ struct LedgersController {
     var store: Store { pages.store }
     static let maxUpload = 8 << 20
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/ledgers", use: index)
         router.get("/ledgers/:ledger", use: list)
         router.post("/ledgers/:ledger", use: create)
@@ -35,7 +35,7 @@ struct LedgersController {
 
     // MARK: parameters
 
-    static func ledger(_ context: AppRequestContext) throws -> LedgerName {
+    static func ledger(_ context: SignedInContext) throws -> LedgerName {
         guard let l = context.parameters.get("ledger").flatMap(LedgerName.init(rawValue:)) else { throw AppError.notFound("ledger") }
         return l
     }
@@ -93,9 +93,9 @@ struct LedgersController {
 
     // MARK: pages
 
-    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func index(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let a = try await access(store, context)
+        let a = context.access
         var items: [[String: Any]] = []
         let counts = try await store.ledgerCounts(scope: a.scope)
         for name in LedgerName.allCases {
@@ -109,11 +109,11 @@ struct LedgersController {
         return try await pages.render("ledgers", title: l.t("nav_ledgers"), section: "ledgers", request, context, ["ledgers": items])
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
         let d = name.definition
-        let a = try await access(store, context)
+        let a = context.access
         let f = try Self.filter(request, d, scope: a.scope)
         let cols = try Self.columns(request, d)
         let shownQuery = Self.query(f, cols, d)
@@ -194,21 +194,20 @@ struct LedgersController {
     }
 
     /// A row the user may read (404 otherwise, even for a row of another ledger).
-    func scopedRow(_ context: AppRequestContext) async throws -> (LedgerRecord, Access) {
+    func scopedRow(_ context: SignedInContext) async throws -> (LedgerRecord, Access) {
         let name = try Self.ledger(context)
-        let id = try parseID(context.parameters.get("id"))
-        guard let r = try await store.ledgerRow(id: id), r.ledger == name else { throw AppError.notFound(name.title(context.language)) }
-        let a = try await access(store, context)
-        try a.requireRead(region: r.countyCode, name.title(context.language))
-        return (r, a)
+        let id = try context.id()
+        // A row of another ledger is not found under this one's address.
+        let r = try await context.find(name.title(context.language)) { try await store.ledgerRow(id: id).flatMap { $0.ledger == name ? $0 : nil } }
+        return (r, context.access)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         return try await detail(r, a, request, context, reveal: false)
     }
 
-    func detail(_ r: LedgerRecord, _ a: Access, _ request: Request, _ context: AppRequestContext, reveal: Bool) async throws -> Response {
+    func detail(_ r: LedgerRecord, _ a: Access, _ request: Request, _ context: SignedInContext, reveal: Bool) async throws -> Response {
         let l = Labels(lang: context.language)
         let d = r.ledger.definition
         let regions = try await pages.regionIndex()
@@ -239,7 +238,7 @@ struct LedgersController {
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, data)
     }
 
-    @Sendable func reveal(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func reveal(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode) else { throw AppError.forbidden }
         let d = r.ledger.definition

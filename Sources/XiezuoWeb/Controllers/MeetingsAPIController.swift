@@ -8,7 +8,7 @@ struct MeetingsAPIController {
     let store: Store
     var followUp: FollowUp { FollowUp(store: store) }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         let api = router.group("api/v1")
         api.get("meetings", use: list)
         api.post("meetings", use: create)
@@ -46,8 +46,8 @@ struct MeetingsAPIController {
         ["id": d.id, "meetingId": d.meetingId, "workArea": d.workArea?.rawValue as Any, "text": d.text]
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let a = try await access(store, context)
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
+        let a = context.access
         let year = try request.yearQuery()
         let pairing = try request.query("pairing").map { t -> Int64 in
             guard let v = Int64(t) else { throw AppError.badFilter("pairing") }
@@ -62,7 +62,7 @@ struct MeetingsAPIController {
         var pairingId: Int64?
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let b = try await decodeJSON(MeetingBody.self, request, context)
         let m = try await followUp.createMeeting(
             MeetingDraft(
@@ -72,7 +72,7 @@ struct MeetingsAPIController {
         return jsonResponse(Self.json(m), status: .created)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let (m, _, _) = try await followUp.meeting(id, context)
         let today = chinaToday()
@@ -89,7 +89,7 @@ struct MeetingsAPIController {
     }
 
     struct AttendeeBody: Decodable { var name, position, side: String? }
-    @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addAttendee(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(AttendeeBody.self, request, context)
         return jsonResponse(
@@ -97,7 +97,7 @@ struct MeetingsAPIController {
     }
 
     struct StopBody: Decodable { var date, city, name, kind: String? }
-    @Sendable func addStop(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addStop(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(StopBody.self, request, context)
         return jsonResponse(
@@ -105,14 +105,14 @@ struct MeetingsAPIController {
     }
 
     struct DecisionBody: Decodable { var text, workArea: String? }
-    @Sendable func addDecision(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addDecision(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(DecisionBody.self, request, context)
         return jsonResponse(Self.json(try await followUp.addDecision(id, text: b.text, workArea: b.workArea, context)), status: .created)
     }
 
     struct TaskBody: Decodable { var title, ownerOffice, ownerRegionCode, deadline: String? }
-    @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addTask(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(TaskBody.self, request, context)
         let t = try await followUp.createTask(
@@ -121,7 +121,7 @@ struct MeetingsAPIController {
         return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
     }
 
-    @Sendable func tasks(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func tasks(_ request: Request, context: SignedInContext) async throws -> Response {
         let state = try request.query("state").map { s -> TaskState in
             guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
             return v
@@ -133,7 +133,7 @@ struct MeetingsAPIController {
         return jsonResponse(["items": items.map { Self.json($0, today: today) }, "total": items.count])
     }
 
-    @Sendable func task(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func task(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let (t, _, _) = try await followUp.task(id, context)
         var out = Self.json(t, today: chinaToday())
@@ -147,7 +147,7 @@ struct MeetingsAPIController {
         var date, text, evidence, status: String?
         var version: Int64?
     }
-    @Sendable func postUpdate(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func postUpdate(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(UpdateBody.self, request, context)
         let t = try await followUp.postUpdate(

@@ -10,7 +10,7 @@ struct MeetingsController {
     let pages: Pages
     var followUp: FollowUp { FollowUp(store: pages.store) }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/meetings", use: list)
         router.get("/meetings/new", use: newForm)
         router.post("/meetings", use: create)
@@ -40,9 +40,9 @@ struct MeetingsController {
         ]
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let a = try await access(pages.store, context)
+        let a = context.access
         let regions = try await pages.regionIndex()
         let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
         let items = try await pages.store.meetings(pairingIds: a.readablePairingIds).map { m -> [String: Any] in
@@ -59,10 +59,10 @@ struct MeetingsController {
 
     func form(
         _ draft: MeetingDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
-        _ context: AppRequestContext, status: HTTPResponse.Status = .ok
+        _ context: SignedInContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let l = Labels(lang: context.language)
-        let a = try await access(pages.store, context)
+        let a = context.access
         let regions = try await pages.regionIndex()
         let f = FormState(
             values: [
@@ -93,13 +93,13 @@ struct MeetingsController {
             place: form["place"], hostSide: form["hostSide"], summary: form["summary"], agenda: form["agenda"], minutes: form["minutes"])
     }
 
-    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let a = try await access(pages.store, context)
+    @Sendable func newForm(_ request: Request, context: SignedInContext) async throws -> Response {
+        let a = context.access
         guard a.pairings.contains(where: { AccessRule.canOrganise(a.user, pairing: $0) }) else { throw AppError.forbidden }
         return try await form(MeetingDraft(kind: MeetingKind.jointConference.rawValue), id: nil, version: nil, issues: [], request, context)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let draft = Self.draft(try await decodeForm(request, context))
         do {
             let m = try await followUp.createMeeting(draft, context)
@@ -109,7 +109,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func editForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let (m, p, _) = try await followUp.meeting(try parseID(context.parameters.get("id")), context, organise: true)
         let draft = MeetingDraft(
             kind: m.kind.rawValue, pairingId: String(p.id), title: m.title, date: m.date.description,
@@ -118,7 +118,7 @@ struct MeetingsController {
         return try await form(draft, id: m.id, version: m.version, issues: [], request, context)
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let fields = try await decodeForm(request, context)
         let draft = Self.draft(fields)
@@ -138,7 +138,7 @@ struct MeetingsController {
     /// The meeting page: record, attendees by side, itinerary, decisions with the state of each task, attached
     /// documents, the report, and the history. `problem` is a sub-form's validation failure, shown at the top.
     func meetingPage(
-        _ id: Int64, _ request: Request, _ context: AppRequestContext, problem: [ValidationIssue] = [],
+        _ id: Int64, _ request: Request, _ context: SignedInContext, problem: [ValidationIssue] = [],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let l = Labels(lang: context.language)
@@ -189,13 +189,13 @@ struct MeetingsController {
         return try await pages.render("meeting", title: m.title, section: "meetings", request, context, data, status: status)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         try await meetingPage(try parseID(context.parameters.get("id")), request, context)
     }
 
     /// Runs a sub-form's write; on invalid input shows the meeting page again with the problems, nothing written.
     func subForm(
-        _ meetingId: Int64, _ request: Request, _ context: AppRequestContext, anchor: String,
+        _ meetingId: Int64, _ request: Request, _ context: SignedInContext, anchor: String,
         _ write: () async throws -> Void
     ) async throws -> Response {
         do {
@@ -206,7 +206,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addAttendee(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         return try await subForm(id, request, context, anchor: "attendees") {
@@ -214,7 +214,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func addStop(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addStop(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         return try await subForm(id, request, context, anchor: "itinerary") {
@@ -222,7 +222,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func addDecision(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addDecision(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         return try await subForm(id, request, context, anchor: "decisions") {
@@ -230,7 +230,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func addTask(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func addTask(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         guard let d = try await pages.store.decision(id: id) else { throw AppError.notFound(Labels(lang: context.language).t("decision")) }
@@ -241,7 +241,7 @@ struct MeetingsController {
         }
     }
 
-    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func queue(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let state = try request.query("state").map { s -> TaskState in
             guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
@@ -269,7 +269,7 @@ struct MeetingsController {
     }
 
     func taskPage(
-        _ id: Int64, _ request: Request, _ context: AppRequestContext, issues: [ValidationIssue] = [], values: [String: String] = [:],
+        _ id: Int64, _ request: Request, _ context: SignedInContext, issues: [ValidationIssue] = [], values: [String: String] = [:],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let l = Labels(lang: context.language)
@@ -303,11 +303,11 @@ struct MeetingsController {
             ], status: status)
     }
 
-    @Sendable func showTask(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func showTask(_ request: Request, context: SignedInContext) async throws -> Response {
         try await taskPage(try parseID(context.parameters.get("id")), request, context)
     }
 
-    @Sendable func postUpdate(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func postUpdate(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let f = try await decodeForm(request, context)
         do {
@@ -322,7 +322,7 @@ struct MeetingsController {
     }
 
     /// The conference's progress report as HTML (to read and print), PDF or XLSX, for what the reader may see.
-    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func report(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let id = try parseID(context.parameters.get("id"))
         let (m, _, a) = try await followUp.meeting(id, context)

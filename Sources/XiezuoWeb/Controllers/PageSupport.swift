@@ -10,13 +10,13 @@ struct Pages: Sendable {
     var passwordCost: UInt8 = 12
 
     func render(
-        _ template: String, title: String, section: String, _ request: Request, _ context: AppRequestContext,
+        _ template: String, title: String, section: String, _ request: Request, _ context: some XiezuoContext,
         _ data: [String: Any], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let demo = try await store.meta("demo") != nil
         return renderer.page(
             template, title: title, section: section, lang: context.language, demo: demo,
-            path: request.uri.path, data: data, status: status, user: context.user, csrf: context.csrf,
+            path: request.uri.path, data: data, status: status, user: context.signedInUser, csrf: context.csrf,
             languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
@@ -74,7 +74,7 @@ func present(_ values: [String: Any?]) -> [String: Any] {
 }
 
 /// The comment a reviewer returns something with (a figure or a ledger row): required, at most 1,000 characters.
-func returnComment(_ request: Request, _ context: AppRequestContext) async throws -> String {
+func returnComment(_ request: Request, _ context: SignedInContext) async throws -> String {
     let form = try await decodeForm(request, context)
     var v = Validator()
     let comment = v.text("comment", form["comment"], max: 1000)

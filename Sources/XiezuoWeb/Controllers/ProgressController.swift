@@ -6,7 +6,7 @@ import XiezuoStore
 struct ProgressController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/progress", use: list)
         router.post("/progress", use: create)
         router.get("/progress/:id", use: show)
@@ -29,20 +29,20 @@ struct ProgressController {
         return f
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         // A new figure is most likely this month's, in China.
         let today = chinaToday()
         return try await page(request, context, draft: ProgressDraft(year: String(today.year), month: String(today.month)), issues: [])
     }
 
-    func page(_ request: Request, _ context: AppRequestContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {
+    func page(_ request: Request, _ context: SignedInContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request, scope: try await access(pages.store, context).scope)
+        let f = try Self.filter(request, scope: context.access.scope)
         let pg = try ProjectsController.page(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: pg)
         let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
         let regions = try await pages.regionIndex()
-        let a = try await access(pages.store, context)
+        let a = context.access
         // Only the regions this user may report for, its own preselected: a county reporter sees one choice.
         let west = regions.values.filter { $0.side == .west && AccessRule.canWrite(a.user, regionCode: $0.code) }.sorted { $0.code < $1.code }
         var draft = draft
@@ -80,7 +80,7 @@ struct ProgressController {
             status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let form = try await decodeForm(request, context)
         let draft = ProgressDraft(
             indicatorCode: form["indicatorCode"], regionCode: form["regionCode"], year: form["year"],
@@ -91,7 +91,7 @@ struct ProgressController {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let p):
             // A region outside the user's scope: the form comes back with the reason, nothing typed is lost.
-            guard AccessRule.canWrite(try await access(pages.store, context).user, regionCode: p.regionCode) else {
+            guard AccessRule.canWrite(context.access.user, regionCode: p.regionCode) else {
                 return try await page(
                     request, context, draft: draft,
                     issues: [ValidationIssue(field: "regionCode", key: "error.forbidden")])
@@ -112,18 +112,15 @@ struct ProgressController {
     // MARK: the review chain
 
     /// The figure of a route, readable by the caller, with its region; otherwise 404.
-    func scoped(_ context: AppRequestContext) async throws -> (ProgressReport, Region, Access) {
+    func scoped(_ context: SignedInContext) async throws -> (ProgressReport, Region, Access) {
         let l = Labels(lang: context.language)
-        let id = try parseID(context.parameters.get("id"))
-        guard let p = try await pages.store.progressReport(id: id), let r = try await pages.store.region(code: p.regionCode) else {
-            throw AppError.notFound(l.t("progress_title"))
-        }
-        let a = try await access(pages.store, context)
-        try a.requireRead(region: p.regionCode, l.t("progress_title"))
-        return (p, r, a)
+        let id = try context.id()
+        let p = try await context.find(l.t("progress_title")) { try await pages.store.progressReport(id: id) }
+        guard let r = try await pages.store.region(code: p.regionCode) else { throw AppError.notFound(l.t("progress_title")) }
+        return (p, r, context.access)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let (p, region, a) = try await scoped(context)
         let ind = IndicatorCatalogue.byCode[p.indicatorCode]
@@ -148,7 +145,7 @@ struct ProgressController {
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, data)
     }
 
-    func act(_ context: AppRequestContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
+    func act(_ context: SignedInContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
         let (p, region, a) = try await scoped(context)
         switch action {
         case .submit: try a.requireWrite(region: p.regionCode)
@@ -167,14 +164,14 @@ struct ProgressController {
         return Response.redirect(to: "/progress/\(p.id)", type: .normal)
     }
 
-    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response { try await act(context, .submit) }
-    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response { try await act(context, .approve) }
+    @Sendable func submit(_ request: Request, context: SignedInContext) async throws -> Response { try await act(context, .submit) }
+    @Sendable func approve(_ request: Request, context: SignedInContext) async throws -> Response { try await act(context, .approve) }
 
-    @Sendable func giveBack(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func giveBack(_ request: Request, context: SignedInContext) async throws -> Response {
         try await act(context, .return, comment: try await returnComment(request, context))
     }
 
-    @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func correct(_ request: Request, context: SignedInContext) async throws -> Response {
         let (p, _, a) = try await scoped(context)
         try a.requireWrite(region: p.regionCode)
         let form = try await decodeForm(request, context)
@@ -191,9 +188,9 @@ struct ProgressController {
 
     /// What waits for the user: figures to review at the levels below (someone else's, on its own side), or its own
     /// figures returned to it. Paged like any list, in SQL.
-    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func queue(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let a = try await access(pages.store, context)
+        let a = context.access
         let reviewing = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role)
         var f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: reviewing ? a.ownScope : .within([a.user.scopePrefix]))
         if reviewing {

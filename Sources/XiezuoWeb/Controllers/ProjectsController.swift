@@ -7,7 +7,7 @@ import XiezuoStore
 struct ProjectsController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/projects", use: list)
         router.get("/projects/new", use: newForm)
         router.post("/projects", use: create)
@@ -51,9 +51,15 @@ struct ProjectsController {
         return Page(number: n, size: s)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The project of the route's `:id`, through the one finder.
+    func project(_ context: SignedInContext, _ need: Need = .read) async throws -> Project {
+        let id = try context.id()
+        return try await context.find(Labels(lang: context.language).t("nav_projects"), need) { try await pages.store.project(id: id) }
+    }
+
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request, scope: try await access(pages.store, context).scope)
+        let f = try Self.filter(request, scope: context.access.scope)
         let page = try Self.page(request)
         let result = try await pages.store.projects(f, page: page)
         let regions = try await pages.regionIndex()
@@ -79,18 +85,18 @@ struct ProjectsController {
         return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, data)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         return try await showPage(id: id, request, context, txDraft: nil, issues: [])
     }
 
     func showPage(
-        id: Int64, _ request: Request, _ context: AppRequestContext, txDraft: TransactionDraft?,
+        id: Int64, _ request: Request, _ context: SignedInContext, txDraft: TransactionDraft?,
         issues: [ValidationIssue]
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
-        try await access(pages.store, context).requireRead(region: p.countyCode, l.t("nav_projects"))
+        try context.access.requireRead(region: p.countyCode, l.t("nav_projects"))
         let regions = try await pages.regionIndex()
         let pairing = try await pages.store.pairing(id: p.pairingId)
         let txs = try await pages.store.transactions(projectId: id)
@@ -132,14 +138,14 @@ struct ProjectsController {
             status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
-    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await access(pages.store, context).requireWriter()
+    @Sendable func newForm(_ request: Request, context: SignedInContext) async throws -> Response {
+        try context.access.requireWriter()
         return try await form(draft: ProjectDraft(status: ProjectStatus.planned.rawValue), id: nil, version: nil, issues: [], request, context)
     }
 
-    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func editForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
-        let p = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects")).0
+        let p = try await project(context, .write)
         let draft = ProjectDraft(
             title: p.title, pairingId: String(p.pairingId), countyCode: p.countyCode, workArea: p.workArea.rawValue,
             status: p.status.rawValue, plannedStart: p.plannedStart?.description, plannedEnd: p.plannedEnd?.description,
@@ -149,7 +155,7 @@ struct ProjectsController {
 
     func form(
         draft: ProjectDraft, id: Int64?, version: Int64?, issues: [ValidationIssue], _ request: Request,
-        _ context: AppRequestContext, conflict: Bool = false, current: Project? = nil
+        _ context: SignedInContext, conflict: Bool = false, current: Project? = nil
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
@@ -212,21 +218,22 @@ struct ProjectsController {
         return draft.validate(pairing: pairing, county: county)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
         switch try await Self.validate(draft, store: pages.store) {
         case .failure(let f):
             return try await self.form(draft: draft, id: nil, version: nil, issues: f.issues, request, context)
         case .success(let p):
-            try await access(pages.store, context).requireWrite(region: p.countyCode)
+            try context.access.requireWrite(region: p.countyCode)
             let saved = try await pages.store.createProject(p, actor: context.actor)
             return Response.redirect(to: "/projects/\(saved.id)", type: .normal)
         }
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (current, a) = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects"))
+    @Sendable func update(_ request: Request, context: SignedInContext) async throws -> Response {
+        let current = try await project(context, .write)
+        let a = context.access
         let id = current.id
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
@@ -250,8 +257,8 @@ struct ProjectsController {
         }
     }
 
-    @Sendable func addTransaction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try await scopedProject(pages.store, context, write: true, what: Labels(lang: context.language).t("nav_projects")).0.id
+    @Sendable func addTransaction(_ request: Request, context: SignedInContext) async throws -> Response {
+        let id = try await project(context, .write).id
         let form = try await decodeForm(request, context)
         let draft = TransactionDraft(kind: form["kind"], date: form["date"], amountYuan: form["amountYuan"], note: form["note"])
         switch draft.validate(projectId: id) {

@@ -7,7 +7,7 @@ import XiezuoStore
 struct RegionsController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/regions", use: index)
         router.get("/regions/:code", use: show)
         router.get("/pairings", use: pairings)
@@ -15,12 +15,12 @@ struct RegionsController {
     }
 
     /// A user's own region is its natural start; administrators start at the western province.
-    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let home = context.user.map { $0.role == .admin ? "520000" : $0.regionCode } ?? "520000"
+    @Sendable func index(_ request: Request, context: SignedInContext) async throws -> Response {
+        let home = context.user.role == .admin ? "520000" : context.user.regionCode
         return Response.redirect(to: "/regions/\(home)", type: .normal)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let code = context.parameters.get("code") ?? ""
         guard Region.isWellFormedCode(code), let region = try await pages.store.region(code: code) else {
@@ -28,7 +28,7 @@ struct RegionsController {
         }
         // Figures of a region are shown to those who may read it; a region above one's own shows its reference
         // data only, and any other region is not there at all.
-        let a = try await access(pages.store, context)
+        let a = context.access
         let figures = a.canRead(region: code)
         guard figures || a.user.regionCode.hasPrefix(region.scopePrefix) else { throw AppError.notFound(l.t("region")) }
         let year = try await request.query("year").map { y -> Int in
@@ -71,7 +71,7 @@ struct RegionsController {
         return try await pages.render("region", title: region.name, section: "regions", request, context, data)
     }
 
-    @Sendable func pairings(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func pairings(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
         let items = try await pages.store.pairings().map { p -> [String: Any] in
@@ -85,7 +85,7 @@ struct RegionsController {
         return try await pages.render("pairings", title: l.t("pairings_title"), section: "pairings", request, context, ["items": items])
     }
 
-    @Sendable func indicators(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func indicators(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let items = IndicatorCatalogue.all.map { i -> [String: Any] in
             [

@@ -7,18 +7,18 @@ import XiezuoStore
 struct UsersController {
     let pages: Pages
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/admin/users", use: list)
         router.post("/admin/users/:name/unlock", use: unlock)
     }
 
-    func requireAdmin(_ context: AppRequestContext) throws -> UserAccount {
-        guard let user = context.user else { throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized") }
+    func requireAdmin(_ context: SignedInContext) throws -> UserAccount {
+        let user = context.user
         guard user.role == .admin else { throw AppError.forbidden }
         return user
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         _ = try requireAdmin(context)
         let l = Labels(lang: context.language)
         var rows: [[String: Any]] = []
@@ -32,7 +32,7 @@ struct UsersController {
         return try await pages.render("users", title: l.t("users_title"), section: "", request, context, ["users": rows])
     }
 
-    @Sendable func unlock(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func unlock(_ request: Request, context: SignedInContext) async throws -> Response {
         _ = try requireAdmin(context)
         _ = try await decodeForm(request, context)
         let name = context.parameters.get("name") ?? ""
