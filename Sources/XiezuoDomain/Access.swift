@@ -98,6 +98,12 @@ public enum AccessRule {
 
     /// The assessment's weights are set by the assessing office — administrators — never by the offices of the
     /// pairing being assessed, who see them read-only.
+    /// Every role but the viewer records data (each within its own scope).
+    public static func writesData(_ user: UserAccount) -> Bool { user.role != .viewer }
+
+    /// Accounts are created, unlocked, reset and disabled by administrators only.
+    public static func managesUsers(_ user: UserAccount) -> Bool { user.role == .admin }
+
     public static func canSetAssessmentWeights(_ user: UserAccount) -> Bool {
         user.state == .active && user.role == .admin
     }

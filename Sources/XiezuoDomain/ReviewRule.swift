@@ -35,9 +35,19 @@ public enum ReviewRule {
         return !authors.isAuthor(user.username)
     }
 
+    /// The roles that review the levels below them (figures and ledger rows).
+    public static func isReviewer(_ user: UserAccount) -> Bool {
+        user.state == .active && [.admin, .provinceCoordinator, .prefectureOfficer].contains(user.role)
+    }
+
+    /// Who approves ledger rows: a western reviewer (the eastern partner records and confirms only), or an administrator.
+    public static func approvesLedgerRows(_ user: UserAccount) -> Bool {
+        isReviewer(user) && (user.role == .admin || user.side == .west)
+    }
+
     /// The same without the author check: whether the user reviews this region's data at all (for queues and lists).
     public static func mayReview(_ user: UserAccount, region: Region) -> Bool {
-        guard user.state == .active, [.admin, .provinceCoordinator, .prefectureOfficer].contains(user.role) else { return false }
+        guard isReviewer(user) else { return false }
         if user.role == .admin { return true }
         return user.side == region.side && region.code.hasPrefix(user.scopePrefix) && user.regionLevel < region.level
     }

@@ -43,7 +43,7 @@ struct Access: Sendable {
     }
 
     func requireWriter() throws {
-        guard user.role != .viewer else { throw AppError.forbidden }
+        guard AccessRule.writesData(user) else { throw AppError.forbidden }
     }
 }
 

@@ -202,15 +202,10 @@ struct APIController {
 
     @Sendable func regions(_ request: Request, context: SignedInContext) async throws -> Response {
         var all = try await store.regions()
-        if let level = request.query("level") {
-            guard let l = RegionLevel(rawValue: level) else { throw AppError.badFilter("level") }
-            all = all.filter { $0.level == l }
-        }
-        if let side = request.query("side") {
-            guard let s = Side(rawValue: side) else { throw AppError.badFilter("side") }
-            all = all.filter { $0.side == s }
-        }
-        if let parent = request.query("parent") { all = all.filter { $0.parentCode == parent } }
+        let q = try ListQuery(request)
+        if let level = try q.choice("level", RegionLevel.self) { all = all.filter { $0.level == level } }
+        if let side = try q.choice("side", Side.self) { all = all.filter { $0.side == side } }
+        if let parent = q.text("parent") { all = all.filter { $0.parentCode == parent } }
         return Self.list(all.map(Self.json))
     }
 
@@ -286,14 +281,9 @@ struct APIController {
     // MARK: agreements
 
     @Sendable func agreements(_ request: Request, context: SignedInContext) async throws -> Response {
-        let year = try request.query("year").map { t -> Int in
-            guard let y = Int(t) else { throw AppError.badFilter("year") }
-            return y
-        }
-        let pairing = try request.query("pairing").map { t -> Int64 in
-            guard let p = Int64(t) else { throw AppError.badFilter("pairing") }
-            return p
-        }
+        let q = try ListQuery(request)
+        let year = try q.year
+        let pairing = try q.value("pairing") { Int64($0) }
         let a = context.access
         return Self.list(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(Self.json))
     }
@@ -407,9 +397,9 @@ struct APIController {
     // MARK: projects
 
     @Sendable func projects(_ request: Request, context: SignedInContext) async throws -> Response {
-        let f = try ProjectsController.filter(request, scope: context.access.scope)
-        let page = try ProjectsController.page(request)
-        let r = try await store.projects(f, page: page)
+        let q = try ListQuery(request)
+        let page = q.page
+        let r = try await store.projects(try ProjectFilter(q, scope: context.access.scope), page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
         let body = ProjectPage(items: r.items.map(ProjectOut.init), total: r.total, page: page.number, perPage: page.size)
         return Response(
@@ -519,9 +509,9 @@ struct APIController {
     // MARK: progress and the dashboard figures
 
     @Sendable func progress(_ request: Request, context: SignedInContext) async throws -> Response {
-        let f = try ProgressController.filter(request, scope: context.access.scope)
-        let page = try ProjectsController.page(request, defaultSize: 50)
-        let r = try await store.progress(f, page: page)
+        let q = try ListQuery(request, defaultSize: 50)
+        let page = q.page
+        let r = try await store.progress(try ProgressFilter(q, scope: context.access.scope), page: page)
         return Self.list(r.items.map(Self.json), total: r.total, page: page)
     }
 

@@ -26,13 +26,10 @@ struct DocumentsController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let q = request.query("q") ?? ""
-        guard q.count <= 200 else { throw AppError.badFilter("q") }
-        let page = try ProjectsController.page(request)
-        let result = try await pages.store.documents(
-            matching: q, page: page,
-            scope: context.access.scope)
-        let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
+        let list = try ListQuery(request)
+        let q = try list.value("q") { $0.count <= 200 ? $0 : nil } ?? ""
+        let result = try await pages.store.documents(matching: q, page: list.page, scope: context.access.scope)
+        let pager = list.links(pageCount: result.pageCount, total: result.total)
         let data: [String: Any] = [
             "q": q,
             "items": result.items.map { d -> [String: Any] in
@@ -41,8 +38,7 @@ struct DocumentsController {
                     "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80)),
                 ]
             },
-            "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
-            "prev": pager.prev, "next": pager.next,
+            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
         ]
         return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
     }

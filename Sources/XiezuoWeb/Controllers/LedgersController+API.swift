@@ -22,8 +22,9 @@ extension LedgersController {
     @Sendable func apiList(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
         let a = context.access
-        let f = try Self.filter(request, name.definition, scope: a.scope)
-        let pg = try ProjectsController.page(request, defaultSize: 50)
+        let q = try ListQuery(request, defaultSize: 50)
+        let f = try LedgerFilter(q, name.definition, scope: a.scope)
+        let pg = q.page
         let result = try await store.ledgerRows(name, f, page: pg)
         return APIController.list(result.items.map { Self.json($0, reveal: false) }, total: result.total, page: pg)
     }

@@ -11,7 +11,7 @@ extension LedgersController {
         let name = try Self.ledger(context)
         let d = name.definition
         let a = context.access
-        let f = try Self.filter(request, d, scope: a.scope)
+        let f = try LedgerFilter(try ListQuery(request), d, scope: a.scope)
         let cols = try Self.columns(request, d)
         let format =
             try request.query("format").map { t -> LedgerExport.Format in

@@ -46,11 +46,9 @@ extension LedgersController {
         let d = name.definition
         let a = context.access
         // The western side's offices approve its counties' rows; the eastern partner records and confirms only.
-        guard [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role), a.user.role == .admin || a.user.side == .west else {
-            throw AppError.forbidden
-        }
+        guard ReviewRule.approvesLedgerRows(a.user) else { throw AppError.forbidden }
         _ = try await decodeForm(request, context)
-        let f = try Self.filter(request, d, scope: a.ownScope)
+        let f = try LedgerFilter(try ListQuery(request), d, scope: a.ownScope)
         let n = try await store.approveLedgerRows(name, f, actor: context.actor)
         var q = Self.query(f, Array(d.fields.indices), d)
         q = q.replacingOccurrences(of: "state=submitted", with: "state=approved")

@@ -40,25 +40,6 @@ struct LedgersController {
         return l
     }
 
-    /// The list's filter from the query: region, from/to dates, year, review state, keyword, and choice/flag fields
-    /// (`f.kind=official`). Anything malformed is a 400, never silently ignored.
-    static func filter(_ request: Request, _ d: LedgerDefinition, scope: RegionScope) throws -> LedgerFilter {
-        var f = LedgerFilter(regionCode: try request.regionQuery(), year: try request.yearQuery(), state: try request.stateQuery(), scope: scope)
-        f.from = try request.query("from") { SheetDate.parse($0, numeric: false) }
-        f.to = try request.query("to") { SheetDate.parse($0, numeric: false) }
-        f.query = try request.query("q") { $0.count <= 100 ? $0 : nil }
-        for field in d.fields {
-            guard let v = request.query("f.\(field.key)") else { continue }
-            switch field.kind {
-            case .choice(let codes): guard codes.contains(v) else { throw AppError.badFilter(field.key) }
-            case .flag: guard v == "1" || v == "0" else { throw AppError.badFilter(field.key) }
-            default: throw AppError.badFilter(field.key)
-            }
-            f.fields[field.key] = v
-        }
-        return f
-    }
-
     /// Chosen columns (`cols=name,county`), all of them by default.
     static func columns(_ request: Request, _ d: LedgerDefinition) throws -> [Int] {
         // `cols=a,b` from links, or one `col` per ticked box from the list's form.
@@ -114,10 +95,14 @@ struct LedgersController {
         let name = try Self.ledger(context)
         let d = name.definition
         let a = context.access
-        let f = try Self.filter(request, d, scope: a.scope)
+        let q = try ListQuery(request, defaultSize: 50)
+        let f = try LedgerFilter(q, d, scope: a.scope)
         let cols = try Self.columns(request, d)
+        // Page links carry the filter in its canonical form (the same as the export link's), columns included.
         let shownQuery = Self.query(f, cols, d)
-        let pg = try ProjectsController.page(request, defaultSize: 50)
+        let pg = q.page
+        let prevHref = "/ledgers/\(name.rawValue)?\(shownQuery)&page=\(pg.number - 1)"
+        let nextHref = "/ledgers/\(name.rawValue)?\(shownQuery)&page=\(pg.number + 1)"
         let result = try await store.ledgerRows(name, f, page: pg)
         let regions = try await pages.regionIndex()
         let counties = regions.values.filter { $0.level == .county && a.canRead(region: $0.code) }.sorted { $0.code < $1.code }
@@ -125,7 +110,7 @@ struct LedgersController {
             $0.code < $1.code
         }
         // Bulk approval: offices of the western side (and administrators) over their own scope.
-        let reviewer = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role) && (a.user.role == .admin || a.user.side == .west)
+        let reviewer = ReviewRule.approvesLedgerRows(a.user)
         var data: [String: Any] = [
             "ledger": name.rawValue, "title": name.title(l.lang),
             "columns": cols.map { ["label": d.label(d.fields[$0].key, l.lang), "num": Self.isNumber(d.fields[$0])] },
@@ -144,8 +129,8 @@ struct LedgersController {
                 ]
             },
             "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
-            "prevHref": pg.number > 1 ? "/ledgers/\(name.rawValue)?\(shownQuery)&page=\(pg.number - 1)" : "",
-            "nextHref": pg.number < result.pageCount ? "/ledgers/\(name.rawValue)?\(shownQuery)&page=\(pg.number + 1)" : "",
+            "prevHref": pg.number > 1 ? prevHref : "",
+            "nextHref": pg.number < result.pageCount ? nextHref : "",
             "exportQuery": shownQuery,
             "regions": (prefectures + counties).map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
             "states": ProgressState.allCases.map { ["value": $0.rawValue, "label": l.t("state_" + $0.rawValue), "selected": $0 == f.state] },
@@ -167,7 +152,7 @@ struct LedgersController {
                 ]
             },
             "from": f.from?.description ?? "", "to": f.to?.description ?? "", "year": f.year.map(String.init) ?? "", "q": f.query ?? "",
-            "canWrite": a.user.role != .viewer, "canReview": reviewer && f.state == .submitted && result.total > 0,
+            "canWrite": AccessRule.writesData(a.user), "canReview": reviewer && f.state == .submitted && result.total > 0,
             "intro": l.t("ledger_intro"),
         ]
         // (Mustache shows a section for any value present, an empty string included: absent values are left out.)

@@ -48,11 +48,9 @@ struct MeetingsAPIController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let a = context.access
-        let year = try request.yearQuery()
-        let pairing = try request.query("pairing").map { t -> Int64 in
-            guard let v = Int64(t) else { throw AppError.badFilter("pairing") }
-            return v
-        }
+        let q = try ListQuery(request)
+        let year = try q.year
+        let pairing = try q.value("pairing") { Int64($0) }
         let items = try await store.meetings(pairingId: pairing, year: year, pairingIds: a.readablePairingIds)
         return jsonResponse(["items": items.map(Self.json), "total": items.count])
     }
@@ -122,12 +120,9 @@ struct MeetingsAPIController {
     }
 
     @Sendable func tasks(_ request: Request, context: SignedInContext) async throws -> Response {
-        let state = try request.query("state").map { s -> TaskState in
-            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
-            return v
-        }
-        let scope = request.query("scope") ?? "mine"
-        guard scope == "mine" || scope == "all" else { throw AppError.badFilter("scope") }
+        let q = try ListQuery(request)
+        let state = try q.choice("state", TaskState.self)
+        let scope = try q.value("scope") { $0 == "mine" || $0 == "all" ? $0 : nil } ?? "mine"
         let today = chinaToday()
         let items = try await followUp.tasks(context, mine: scope == "mine", state: state, today: today)
         return jsonResponse(["items": items.map { Self.json($0, today: today) }, "total": items.count])

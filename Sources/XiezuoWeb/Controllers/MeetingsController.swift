@@ -243,11 +243,9 @@ struct MeetingsController {
 
     @Sendable func queue(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let state = try request.query("state").map { s -> TaskState in
-            guard let v = TaskState(rawValue: s) else { throw AppError.badFilter("state") }
-            return v
-        }
-        let all = request.query("scope") == "all"
+        let q = try ListQuery(request)
+        let state = try q.choice("state", TaskState.self)
+        let all = try q.value("scope") { $0 == "mine" || $0 == "all" ? $0 : nil } == "all"
         let today = chinaToday()
         let regions = try await pages.regionIndex()
         let tasks = try await followUp.tasks(context, mine: !all, state: state, today: today)

@@ -17,7 +17,7 @@ struct Pages: Sendable {
         return renderer.page(
             template, title: title, section: section, lang: context.language, demo: demo,
             path: request.uri.path, data: data, status: status, user: context.signedInUser, csrf: context.csrf,
-            languageSwitch: Pager.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
+            languageSwitch: ListQuery.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
     /// The year a page shows when none is asked for: this year in China, or — while this year has no agreement yet

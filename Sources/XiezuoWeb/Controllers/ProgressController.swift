@@ -17,18 +17,6 @@ struct ProgressController {
         router.get("/review", use: queue)
     }
 
-    static func filter(_ request: Request, scope: RegionScope) throws -> ProgressFilter {
-        var f = ProgressFilter(scope: scope)
-        if let i = request.query("indicator") {
-            guard IndicatorCatalogue.byCode[i] != nil else { throw AppError.badFilter("indicator") }
-            f.indicatorCode = i
-        }
-        f.regionCode = try request.regionQuery()
-        f.year = try request.yearQuery()
-        f.state = try request.stateQuery()
-        return f
-    }
-
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         // A new figure is most likely this month's, in China.
         let today = chinaToday()
@@ -37,10 +25,10 @@ struct ProgressController {
 
     func page(_ request: Request, _ context: SignedInContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request, scope: context.access.scope)
-        let pg = try ProjectsController.page(request, defaultSize: 50)
-        let result = try await pages.store.progress(f, page: pg)
-        let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
+        let q = try ListQuery(request, defaultSize: 50)
+        let f = try ProgressFilter(q, scope: context.access.scope)
+        let result = try await pages.store.progress(f, page: q.page)
+        let pager = q.links(pageCount: result.pageCount, total: result.total)
         let regions = try await pages.regionIndex()
         let a = context.access
         // Only the regions this user may report for, its own preselected: a county reporter sees one choice.
@@ -56,8 +44,7 @@ struct ProgressController {
                     "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note,
                 ]
             },
-            "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
-            "prev": pager.prev, "next": pager.next,
+            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
             "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map {
                 [
                     "value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
@@ -191,14 +178,14 @@ struct ProgressController {
     @Sendable func queue(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let a = context.access
-        let reviewing = [.admin, .provinceCoordinator, .prefectureOfficer].contains(a.user.role)
+        let reviewing = ReviewRule.isReviewer(a.user)
         var f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: reviewing ? a.ownScope : .within([a.user.scopePrefix]))
         if reviewing {
             f.notAuthoredBy = a.user.username
             if a.user.role != .admin { f.otherThanRegion = a.user.regionCode }
         }
-        let pg = try ProjectsController.page(request, defaultSize: 50)
-        let result = try await pages.store.progress(f, page: pg)
+        let q = try ListQuery(request, defaultSize: 50)
+        let result = try await pages.store.progress(f, page: q.page)
         let regions = try await pages.regionIndex()
         let items = result.items.map { p -> [String: Any] in
             let ind = IndicatorCatalogue.byCode[p.indicatorCode]
@@ -207,12 +194,12 @@ struct ProgressController {
                 "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue),
             ]
         }
-        let pager = Pager.links(request, page: pg.number, pageCount: result.pageCount)
+        let pager = q.links(pageCount: result.pageCount, total: result.total)
         return try await pages.render(
             "review", title: l.t("nav_review"), section: "review", request, context,
             [
-                "items": items, "reviewing": reviewing, "prev": pager.prev, "next": pager.next,
-                "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
+                "items": items, "reviewing": reviewing, "prev": pager.previous ?? "", "next": pager.next ?? "",
+                "pageInfo": pager.info(l),
             ])
     }
 }

@@ -18,39 +18,6 @@ struct ProjectsController {
     }
 
     /// Filters from the query string; an invalid value is a 400 rather than a silently ignored filter.
-    static func filter(_ request: Request, scope: RegionScope) throws -> ProjectFilter {
-        var f = ProjectFilter(scope: scope)
-        f.text = request.query("q")
-        f.regionCode = try request.regionQuery()
-        if let a = request.query("workArea") {
-            guard let v = WorkArea(rawValue: a) else { throw AppError.badFilter("workArea") }
-            f.workArea = v
-        }
-        if let s = request.query("status") {
-            guard let v = ProjectStatus(rawValue: s) else { throw AppError.badFilter("status") }
-            f.status = v
-        }
-        if let p = request.query("pairing") {
-            guard let v = Int64(p) else { throw AppError.badFilter("pairing") }
-            f.pairingId = v
-        }
-        return f
-    }
-
-    static func page(_ request: Request, defaultSize: Int = 20) throws -> Page {
-        let n =
-            try request.query("page").map { t -> Int in
-                guard let v = Int(t), v >= 1 else { throw AppError.badFilter("page") }
-                return v
-            } ?? 1
-        let s =
-            try request.query("perPage").map { t -> Int in
-                guard let v = Int(t), (1...Page.maxSize).contains(v) else { throw AppError.badFilter("perPage") }
-                return v
-            } ?? defaultSize
-        return Page(number: n, size: s)
-    }
-
     /// The project of the route's `:id`, through the one finder.
     func project(_ context: SignedInContext, _ need: Need = .read) async throws -> Project {
         let id = try context.id()
@@ -59,13 +26,13 @@ struct ProjectsController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let f = try Self.filter(request, scope: context.access.scope)
-        let page = try Self.page(request)
-        let result = try await pages.store.projects(f, page: page)
+        let q = try ListQuery(request)
+        let f = try ProjectFilter(q, scope: context.access.scope)
+        let result = try await pages.store.projects(f, page: q.page)
         let regions = try await pages.regionIndex()
         let prefectures = regions.values.filter { $0.side == .west && $0.level == .prefecture }.sorted { $0.code < $1.code }
         // Every filter of the address is kept (the pairing's too), only the page changes.
-        let pager = Pager.links(request, page: page.number, pageCount: result.pageCount)
+        let pager = q.links(pageCount: result.pageCount, total: result.total)
         let data: [String: Any] = [
             "items": result.items.map { row -> [String: Any] in
                 [
@@ -79,8 +46,7 @@ struct ProjectsController {
             "regions": prefectures.map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
             "workAreas": Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
             "statuses": Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
-            "pageInfo": l.t("page_of", String(page.number), String(result.pageCount), String(result.total)),
-            "prev": pager.prev, "next": pager.next,
+            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
         ]
         return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, data)
     }

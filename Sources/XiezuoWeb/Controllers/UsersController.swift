@@ -14,7 +14,7 @@ struct UsersController {
 
     func requireAdmin(_ context: SignedInContext) throws -> UserAccount {
         let user = context.user
-        guard user.role == .admin else { throw AppError.forbidden }
+        guard AccessRule.managesUsers(user) else { throw AppError.forbidden }
         return user
     }
 
