@@ -31,26 +31,19 @@ struct Renderer: Sendable {
         return Renderer(library: library, stylesheet: ByteBuffer(bytes: css))
     }
 
-    /// Renders `template` inside the layout. `section` marks the active navigation entry.
+    /// Renders `template` inside the layout, filled with the page's view model. `section` marks the active
+    /// navigation entry.
     func page(
         _ template: String, title: String, section: String, lang: Language, demo: Bool, path: String,
-        data: [String: Any], status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil,
+        model: some PageModel, status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil,
         languageSwitch: String? = nil
     ) -> Response {
-        var ctx = data
-        ctx["csrf"] = csrf ?? ""
-        if let user {
-            ctx["me"] = ["username": user.username, "role": Strings.text("role_" + user.role.rawValue, lang), "region": user.regionCode]
-        }
-        ctx["t"] = Strings.table(lang)
-        ctx["lang"] = lang.rawValue
-        ctx["otherLang"] = lang == .zh ? "en" : "zh"
-        ctx["pageTitle"] = title
-        ctx["demo"] = demo
-        ctx["nav_" + section] = true
-        ctx["path"] = path
-        ctx["langHref"] = languageSwitch ?? path + "?lang=" + (lang == .zh ? "en" : "zh")
-        guard let html = library.render(ctx, withTemplate: template) else {
+        let frame = Frame(
+            csrf: csrf ?? "",
+            me: user.map { Frame.Me(username: $0.username, role: Strings.text("role_" + $0.role.rawValue, lang), region: $0.regionCode) },
+            t: Strings.table(lang), lang: lang.rawValue, otherLang: lang == .zh ? "en" : "zh", pageTitle: title, demo: demo,
+            section: section, path: path, langHref: languageSwitch ?? path + "?lang=" + (lang == .zh ? "en" : "zh"))
+        guard let html = library.render(Framed(frame: frame, model: model), withTemplate: template) else {
             // Not reached once `required` holds every template a page uses; never a 200 either way.
             return Response(
                 status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -61,22 +54,76 @@ struct Renderer: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    struct ErrorPage: PageModel {
+        let status: Int
+        let message: String
+        let back: String?
+    }
+
     func errorPage(
         status: HTTPResponse.Status, message: String, lang: Language, user: UserAccount? = nil, csrf: String? = nil,
         back: String? = nil
     ) -> Response {
-        var data: [String: Any] = ["status": status.code, "message": message]
-        if let back, back != "/" { data["back"] = back }
-        return page(
+        page(
             "error", title: String(status.code), section: "", lang: lang, demo: false, path: "/",
-            data: data, status: status, user: user, csrf: csrf)
+            model: ErrorPage(status: status.code, message: message, back: back == "/" ? nil : back), status: status, user: user, csrf: csrf)
     }
 }
 
-/// Helpers to build template data in the reader's language.
-struct Labels {
-    let lang: Language
-    func t(_ key: String, _ params: String...) -> String { Strings.text(key, lang, params) }
-    func unit(_ u: IndicatorUnit) -> String { t("unit_" + u.rawValue) }
-    func region(_ r: Region?) -> String { r?.name ?? "—" }
+/// A page's view model: a struct whose stored properties the page's template reads by name. Optional properties
+/// that are nil are absent (a section over them is not shown); Bool properties switch sections; arrays repeat them.
+protocol PageModel: Sendable {}
+
+/// What the layout shows around every page.
+struct Frame: Sendable {
+    struct Me: Sendable {
+        let username: String
+        let role: String
+        let region: String
+    }
+    let csrf: String
+    let me: Me?
+    /// The strings of the reader's language, by key (`{{t.nav_projects}}`).
+    let t: [String: String]
+    let lang: String
+    let otherLang: String
+    let pageTitle: String
+    let demo: Bool
+    /// The active navigation entry (`{{#nav_projects}}`).
+    let section: String
+    let path: String
+    let langHref: String
+}
+
+/// The layout's frame and the page's model as one Mustache context: the frame's names first, then the model's.
+struct Framed: MustacheParent {
+    let frame: Frame
+    let model: any PageModel
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "csrf": return frame.csrf
+        case "me": return frame.me
+        case "t": return frame.t
+        case "lang": return frame.lang
+        case "otherLang": return frame.otherLang
+        case "pageTitle": return frame.pageTitle
+        case "demo": return frame.demo
+        case "path": return frame.path
+        case "langHref": return frame.langHref
+        default:
+            if name.hasPrefix("nav_") { return name == "nav_" + frame.section }
+            return Self.field(model, name)
+        }
+    }
+
+    /// A stored property of `object` by name, nil when it has none or it holds nil.
+    static func field(_ object: Any, _ name: String) -> Any? {
+        for child in Mirror(reflecting: object).children where child.label == name {
+            let value = Mirror(reflecting: child.value)
+            if value.displayStyle == .optional { return value.children.first?.value }
+            return child.value
+        }
+        return nil
+    }
 }

@@ -54,14 +54,11 @@ struct SessionController {
         let l = Labels(lang: context.language)
         let user = context.user
         let list = try await pages.store.apiTokens(userId: user.id).map {
-            [
-                "id": $0.id, "name": $0.name, "created": $0.createdAt, "used": $0.lastUsedAt ?? l.t("never"),
-                "expires": $0.expiresAt ?? l.t("never"), "revoked": $0.revoked,
-            ] as [String: Any]
+            TokensPage.Token(
+                id: $0.id, name: $0.name, created: $0.createdAt, used: $0.lastUsedAt ?? l.t("never"),
+                expires: $0.expiresAt ?? l.t("never"), revoked: $0.revoked)
         }
-        return try await pages.render(
-            "tokens", title: l.t("api_tokens"), section: "", request, context,
-            present(["tokens": list, "newToken": newToken]))
+        return try await pages.render("tokens", title: l.t("api_tokens"), section: "", request, context, TokensPage(tokens: list, newToken: newToken))
     }
 
     @Sendable func tokens(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -102,7 +99,8 @@ struct SessionController {
         guard try await !pages.store.hasAdministrator() else { throw AppError.notFound(l.t("setup")) }
         return try await pages.render(
             "setup", title: l.t("setup"), section: "", request, context,
-            ["token": request.query("token") ?? "", "f": FormState(values: ["username": "", "region": "520000"], issues: [], lang: l.lang).data])
+            SetupPage(
+                token: request.query("token") ?? "", f: FormState(values: ["username": "", "region": "520000"], issues: [], lang: l.lang).fields))
     }
 
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -119,13 +117,10 @@ struct SessionController {
         func again(_ issues: [ValidationIssue], _ status: HTTPResponse.Status) async throws -> Response {
             try await pages.render(
                 "setup", title: l.t("setup"), section: "", request, context,
-                [
-                    "token": form["token"] ?? "",
-                    "f": FormState(
-                        values: ["username": username, "region": region, "password": ""],
-                        issues: issues, lang: l.lang
-                    ).data,
-                ], status: status)
+                SetupPage(
+                    token: form["token"] ?? "",
+                    f: FormState(values: ["username": username, "region": region, "password": ""], issues: issues, lang: l.lang).fields),
+                status: status)
         }
         guard issues.isEmpty else { return try await again(issues, .unprocessableContent) }
         let created: UserAccount?
@@ -158,7 +153,7 @@ struct SessionController {
         let token = request.cookies[Self.loginCookie]?.value.nilIfEmpty ?? Self.randomText()
         var response = try await pages.render(
             "login", title: l.t("login"), section: "", request, context,
-            present(["username": username, "message": message, "next": next, "loginToken": token]),
+            LoginPage(username: username, message: message, next: next, loginToken: token),
             status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/", secure: isTLS(request), httpOnly: true, sameSite: .strict))
         return response

@@ -16,15 +16,13 @@ struct AgreementsController {
         let regions = try await pages.regionIndex()
         let a = context.access
         let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
-        let items = try await pages.store.agreements(pairingIds: a.readablePairingIds).map { a -> [String: Any] in
-            [
-                "id": a.id, "title": a.title, "year": a.year, "status": l.t("agreement_" + a.status.rawValue),
-                "pairing": pairings[a.pairingId].map { pages.pairingLabel($0, regions, l) } ?? "",
-            ]
+        let items = try await pages.store.agreements(pairingIds: a.readablePairingIds).map { a in
+            AgreementListPage.Item(
+                id: a.id, title: a.title, year: a.year, status: l.t("agreement_" + a.status.rawValue),
+                pairing: pairings[a.pairingId].map { pages.pairingLabel($0, regions, l) } ?? "")
         }
         return try await pages.render(
-            "agreements", title: l.t("agreements_title"), section: "agreements", request, context,
-            ["items": items])
+            "agreements", title: l.t("agreements_title"), section: "agreements", request, context, AgreementListPage(items: items))
     }
 
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -35,27 +33,24 @@ struct AgreementsController {
         let c = try await Overview.completion(of: id, store: pages.store, counted: counted)!
         let regions = try await pages.regionIndex()
         let rowsByTask = Dictionary(grouping: d.targets, by: \.taskId)
-        let tasks = d.tasks.map { t -> [String: Any] in
-            let targets = (rowsByTask[t.id] ?? []).compactMap { target -> [String: Any]? in
+        let tasks = d.tasks.map { t in
+            let targets = (rowsByTask[t.id] ?? []).compactMap { target -> AgreementPage.Target? in
                 guard let row = c.rows.first(where: { $0.indicator.code == target.indicatorCode && $0.target == target.value }) else { return nil }
-                return [
-                    "name": row.indicator.name(l.lang), "unit": l.unit(row.indicator.unit), "target": row.indicator.format(row.target),
-                    "actual": row.indicator.format(row.actual), "completion": Completion.percentText(row.basisPoints),
-                    "updatedAt": target.updatedAt,
-                ]
+                return .init(
+                    name: row.indicator.name(l.lang), unit: l.unit(row.indicator.unit), target: row.indicator.format(row.target),
+                    actual: row.indicator.format(row.actual), completion: Completion.percentText(row.basisPoints),
+                    updatedAt: target.updatedAt)
             }
-            return ["workArea": t.workArea.name(l.lang), "text": t.text, "targets": targets]
+            return AgreementPage.Task(workArea: t.workArea.name(l.lang), text: t.text, targets: targets)
         }
-        let data: [String: Any] = [
-            "agreement": [
-                "id": d.agreement.id, "title": d.agreement.title, "year": d.agreement.year,
-                "status": l.t("agreement_" + d.agreement.status.rawValue), "updatedAt": d.agreement.updatedAt,
-            ],
-            "pairing": pages.pairingLabel(d.pairing, regions, l), "westCode": d.pairing.westCode,
-            "overall": Completion.percentText(c.overall), "tasks": tasks, "workAreas": Pages.workAreaRows(c, l),
-            "chart": Pages.indicatorChart(c, l, title: l.t("by_indicator")), "pending": counted == .includingPending,
-            "historyBlock": try await pages.historyBlock("agreement", id, l),
-        ]
-        return try await pages.render("agreement", title: d.agreement.title, section: "agreements", request, context, data)
+        let model = AgreementPage(
+            agreement: .init(
+                id: d.agreement.id, title: d.agreement.title, year: d.agreement.year,
+                status: l.t("agreement_" + d.agreement.status.rawValue), updatedAt: d.agreement.updatedAt),
+            pairing: pages.pairingLabel(d.pairing, regions, l), westCode: d.pairing.westCode,
+            overall: Completion.percentText(c.overall), tasks: tasks, workAreas: Pages.workAreaRows(c, l),
+            chart: Pages.indicatorChart(c, l, title: l.t("by_indicator")), pending: counted == .includingPending,
+            historyBlock: try await pages.historyBlock("agreement", id, l))
+        return try await pages.render("agreement", title: d.agreement.title, section: "agreements", request, context, model)
     }
 }

@@ -37,20 +37,20 @@ struct AssessmentsController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
+        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear() }
         let a = context.access
         let regions = try await pages.regionIndex()
-        var items: [[String: Any]] = []
+        var items: [AssessmentListPage.Item] = []
         for p in a.pairings where AccessRule.canRead(a.user, pairing: p) {
             guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { continue }
-            items.append([
-                "pairingId": p.id, "pairing": pages.pairingLabel(p, regions, l), "total": AssessmentScore.pointsText(y.score.total),
-                "grade": l.t("grade_" + y.score.grade.rawValue), "gradeCode": y.score.grade.rawValue,
-            ])
+            items.append(
+                .init(
+                    pairingId: p.id, pairing: pages.pairingLabel(p, regions, l), total: AssessmentScore.pointsText(y.score.total),
+                    grade: l.t("grade_" + y.score.grade.rawValue), gradeCode: y.score.grade.rawValue))
         }
         return try await pages.render(
             "assessments", title: l.t("nav_assessments"), section: "assessments", request, context,
-            ["items": items, "year": year, "years": Pages.yearOptions(year), "rule": Self.ruleText(.standard, l)])
+            AssessmentListPage(items: items, year: year, years: Pages.yearOptions(year), rule: Self.ruleText(.standard, l)))
     }
 
     func page(
@@ -67,28 +67,25 @@ struct AssessmentsController {
         let base = "/assessments/\(p.id)/\(year)"
         return try await pages.render(
             "assessment", title: l.t("nav_assessments"), section: "assessments", request, context,
-            [
-                "pairing": pages.pairingLabel(p, regions, l), "year": year, "agreement": ["id": y.agreement.id, "title": y.agreement.title],
-                "rows": y.score.rows.map { r in
-                    [
-                        "indicator": r.indicator.name(l.lang), "code": r.indicator.code, "target": r.indicator.format(r.target),
-                        "actual": r.indicator.format(r.actual), "unit": l.unit(r.indicator.unit), "completion": Completion.percentText(r.completion),
-                        "weight": r.weight, "points": AssessmentScore.pointsText(r.points),
-                    ] as [String: Any]
+            AssessmentPage(
+                pairing: pages.pairingLabel(p, regions, l), year: year, agreement: .init(id: y.agreement.id, title: y.agreement.title),
+                rows: y.score.rows.map { r in
+                    .init(
+                        indicator: r.indicator.name(l.lang), code: r.indicator.code, target: r.indicator.format(r.target),
+                        actual: r.indicator.format(r.actual), unit: l.unit(r.indicator.unit), completion: Completion.percentText(r.completion),
+                        weight: r.weight, points: AssessmentScore.pointsText(r.points))
                 },
-                "total": AssessmentScore.pointsText(y.score.total), "grade": l.t("grade_" + y.score.grade.rawValue),
-                "gradeCode": y.score.grade.rawValue, "rule": Self.ruleText(y.score.rule, l),
-                "selfAssessment": y.record.selfAssessment, "partnerComment": y.record.partnerComment, "version": y.record.version,
-                "history": y.history.map { h in
-                    [
-                        "year": h.year, "total": AssessmentScore.pointsText(h.score.total), "grade": l.t("grade_" + h.score.grade.rawValue),
-                        "current": h.year == year,
-                    ] as [String: Any]
+                total: AssessmentScore.pointsText(y.score.total), grade: l.t("grade_" + y.score.grade.rawValue),
+                gradeCode: y.score.grade.rawValue, rule: Self.ruleText(y.score.rule, l),
+                selfAssessment: y.record.selfAssessment, partnerComment: y.record.partnerComment, version: y.record.version,
+                history: y.history.map { h in
+                    .init(
+                        year: h.year, total: AssessmentScore.pointsText(h.score.total), grade: l.t("grade_" + h.score.grade.rawValue),
+                        current: h.year == year)
                 },
-                "canWeigh": AccessRule.canSetAssessmentWeights(a.user), "canSelf": organiser && (side == .west || a.user.role == .admin),
-                "canComment": organiser && (side == .east || a.user.role == .admin), "base": base,
-                "hasErrors": !issues.isEmpty, "errors": issues.map { ["message": "\($0.field): \($0.message(l.lang))"] },
-            ], status: status)
+                canWeigh: AccessRule.canSetAssessmentWeights(a.user), canSelf: organiser && (side == .west || a.user.role == .admin),
+                canComment: organiser && (side == .east || a.user.role == .admin), base: base,
+                hasErrors: !issues.isEmpty, errors: issues.map { .init(message: "\($0.field): \($0.message(l.lang))") }), status: status)
     }
 
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {

@@ -19,50 +19,27 @@ struct DashboardController {
         let o = try await Overview.build(
             store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,
             scope: a.scope)
-        var data: [String: Any] = [
-            "years": Pages.yearOptions(year), "year": year, "pending": counted == .includingPending,
-            "noAgreement": l.t("no_agreement", String(year)),
-        ]
-        if let a = o.agreement, let c = o.completion {
-            data["agreement"] = ["id": a.id, "title": a.title, "status": l.t("agreement_" + a.status.rawValue)]
-            data["overall"] = Completion.percentText(c.overall)
+        var rows: [CompletionRow] = []
+        var prefectureChart: String?
+        if let c = o.completion {
             // A ledger-sourced figure links to the rows it is computed from: same region, year and review state.
             let west = o.pairing?.westCode ?? "520000"
-            data["rows"] = zip(c.rows, Pages.completionRows(c, l)).map { r, row in
+            rows = zip(c.rows, Pages.completionRows(c, l)).map { r, row in
                 var row = row
                 if let (ledger, fields) = LedgerCatalogue.rows(of: r.indicator.code) {
                     var q = "region=\(west)&year=\(year)" + (counted == .approved ? "&state=approved" : "")
                     for (k, v) in fields.sorted(by: { $0.key < $1.key }) { q += "&f.\(k)=\(v)" }
-                    row["rowsHref"] = "/ledgers/\(ledger.rawValue)?\(q)"
+                    row.rowsHref = "/ledgers/\(ledger.rawValue)?\(q)"
                 }
                 return row
             }
-            data["indicatorChart"] = Pages.indicatorChart(c, l, title: l.t("by_indicator"))
-            data["workAreas"] = Pages.workAreaRows(c, l)
             let pending = counted == .includingPending ? "&pending=1" : ""
-            data["prefectureChart"] = BarChart(
+            prefectureChart = BarChart(
                 title: l.t("by_prefecture"),
                 bars: o.prefectures.map {
                     .init(label: $0.region.name, basisPoints: $0.completion.overall, link: "/regions/\($0.region.code)?year=\(year)\(pending)")
                 }
             ).svg()
-            data["prefectures"] = o.prefectures.map { p in
-                [
-                    "code": p.region.code, "name": p.region.name, "agreementId": p.agreement.id,
-                    "completion": Completion.percentText(p.completion.overall),
-                ] as [String: Any]
-            }
-        }
-        data["funding"] = [
-            "budget": o.funding.budget.wanText, "committed": o.funding.committed.wanText,
-            "disbursed": o.funding.disbursed.wanText, "spent": o.funding.spent.wanText,
-        ]
-        data["projectCount"] = o.projectCount
-        data["meetings"] = o.meetings.map {
-            [
-                "title": $0.title, "date": $0.date.description, "place": $0.place,
-                "kind": l.t("meeting_" + $0.kind.rawValue), "summary": $0.summary,
-            ]
         }
         // Overdue follow-up tasks stand out: every one the reader can see, those of its own office first.
         let today = chinaToday()
@@ -73,8 +50,32 @@ struct DashboardController {
                     $1.ownerRegionCode.hasPrefix(a.user.scopePrefix) ? 0 : 1, $1.deadline, $1.id
                 )
             }
-        data["overdueCount"] = overdue.count
-        data["overdue"] = overdue.prefix(10).map { MeetingsController.taskRow($0, regions, l, today: today) }
-        return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, data)
+        let shown = o.completion == nil ? nil : o.agreement
+        let model = DashboardPage(
+            years: Pages.yearOptions(year), year: year, pending: counted == .includingPending,
+            noAgreement: l.t("no_agreement", String(year)),
+            agreement: shown.map { .init(id: $0.id, title: $0.title, status: l.t("agreement_" + $0.status.rawValue)) },
+            overall: o.completion.map { Completion.percentText($0.overall) },
+            rows: rows,
+            indicatorChart: o.completion.map { Pages.indicatorChart($0, l, title: l.t("by_indicator")) },
+            workAreas: o.completion.map { Pages.workAreaRows($0, l) } ?? [],
+            prefectureChart: prefectureChart,
+            prefectures: o.completion == nil
+                ? []
+                : o.prefectures.map {
+                    .init(
+                        code: $0.region.code, name: $0.region.name, agreementId: $0.agreement.id,
+                        completion: Completion.percentText($0.completion.overall))
+                },
+            funding: Pages.funding(o.funding),
+            projectCount: o.projectCount,
+            meetings: o.meetings.map {
+                .init(
+                    title: $0.title, date: $0.date.description, place: $0.place, kind: l.t("meeting_" + $0.kind.rawValue),
+                    summary: $0.summary)
+            },
+            overdueCount: overdue.count, hasOverdue: !overdue.isEmpty,
+            overdue: overdue.prefix(10).map { MeetingsController.taskRow($0, regions, l, today: today) })
+        return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
     }
 }

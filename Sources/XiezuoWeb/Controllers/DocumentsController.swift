@@ -30,17 +30,15 @@ struct DocumentsController {
         let q = try list.value("q") { $0.count <= 200 ? $0 : nil } ?? ""
         let result = try await pages.store.documents(matching: q, page: list.page, scope: context.access.scope)
         let pager = list.links(pageCount: result.pageCount, total: result.total)
-        let data: [String: Any] = [
-            "q": q,
-            "items": result.items.map { d -> [String: Any] in
-                [
-                    "id": d.id, "title": d.title, "source": d.source, "date": d.publishedOn?.description ?? "",
-                    "garbled": d.garbled, "excerpt": String(d.repairedText.prefix(80)),
-                ]
+        let model = DocumentListPage(
+            q: q,
+            items: result.items.map { d in
+                .init(
+                    id: d.id, title: d.title, source: d.source, date: d.publishedOn?.description ?? "",
+                    garbled: d.garbled, excerpt: String(d.repairedText.prefix(80)))
             },
-            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
-        ]
-        return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, data)
+            prev: pager.previous, next: pager.next, pageInfo: pager.info(l))
+        return try await pages.render("documents", title: l.t("documents_title"), section: "documents", request, context, model)
     }
 
     @Sendable func newForm(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -57,7 +55,7 @@ struct DocumentsController {
             issues: issues, lang: l.lang)
         return try await pages.render(
             "document_new", title: l.t("new_document"), section: "documents", request, context,
-            ["f": state.data, "hasErrors": !issues.isEmpty],
+            DocumentFormPage(f: state.fields, hasErrors: !issues.isEmpty),
             status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -203,38 +201,32 @@ struct DocumentsController {
         let regions = try await pages.store.regions()
         let mentioned = Self.regionsMentioned(result.text, regions)
         let positions = Dictionary(attendees.map { ($0.name, $0.position) }, uniquingKeysWith: { a, _ in a })
-        var data: [String: Any] = [
-            "title": title, "source": source, "date": date?.description ?? "",
-            "original": before, "repaired": after, "garbled": result.report.garbled, "reason": result.report.reason,
-            "changeCount": result.report.changes.count, "unsolvedCount": result.report.unsolved.count,
-            "unsolved": result.report.unsolved.map { ["text": $0.text, "reason": $0.reason] },
-            "suggestions": suggestions.map {
-                [
-                    "id": $0.id, "title": $0.title, "date": $0.date.description, "place": $0.place,
-                    "linked": $0.id == saved?.meetingId,
-                ]
+        var linked: DocumentPage.LinkedMeeting?
+        if let m = saved?.meetingId, let meeting = try await pages.store.meeting(id: m) {
+            linked = .init(title: meeting.title, date: meeting.date.description)
+        }
+        let model = DocumentPage(
+            title: title, source: source, date: date?.description ?? "",
+            original: before, repaired: after, garbled: result.report.garbled, reason: result.report.reason,
+            changeCount: result.report.changes.count, unsolvedCount: result.report.unsolved.count,
+            unsolved: result.report.unsolved.map { .init(text: $0.text, reason: $0.reason) },
+            suggestions: suggestions.map {
+                .init(id: $0.id, title: $0.title, date: $0.date.description, place: $0.place, linked: $0.id == saved?.meetingId)
             },
-            "regions": mentioned.map { ["code": $0.code, "name": $0.name] },
-            "people": people.map { ["name": $0, "position": positions[$0] ?? ""] },
-            "dates": Self.datesMentioned(result.text, year: date?.year).map { ["date": $0] },
-            "projects": try await Self.projectsSuggested(mentioned, store: pages.store, scope: context.access.scope)
-                .map { ["id": $0.project.id, "title": $0.project.title, "county": $0.countyName] },
-            "organisations": Mentions.organisations(in: result.text).map { ["name": $0] },
-        ]
-        if let saved {
-            data["saved"] = ["id": saved.id]
-            data["historyBlock"] = try await pages.historyBlock("document", saved.id, l)
-            if let m = saved.meetingId, let meeting = try await pages.store.meeting(id: m) {
-                data["linkedMeeting"] = ["title": meeting.title, "date": meeting.date.description]
-            }
-        }
-        if let hidden {
-            data["hidden"] = [
-                "title": hidden["title"] ?? "", "source": hidden["source"] ?? "",
-                "publishedOn": hidden["publishedOn"] ?? "", "text": hidden["text"] ?? "",
-            ]
-        }
-        return try await pages.render("document", title: title.isEmpty ? l.t("document") : title, section: "documents", request, context, data)
+            regions: mentioned.map { .init(code: $0.code, name: $0.name) },
+            people: people.map { .init(name: $0, position: positions[$0] ?? "") },
+            dates: Self.datesMentioned(result.text, year: date?.year).map { .init(date: $0) },
+            projects: try await Self.projectsSuggested(mentioned, store: pages.store, scope: context.access.scope)
+                .map { .init(id: $0.project.id, title: $0.project.title, county: $0.countyName) },
+            organisations: Mentions.organisations(in: result.text).map { .init(name: $0) },
+            saved: saved.map { .init(id: $0.id) },
+            historyBlock: try await saved.asyncMap { try await pages.historyBlock("document", $0.id, l) },
+            linkedMeeting: linked,
+            hidden: hidden.map {
+                .init(title: $0["title"] ?? "", source: $0["source"] ?? "", publishedOn: $0["publishedOn"] ?? "", text: $0["text"] ?? "")
+            })
+        return try await pages.render(
+            "document", title: title.isEmpty ? l.t("document") : title, section: "documents", request, context, model)
     }
 
     /// The original with removed or replaced stretches struck through, the repaired text with what replaced them

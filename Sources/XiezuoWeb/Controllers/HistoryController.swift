@@ -62,9 +62,10 @@ struct HistoryController {
     }
 
     /// Version n is the state the n-th recorded change left behind.
-    func versions(_ kind: Kind, _ id: Int64) async throws -> [(AuditEntry, [String: Any])] {
+    func versions(_ kind: Kind, _ id: Int64) async throws -> [(AuditEntry, [String: String])] {
         try await pages.store.history(entity: kind.rawValue, id: String(id)).map { e in
-            (e, (e.after.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:])
+            let state = (e.after.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+            return (e, state.mapValues { Self.text($0) })
         }
     }
 
@@ -94,25 +95,22 @@ struct HistoryController {
         let to = try pick("to", versions.count)
         let a = versions[from - 1].1
         let b = versions[to - 1].1
-        let fields = Set(a.keys).union(b.keys).sorted().map { k -> [String: Any] in
-            let x = Self.text(a[k])
-            let y = Self.text(b[k])
-            return ["field": k, "from": x, "to": y, "changed": x != y]
+        let fields = Set(a.keys).union(b.keys).sorted().map { k in
+            let x = a[k] ?? ""
+            let y = b[k] ?? ""
+            return HistoryPage.FieldChange(field: k, from: x, to: y, changed: x != y)
         }
-        let options = (1...versions.count).map { ["value": $0, "label": "v\($0) · \(versions[$0 - 1].0.at)"] }
+        func options(selected: Int) -> [Option] {
+            (1...versions.count).map { Option(value: String($0), label: "v\($0) · \(versions[$0 - 1].0.at)", selected: $0 == selected) }
+        }
+        let href =
+            kind == .ledgerRow ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)"
         return try await pages.render(
             "history", title: l.t("history"), section: kind.path.dropFirst().description, request, context,
-            [
-                "object": [
-                    "title": title,
-                    "href": kind == .ledgerRow
-                        ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)",
-                ], "fields": fields, "from": from, "to": to,
-                "entries": Self.rows(versions.map(\.0), l),
-                "fromOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == from]) { a, _ in a } },
-                "toOptions": options.map { $0.merging(["selected": ($0["value"] as! Int) == to]) { a, _ in a } },
-                "exportHref": "/history/\(kind.rawValue)/\(id)/export",
-            ])
+            HistoryPage(
+                object: .init(title: title, href: href), fields: fields, from: from, to: to,
+                entries: Self.rows(versions.map(\.0), l), fromOptions: options(selected: from), toOptions: options(selected: to),
+                exportHref: "/history/\(kind.rawValue)/\(id)/export"))
     }
 
     /// The whole trail as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese).
@@ -135,20 +133,19 @@ struct HistoryController {
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
-    static func rows(_ entries: [AuditEntry], _ l: Labels) -> [[String: Any]] {
+    static func rows(_ entries: [AuditEntry], _ l: Labels) -> [HistoryBlock.Entry] {
         entries.enumerated().map { i, e in
-            ["version": i + 1, "at": e.at, "actor": e.actor ?? "", "address": e.address ?? "", "action": l.t("action_" + e.action)]
+            .init(version: i + 1, at: e.at, actor: e.actor ?? "", address: e.address ?? "", action: l.t("action_" + e.action))
         }
     }
 }
 
 extension Pages {
     /// The history block every object page shows: its versions, with links to compare them and to export the trail.
-    func historyBlock(_ entity: String, _ id: Int64, _ l: Labels) async throws -> [String: Any] {
+    func historyBlock(_ entity: String, _ id: Int64, _ l: Labels) async throws -> HistoryBlock {
         let entries = try await store.history(entity: entity, id: String(id))
-        return [
-            "entries": HistoryController.rows(entries, l), "compareHref": "/history/\(entity)/\(id)",
-            "exportHref": "/history/\(entity)/\(id)/export", "comparable": entries.count > 0,
-        ]
+        return HistoryBlock(
+            entries: HistoryController.rows(entries, l),
+            compareHref: "/history/\(entity)/\(id)", exportHref: "/history/\(entity)/\(id)/export", comparable: !entries.isEmpty)
     }
 }

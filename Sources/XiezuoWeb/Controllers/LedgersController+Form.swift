@@ -41,46 +41,41 @@ extension LedgersController {
         }
         .sorted { $0.code < $1.code }
         let keepPersonal = existing != nil
-        let fields: [[String: Any]] = d.fields.map { f in
+        let fields = d.fields.map { f in
             let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }
-            var item: [String: Any] = [
-                "key": f.key, "label": d.label(f.key, l.lang), "value": values[f.key] ?? "", "required": f.required,
-                "invalid": error != nil,
-            ]
-            if let error { item["error"] = error }
+            var options: [Option]?
+            var type: String?
+            var inputmode: String?
+            var hint: String?
             switch f.kind {
             case .county:
-                item["options"] = counties.map {
-                    ["value": $0.code, "label": "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", "selected": $0.code == values[f.key]]
+                options = counties.map {
+                    Option(value: $0.code, label: "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", selected: $0.code == values[f.key])
                 }
             case .choice(let codes):
-                item["options"] = codes.map {
-                    ["value": $0, "label": l.t("lc_" + $0), "selected": $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]]
-                }
+                options = codes.map { Option(value: $0, label: l.t("lc_" + $0), selected: $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]) }
             case .flag:
-                item["options"] = ["1", "0"].map {
-                    [
-                        "value": $0, "label": l.t($0 == "1" ? "yes" : "no"),
-                        "selected": $0 == values[f.key] || l.t($0 == "1" ? "yes" : "no") == values[f.key],
-                    ]
+                options = ["1", "0"].map {
+                    let label = l.t($0 == "1" ? "yes" : "no")
+                    return Option(value: $0, label: label, selected: $0 == values[f.key] || label == values[f.key])
                 }
-            case .date: item["type"] = "date"
-            case .money, .integer: item["inputmode"] = "decimal"
-            case .idNumber, .phone: if keepPersonal { item["hint"] = l.t("ledger_reveal_note") }
+            case .date: type = "date"
+            case .money, .integer: inputmode = "decimal"
+            case .idNumber, .phone: if keepPersonal { hint = l.t("ledger_reveal_note") }
             case .text: break
             }
-            item["select"] = item["options"] != nil
-            return item
+            return LedgerFormPage.Field(
+                key: f.key, label: d.label(f.key, l.lang), value: values[f.key] ?? "", required: f.required, invalid: error != nil,
+                error: error, options: options, select: options != nil, type: type, inputmode: inputmode, hint: hint)
         }
-        var data: [String: Any] = [
-            "ledger": name.rawValue, "title": name.title(l.lang), "fields": fields,
-            "action": existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
-            "version": values["version"] ?? "", "hasErrors": !issues.isEmpty,
-            "conflict": issues.contains { $0.field == "version" }, "conflictText": l.t("error.conflict", values["version"] ?? ""),
-        ]
-        if let existing { data["id"] = existing.id }
+        let model = LedgerFormPage(
+            ledger: name.rawValue, title: name.title(l.lang), fields: fields,
+            action: existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
+            version: values["version"] ?? "", hasErrors: !issues.isEmpty,
+            conflict: issues.contains { $0.field == "version" }, conflictText: l.t("error.conflict", values["version"] ?? ""),
+            id: existing?.id)
         return try await pages.render(
-            "ledger_form", title: name.title(l.lang), section: "ledgers", request, context, data,
+            "ledger_form", title: name.title(l.lang), section: "ledgers", request, context, model,
             status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
     }
 

@@ -92,31 +92,26 @@ extension LedgersController {
         let l = Labels(lang: context.language)
         let d = name.definition
         let keyCols = d.fields.indices.filter { d.fields[$0].inKey || d.fields[$0].key == d.countyField }
-        var data: [String: Any] = [
-            "ledger": name.rawValue, "title": name.title(l.lang),
-            "columns": keyCols.map { d.label(d.fields[$0].key, l.lang) },
-        ]
-        if let problem { data["problem"] = problem }
         let regions = try await pages.regionIndex()
-        if let r = report {
-            var shown: [String: Any] = [
-                "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected,
-                "committed": r.committed, "canCommit": !r.committed && r.rejected == 0 && uploadId != nil,
-                "rows": r.rejectedFirst.prefix(500).map { o -> [String: Any] in
-                    [
-                        "row": o.row, "outcome": l.t("ledger_" + o.outcome.rawValue), "outcomeCode": o.outcome.rawValue,
-                        "reasons": o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
-                        "cells": keyCols.map { o.values.indices.contains($0) ? Self.show(o.values[$0], d.fields[$0], regions, l, reveal: true) : "" },
-                    ]
+        let shown = report.map { r in
+            LedgerPreviewPage.Report(
+                added: r.added, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected,
+                committed: r.committed, canCommit: !r.committed && r.rejected == 0 && uploadId != nil,
+                rows: r.rejectedFirst.prefix(500).map { o in
+                    .init(
+                        row: o.row, outcome: l.t("ledger_" + o.outcome.rawValue), outcomeCode: o.outcome.rawValue,
+                        reasons: o.issues.map { ($0.column.isEmpty ? "" : $0.column + "：") + $0.message(l.lang) }.joined(separator: "；"),
+                        cells: keyCols.map { o.values.indices.contains($0) ? Self.show(o.values[$0], d.fields[$0], regions, l, reveal: true) : "" })
                 },
-            ]
-            if let uploadId { shown["uploadId"] = uploadId }
-            if r.committed { shown["done"] = l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) }
-            if r.rejected > 0 { shown["rejectedNote"] = l.t("ledger_preview_rejected", String(r.rejected)) }
-            if r.unlistedRejected > 0 { shown["unlisted"] = l.t("ledger.too_many_errors", String(r.unlistedRejected)) }
-            data["report"] = shown
+                uploadId: uploadId,
+                done: r.committed ? l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) : nil,
+                rejectedNote: r.rejected > 0 ? l.t("ledger_preview_rejected", String(r.rejected)) : nil,
+                unlisted: r.unlistedRejected > 0 ? l.t("ledger.too_many_errors", String(r.unlistedRejected)) : nil)
         }
+        let model = LedgerPreviewPage(
+            ledger: name.rawValue, title: name.title(l.lang), columns: keyCols.map { d.label(d.fields[$0].key, l.lang) }, problem: problem,
+            report: shown)
         let status: HTTPResponse.Status = problem != nil || (report?.rejected ?? 0) > 0 ? .unprocessableContent : .ok
-        return try await pages.render("ledger_preview", title: l.t("ledger_preview"), section: "ledgers", request, context, data, status: status)
+        return try await pages.render("ledger_preview", title: l.t("ledger_preview"), section: "ledgers", request, context, model, status: status)
     }
 }

@@ -77,17 +77,15 @@ struct LedgersController {
     @Sendable func index(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let a = context.access
-        var items: [[String: Any]] = []
         let counts = try await store.ledgerCounts(scope: a.scope)
-        for name in LedgerName.allCases {
+        let items = LedgerName.allCases.map { name in
             let (n, pending) = counts[name] ?? (0, 0)
-            items.append([
-                "name": name.rawValue, "title": name.title(l.lang), "count": groupThousands(String(n)), "pending": groupThousands(String(pending)),
-                "hasPending": pending > 0,
-                "indicators": name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、"),
-            ])
+            return LedgerIndexPage.Ledger(
+                name: name.rawValue, title: name.title(l.lang), count: groupThousands(String(n)), pending: groupThousands(String(pending)),
+                hasPending: pending > 0,
+                indicators: name.definition.indicatorCodes.compactMap { IndicatorCatalogue.byCode[$0]?.name(l.lang) }.joined(separator: "、"))
         }
-        return try await pages.render("ledgers", title: l.t("nav_ledgers"), section: "ledgers", request, context, ["ledgers": items])
+        return try await pages.render("ledgers", title: l.t("nav_ledgers"), section: "ledgers", request, context, LedgerIndexPage(ledgers: items))
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -111,53 +109,45 @@ struct LedgersController {
         }
         // Bulk approval: offices of the western side (and administrators) over their own scope.
         let reviewer = ReviewRule.approvesLedgerRows(a.user)
-        var data: [String: Any] = [
-            "ledger": name.rawValue, "title": name.title(l.lang),
-            "columns": cols.map { ["label": d.label(d.fields[$0].key, l.lang), "num": Self.isNumber(d.fields[$0])] },
-            "allColumns": d.fields.indices.map {
-                ["key": d.fields[$0].key, "label": d.label(d.fields[$0].key, l.lang), "checked": cols.contains($0)]
+        let model = LedgerListPage(
+            ledger: name.rawValue, title: name.title(l.lang),
+            columns: cols.map { .init(label: d.label(d.fields[$0].key, l.lang), num: Self.isNumber(d.fields[$0])) },
+            allColumns: d.fields.indices.map { .init(key: d.fields[$0].key, label: d.label(d.fields[$0].key, l.lang), checked: cols.contains($0)) },
+            rows: result.items.map { r in
+                .init(
+                    id: r.id, state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue,
+                    cells: cols.map { i in
+                        .init(
+                            text: Self.show(r.values[i], d.fields[i], regions, l, reveal: false), num: Self.isNumber(d.fields[i]),
+                            nowrap: d.fields[i].kind == .date || d.fields[i].kind.isPersonal)
+                    })
             },
-            "rows": result.items.map { r -> [String: Any] in
-                [
-                    "id": r.id, "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue,
-                    "cells": cols.map { i -> [String: Any] in
-                        [
-                            "text": Self.show(r.values[i], d.fields[i], regions, l, reveal: false), "num": Self.isNumber(d.fields[i]),
-                            "nowrap": d.fields[i].kind == .date || d.fields[i].kind.isPersonal,
-                        ]
-                    },
-                ]
-            },
-            "pageInfo": l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
-            "prevHref": pg.number > 1 ? prevHref : "",
-            "nextHref": pg.number < result.pageCount ? nextHref : "",
-            "exportQuery": shownQuery,
-            "regions": (prefectures + counties).map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
-            "states": ProgressState.allCases.map { ["value": $0.rawValue, "label": l.t("state_" + $0.rawValue), "selected": $0 == f.state] },
-            "fieldFilters": d.fields.compactMap { field -> [String: Any]? in
+            pageInfo: l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
+            prevHref: pg.number > 1 ? prevHref : nil,
+            nextHref: pg.number < result.pageCount ? nextHref : nil,
+            exportQuery: shownQuery,
+            regions: (prefectures + counties).map { Option(value: $0.code, label: $0.name, selected: $0.code == f.regionCode) },
+            states: ProgressState.allCases.map { Option(value: $0.rawValue, label: l.t("state_" + $0.rawValue), selected: $0 == f.state) },
+            fieldFilters: d.fields.compactMap { field in
                 let options: [String]
                 switch field.kind {
                 case .choice(let c): options = c
                 case .flag: options = ["1", "0"]
                 default: return nil
                 }
-                return [
-                    "key": field.key, "label": d.label(field.key, l.lang),
-                    "options": options.map {
-                        [
-                            "value": $0, "label": field.kind == .flag ? l.t($0 == "1" ? "yes" : "no") : l.t("lc_" + $0),
-                            "selected": f.fields[field.key] == $0,
-                        ]
-                    },
-                ]
+                return .init(
+                    key: field.key, label: d.label(field.key, l.lang),
+                    options: options.map {
+                        Option(
+                            value: $0, label: field.kind == .flag ? l.t($0 == "1" ? "yes" : "no") : l.t("lc_" + $0),
+                            selected: f.fields[field.key] == $0)
+                    })
             },
-            "from": f.from?.description ?? "", "to": f.to?.description ?? "", "year": f.year.map(String.init) ?? "", "q": f.query ?? "",
-            "canWrite": AccessRule.writesData(a.user), "canReview": reviewer && f.state == .submitted && result.total > 0,
-            "intro": l.t("ledger_intro"),
-        ]
-        // (Mustache shows a section for any value present, an empty string included: absent values are left out.)
-        if let n = request.query("approved").flatMap(Int.init) { data["notice"] = l.t("ledger_approved_n", String(n)) }
-        return try await pages.render("ledger", title: name.title(l.lang), section: "ledgers", request, context, data)
+            from: f.from?.description ?? "", to: f.to?.description ?? "", year: f.year.map(String.init) ?? "", q: f.query ?? "",
+            canWrite: AccessRule.writesData(a.user), canReview: reviewer && f.state == .submitted && result.total > 0,
+            intro: l.t("ledger_intro"),
+            notice: try q.value("approved") { Int($0) }.map { l.t("ledger_approved_n", String($0)) })
+        return try await pages.render("ledger", title: name.title(l.lang), section: "ledgers", request, context, model)
     }
 
     static func isNumber(_ f: LedgerField) -> Bool {
@@ -199,28 +189,25 @@ struct LedgersController {
         let hasPersonal = d.fields.contains { $0.kind.isPersonal }
         let authors = try await store.ledgerAuthors(id: r.id)
         let county = regions[r.countyCode]
-        var data: [String: Any] = [
-            "ledger": r.ledger.rawValue, "title": r.ledger.title(l.lang), "id": r.id, "version": r.version,
-            "state": l.t("state_" + r.state.rawValue), "stateCode": r.state.rawValue, "updatedAt": r.updatedAt,
-            "fields": d.fields.indices.map { i -> [String: Any] in
-                [
-                    "label": d.label(d.fields[i].key, l.lang), "value": Self.show(r.values[i], d.fields[i], regions, l, reveal: reveal),
-                    "personal": d.fields[i].kind.isPersonal,
-                ]
+        let model = LedgerRowPage(
+            ledger: r.ledger.rawValue, title: r.ledger.title(l.lang), id: r.id, version: r.version,
+            state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue, updatedAt: r.updatedAt,
+            fields: d.fields.indices.map { i in
+                .init(
+                    label: d.label(d.fields[i].key, l.lang), value: Self.show(r.values[i], d.fields[i], regions, l, reveal: reveal),
+                    personal: d.fields[i].kind.isPersonal)
             },
-            "canReveal": hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
-            "revealed": reveal,
-            "canEdit": AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable),
-            "canReview": r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
-            "ownWork": r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
-            "canConfirm": authors.confirmedBy == nil
+            canReveal: hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
+            revealed: reveal,
+            canEdit: AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable),
+            canReview: r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
+            ownWork: r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
+            canConfirm: authors.confirmedBy == nil
                 && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
-            "authors": ["created": authors.createdBy ?? "—", "submitted": authors.submittedBy ?? "—", "approved": authors.approvedBy ?? "—"],
-            "historyBlock": try await pages.historyBlock("ledger_row", r.id, l),
-        ]
-        if !r.reviewComment.isEmpty { data["comment"] = r.reviewComment }
-        if let who = authors.confirmedBy { data["confirmedBy"] = who }
-        return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, data)
+            authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
+            historyBlock: try await pages.historyBlock("ledger_row", r.id, l),
+            comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy)
+        return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, model)
     }
 
     @Sendable func reveal(_ request: Request, context: SignedInContext) async throws -> Response {

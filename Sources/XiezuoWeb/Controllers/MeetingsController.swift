@@ -31,13 +31,12 @@ struct MeetingsController {
         m.endDate.map { $0 == m.date ? m.date.description : "\(m.date) — \($0)" } ?? m.date.description
     }
 
-    static func taskRow(_ t: FollowUpTask, _ regions: [String: Region], _ l: Labels, today: Day) -> [String: Any] {
+    static func taskRow(_ t: FollowUpTask, _ regions: [String: Region], _ l: Labels, today: Day) -> TaskRow {
         let state = t.state(on: today)
-        return [
-            "id": t.id, "title": t.title, "office": t.ownerOffice, "region": regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
-            "deadline": t.deadline.description, "state": l.t("task_" + state.rawValue), "stateCode": state.rawValue,
-            "overdue": state == .overdue, "doneOn": t.doneOn?.description ?? "",
-        ]
+        return TaskRow(
+            id: t.id, title: t.title, office: t.ownerOffice, region: regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
+            deadline: t.deadline.description, state: l.t("task_" + state.rawValue), stateCode: state.rawValue,
+            overdue: state == .overdue, doneOn: t.doneOn?.description)
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -45,16 +44,15 @@ struct MeetingsController {
         let a = context.access
         let regions = try await pages.regionIndex()
         let pairings = Dictionary(uniqueKeysWithValues: a.pairings.map { ($0.id, $0) })
-        let items = try await pages.store.meetings(pairingIds: a.readablePairingIds).map { m -> [String: Any] in
-            [
-                "id": m.id, "title": m.title, "date": Self.dateText(m), "place": m.place, "kind": l.t("meeting_" + m.kind.rawValue),
-                "pairing": pairings[m.pairingId].map { pages.pairingLabel($0, regions, l) } ?? "",
-            ]
+        let items = try await pages.store.meetings(pairingIds: a.readablePairingIds).map { m in
+            MeetingListPage.Item(
+                id: m.id, title: m.title, date: Self.dateText(m), place: m.place, kind: l.t("meeting_" + m.kind.rawValue),
+                pairing: pairings[m.pairingId].map { pages.pairingLabel($0, regions, l) } ?? "")
         }
         let canCreate = a.pairings.contains { AccessRule.canOrganise(a.user, pairing: $0) }
         return try await pages.render(
             "meetings", title: l.t("meetings_title"), section: "meetings", request, context,
-            ["items": items, "canCreate": canCreate])
+            MeetingListPage(items: items, canCreate: canCreate))
     }
 
     func form(
@@ -71,20 +69,18 @@ struct MeetingsController {
                 "hostSide": draft.hostSide ?? "", "summary": draft.summary ?? "", "agenda": draft.agenda ?? "",
                 "minutes": draft.minutes ?? "",
             ], issues: issues, lang: l.lang)
-        var data = f.data
-        data["kinds"] = Pages.options(MeetingKind.self, selected: draft.kind) { l.t("meeting_" + $0.rawValue) }
-        data["sides"] = Pages.options(Side.self, selected: draft.hostSide ?? "east") { l.t("side_" + $0.rawValue) }
-        data["pairings"] = a.pairings.filter { AccessRule.canOrganise(a.user, pairing: $0) }.map {
-            ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId]
-        }
+        let model = MeetingFormPage(
+            f: f.fields,
+            kinds: Pages.options(MeetingKind.self, selected: draft.kind) { l.t("meeting_" + $0.rawValue) },
+            sides: Pages.options(Side.self, selected: draft.hostSide ?? "east") { l.t("side_" + $0.rawValue) },
+            pairings: a.pairings.filter { AccessRule.canOrganise(a.user, pairing: $0) }.map {
+                Option(value: String($0.id), label: pages.pairingLabel($0, regions, l), selected: String($0.id) == draft.pairingId)
+            },
+            action: id.map { "/meetings/\($0)" } ?? "/meetings", editing: id != nil, version: version.map(String.init) ?? "",
+            hasErrors: !issues.isEmpty)
         return try await pages.render(
             "meeting_form", title: id == nil ? l.t("new_meeting") : l.t("edit_meeting"), section: "meetings",
-            request, context,
-            [
-                "f": data, "action": id.map { "/meetings/\($0)" } ?? "/meetings",
-                "editing": id != nil, "version": version.map(String.init) ?? "",
-                "hasErrors": !issues.isEmpty,
-            ], status: status)
+            request, context, model, status: status)
     }
 
     static func draft(_ form: [String: String]) -> MeetingDraft {
@@ -150,43 +146,41 @@ struct MeetingsController {
         let stops = try await pages.store.stops(meetingId: id)
         let tasks = try await pages.store.tasks(TaskFilter(meetingIds: [id], today: today))
         let byDecision = Dictionary(grouping: tasks, by: \.decisionId)
-        let decisions = try await pages.store.decisions(meetingId: id).enumerated().map { i, d -> [String: Any] in
-            [
-                "id": d.id, "number": i + 1, "text": d.text, "workArea": d.workArea?.name(l.lang) ?? "",
-                "tasks": (byDecision[d.id] ?? []).map { Self.taskRow($0, regions, l, today: today) },
-            ]
+        let decisions = try await pages.store.decisions(meetingId: id).enumerated().map { i, d in
+            MeetingPage.Decision(
+                id: d.id, number: i + 1, text: d.text, workArea: d.workArea?.name(l.lang),
+                tasks: (byDecision[d.id] ?? []).map { Self.taskRow($0, regions, l, today: today) })
         }
         let counts = TaskState.allCases.map { s in
-            ["state": l.t("task_" + s.rawValue), "code": s.rawValue, "count": tasks.filter { $0.state(on: today) == s }.count] as [String: Any]
+            MeetingPage.StateCount(state: l.t("task_" + s.rawValue), code: s.rawValue, count: tasks.filter { $0.state(on: today) == s }.count)
         }
         let sideCodes = [p.eastCode, p.westCode]
         let ownerRegions = try await pages.store.regions().filter { r in
             r.level != .county && sideCodes.contains { r.code.hasPrefix(Region.scopePrefix(code: $0, level: ProjectDraft.levelOf($0))) }
-        }.map { ["value": $0.code, "label": $0.name] }
-        let data: [String: Any] = [
-            "m": [
-                "id": m.id, "title": m.title, "kind": l.t("meeting_" + m.kind.rawValue), "date": Self.dateText(m), "place": m.place,
-                "host": l.t("side_" + m.hostSide.rawValue), "summary": m.summary, "agenda": m.agenda, "minutes": m.minutes,
-                "demo": m.isDemo, "pairing": pages.pairingLabel(p, regions, l), "jointConference": m.kind == .jointConference,
-            ],
-            "east": attendees.filter { $0.side == .east }.map { ["name": $0.name, "position": $0.position] },
-            "west": attendees.filter { $0.side == .west }.map { ["name": $0.name, "position": $0.position] },
-            "showItinerary": m.kind == .studyVisit || !stops.isEmpty,
-            "stops": stops.map {
-                ["date": $0.date?.description ?? Self.dateText(m), "city": $0.city, "name": $0.name, "kind": l.t("stop_" + $0.kind.rawValue)]
+        }.map { Option(value: $0.code, label: $0.name, selected: false) }
+        let model = MeetingPage(
+            m: .init(
+                id: m.id, title: m.title, kind: l.t("meeting_" + m.kind.rawValue), date: Self.dateText(m), place: m.place,
+                host: l.t("side_" + m.hostSide.rawValue), summary: m.summary.nilIfEmpty, agenda: m.agenda.nilIfEmpty,
+                minutes: m.minutes.nilIfEmpty, demo: m.isDemo, pairing: pages.pairingLabel(p, regions, l),
+                jointConference: m.kind == .jointConference),
+            east: attendees.filter { $0.side == .east }.map { .init(name: $0.name, position: $0.position) },
+            west: attendees.filter { $0.side == .west }.map { .init(name: $0.name, position: $0.position) },
+            showItinerary: m.kind == .studyVisit || !stops.isEmpty,
+            stops: stops.map {
+                .init(date: $0.date?.description ?? Self.dateText(m), city: $0.city, name: $0.name, kind: l.t("stop_" + $0.kind.rawValue))
             },
-            "decisions": decisions, "counts": counts, "taskTotal": tasks.count,
-            "documents": try await pages.store.documents(meetingId: id, scope: a.scope).map {
-                ["id": $0.id, "title": $0.title, "date": $0.publishedOn?.description ?? ""]
+            decisions: decisions, counts: counts, taskTotal: tasks.count,
+            documents: try await pages.store.documents(meetingId: id, scope: a.scope).map {
+                .init(id: $0.id, title: $0.title, date: $0.publishedOn?.description ?? "")
             },
-            "organiser": organiser, "sides": Pages.options(Side.self, selected: nil) { l.t("side_" + $0.rawValue) },
-            "workAreas": Pages.options(WorkArea.self, selected: nil) { $0.name(l.lang) },
-            "stopKinds": Pages.options(StopKind.self, selected: nil) { l.t("stop_" + $0.rawValue) },
-            "ownerRegions": ownerRegions,
-            "hasProblems": !problem.isEmpty, "problems": problem.map { ["message": "\(l.t("field_" + $0.field)): \($0.message(l.lang))"] },
-            "historyBlock": try await pages.historyBlock("meeting", id, l),
-        ]
-        return try await pages.render("meeting", title: m.title, section: "meetings", request, context, data, status: status)
+            organiser: organiser, sides: Pages.options(Side.self, selected: nil) { l.t("side_" + $0.rawValue) },
+            workAreas: Pages.options(WorkArea.self, selected: nil) { $0.name(l.lang) },
+            stopKinds: Pages.options(StopKind.self, selected: nil) { l.t("stop_" + $0.rawValue) },
+            ownerRegions: ownerRegions,
+            hasProblems: !problem.isEmpty, problems: problem.map { .init(message: "\(l.t("field_" + $0.field)): \($0.message(l.lang))") },
+            historyBlock: try await pages.historyBlock("meeting", id, l))
+        return try await pages.render("meeting", title: m.title, section: "meetings", request, context, model, status: status)
     }
 
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -252,18 +246,18 @@ struct MeetingsController {
         let meetings = Dictionary(uniqueKeysWithValues: try await pages.store.meetings().map { ($0.id, $0) })
         // Overdue first, then by deadline.
         let rows = tasks.sorted { ($0.state(on: today) == .overdue ? 0 : 1, $0.deadline) < ($1.state(on: today) == .overdue ? 0 : 1, $1.deadline) }
-            .map { t -> [String: Any] in
+            .map { t in
                 var row = Self.taskRow(t, regions, l, today: today)
-                row["meeting"] = meetings[t.meetingId]?.title ?? ""
-                row["meetingId"] = t.meetingId
+                row.meeting = meetings[t.meetingId]?.title ?? ""
+                row.meetingId = t.meetingId
                 return row
             }
+        let overdue = tasks.filter { $0.state(on: today) == .overdue }.count
         return try await pages.render(
             "tasks", title: l.t("nav_tasks"), section: "tasks", request, context,
-            [
-                "items": rows, "all": all, "states": Pages.options(TaskState.self, selected: state?.rawValue) { l.t("task_" + $0.rawValue) },
-                "overdueCount": tasks.filter { $0.state(on: today) == .overdue }.count,
-            ])
+            TaskQueuePage(
+                items: rows, all: all, states: Pages.options(TaskState.self, selected: state?.rawValue) { l.t("task_" + $0.rawValue) },
+                overdueCount: overdue, hasOverdue: overdue > 0))
     }
 
     func taskPage(
@@ -282,23 +276,21 @@ struct MeetingsController {
             ], issues: issues, lang: l.lang)
         return try await pages.render(
             "task", title: t.title, section: "tasks", request, context,
-            [
-                "task": Self.taskRow(t, regions, l, today: today), "version": t.version,
-                "meeting": ["id": m.id, "title": m.title, "date": Self.dateText(m)], "decision": decision?.text ?? "",
-                "updates": try await pages.store.taskUpdates(taskId: id).map {
-                    [
-                        "date": $0.date.description, "text": $0.text, "evidence": $0.evidence, "status": l.t("task_" + $0.status.rawValue),
-                        "author": $0.author,
-                    ]
+            TaskPage(
+                task: Self.taskRow(t, regions, l, today: today), version: t.version,
+                meeting: .init(id: m.id, title: m.title, date: Self.dateText(m)), decision: decision?.text ?? "",
+                updates: try await pages.store.taskUpdates(taskId: id).map {
+                    .init(
+                        date: $0.date.description, text: $0.text, evidence: $0.evidence, status: l.t("task_" + $0.status.rawValue),
+                        author: $0.author)
                 },
-                "canUpdate": AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), "f": f.data, "hasErrors": !issues.isEmpty,
-                "statuses": Pages.options(
+                canUpdate: AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), f: f.fields, hasErrors: !issues.isEmpty,
+                statuses: Pages.options(
                     TaskStatus.self, selected: values["status"] ?? (t.status == .open ? TaskStatus.inProgress.rawValue : t.status.rawValue)
                 ) {
                     l.t("task_" + $0.rawValue)
                 },
-                "historyBlock": try await pages.historyBlock("task", id, l),
-            ], status: status)
+                historyBlock: try await pages.historyBlock("task", id, l)), status: status)
     }
 
     @Sendable func showTask(_ request: Request, context: SignedInContext) async throws -> Response {

@@ -11,12 +11,12 @@ struct Pages: Sendable {
 
     func render(
         _ template: String, title: String, section: String, _ request: Request, _ context: some XiezuoContext,
-        _ data: [String: Any], status: HTTPResponse.Status = .ok
+        _ model: some PageModel, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let demo = try await store.meta("demo") != nil
         return renderer.page(
             template, title: title, section: section, lang: context.language, demo: demo,
-            path: request.uri.path, data: data, status: status, user: context.signedInUser, csrf: context.csrf,
+            path: request.uri.path, model: model, status: status, user: context.signedInUser, csrf: context.csrf,
             languageSwitch: ListQuery.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
     }
 
@@ -24,14 +24,13 @@ struct Pages: Sendable {
     /// (early in a year, or the demo) — the latest year that has one. Never a fixed year.
     func defaultYear() async throws -> Int { try await XiezuoWeb.defaultYear(store) }
 
-    static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
+    static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [CompletionRow] {
         c.rows.map { r in
-            [
-                "name": r.indicator.name(l.lang), "code": r.indicator.code, "unit": l.unit(r.indicator.unit),
-                "workArea": r.workArea.name(l.lang), "target": r.indicator.format(r.target),
-                "actual": r.indicator.format(r.actual), "completion": Completion.percentText(r.basisPoints),
-                "low": (r.basisPoints ?? 0) < 6_000,
-            ]
+            CompletionRow(
+                name: r.indicator.name(l.lang), code: r.indicator.code, unit: l.unit(r.indicator.unit),
+                workArea: r.workArea.name(l.lang), target: r.indicator.format(r.target),
+                actual: r.indicator.format(r.actual), completion: Completion.percentText(r.basisPoints),
+                low: (r.basisPoints ?? 0) < 6_000)
         }
     }
 
@@ -39,17 +38,12 @@ struct Pages: Sendable {
         BarChart(title: title, bars: c.rows.map { .init(label: $0.indicator.name(l.lang), basisPoints: $0.basisPoints) }).svg()
     }
 
-    static func workAreaRows(_ c: AgreementCompletion, _ l: Labels) -> [[String: Any]] {
-        c.byWorkArea().map { ["name": $0.0.name(l.lang), "completion": Completion.percentText($0.1)] }
+    static func workAreaRows(_ c: AgreementCompletion, _ l: Labels) -> [WorkAreaCompletion] {
+        c.byWorkArea().map { WorkAreaCompletion(name: $0.0.name(l.lang), completion: Completion.percentText($0.1)) }
     }
 
-    static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, selected: String?, label: (E) -> String) -> [[String: Any]]
-    where E.RawValue == String {
-        E.allCases.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
-    }
-
-    static func yearOptions(_ selected: Int) -> [[String: Any]] {
-        (2021...2030).map { ["value": $0, "selected": $0 == selected] }
+    static func funding(_ f: FundingSummary) -> FundingTotals {
+        FundingTotals(budget: f.budget.wanText, committed: f.committed.wanText, disbursed: f.disbursed.wanText, spent: f.spent.wanText)
     }
 
     static func counted(_ request: Request) -> CountedStates {
@@ -65,12 +59,6 @@ struct Pages: Sendable {
     func regionIndex() async throws -> [String: Region] {
         Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
     }
-}
-
-/// Template data without its absent values: Mustache shows a section for any value present, and an optional `nil`
-/// stored as `Any` is present (it rendered as "nil").
-func present(_ values: [String: Any?]) -> [String: Any] {
-    values.compactMapValues { $0 }
 }
 
 /// The comment a reviewer returns something with (a figure or a ledger row): required, at most 1,000 characters.

@@ -35,35 +35,24 @@ struct ProgressController {
         let west = regions.values.filter { $0.side == .west && AccessRule.canWrite(a.user, regionCode: $0.code) }.sorted { $0.code < $1.code }
         var draft = draft
         if draft.regionCode == nil, west.contains(where: { $0.code == a.user.regionCode }) { draft.regionCode = a.user.regionCode }
-        let data: [String: Any] = [
-            "items": result.items.map { p -> [String: Any] in
-                let ind = IndicatorCatalogue.byCode[p.indicatorCode]
-                return [
-                    "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
-                    "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
-                    "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "note": p.note,
-                ]
+        let model = ProgressListPage(
+            items: result.items.map { Self.row($0, regions, l) },
+            prev: pager.previous, next: pager.next, pageInfo: pager.info(l),
+            indicators: IndicatorCatalogue.all.filter { $0.ledger == nil }.map {
+                Option(value: $0.code, label: "\($0.name(l.lang))（\(l.unit($0.unit))）", selected: $0.code == draft.indicatorCode)
             },
-            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
-            "indicators": IndicatorCatalogue.all.filter { $0.ledger == nil }.map {
-                [
-                    "value": $0.code, "label": "\($0.name(l.lang))（\(l.unit($0.unit))）",
-                    "selected": $0.code == draft.indicatorCode,
-                ]
-            },
-            "regions": west.map { ["value": $0.code, "label": $0.name, "selected": $0.code == draft.regionCode] },
-            "f": FormState(
+            regions: west.map { Option(value: $0.code, label: $0.name, selected: $0.code == draft.regionCode) },
+            f: FormState(
                 values: [
                     "indicatorCode": draft.indicatorCode ?? "", "regionCode": draft.regionCode ?? "",
                     "year": draft.year ?? "", "month": draft.month ?? "", "value": draft.value ?? "",
                     "note": draft.note ?? "",
                 ], issues: issues, lang: l.lang
-            ).data,
-            "hasErrors": !issues.isEmpty,
-            "canReport": !west.isEmpty,
-        ]
+            ).fields,
+            hasErrors: !issues.isEmpty,
+            canReport: !west.isEmpty)
         return try await pages.render(
-            "progress", title: l.t("progress_title"), section: "progress", request, context, data,
+            "progress", title: l.t("progress_title"), section: "progress", request, context, model,
             status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -115,21 +104,19 @@ struct ProgressController {
         let authors = try await pages.store.progressAuthors(id: p.id)
         let reviewer = ReviewRule.mayApprove(a.user, region: region, authors: authors)
         let ownWork = ReviewRule.mayReview(a.user, region: region) && authors.isAuthor(a.user.username) && p.state == .submitted
-        let data: [String: Any] = [
-            "p": [
-                "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": region.name,
-                "period": "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)", "value": ind?.format(p.value) ?? String(p.value),
-                "unit": ind.map { l.unit($0.unit) } ?? "", "state": l.t("state_" + p.state.rawValue), "stateCode": p.state.rawValue,
-                "note": p.note,
-            ],
-            "comment": try await pages.store.reviewComment(id: p.id),
-            "version": try await pages.store.progressVersion(id: p.id) ?? 0,
-            "canSubmit": writer && p.state.after(.submit) != nil, "canCorrect": writer && p.state.editable,
-            "canReview": reviewer && p.state == .submitted, "ownWork": ownWork,
-            "authors": ["created": authors.createdBy ?? "—", "submitted": authors.submittedBy ?? "—", "approved": authors.approvedBy ?? "—"],
-            "historyBlock": try await pages.historyBlock("progress", p.id, l),
-        ]
-        return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, data)
+        let model = ProgressDetailPage(
+            p: .init(
+                id: p.id, indicator: ind?.name(l.lang) ?? p.indicatorCode, region: region.name,
+                period: Self.period(p), value: ind?.format(p.value) ?? String(p.value),
+                unit: ind.map { l.unit($0.unit) } ?? "", state: l.t("state_" + p.state.rawValue), stateCode: p.state.rawValue,
+                note: p.note),
+            comment: try await pages.store.reviewComment(id: p.id).nilIfEmpty,
+            version: try await pages.store.progressVersion(id: p.id) ?? 0,
+            canSubmit: writer && p.state.after(.submit) != nil, canCorrect: writer && p.state.editable,
+            canReview: reviewer && p.state == .submitted, ownWork: ownWork,
+            authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
+            historyBlock: try await pages.historyBlock("progress", p.id, l))
+        return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, model)
     }
 
     func act(_ context: SignedInContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
@@ -187,19 +174,21 @@ struct ProgressController {
         let q = try ListQuery(request, defaultSize: 50)
         let result = try await pages.store.progress(f, page: q.page)
         let regions = try await pages.regionIndex()
-        let items = result.items.map { p -> [String: Any] in
-            let ind = IndicatorCatalogue.byCode[p.indicatorCode]
-            return [
-                "id": p.id, "indicator": ind?.name(l.lang) ?? p.indicatorCode, "region": regions[p.regionCode]?.name ?? p.regionCode,
-                "period": "\(p.year)-\(p.month)", "value": ind?.format(p.value) ?? String(p.value), "state": l.t("state_" + p.state.rawValue),
-            ]
-        }
         let pager = q.links(pageCount: result.pageCount, total: result.total)
         return try await pages.render(
             "review", title: l.t("nav_review"), section: "review", request, context,
-            [
-                "items": items, "reviewing": reviewing, "prev": pager.previous ?? "", "next": pager.next ?? "",
-                "pageInfo": pager.info(l),
-            ])
+            ReviewQueuePage(
+                items: result.items.map { Self.row($0, regions, l) }, reviewing: reviewing, prev: pager.previous, next: pager.next,
+                pageInfo: pager.info(l)))
+    }
+
+    static func period(_ p: ProgressReport) -> String { "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)" }
+
+    static func row(_ p: ProgressReport, _ regions: [String: Region], _ l: Labels) -> FigureRow {
+        let ind = IndicatorCatalogue.byCode[p.indicatorCode]
+        return FigureRow(
+            id: p.id, indicator: ind?.name(l.lang) ?? p.indicatorCode, region: regions[p.regionCode]?.name ?? p.regionCode,
+            period: period(p), value: ind?.format(p.value) ?? String(p.value), unit: ind.map { l.unit($0.unit) } ?? "",
+            state: l.t("state_" + p.state.rawValue), note: p.note)
     }
 }

@@ -33,22 +33,20 @@ struct ProjectsController {
         let prefectures = regions.values.filter { $0.side == .west && $0.level == .prefecture }.sorted { $0.code < $1.code }
         // Every filter of the address is kept (the pairing's too), only the page changes.
         let pager = q.links(pageCount: result.pageCount, total: result.total)
-        let data: [String: Any] = [
-            "items": result.items.map { row -> [String: Any] in
-                [
-                    "id": row.project.id, "title": row.project.title, "county": row.countyName,
-                    "prefecture": regions[row.project.countyCode.prefix(4) + "00"]?.name ?? "",
-                    "workArea": row.project.workArea.name(l.lang), "status": l.t("project_" + row.project.status.rawValue),
-                    "budget": row.funding.budget.wanText, "disbursed": row.funding.disbursed.wanText, "demo": row.project.isDemo,
-                ]
+        let model = ProjectListPage(
+            items: result.items.map { row in
+                ProjectListPage.Item(
+                    id: row.project.id, title: row.project.title, county: row.countyName,
+                    prefecture: regions[row.project.countyCode.prefix(4) + "00"]?.name ?? "",
+                    workArea: row.project.workArea.name(l.lang), status: l.t("project_" + row.project.status.rawValue),
+                    budget: row.funding.budget.wanText, disbursed: row.funding.disbursed.wanText, demo: row.project.isDemo)
             },
-            "q": f.text ?? "",
-            "regions": prefectures.map { ["value": $0.code, "label": $0.name, "selected": $0.code == f.regionCode] },
-            "workAreas": Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
-            "statuses": Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
-            "pageInfo": pager.info(l), "prev": pager.previous ?? "", "next": pager.next ?? "",
-        ]
-        return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, data)
+            q: f.text ?? "",
+            regions: prefectures.map { Option(value: $0.code, label: $0.name, selected: $0.code == f.regionCode) },
+            workAreas: Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
+            statuses: Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
+            prev: pager.previous, next: pager.next, pageInfo: pager.info(l))
+        return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, model)
     }
 
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -61,46 +59,39 @@ struct ProjectsController {
         issues: [ValidationIssue]
     ) async throws -> Response {
         let l = Labels(lang: context.language)
-        guard let p = try await pages.store.project(id: id) else { throw AppError.notFound(l.t("nav_projects")) }
-        try context.access.requireRead(region: p.countyCode, l.t("nav_projects"))
+        let p = try await context.find(l.t("nav_projects")) { try await pages.store.project(id: id) }
         let regions = try await pages.regionIndex()
         let pairing = try await pages.store.pairing(id: p.pairingId)
         let txs = try await pages.store.transactions(projectId: id)
         let funding = FundingSummary(txs)
-        let data: [String: Any] = [
-            "project": [
-                "id": p.id, "title": p.title, "county": regions[p.countyCode]?.name ?? p.countyCode,
-                "countyCode": p.countyCode, "workArea": p.workArea.name(l.lang),
-                "status": l.t("project_" + p.status.rawValue), "plannedStart": p.plannedStart?.description ?? "—",
-                "plannedEnd": p.plannedEnd?.description ?? "—", "beneficiaries": groupThousands(String(p.beneficiaries)),
-                "description": p.description, "updatedAt": p.updatedAt, "demo": p.isDemo,
-            ],
-            "pairing": pairing.map { pages.pairingLabel($0, regions, l) } ?? "",
-            "funding": [
-                "budget": funding.budget.wanText, "committed": funding.committed.wanText,
-                "disbursed": funding.disbursed.wanText, "spent": funding.spent.wanText,
-            ],
-            "transactions": txs.map {
-                [
-                    "kind": l.t("tx_" + $0.kind.rawValue), "date": $0.date.description,
-                    "amount": $0.amount.yuanText, "note": $0.note,
-                ]
+        let model = ProjectPage(
+            project: .init(
+                id: p.id, title: p.title, county: regions[p.countyCode]?.name ?? p.countyCode,
+                countyCode: p.countyCode, workArea: p.workArea.name(l.lang),
+                status: l.t("project_" + p.status.rawValue), plannedStart: p.plannedStart?.description ?? "—",
+                plannedEnd: p.plannedEnd?.description ?? "—", beneficiaries: groupThousands(String(p.beneficiaries)),
+                description: p.description, updatedAt: p.updatedAt, demo: p.isDemo),
+            pairing: pairing.map { pages.pairingLabel($0, regions, l) } ?? "",
+            funding: .init(
+                budget: funding.budget.wanText, committed: funding.committed.wanText,
+                disbursed: funding.disbursed.wanText, spent: funding.spent.wanText),
+            transactions: txs.map {
+                .init(kind: l.t("tx_" + $0.kind.rawValue), date: $0.date.description, amount: $0.amount.yuanText, note: $0.note)
             },
-            "milestones": try await pages.store.milestones(projectId: id).map {
-                ["title": $0.title, "due": $0.dueDate.description, "done": $0.doneDate?.description ?? ""]
+            milestones: try await pages.store.milestones(projectId: id).map {
+                .init(title: $0.title, due: $0.dueDate.description, done: $0.doneDate?.description ?? "")
             },
-            "tx": FormState(
+            tx: FormState(
                 values: [
                     "kind": txDraft?.kind ?? "", "date": txDraft?.date ?? "", "amountYuan": txDraft?.amountYuan ?? "",
                     "note": txDraft?.note ?? "",
                 ], issues: issues, lang: l.lang
-            ).data,
-            "txKinds": Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
-            "txErrors": !issues.isEmpty,
-            "historyBlock": try await pages.historyBlock("project", id, l),
-        ]
+            ).fields,
+            txKinds: Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
+            txErrors: !issues.isEmpty,
+            historyBlock: try await pages.historyBlock("project", id, l))
         return try await pages.render(
-            "project", title: p.title, section: "projects", request, context, data,
+            "project", title: p.title, section: "projects", request, context, model,
             status: issues.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -136,7 +127,7 @@ struct ProjectsController {
             ],
             issues: issues, lang: l.lang)
         // The merge prompt: each field someone else changed, their value beside the one this form would save.
-        var merge: [[String: Any]] = []
+        var merge: [ProjectFormPage.MergeRow] = []
         if let c = current {
             let theirs: [(String, String, String?)] = [
                 ("title", c.title, draft.title),
@@ -151,22 +142,23 @@ struct ProjectsController {
                 ("beneficiaries", String(c.beneficiaries), draft.beneficiaries), ("description", c.description, draft.description),
             ]
             for (field, now, mine) in theirs where now != (mine ?? "").trimmingWhitespace() {
-                merge.append(["field": l.t("field_" + field), "current": now, "mine": mine ?? ""])
+                merge.append(.init(field: l.t("field_" + field), current: now, mine: mine ?? ""))
             }
         }
-        let data: [String: Any] = [
-            "f": state.data, "hasErrors": !issues.isEmpty || conflict, "conflict": conflict, "merge": merge,
-            "action": id.map { "/projects/\($0)" } ?? "/projects", "version": version ?? 0,
-            "pairings": pairings.map { ["value": $0.id, "label": pages.pairingLabel($0, regions, l), "selected": String($0.id) == draft.pairingId] },
-            "counties": counties.map { c -> [String: Any] in
-                ["value": c.code, "label": "\(regions[c.parentCode ?? ""]?.name ?? "") \(c.name)", "selected": c.code == draft.countyCode]
+        let model = ProjectFormPage(
+            f: state.fields, hasErrors: !issues.isEmpty || conflict, conflict: conflict, merge: merge,
+            action: id.map { "/projects/\($0)" } ?? "/projects", version: version ?? 0,
+            pairings: pairings.map {
+                Option(value: String($0.id), label: pages.pairingLabel($0, regions, l), selected: String($0.id) == draft.pairingId)
             },
-            "workAreas": Pages.options(WorkArea.self, selected: draft.workArea) { $0.name(l.lang) },
-            "statuses": Pages.options(ProjectStatus.self, selected: draft.status) { l.t("project_" + $0.rawValue) },
-        ]
+            counties: counties.map { c in
+                Option(value: c.code, label: "\(regions[c.parentCode ?? ""]?.name ?? "") \(c.name)", selected: c.code == draft.countyCode)
+            },
+            workAreas: Pages.options(WorkArea.self, selected: draft.workArea) { $0.name(l.lang) },
+            statuses: Pages.options(ProjectStatus.self, selected: draft.status) { l.t("project_" + $0.rawValue) })
         let title = l.t(id == nil ? "new_project" : "edit_project")
         let status: HTTPResponse.Status = conflict ? .conflict : (issues.isEmpty ? .ok : .unprocessableContent)
-        return try await pages.render("project_form", title: title, section: "projects", request, context, data, status: status)
+        return try await pages.render("project_form", title: title, section: "projects", request, context, model, status: status)
     }
 
     static func draft(from form: [String: String]) -> ProjectDraft {
@@ -233,20 +225,5 @@ struct ProjectsController {
             _ = try await pages.store.addTransaction(t, actor: context.actor)
             return Response.redirect(to: "/projects/\(id)", type: .normal)
         }
-    }
-}
-
-/// Field values echoed back into a form, with the message for each invalid field next to it.
-struct FormState {
-    var values: [String: String]
-    var issues: [ValidationIssue]
-    var lang: Language
-    var data: [String: Any] {
-        var out: [String: Any] = [:]
-        for (k, v) in values {
-            let messages = issues.filter { $0.field == k }.map { $0.message(lang) }
-            out[k] = ["value": v, "error": messages.isEmpty ? false : messages.joined(separator: " ")] as [String: Any]
-        }
-        return out
     }
 }

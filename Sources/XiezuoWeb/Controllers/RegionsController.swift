@@ -31,10 +31,7 @@ struct RegionsController {
         let a = context.access
         let figures = a.canRead(region: code)
         guard figures || a.user.regionCode.hasPrefix(region.scopePrefix) else { throw AppError.notFound(l.t("region")) }
-        let year = try await request.query("year").map { y -> Int in
-            guard let v = Int(y), Day.validYears.contains(v) else { throw AppError.badFilter("year") }
-            return v
-        }.asyncOr { try await pages.defaultYear() }
+        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear() }
         let counted = Pages.counted(request)
         let children = try await pages.store.children(of: code).filter { a.canRead(region: $0.code) || a.user.regionCode.hasPrefix($0.scopePrefix) }
         let actuals = figures ? try await pages.store.actuals(year: year, regionCode: code, counted: counted) : [:]
@@ -42,57 +39,47 @@ struct RegionsController {
         let shown = IndicatorCatalogue.all.filter { actuals[$0.code] != nil }
         let parent = try await region.parentCode.asyncMap { try await pages.store.region(code: $0) } ?? nil
         let projects = try await pages.store.projects(ProjectFilter(regionCode: code, scope: a.scope), page: Page(number: 1, size: 20))
-        var data: [String: Any] = [
-            "region": [
-                "code": region.code, "name": region.name, "level": l.t("level_" + region.level.rawValue),
-                "side": l.t("side_" + region.side.rawValue), "keyAssisted": region.keyAssisted,
-                "resettlement": region.resettlementArea,
-            ],
-            "year": year, "years": Pages.yearOptions(year),
-            "actuals": shown.map { ["name": $0.name(l.lang), "unit": l.unit($0.unit), "value": $0.format(actuals[$0.code] ?? 0)] },
-            "indicatorHeads": shown.map { ["name": $0.name(l.lang)] },
-            "children": children.map { c -> [String: Any] in
+        let model = RegionPage(
+            region: .init(
+                code: region.code, name: region.name, level: l.t("level_" + region.level.rawValue),
+                side: l.t("side_" + region.side.rawValue), keyAssisted: region.keyAssisted, resettlement: region.resettlementArea),
+            year: year, years: Pages.yearOptions(year),
+            actuals: shown.map { .init(name: $0.name(l.lang), unit: l.unit($0.unit), value: $0.format(actuals[$0.code] ?? 0)) },
+            indicatorHeads: shown.map { .init(name: $0.name(l.lang)) },
+            children: children.map { c in
                 let a = byChild[c.code] ?? [:]
-                return [
-                    "code": c.code, "name": c.name, "keyAssisted": c.keyAssisted,
-                    "values": shown.map { ["value": $0.format(a[$0.code] ?? 0)] },
-                ]
+                return .init(code: c.code, name: c.name, keyAssisted: c.keyAssisted, values: shown.map { .init(value: $0.format(a[$0.code] ?? 0)) })
             },
-            "projects": projects.items.map {
-                [
-                    "id": $0.project.id, "title": $0.project.title, "county": $0.countyName,
-                    "status": l.t("project_" + $0.project.status.rawValue),
-                ]
+            projects: projects.items.map {
+                .init(id: $0.project.id, title: $0.project.title, county: $0.countyName, status: l.t("project_" + $0.project.status.rawValue))
             },
-            "projectTotal": projects.total,
-        ]
-        // Left out for a province: Mustache would show a section for an empty value.
-        if let parent { data["parent"] = ["code": parent.code, "name": parent.name] }
-        return try await pages.render("region", title: region.name, section: "regions", request, context, data)
+            projectTotal: projects.total,
+            parent: parent.map { .init(code: $0.code, name: $0.name) })
+        return try await pages.render("region", title: region.name, section: "regions", request, context, model)
     }
 
     @Sendable func pairings(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
-        let items = try await pages.store.pairings().map { p -> [String: Any] in
-            [
-                "id": p.id, "level": l.t("pairing_" + p.level.rawValue),
-                "east": p.eastParty ?? regions[p.eastCode]?.name ?? p.eastCode, "eastCode": p.eastCode,
-                "west": p.westParty ?? regions[p.westCode]?.name ?? p.westCode, "westCode": p.westCode,
-                "since": p.sinceYear, "until": p.untilYear.map(String.init) ?? "",
-            ]
+        let items = try await pages.store.pairings().map { p in
+            PairingListPage.Item(
+                id: p.id, level: l.t("pairing_" + p.level.rawValue),
+                east: p.eastParty ?? regions[p.eastCode]?.name ?? p.eastCode, eastCode: p.eastCode,
+                west: p.westParty ?? regions[p.westCode]?.name ?? p.westCode, westCode: p.westCode,
+                since: p.sinceYear, until: p.untilYear.map(String.init))
         }
-        return try await pages.render("pairings", title: l.t("pairings_title"), section: "pairings", request, context, ["items": items])
+        return try await pages.render(
+            "pairings", title: l.t("pairings_title"), section: "pairings", request, context, PairingListPage(items: items))
     }
 
     @Sendable func indicators(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let items = IndicatorCatalogue.all.map { i -> [String: Any] in
-            [
-                "code": i.code, "name": i.name(l.lang), "unit": l.unit(i.unit), "source": l.t("source_" + i.source.rawValue),
-                "workArea": i.workArea.name(l.lang),
-            ]
+        let items = IndicatorCatalogue.all.map { i in
+            IndicatorListPage.Item(
+                code: i.code, name: i.name(l.lang), unit: l.unit(i.unit), source: l.t("source_" + i.source.rawValue),
+                workArea: i.workArea.name(l.lang))
         }
-        return try await pages.render("indicators", title: l.t("indicators_title"), section: "indicators", request, context, ["items": items])
+        return try await pages.render(
+            "indicators", title: l.t("indicators_title"), section: "indicators", request, context, IndicatorListPage(items: items))
     }
 }

@@ -21,15 +21,15 @@ struct UsersController {
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         _ = try requireAdmin(context)
         let l = Labels(lang: context.language)
-        var rows: [[String: Any]] = []
+        var rows: [UserListPage.User] = []
         for u in try await pages.store.users() {
-            var row: [String: Any] = ["username": u.username, "role": u.role.rawValue, "region": u.regionCode, "state": u.state.rawValue]
-            if let until = try await pages.store.lockedUntil("user:" + u.username) {
-                row["lockedUntil"] = until.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
-            }
-            rows.append(row)
+            let until = try await pages.store.lockedUntil("user:" + u.username)
+            rows.append(
+                .init(
+                    username: u.username, role: u.role.rawValue, region: u.regionCode, state: u.state.rawValue,
+                    lockedUntil: until?.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))))
         }
-        return try await pages.render("users", title: l.t("users_title"), section: "", request, context, ["users": rows])
+        return try await pages.render("users", title: l.t("users_title"), section: "", request, context, UserListPage(users: rows))
     }
 
     @Sendable func unlock(_ request: Request, context: SignedInContext) async throws -> Response {

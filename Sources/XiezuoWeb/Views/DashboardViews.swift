@@ -1,0 +1,66 @@
+// The dashboard and the completion tables it shares with the agreement and region pages.
+
+/// One indicator's target against its figure.
+struct CompletionRow: Sendable {
+    let name: String
+    let code: String
+    let unit: String
+    let workArea: String
+    let target: String
+    let actual: String
+    let completion: String
+    let low: Bool
+    /// For a figure computed from a ledger: the list of the rows behind it.
+    var rowsHref: String? = nil
+}
+
+struct WorkAreaCompletion: Sendable {
+    let name: String
+    let completion: String
+}
+
+struct FundingTotals: Sendable {
+    let budget: String
+    let committed: String
+    let disbursed: String
+    let spent: String
+}
+
+struct DashboardPage: PageModel {
+    struct Agreement: Sendable {
+        let id: Int64
+        let title: String
+        let status: String
+    }
+    struct Prefecture: Sendable {
+        let code: String
+        let name: String
+        let agreementId: Int64
+        let completion: String
+    }
+    struct MeetingItem: Sendable {
+        let title: String
+        let date: String
+        let place: String
+        let kind: String
+        let summary: String
+    }
+    let years: [Option]
+    let year: Int
+    let pending: Bool
+    let noAgreement: String
+    let agreement: Agreement?
+    let overall: String?
+    let rows: [CompletionRow]
+    /// Server-rendered SVG.
+    let indicatorChart: String?
+    let workAreas: [WorkAreaCompletion]
+    let prefectureChart: String?
+    let prefectures: [Prefecture]
+    let funding: FundingTotals
+    let projectCount: Int
+    let meetings: [MeetingItem]
+    let overdueCount: Int
+    let hasOverdue: Bool
+    let overdue: [TaskRow]
+}

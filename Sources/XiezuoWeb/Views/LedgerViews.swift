@@ -1,0 +1,148 @@
+// The ledgers (台账): the index, a ledger's list of rows, one row, the row form and an import's preview.
+
+struct LedgerIndexPage: PageModel {
+    struct Ledger: Sendable {
+        let name: String
+        let title: String
+        let count: String
+        let pending: String
+        let hasPending: Bool
+        let indicators: String
+    }
+    let ledgers: [Ledger]
+}
+
+struct LedgerListPage: PageModel {
+    struct Column: Sendable {
+        let label: String
+        let num: Bool
+    }
+    struct ColumnChoice: Sendable {
+        let key: String
+        let label: String
+        let checked: Bool
+    }
+    struct Cell: Sendable {
+        let text: String
+        let num: Bool
+        let nowrap: Bool
+    }
+    struct Row: Sendable {
+        let id: Int64
+        let state: String
+        let stateCode: String
+        let cells: [Cell]
+    }
+    struct FieldFilter: Sendable {
+        let key: String
+        let label: String
+        let options: [Option]
+    }
+    let ledger: String
+    let title: String
+    let columns: [Column]
+    let allColumns: [ColumnChoice]
+    let rows: [Row]
+    let pageInfo: String
+    let prevHref: String?
+    let nextHref: String?
+    let exportQuery: String
+    let regions: [Option]
+    let states: [Option]
+    let fieldFilters: [FieldFilter]
+    let from: String
+    let to: String
+    let year: String
+    let q: String
+    let canWrite: Bool
+    let canReview: Bool
+    let intro: String
+    /// After a bulk approval: how many rows it approved.
+    let notice: String?
+}
+
+struct LedgerRowPage: PageModel {
+    struct Field: Sendable {
+        let label: String
+        let value: String
+        let personal: Bool
+    }
+    struct Authors: Sendable {
+        let created: String
+        let submitted: String
+        let approved: String
+    }
+    let ledger: String
+    let title: String
+    let id: Int64
+    let version: Int64
+    let state: String
+    let stateCode: String
+    let updatedAt: String
+    let fields: [Field]
+    let canReveal: Bool
+    let revealed: Bool
+    let canEdit: Bool
+    let canReview: Bool
+    let ownWork: Bool
+    let canConfirm: Bool
+    let authors: Authors
+    let historyBlock: HistoryBlock
+    let comment: String?
+    let confirmedBy: String?
+}
+
+struct LedgerFormPage: PageModel {
+    struct Field: Sendable {
+        let key: String
+        let label: String
+        let value: String
+        let required: Bool
+        let invalid: Bool
+        let error: String?
+        /// A `<select>` when there are options (county, choice, yes/no), else an input.
+        let options: [Option]?
+        let select: Bool
+        let type: String?
+        let inputmode: String?
+        let hint: String?
+    }
+    let ledger: String
+    let title: String
+    let fields: [Field]
+    let action: String
+    let version: String
+    let hasErrors: Bool
+    let conflict: Bool
+    let conflictText: String
+    /// The row being edited (absent for a new one).
+    let id: Int64?
+}
+
+struct LedgerPreviewPage: PageModel {
+    struct Row: Sendable {
+        let row: Int
+        let outcome: String
+        let outcomeCode: String
+        let reasons: String
+        let cells: [String]
+    }
+    struct Report: Sendable {
+        let added: Int
+        let updated: Int
+        let unchanged: Int
+        let rejected: Int
+        let committed: Bool
+        let canCommit: Bool
+        let rows: [Row]
+        let uploadId: Int64?
+        let done: String?
+        let rejectedNote: String?
+        let unlisted: String?
+    }
+    let ledger: String
+    let title: String
+    let columns: [String]
+    let problem: String?
+    let report: Report?
+}
