@@ -27,6 +27,12 @@ public struct ProjectRow: Sendable, Hashable {
     public var project: Project
     public var countyName: String
     public var funding: FundingSummary
+
+    public init(project: Project, countyName: String, funding: FundingSummary) {
+        self.project = project
+        self.countyName = countyName
+        self.funding = funding
+    }
 }
 
 extension Store {

@@ -59,11 +59,8 @@ struct ErrorMiddleware: RouterMiddleware {
         let lang = context.language
         let message = Strings.text(e.key, lang, e.params)
         if request.uri.path.hasPrefix("/api/") {
-            var error: [String: Any] = ["code": e.code, "message": message]
-            if !e.issues.isEmpty {
-                error["fields"] = e.issues.map { ["field": $0.field, "message": $0.message(lang)] }
-            }
-            return jsonResponse(["error": error], status: e.status)
+            let fields = e.issues.map { ErrorOut.FieldProblem(field: $0.field, message: $0.message(lang)) }
+            return jsonResponse(ErrorOut(error: .init(code: e.code, message: message, fields: fields.isEmpty ? nil : fields)), status: e.status)
         }
         // The signed-in header stays, and the way back is the page the user came from.
         let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.map { SafeRedirect.path($0) }
@@ -71,13 +68,6 @@ struct ErrorMiddleware: RouterMiddleware {
             status: e.status, message: message, lang: lang, user: context.user, csrf: context.csrf,
             back: back == request.uri.path ? nil : back)
     }
-}
-
-/// Serialises plain dictionaries and arrays with stable key order.
-func jsonResponse(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
-    Response(
-        status: status, headers: [.contentType: "application/json; charset=utf-8"],
-        body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(object))))
 }
 
 /// Reads a JSON body into `T`, answering 400 with the reason when it is not valid JSON of that shape.

@@ -247,7 +247,7 @@ struct SessionController {
             throw AppError(status: .unauthorized, code: "unauthorized", key: "error.login_remaining", params: [String(remaining)])
         case .ok(let user):
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
-            var response = jsonResponse(["username": user.username, "role": user.role.rawValue, "regionCode": user.regionCode])
+            var response = jsonResponse(SessionOut(username: user.username, role: user.role.rawValue, regionCode: user.regionCode))
             response.setCookie(sessionCookie(s.token, request))
             return response
         }
@@ -261,4 +261,11 @@ struct SessionController {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// Who signed in through the API.
+struct SessionOut: Encodable, Sendable {
+    let username: String
+    let role: String
+    let regionCode: String
 }

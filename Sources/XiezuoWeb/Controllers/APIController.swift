@@ -10,18 +10,18 @@ struct APIController {
     let openAPI: ByteBuffer
 
     func addRoutes(public router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
-        router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
+        router.get("/health") { _, _ in jsonResponse(Health(status: "ok")) }
         // Ready to serve: the database answers and its schema is the one this program expects (a load balancer
         // sends no traffic to an instance that is still migrating or has lost its database).
         router.get("/ready") { _, _ in
             do {
                 let v = try await store.schemaVersion()
                 guard v == Store.latestSchemaVersion else {
-                    return jsonResponse(["status": "migrating", "schema": v, "expected": Store.latestSchemaVersion], status: .serviceUnavailable)
+                    return jsonResponse(Health(status: "migrating", schema: v, expected: Store.latestSchemaVersion), status: .serviceUnavailable)
                 }
-                return jsonResponse(["status": "ready", "schema": v, "backend": store.backend.dialect == .postgres ? "postgresql" : "sqlite"])
+                return jsonResponse(Health(status: "ready", schema: v, backend: store.backend.dialect == .postgres ? "postgresql" : "sqlite"))
             } catch {
-                return jsonResponse(["status": "database unreachable"], status: .serviceUnavailable)
+                return jsonResponse(Health(status: "database unreachable"), status: .serviceUnavailable)
             }
         }
         router.get("/api/v1/openapi.json") { _, _ in
@@ -53,145 +53,11 @@ struct APIController {
         api.get("dashboard", use: dashboard)
     }
 
-    // MARK: representations
-
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
-    struct FundingOut: Encodable { var budgetFen, committedFen, disbursedFen, spentFen: Int64 }
-    struct ProjectOut: Encodable {
-        var id, pairingId: Int64
-        var countyCode, countyName, workArea, title, status: String
-        var plannedStart, plannedEnd: String?
-        var beneficiaries: Int64
-        var description: String
-        var demo: Bool
-        var version: Int64
-        var updatedAt: String
-        var funding: FundingOut
-        init(_ row: ProjectRow) {
-            let p = row.project
-            id = p.id
-            pairingId = p.pairingId
-            countyCode = p.countyCode
-            countyName = row.countyName
-            workArea = p.workArea.rawValue
-            title = p.title
-            status = p.status.rawValue
-            plannedStart = p.plannedStart?.description
-            plannedEnd = p.plannedEnd?.description
-            beneficiaries = p.beneficiaries
-            description = p.description
-            demo = p.isDemo
-            version = p.version
-            updatedAt = p.updatedAt
-            funding = FundingOut(
-                budgetFen: row.funding.budget.fen, committedFen: row.funding.committed.fen,
-                disbursedFen: row.funding.disbursed.fen, spentFen: row.funding.spent.fen)
-        }
-        func encode(to encoder: any Encoder) throws {
-            enum K: String, CodingKey {
-                case id, pairingId, countyCode, countyName, workArea, title, status, plannedStart, plannedEnd,
-                    beneficiaries, description, demo, version, updatedAt, funding
-            }
-            var c = encoder.container(keyedBy: K.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(pairingId, forKey: .pairingId)
-            try c.encode(countyCode, forKey: .countyCode)
-            try c.encode(countyName, forKey: .countyName)
-            try c.encode(workArea, forKey: .workArea)
-            try c.encode(title, forKey: .title)
-            try c.encode(status, forKey: .status)
-            try c.encode(plannedStart, forKey: .plannedStart)
-            try c.encode(plannedEnd, forKey: .plannedEnd)
-            try c.encode(beneficiaries, forKey: .beneficiaries)
-            try c.encode(description, forKey: .description)
-            try c.encode(demo, forKey: .demo)
-            try c.encode(version, forKey: .version)
-            try c.encode(updatedAt, forKey: .updatedAt)
-            try c.encode(funding, forKey: .funding)
-        }
-    }
-    struct ProjectPage: Encodable {
-        var items: [ProjectOut]
-        var total: Int
-        var page: Int
-        var perPage: Int
-    }
-
-    static func json(_ r: Region) -> [String: Any] {
-        [
-            "code": r.code, "name": r.name, "level": r.level.rawValue, "parentCode": r.parentCode as Any, "side": r.side.rawValue,
-            "keyAssisted": r.keyAssisted, "resettlementArea": r.resettlementArea,
-        ]
-    }
-    static func json(_ p: Pairing, _ regions: [String: Region]) -> [String: Any] {
-        [
-            "id": p.id, "level": p.level.rawValue, "eastCode": p.eastCode, "eastName": regions[p.eastCode]?.name ?? "",
-            "westCode": p.westCode, "westName": regions[p.westCode]?.name ?? "", "eastParty": p.eastParty as Any,
-            "westParty": p.westParty as Any, "sinceYear": p.sinceYear, "untilYear": p.untilYear as Any,
-        ]
-    }
-    static func json(_ i: Indicator) -> [String: Any] {
-        [
-            "code": i.code, "nameZh": i.nameZh, "nameEn": i.nameEn, "unit": i.unit.rawValue, "source": i.source.rawValue,
-            "ledger": i.ledger as Any, "workArea": i.workArea.rawValue,
-        ]
-    }
-    static func json(_ a: Agreement) -> [String: Any] {
-        [
-            "id": a.id, "pairingId": a.pairingId, "year": a.year, "title": a.title, "status": a.status.rawValue,
-            "demo": a.isDemo, "updatedAt": a.updatedAt,
-        ]
-    }
-    static func json(_ p: Project, countyName: String? = nil, funding: FundingSummary? = nil) -> [String: Any] {
-        var d: [String: Any] = [
-            "id": p.id, "pairingId": p.pairingId, "countyCode": p.countyCode, "workArea": p.workArea.rawValue, "title": p.title,
-            "status": p.status.rawValue, "plannedStart": p.plannedStart?.description as Any, "plannedEnd": p.plannedEnd?.description as Any,
-            "beneficiaries": p.beneficiaries, "description": p.description, "demo": p.isDemo, "version": p.version,
-            "updatedAt": p.updatedAt,
-        ]
-        if let countyName { d["countyName"] = countyName }
-        if let funding { d["funding"] = json(funding) }
-        return d
-    }
-    static func json(_ f: FundingSummary) -> [String: Any] {
-        ["budgetFen": f.budget.fen, "committedFen": f.committed.fen, "disbursedFen": f.disbursed.fen, "spentFen": f.spent.fen]
-    }
-    static func json(_ t: FundingTransaction) -> [String: Any] {
-        [
-            "id": t.id, "projectId": t.projectId, "kind": t.kind.rawValue, "date": t.date.description, "amountFen": t.amount.fen,
-            "amountYuan": t.amount.yuanText.replacingOccurrences(of: ",", with: ""), "note": t.note,
-        ]
-    }
-    static func json(_ p: ProgressReport) -> [String: Any] {
-        [
-            "id": p.id, "indicatorCode": p.indicatorCode, "regionCode": p.regionCode, "year": p.year, "month": p.month,
-            "value": p.value, "state": p.state.rawValue, "note": p.note,
-        ]
-    }
-    static func json(_ c: AgreementCompletion) -> [String: Any] {
-        [
-            "overallBasisPoints": c.overall as Any,
-            "indicators": c.rows.map {
-                [
-                    "indicatorCode": $0.indicator.code, "workArea": $0.workArea.rawValue, "target": $0.target,
-                    "actual": $0.actual, "completionBasisPoints": $0.basisPoints as Any,
-                ]
-            },
-            "workAreas": c.byWorkArea().map { ["workArea": $0.0.rawValue, "completionBasisPoints": $0.1 as Any] },
-        ]
-    }
-    static func list(_ items: [[String: Any]], total: Int? = nil, page: Page? = nil) -> Response {
-        var d: [String: Any] = ["items": items, "total": total ?? items.count]
-        if let page {
-            d["page"] = page.number
-            d["perPage"] = page.size
-        }
-        return jsonResponse(d)
+    /// The one shape of a project, whatever route answers with it.
+    func projectOut(_ p: Project) async throws -> ProjectOut {
+        let county = try await store.region(code: p.countyCode)?.name ?? p.countyCode
+        let funding = FundingSummary(try await store.transactions(projectId: p.id))
+        return ProjectOut(ProjectRow(project: p, countyName: county, funding: funding))
     }
 
     func regionIndex() async throws -> [String: Region] {
@@ -206,24 +72,24 @@ struct APIController {
         if let level = try q.choice("level", RegionLevel.self) { all = all.filter { $0.level == level } }
         if let side = try q.choice("side", Side.self) { all = all.filter { $0.side == side } }
         if let parent = q.text("parent") { all = all.filter { $0.parentCode == parent } }
-        return Self.list(all.map(Self.json))
+        return jsonResponse(ListOut(all.map(RegionOut.init)))
     }
 
     @Sendable func region(_ request: Request, context: SignedInContext) async throws -> Response {
         let code = context.parameters.get("code") ?? ""
         guard Region.isWellFormedCode(code), let r = try await store.region(code: code) else { throw AppError.notFound("region \(code)") }
-        return jsonResponse(Self.json(r))  // reference data: every signed-in user reads it
+        return jsonResponse(RegionOut(r))  // reference data: every signed-in user reads it
     }
 
     @Sendable func pairings(_ request: Request, context: SignedInContext) async throws -> Response {
         let regions = try await regionIndex()
-        return Self.list(try await store.pairings().map { Self.json($0, regions) })
+        return jsonResponse(ListOut(try await store.pairings().map { PairingOut($0, regions) }))
     }
 
     @Sendable func pairing(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         guard let p = try await store.pairing(id: id) else { throw AppError.notFound("pairing \(id)") }
-        return jsonResponse(Self.json(p, try await regionIndex()))
+        return jsonResponse(PairingOut(p, try await regionIndex()))
     }
 
     struct PairingBody: Decodable {
@@ -271,11 +137,11 @@ struct APIController {
                 eastParty: eastParty.isEmpty ? nil : eastParty,
                 westParty: westParty.isEmpty ? nil : westParty,
                 sinceYear: since, untilYear: b.untilYear), actor: context.actor)
-        return jsonResponse(Self.json(saved, regions), status: .created)
+        return jsonResponse(PairingOut(saved, regions), status: .created)
     }
 
     @Sendable func indicators(_ request: Request, context: SignedInContext) async throws -> Response {
-        Self.list(IndicatorCatalogue.all.map(Self.json))
+        jsonResponse(ListOut(IndicatorCatalogue.all.map(IndicatorOut.init)))
     }
 
     // MARK: agreements
@@ -285,7 +151,8 @@ struct APIController {
         let year = try q.year
         let pairing = try q.value("pairing") { Int64($0) }
         let a = context.access
-        return Self.list(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(Self.json))
+        return jsonResponse(
+            ListOut(try await store.agreements(year: year, pairingId: pairing, pairingIds: a.readablePairingIds).map(AgreementOut.init)))
     }
 
     @Sendable func agreement(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -294,20 +161,7 @@ struct APIController {
         guard let c = try await Overview.completion(of: id, store: store, counted: Pages.counted(request)) else {
             throw AppError.notFound("agreement \(id)")
         }
-        var out = Self.json(d.agreement)
-        out["tasks"] = d.tasks.map { t in
-            [
-                "id": t.id, "workArea": t.workArea.rawValue, "text": t.text, "updatedAt": t.updatedAt,
-                "targets": d.targets.filter { $0.taskId == t.id }.map {
-                    [
-                        "id": $0.id, "indicatorCode": $0.indicatorCode,
-                        "value": $0.value, "updatedAt": $0.updatedAt, "version": $0.version,
-                    ]
-                },
-            ] as [String: Any]
-        }
-        out["completion"] = Self.json(c)
-        return jsonResponse(out)
+        return jsonResponse(AgreementDetailOut(d, c))
     }
 
     struct AgreementBody: Decodable {
@@ -329,7 +183,7 @@ struct APIController {
         try context.access.requireManage(pairing: pairing)
         do {
             let a = try await store.createAgreement(pairingId: pairing.id, year: year, title: title, status: status, actor: context.actor)
-            return jsonResponse(Self.json(a), status: .created)
+            return jsonResponse(AgreementOut(a), status: .created)
         } catch StoreError.conflict {
             throw AppError(status: .conflict, code: "duplicate", key: "error.duplicate_agreement")
         }
@@ -354,7 +208,7 @@ struct APIController {
         let text = v.text("text", b.text, max: 2000)
         guard v.issues.isEmpty, let area else { throw AppError.invalid(ValidationFailure(v.issues)) }
         let t = try await store.addTask(agreementId: id, workArea: area, text: text, actor: context.actor)
-        return jsonResponse(["id": t.id, "agreementId": id, "workArea": t.workArea.rawValue, "text": t.text], status: .created)
+        return jsonResponse(AgreementTaskOut(t, targets: []), status: .created)
     }
 
     struct TargetBody: Decodable {
@@ -379,10 +233,7 @@ struct APIController {
             let t = try await store.setTarget(
                 taskId: taskId, indicatorCode: indicator.code, value: value, expectedVersion: b.version,
                 checked: true, actor: context.actor)
-            return jsonResponse([
-                "id": t.id, "taskId": t.taskId, "indicatorCode": t.indicatorCode, "value": t.value, "updatedAt": t.updatedAt,
-                "version": t.version,
-            ])
+            return jsonResponse(TargetOut(t))
         } catch StoreError.conflict {
             // Stale (or no) version for a target that exists: 409 with what is stored now.
             let current = (try await store.agreementDetail(id: d.agreement.id))?.targets.first {
@@ -401,17 +252,11 @@ struct APIController {
         let page = q.page
         let r = try await store.projects(try ProjectFilter(q, scope: context.access.scope), page: page)
         // The busiest read of the API: typed encoding, no dynamic casts (see docs/BENCHMARKS.md).
-        let body = ProjectPage(items: r.items.map(ProjectOut.init), total: r.total, page: page.number, perPage: page.size)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(body))))
+        return jsonResponse(ListOut(r.items.map(ProjectOut.init), total: r.total, page: page))
     }
 
     @Sendable func project(_ request: Request, context: SignedInContext) async throws -> Response {
-        let p = try await scopedProject(context, write: false)
-        let id = p.id
-        let txs = try await store.transactions(projectId: id)
-        return jsonResponse(Self.json(p, countyName: try await store.region(code: p.countyCode)?.name, funding: FundingSummary(txs)))
+        return jsonResponse(try await projectOut(try await scopedProject(context, write: false)))
     }
 
     @Sendable func createProject(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -421,7 +266,7 @@ struct APIController {
         case .success(let p):
             try context.access.requireWrite(region: p.countyCode)
             let saved = try await store.createProject(p, actor: context.actor)
-            return jsonResponse(Self.json(saved), status: .created)
+            return jsonResponse(try await projectOut(saved), status: .created)
         }
     }
 
@@ -449,7 +294,7 @@ struct APIController {
             p.id = id
             p.version = version
             do {
-                return jsonResponse(Self.json(try await store.updateProject(p, actor: context.actor)))
+                return jsonResponse(try await projectOut(try await store.updateProject(p, actor: context.actor)))
             } catch StoreError.conflict {
                 let current = try await store.project(id: id)
                 var e = AppError(status: .conflict, code: "conflict", key: "error.conflict", params: [String(current?.version ?? 0)])
@@ -466,7 +311,7 @@ struct APIController {
 
     @Sendable func transactions(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: false).id
-        return Self.list(try await store.transactions(projectId: id).map(Self.json))
+        return jsonResponse(ListOut(try await store.transactions(projectId: id).map(TransactionOut.init)))
     }
 
     @Sendable func addTransaction(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -474,16 +319,13 @@ struct APIController {
         let draft = try await decodeJSON(TransactionDraft.self, request, context)
         switch draft.validate(projectId: id) {
         case .failure(let f): throw AppError.invalid(f)
-        case .success(let t): return jsonResponse(Self.json(try await store.addTransaction(t, actor: context.actor)), status: .created)
+        case .success(let t): return jsonResponse(TransactionOut(try await store.addTransaction(t, actor: context.actor)), status: .created)
         }
     }
 
     @Sendable func milestones(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try await scopedProject(context, write: false).id
-        return Self.list(
-            try await store.milestones(projectId: id).map {
-                ["id": $0.id, "title": $0.title, "dueDate": $0.dueDate.description, "doneDate": $0.doneDate?.description as Any]
-            })
+        return jsonResponse(ListOut(try await store.milestones(projectId: id).map(MilestoneOut.init)))
     }
 
     struct MilestoneBody: Decodable {
@@ -501,9 +343,7 @@ struct APIController {
         let done = v.day("doneDate", b.doneDate)
         guard v.issues.isEmpty, let due else { throw AppError.invalid(ValidationFailure(v.issues)) }
         let m = try await store.addMilestone(Milestone(id: 0, projectId: id, title: title, dueDate: due, doneDate: done), actor: context.actor)
-        return jsonResponse(
-            ["id": m.id, "title": m.title, "dueDate": m.dueDate.description, "doneDate": m.doneDate?.description as Any],
-            status: .created)
+        return jsonResponse(MilestoneOut(m), status: .created)
     }
 
     // MARK: progress and the dashboard figures
@@ -512,7 +352,7 @@ struct APIController {
         let q = try ListQuery(request, defaultSize: 50)
         let page = q.page
         let r = try await store.progress(try ProgressFilter(q, scope: context.access.scope), page: page)
-        return Self.list(r.items.map(Self.json), total: r.total, page: page)
+        return jsonResponse(ListOut(r.items.map(ProgressOut.init), total: r.total, page: page))
     }
 
     @Sendable func addProgress(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -523,7 +363,7 @@ struct APIController {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let p):
             try context.access.requireWrite(region: p.regionCode)
-            return jsonResponse(Self.json(try await store.addProgress(p, actor: context.actor)), status: .created)
+            return jsonResponse(ProgressOut(try await store.addProgress(p, actor: context.actor)), status: .created)
         }
     }
 
@@ -553,70 +393,90 @@ struct APIController {
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         var accepted: [ProgressReport] = []
         var acceptedRow: [Int] = []
-        var problems: [[String: Any]] = []
+        var problems: [ErrorOut.RowProblem] = []
         var seen: [String: Int] = [:]
         for (i, draft) in body.rows.enumerated() {
             switch draft.validate(region: regions[(draft.regionCode ?? "").trimmingWhitespace()]) {
             case .failure(let f):
                 for issue in f.issues where problems.count < 1_000 {
-                    problems.append(["row": i + 1, "field": issue.field, "message": issue.message(context.language)])
+                    problems.append(.init(row: i + 1, field: issue.field, message: issue.message(context.language)))
                 }
             case .success(let p):
                 let key = "\(p.indicatorCode)|\(p.regionCode)|\(p.year)|\(p.month)"
                 if let first = seen[key] {
                     // One figure per indicator, region and month, inside the file as in the database.
                     if problems.count < 1_000 {
-                        problems.append([
-                            "row": i + 1, "field": "month",
-                            "message": Strings.text("error.duplicate_row", context.language, [String(first + 1)]),
-                        ])
+                        problems.append(
+                            .init(row: i + 1, field: "month", message: Strings.text("error.duplicate_row", context.language, [String(first + 1)])))
                     }
                 } else if AccessRule.canWrite(a.user, regionCode: p.regionCode) {
                     seen[key] = i
                     accepted.append(p)
                     acceptedRow.append(i)
                 } else if problems.count < 1_000 {
-                    problems.append(["row": i + 1, "field": "regionCode", "message": Strings.text("error.forbidden", context.language)])
+                    problems.append(.init(row: i + 1, field: "regionCode", message: Strings.text("error.forbidden", context.language)))
                 }
             }
         }
         for (n, id) in try await store.existingFigures(accepted).sorted(by: { $0.key < $1.key }) where problems.count < 1_000 {
-            problems.append([
-                "row": acceptedRow[n] + 1, "field": "month",
-                "message": Strings.text("error.duplicate_figure", context.language, ["/progress/\(id)"]),
-            ])
+            problems.append(
+                .init(row: acceptedRow[n] + 1, field: "month", message: Strings.text("error.duplicate_figure", context.language, ["/progress/\(id)"]))
+            )
         }
-        problems.sort { ($0["row"] as? Int ?? 0) < ($1["row"] as? Int ?? 0) }
+        problems.sort { $0.row < $1.row }
         guard problems.isEmpty else {
             return jsonResponse(
-                [
-                    "error": [
-                        "code": "validation", "message": Strings.text("error.import_rejected", context.language, [String(problems.count)]),
-                        "rows": problems,
-                    ]
-                ], status: .unprocessableContent)
+                ErrorOut(
+                    error: .init(
+                        code: "validation", message: Strings.text("error.import_rejected", context.language, [String(problems.count)]),
+                        rows: problems)), status: .unprocessableContent)
         }
         try await store.importProgress(accepted, actor: context.actor)
-        return jsonResponse(["imported": accepted.count], status: .created)
+        return jsonResponse(Imported(imported: accepted.count), status: .created)
     }
 
     @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
-        let year = try await request.yearQuery().asyncOr { try await defaultYear(store) }
+        let year = try await ListQuery(request).year.asyncOr { try await defaultYear(store) }
         let a = context.access
         let o = try await Overview.build(
             store: store, year: year, counted: Pages.counted(request),
             pairingIds: a.readablePairingIds, scope: a.scope)
-        var out: [String: Any] = ["year": year, "projectCount": o.projectCount, "funding": Self.json(o.funding)]
-        if let a = o.agreement, let c = o.completion {
-            out["agreement"] = Self.json(a)
-            out["completion"] = Self.json(c)
-        }
-        out["prefectures"] = o.prefectures.map {
-            [
-                "regionCode": $0.region.code, "name": $0.region.name, "agreementId": $0.agreement.id,
-                "overallBasisPoints": $0.completion.overall as Any,
-            ]
-        }
-        return jsonResponse(out)
+        let shown = o.completion.flatMap { c in o.agreement.map { ($0, c) } }
+        return jsonResponse(
+            DashboardOut(
+                year: year, projectCount: o.projectCount, funding: FundingOut(o.funding),
+                agreement: shown.map { AgreementOut($0.0) }, completion: shown.map { CompletionOut($0.1) },
+                prefectures: o.prefectures.map {
+                    .init(
+                        regionCode: $0.region.code, name: $0.region.name, agreementId: $0.agreement.id,
+                        overallBasisPoints: $0.completion.overall)
+                }))
     }
+}
+
+/// `/health` and `/ready`.
+struct Health: Encodable, Sendable {
+    let status: String
+    var schema: Int? = nil
+    var expected: Int? = nil
+    var backend: String? = nil
+}
+
+struct Imported: Encodable, Sendable { let imported: Int }
+
+/// The dashboard's figures for a year.
+struct DashboardOut: Encodable, Sendable {
+    struct Prefecture: Encodable, Sendable {
+        let regionCode: String
+        let name: String
+        let agreementId: Int64
+        @Null var overallBasisPoints: Int?
+    }
+    let year: Int
+    let projectCount: Int
+    let funding: FundingOut
+    /// Absent when the reader's pairing has no agreement that year.
+    let agreement: AgreementOut?
+    let completion: CompletionOut?
+    let prefectures: [Prefecture]
 }

@@ -153,26 +153,6 @@ struct AssessmentsController {
     @Sendable func api(_ request: Request, context: SignedInContext) async throws -> Response {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("assessment") }
-        func json(_ s: AssessmentScore) -> [String: Any] {
-            [
-                "total": s.total, "grade": s.grade.rawValue,
-                "rule": ["good": s.rule.good, "fairlyGood": s.rule.fairlyGood, "average": s.rule.average],
-                "rows": s.rows.map {
-                    [
-                        "indicatorCode": $0.indicator.code, "target": $0.target, "actual": $0.actual, "weight": $0.weight,
-                        "completionBasisPoints": $0.completion, "points": $0.points,
-                    ]
-                },
-            ]
-        }
-        var out = json(y.score)
-        out["pairingId"] = p.id
-        out["year"] = year
-        out["agreementId"] = y.agreement.id
-        out["selfAssessment"] = y.record.selfAssessment
-        out["partnerComment"] = y.record.partnerComment
-        out["version"] = y.record.version
-        out["history"] = y.history.map { ["year": $0.year, "total": $0.score.total, "grade": $0.score.grade.rawValue] }
-        return jsonResponse(out)
+        return jsonResponse(AssessmentOut(y, pairingId: p.id, year: year))
     }
 }

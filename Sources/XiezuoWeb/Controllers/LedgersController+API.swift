@@ -7,17 +7,6 @@ import XiezuoStore
 
 /// The JSON API of the ledgers.
 extension LedgersController {
-    static func json(_ r: LedgerRecord, reveal: Bool) -> [String: Any] {
-        let d = r.ledger.definition
-        var values: [String: Any] = [:]
-        for (f, v) in zip(d.fields, r.values) where !v.isEmpty {
-            values[f.key] = f.kind.isPersonal && !reveal ? PersonalMask.mask(v, f.kind) : v
-        }
-        return [
-            "id": r.id, "ledger": r.ledger.rawValue, "countyCode": r.countyCode, "date": r.date, "state": r.state.rawValue,
-            "version": r.version, "values": values, "updatedAt": r.updatedAt,
-        ]
-    }
 
     @Sendable func apiList(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
@@ -26,12 +15,12 @@ extension LedgersController {
         let f = try LedgerFilter(q, name.definition, scope: a.scope)
         let pg = q.page
         let result = try await store.ledgerRows(name, f, page: pg)
-        return APIController.list(result.items.map { Self.json($0, reveal: false) }, total: result.total, page: pg)
+        return jsonResponse(ListOut(result.items.map { LedgerRowOut($0) }, total: result.total, page: pg))
     }
 
     @Sendable func apiShow(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, _) = try await scopedRow(context)
-        return jsonResponse(Self.json(r, reveal: false))
+        return jsonResponse(LedgerRowOut(r))
     }
 
     struct ImportBody: Decodable {
@@ -60,18 +49,9 @@ extension LedgersController {
             report = try await runImport(name, data: data, fileName: body.fileName ?? "", commit: !(body.dryRun ?? false), a: a, actor: context.actor)
         } catch {
             guard let problem = Self.fileProblem(error, l) else { throw error }
-            return jsonResponse(["error": ["code": "unreadable_file", "message": problem]], status: .unprocessableContent)
+            return jsonResponse(ErrorOut(error: .init(code: "unreadable_file", message: problem)), status: .unprocessableContent)
         }
-        let out: [String: Any] = [
-            "ledger": name.rawValue, "committed": report.committed, "added": report.added, "updated": report.updated,
-            "unchanged": report.unchanged, "rejected": report.rejected,
-            "rows": report.rejectedFirst.map { o in
-                [
-                    "row": o.row, "outcome": o.outcome.rawValue,
-                    "issues": o.issues.map { ["column": $0.column, "code": $0.key, "message": $0.message(l.lang)] },
-                ] as [String: Any]
-            },
-        ]
+        let out = LedgerImportOut(report, name, l.lang)
         return jsonResponse(out, status: report.rejected > 0 ? .unprocessableContent : (report.committed ? .created : .ok))
     }
 }

@@ -22,37 +22,13 @@ struct MeetingsAPIController {
         api.post("tasks/:id/updates", use: postUpdate)
     }
 
-    static func json(_ m: Meeting) -> [String: Any] {
-        [
-            "id": m.id, "pairingId": m.pairingId, "kind": m.kind.rawValue, "title": m.title, "date": m.date.description,
-            "endDate": m.endDate?.description as Any, "place": m.place, "hostSide": m.hostSide.rawValue, "summary": m.summary,
-            "agenda": m.agenda, "minutes": m.minutes, "demo": m.isDemo, "version": m.version,
-        ]
-    }
-
-    static func json(_ t: FollowUpTask, today: Day) -> [String: Any] {
-        [
-            "id": t.id, "decisionId": t.decisionId, "meetingId": t.meetingId, "title": t.title, "ownerOffice": t.ownerOffice,
-            "ownerRegionCode": t.ownerRegionCode, "deadline": t.deadline.description, "status": t.status.rawValue,
-            "state": t.state(on: today).rawValue, "doneOn": t.doneOn?.description as Any, "version": t.version,
-        ]
-    }
-
-    static func json(_ a: Attendee) -> [String: Any] { ["id": a.id, "name": a.name, "position": a.position, "side": a.side.rawValue] }
-    static func json(_ s: ItineraryStop) -> [String: Any] {
-        ["id": s.id, "date": s.date?.description as Any, "city": s.city, "name": s.name, "kind": s.kind.rawValue]
-    }
-    static func json(_ d: Decision) -> [String: Any] {
-        ["id": d.id, "meetingId": d.meetingId, "workArea": d.workArea?.rawValue as Any, "text": d.text]
-    }
-
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let a = context.access
         let q = try ListQuery(request)
         let year = try q.year
         let pairing = try q.value("pairing") { Int64($0) }
         let items = try await store.meetings(pairingId: pairing, year: year, pairingIds: a.readablePairingIds)
-        return jsonResponse(["items": items.map(Self.json), "total": items.count])
+        return jsonResponse(ListOut(items.map(MeetingOut.init)))
     }
 
     struct MeetingBody: Decodable {
@@ -67,7 +43,7 @@ struct MeetingsAPIController {
                 kind: b.kind, pairingId: b.pairingId.map(String.init), title: b.title, date: b.date,
                 endDate: b.endDate, place: b.place, hostSide: b.hostSide, summary: b.summary,
                 agenda: b.agenda, minutes: b.minutes), context)
-        return jsonResponse(Self.json(m), status: .created)
+        return jsonResponse(MeetingOut(m), status: .created)
     }
 
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -75,15 +51,13 @@ struct MeetingsAPIController {
         let (m, _, _) = try await followUp.meeting(id, context)
         let today = chinaToday()
         let tasks = try await store.tasks(TaskFilter(meetingIds: [id], today: today))
-        var out = Self.json(m)
-        out["attendees"] = try await store.attendees(meetingId: id).map(Self.json)
-        out["itinerary"] = try await store.stops(meetingId: id).map(Self.json)
-        out["decisions"] = try await store.decisions(meetingId: id).map { d -> [String: Any] in
-            var row = Self.json(d)
-            row["tasks"] = tasks.filter { $0.decisionId == d.id }.map { Self.json($0, today: today) }
-            return row
-        }
-        return jsonResponse(out)
+        return jsonResponse(
+            MeetingDetailOut(
+                meeting: MeetingOut(m), attendees: try await store.attendees(meetingId: id).map(AttendeeOut.init),
+                itinerary: try await store.stops(meetingId: id).map(StopOut.init),
+                decisions: try await store.decisions(meetingId: id).map { d in
+                    DecisionOut(d, tasks: tasks.filter { $0.decisionId == d.id }.map { TaskOut($0, today: today) })
+                }))
     }
 
     struct AttendeeBody: Decodable { var name, position, side: String? }
@@ -91,7 +65,7 @@ struct MeetingsAPIController {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(AttendeeBody.self, request, context)
         return jsonResponse(
-            Self.json(try await followUp.addAttendee(id, name: b.name, position: b.position, side: b.side, context)), status: .created)
+            AttendeeOut(try await followUp.addAttendee(id, name: b.name, position: b.position, side: b.side, context)), status: .created)
     }
 
     struct StopBody: Decodable { var date, city, name, kind: String? }
@@ -99,14 +73,14 @@ struct MeetingsAPIController {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(StopBody.self, request, context)
         return jsonResponse(
-            Self.json(try await followUp.addStop(id, date: b.date, city: b.city, name: b.name, kind: b.kind, context)), status: .created)
+            StopOut(try await followUp.addStop(id, date: b.date, city: b.city, name: b.name, kind: b.kind, context)), status: .created)
     }
 
     struct DecisionBody: Decodable { var text, workArea: String? }
     @Sendable func addDecision(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let b = try await decodeJSON(DecisionBody.self, request, context)
-        return jsonResponse(Self.json(try await followUp.addDecision(id, text: b.text, workArea: b.workArea, context)), status: .created)
+        return jsonResponse(DecisionOut(try await followUp.addDecision(id, text: b.text, workArea: b.workArea, context)), status: .created)
     }
 
     struct TaskBody: Decodable { var title, ownerOffice, ownerRegionCode, deadline: String? }
@@ -116,7 +90,7 @@ struct MeetingsAPIController {
         let t = try await followUp.createTask(
             decisionId: id, title: b.title, ownerOffice: b.ownerOffice, ownerRegionCode: b.ownerRegionCode,
             deadline: b.deadline, context)
-        return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
+        return jsonResponse(TaskOut(t, today: chinaToday()), status: .created)
     }
 
     @Sendable func tasks(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -125,17 +99,13 @@ struct MeetingsAPIController {
         let scope = try q.value("scope") { $0 == "mine" || $0 == "all" ? $0 : nil } ?? "mine"
         let today = chinaToday()
         let items = try await followUp.tasks(context, mine: scope == "mine", state: state, today: today)
-        return jsonResponse(["items": items.map { Self.json($0, today: today) }, "total": items.count])
+        return jsonResponse(ListOut(items.map { TaskOut($0, today: today) }))
     }
 
     @Sendable func task(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let (t, _, _) = try await followUp.task(id, context)
-        var out = Self.json(t, today: chinaToday())
-        out["updates"] = try await store.taskUpdates(taskId: id).map {
-            ["id": $0.id, "date": $0.date.description, "text": $0.text, "evidence": $0.evidence, "status": $0.status.rawValue, "author": $0.author]
-        }
-        return jsonResponse(out)
+        return jsonResponse(TaskOut(t, today: chinaToday(), updates: try await store.taskUpdates(taskId: id)))
     }
 
     struct UpdateBody: Decodable {
@@ -148,6 +118,6 @@ struct MeetingsAPIController {
         let t = try await followUp.postUpdate(
             taskId: id, date: b.date, text: b.text, evidence: b.evidence, status: b.status,
             version: b.version, context)
-        return jsonResponse(Self.json(t, today: chinaToday()), status: .created)
+        return jsonResponse(TaskOut(t, today: chinaToday()), status: .created)
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import XiezuoStore
+
+// What every API response is built from: Encodable types, one shape per resource, encoded with sorted keys so the
+// same data always gives the same bytes.
+
+/// A value the API always names, `null` when there is none (the shape of a resource does not change with its data).
+@propertyWrapper
+struct Null<Value: Encodable & Sendable>: Encodable, Sendable {
+    var wrappedValue: Value?
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
+}
+
+/// A list: its items, how many there are in all and, for a paged list, which page this is.
+struct ListOut<Item: Encodable & Sendable>: Encodable, Sendable {
+    let items: [Item]
+    let total: Int
+    var page: Int? = nil
+    var perPage: Int? = nil
+
+    init(_ items: [Item], total: Int? = nil, page: XiezuoStore.Page? = nil) {
+        self.items = items
+        self.total = total ?? items.count
+        self.page = page?.number
+        self.perPage = page?.size
+    }
+}
+
+/// `{"error": {"code", "message", "fields"?, "rows"?}}` in the caller's language.
+struct ErrorOut: Encodable, Sendable {
+    struct FieldProblem: Encodable, Sendable {
+        let field: String
+        let message: String
+    }
+    struct RowProblem: Encodable, Sendable {
+        let row: Int
+        let field: String
+        let message: String
+    }
+    struct Body: Encodable, Sendable {
+        let code: String
+        let message: String
+        var fields: [FieldProblem]? = nil
+        var rows: [RowProblem]? = nil
+    }
+    let error: Body
+}
+
+enum APIEncoding {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+}
+
+/// An API response: the value as JSON.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    // Every type encoded here is made of strings, numbers, booleans and arrays of them: encoding cannot fail.
+    let bytes = (try? APIEncoding.encoder.encode(value)) ?? Data("{}".utf8)
+    return Response(
+        status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}

@@ -1,0 +1,67 @@
+import XiezuoDomain
+import XiezuoStore
+
+// Ledger rows and ledger imports in the API.
+
+/// A row: values by field key (empty fields left out), personal data masked — the API never shows it in full.
+struct LedgerRowOut: Encodable, Sendable {
+    let id: Int64
+    let ledger: String
+    let countyCode: String
+    let date: String
+    let state: String
+    let version: Int64
+    let values: [String: String]
+    let updatedAt: String
+
+    init(_ r: LedgerRecord) {
+        let d = r.ledger.definition
+        var values: [String: String] = [:]
+        for (f, v) in zip(d.fields, r.values) where !v.isEmpty {
+            values[f.key] = f.kind.isPersonal ? PersonalMask.mask(v, f.kind) : v
+        }
+        id = r.id
+        ledger = r.ledger.rawValue
+        countyCode = r.countyCode
+        date = r.date
+        state = r.state.rawValue
+        version = r.version
+        self.values = values
+        updatedAt = r.updatedAt
+    }
+}
+
+/// What an import (or its dry run) did, row by row, the rejected rows first.
+struct LedgerImportOut: Encodable, Sendable {
+    struct Issue: Encodable, Sendable {
+        let column: String
+        let code: String
+        let message: String
+    }
+    struct Row: Encodable, Sendable {
+        let row: Int
+        let outcome: String
+        let issues: [Issue]
+    }
+    let ledger: String
+    let committed: Bool
+    let added: Int
+    let updated: Int
+    let unchanged: Int
+    let rejected: Int
+    let rows: [Row]
+
+    init(_ report: LedgerImportReport, _ name: LedgerName, _ lang: Language) {
+        ledger = name.rawValue
+        committed = report.committed
+        added = report.added
+        updated = report.updated
+        unchanged = report.unchanged
+        rejected = report.rejected
+        rows = report.rejectedFirst.map { o in
+            Row(
+                row: o.row, outcome: o.outcome.rawValue,
+                issues: o.issues.map { Issue(column: $0.column, code: $0.key, message: $0.message(lang)) })
+        }
+    }
+}
