@@ -264,7 +264,7 @@ extension String {
 }
 
 /// Who signed in through the API.
-struct SessionOut: Encodable, Sendable {
+struct SessionOut: Codable, Sendable {
     let username: String
     let role: String
     let regionCode: String

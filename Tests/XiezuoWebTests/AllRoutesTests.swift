@@ -65,18 +65,20 @@ import XiezuoStore
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
             let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
             // Zunyi's objects.
-            let project = (try await admin.execute(uri: "/api/v1/projects?region=520300&perPage=1", method: .get).json["items"] as! [[String: Any]])[
-                0]
-            let pid = project["id"] as! Int
-            let ptitle = project["title"] as! String
-            let agreement = (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])
-                .first { ($0["title"] as! String).contains("遵义") }!
-            let aid = agreement["id"] as! Int
+            let project = try #require(
+                try await admin.execute(uri: "/api/v1/projects?region=520300&perPage=1", method: .get).decode(ListOut<ProjectOut>.self).items
+                    .first)
+            let pid = project.id
+            let ptitle = project.title
+            let agreement = try #require(
+                try await admin.execute(uri: "/api/v1/agreements", method: .get).decode(ListOut<AgreementOut>.self).items
+                    .first { $0.title.contains("遵义") })
+            let aid = agreement.id
             let figure = try await zunyi.execute(
                 uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
-            let fid = figure.json["id"] as! Int
+            let fid = try figure.createdID
             let doc = try await zunyi.execute(
                 uri: "/documents", method: .post, headers: formHeaders,
                 body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
@@ -88,23 +90,24 @@ import XiezuoStore
             }
             let tid = try await tokenId(zunyi)
             // Zunyi's meeting on its own city pairing, with a decision and a task owned by Zunyi.
-            let zunyiPairing =
-                (try await admin.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]])
-                .first { ($0["westCode"] as? String) == "520300" }!["id"] as! Int
+            let zunyiPairing = try #require(
+                try await admin.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self).items
+                    .first { $0.westCode == "520300" }
+            ).id
             let meeting = try await zunyi.execute(
                 uri: "/api/v1/meetings", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["pairingId": zunyiPairing, "kind": "working_meeting", "title": "遵义会议ZZ", "date": "2024-07-01", "place": "遵义"]))
-            let mid = meeting.json["id"] as! Int
+            let mid = try meeting.createdID
             let decision = try await zunyi.execute(
                 uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
                 body: jsonBody(["text": "遵义决定ZZ"]))
-            let decid = decision.json["id"] as! Int
+            let decid = try decision.createdID
             let task = try await zunyi.execute(
                 uri: "/api/v1/decisions/\(decid)/tasks", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["title": "遵义任务ZZ", "ownerOffice": "遵义市协作办", "ownerRegionCode": "520300", "deadline": "2024-12-31"]))
-            let taskid = task.json["id"] as! Int
+            let taskid = try task.createdID
             // A consumption ledger row of Zunyi's, and a sheet Zunyi has uploaded for preview (not yet imported).
             let row = try await zunyi.execute(
                 uri: "/ledgers/consumption", method: .post, headers: formHeaders,
@@ -136,10 +139,10 @@ import XiezuoStore
             ]
             // What each outside object would show of itself, by kind and id.
             let secretsOf = [
-                "project \(pid)": ptitle, "agreement \(aid)": agreement["title"] as! String, "progress \(fid)": "遵义备注ZZ",
+                "project \(pid)": ptitle, "agreement \(aid)": agreement.title, "progress \(fid)": "遵义备注ZZ",
                 "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
                 "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
-                "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement["title"] as! String,
+                "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement.title,
                 "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ",
             ]
 
@@ -214,7 +217,7 @@ import XiezuoStore
             }
             let jsonWrite: [String: Any] = [
                 "title": "越权", "pairingId": zunyiPairing, "countyCode": "520323", "workArea": "industry",
-                "version": project["version"]!, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
+                "version": project.version, "kind": "budget", "date": "2024-05-01", "amountYuan": "1", "dueDate": "2024-05-01",
                 "text": "越权", "taskId": 1, "indicatorCode": "demo_villages", "value": "1", "regionCode": "520323", "year": 2024,
                 "month": 1, "level": "county", "eastCode": "440400", "westCode": "520323", "sinceYear": 2024,
                 "place": "越权", "name": "越权", "side": "west", "ownerOffice": "越权",
@@ -302,9 +305,9 @@ import XiezuoStore
                 }
                 // Inside its scope the same user reads a reported figure (every role has some in its scope or in a
                 // region its side assists), with its page.
-                let own = (try await c.execute(uri: "/api/v1/progress?perPage=1", method: .get).json["items"] as! [[String: Any]])
+                let own = try await c.execute(uri: "/api/v1/progress?perPage=1", method: .get).decode(ListOut<ProgressOut>.self).items
                 #expect(!own.isEmpty, "\(name) sees no figure inside its scope")
-                if let first = own.first?["id"] as? Int {
+                if let first = own.first?.id {
                     #expect(try await c.execute(uri: "/progress/\(first)", method: .get).status == .ok)
                 }
             }

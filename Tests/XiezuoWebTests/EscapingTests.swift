@@ -23,7 +23,7 @@ import Testing
                 body: jsonBody([
                     "title": "项目" + p, "pairingId": 2, "countyCode": "520525", "workArea": "industry", "description": p,
                 ]))
-            let id = created.json["id"] as! Int
+            let id = try created.createdID
             _ = try await client.execute(
                 uri: "/api/v1/projects/\(id)/transactions", method: .post, headers: jsonHeaders,
                 body: jsonBody(["kind": "budget", "date": "2024-05-01", "amountYuan": "10", "note": p]))
@@ -40,7 +40,7 @@ import Testing
                 body: form([("title", p), ("source", p), ("text", p)]))
             for uri in [
                 "/projects/\(id)", "/projects?q=%E9%A1%B9%E7%9B%AE", "/projects/\(id)/edit", "/progress",
-                "/progress/\(figure.json["id"] as! Int)", "/documents", doc.headers[.location] ?? "/documents",
+                "/progress/\(try figure.createdID)", "/documents", doc.headers[.location] ?? "/documents",
                 "/regions/520525",
             ] {
                 assertEscaped(try await client.execute(uri: uri, method: .get).text, uri)

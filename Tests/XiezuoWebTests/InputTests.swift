@@ -196,20 +196,22 @@ nonisolated(unsafe) let valid: [String: Any] = [
 @Suite struct TargetVersionTests {
     @Test func targetsAreChangedOnlyFromTheVersionRead() async throws {
         try await withApp { client in
-            let agreement = (try await client.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])[0]
-            let aid = agreement["id"] as! Int
-            let detail = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).json
-            let task = (detail["tasks"] as! [[String: Any]]).first { !(($0["targets"] as? [[String: Any]]) ?? []).isEmpty }!
-            let target = (task["targets"] as! [[String: Any]])[0]
-            let body: [String: Any] = ["taskId": task["id"]!, "indicatorCode": target["indicatorCode"]!, "value": "1"]
+            let agreement = try #require(
+                try await client.execute(uri: "/api/v1/agreements", method: .get).decode(ListOut<AgreementOut>.self).items.first)
+            let aid = agreement.id
+            let detail = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).decode(AgreementDetailOut.self)
+            let task = try #require(detail.tasks.first { !$0.targets.isEmpty })
+            let target = task.targets[0]
+            let body: [String: Any] = ["taskId": task.id, "indicatorCode": target.indicatorCode, "value": "1"]
             // No version: refused with the current one, nothing changed.
             let blind = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(body))
             #expect(blind.status == .conflict && blind.errorCode == "conflict")
-            let v = target["version"] as! Int
+            let v = target.version
             var fresh = body
             fresh["version"] = v
             let ok = try await client.execute(uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders, body: jsonBody(fresh))
-            #expect(ok.status == .ok && ok.json["version"] as? Int == v + 1)
+            let changed = try ok.decode(TargetOut.self)
+            #expect(ok.status == .ok && changed.version == v + 1)
             var stale = body
             stale["version"] = v
             stale["value"] = "2"
@@ -218,10 +220,10 @@ nonisolated(unsafe) let valid: [String: Any] = [
                     uri: "/api/v1/agreements/\(aid)/targets", method: .put, headers: jsonHeaders,
                     body: jsonBody(stale)
                 ).status == .conflict)
-            let after = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).json
-            let stored = ((after["tasks"] as! [[String: Any]]).first { ($0["id"] as! Int) == (task["id"] as! Int) }!["targets"] as! [[String: Any]])
-                .first { ($0["indicatorCode"] as! String) == (target["indicatorCode"] as! String) }!
-            #expect(stored["version"] as? Int == v + 1)
+            let after = try await client.execute(uri: "/api/v1/agreements/\(aid)", method: .get).decode(AgreementDetailOut.self)
+            let stored = try #require(
+                after.tasks.first { $0.id == task.id }?.targets.first { $0.indicatorCode == target.indicatorCode })
+            #expect(stored.version == v + 1)
         }
     }
 }

@@ -18,8 +18,8 @@ import XiezuoDomain
 
     @Test func pagesKeepEveryFilterAndTheLanguageSwitchKeepsTheAddress() async throws {
         try await withApp { client in
-            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
-            let pid = pairings.first { ($0["westCode"] as? String) == "520500" }!["id"] as! Int
+            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self).items
+            let pid = try #require(pairings.first { $0.westCode == "520500" }).id
             let first = try await client.execute(uri: "/projects?pairing=\(pid)&perPage=2", method: .get).text
             let next = try #require(href(first, rel: "next"))
             #expect(next.contains("pairing=\(pid)") && next.contains("perPage=2") && next.contains("page=2"))
@@ -41,7 +41,7 @@ import XiezuoDomain
                     uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
                     body: jsonBody(
                         ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2025, "month": month, "value": "1", "note": ""]))
-                let id = r.json["id"] as! Int
+                let id = try r.createdID
                 _ = try await nayong.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: form([]))
             }
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
@@ -58,8 +58,8 @@ import XiezuoDomain
             // The demo's latest agreement is 2024's: shown while this year has none.
             #expect(try await client.execute(uri: "/api/v1/dashboard", method: .get).json["year"] as? Int == 2024)
             let thisYear = chinaToday().year
-            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
-            let pid = pairings.first { $0["level"] as? String == "province" }!["id"] as! Int
+            let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self).items
+            let pid = try #require(pairings.first { $0.level == "province" }).id
             let made = try await client.execute(
                 uri: "/api/v1/agreements", method: .post, headers: jsonHeaders,
                 body: jsonBody(["pairingId": pid, "year": thisYear, "title": "本年度协议", "status": "draft"]))

@@ -15,12 +15,12 @@ import XiezuoDomain
     ]
 
     func pairingId(_ c: AuthedClient, west: String) async throws -> Int {
-        (try await c.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]])
-            .first { ($0["westCode"] as? String) == west }!["id"] as! Int
+        let pairings = try await c.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self)
+        return Int(try #require(pairings.items.first { $0.westCode == west }).id)
     }
 
     func meetingCount(_ c: AuthedClient) async throws -> Int {
-        try await c.execute(uri: "/api/v1/meetings", method: .get).json["total"] as! Int
+        try await c.execute(uri: "/api/v1/meetings", method: .get).decode(ListOut<MeetingOut>.self).total
     }
 
     @Test func recordingAMeetingChecksInputAndRights() async throws {
@@ -52,7 +52,7 @@ import XiezuoDomain
             // The Guangzhou office records it, with attendees and a study visit's stop.
             let created = try await gz.execute(uri: "/api/v1/meetings", method: .post, headers: jsonHeaders, body: jsonBody(m))
             #expect(created.status == .created)
-            let mid = created.json["id"] as! Int
+            let mid = try created.decode(MeetingOut.self).id
             let att = try await gz.execute(
                 uri: "/meetings/\(mid)/attendees", method: .post, headers: formHeaders,
                 body: form([("name", "张三"), ("position", "毕节市副市长"), ("side", "west")]))
@@ -99,12 +99,12 @@ import XiezuoDomain
                     uri: "/api/v1/meetings", method: .post, headers: jsonHeaders,
                     body: jsonBody(
                         ["pairingId": pid, "kind": "joint_conference", "title": "穗毕联席会议", "date": "2024-03-01", "place": "广州"])
-                ).json["id"] as! Int
+                ).decode(MeetingOut.self).id
             let did =
                 try await gz.execute(
                     uri: "/api/v1/meetings/\(mid)/decisions", method: .post, headers: jsonHeaders,
                     body: jsonBody(["text": "共建产业园区引进企业", "workArea": "industry"])
-                ).json["id"] as! Int
+                ).decode(DecisionOut.self).id
             // An owner outside the pairing is refused with the reason.
             let outside = try await gz.execute(
                 uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
@@ -115,15 +115,15 @@ import XiezuoDomain
                 uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["title": "引进企业五家", "ownerOffice": "毕节市协作办", "ownerRegionCode": "520500", "deadline": "2030-06-30"])
-            ).json
+            ).decode(TaskOut.self)
             let t2 = try await gz.execute(
                 uri: "/api/v1/decisions/\(did)/tasks", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["title": "园区招商推介会", "ownerOffice": "广州市协作办", "ownerRegionCode": "440100", "deadline": "2024-04-30"])
-            ).json
-            let id1 = t1["id"] as! Int
-            let id2 = t2["id"] as! Int
-            #expect(t1["state"] as? String == "open" && t2["state"] as? String == "overdue")
+            ).decode(TaskOut.self)
+            let id1 = t1.id
+            let id2 = t2.id
+            #expect(t1.state == "open" && t2.state == "overdue")
 
             // Only the owner posts updates: Guangzhou cannot report for Bijie's task.
             #expect(
@@ -143,8 +143,8 @@ import XiezuoDomain
                 body: form(
                     [("date", "2024-05-02"), ("text", "重复提交"), ("status", "done"), ("version", "1")]))
             #expect(stale.status == .conflict)
-            let detail = try await bijie.execute(uri: "/api/v1/tasks/\(id1)", method: .get).json
-            #expect(detail["status"] as? String == "in_progress" && (detail["updates"] as! [Any]).count == 1)
+            let detail = try await bijie.execute(uri: "/api/v1/tasks/\(id1)", method: .get).decode(TaskOut.self)
+            #expect(detail.status == "in_progress" && detail.updates?.count == 1)
             let missing = try await bijie.execute(
                 uri: "/tasks/\(id1)/updates", method: .post, headers: formHeaders,
                 body: form(
@@ -157,10 +157,10 @@ import XiezuoDomain
             #expect(page.contains("data-state=\"in_progress\">推进中"))
             let dash = try await gz.execute(uri: "/", method: .get).text
             #expect(dash.contains("/tasks/\(id2)\">园区招商推介会"))
-            let queue = try await gz.execute(uri: "/api/v1/tasks?state=overdue", method: .get).json["items"] as! [[String: Any]]
-            #expect(queue.contains { $0["id"] as? Int == id2 } && !queue.contains { $0["id"] as? Int == id1 })
-            let bijieQueue = try await bijie.execute(uri: "/api/v1/tasks", method: .get).json["items"] as! [[String: Any]]
-            #expect(bijieQueue.contains { $0["id"] as? Int == id1 } && !bijieQueue.contains { $0["id"] as? Int == id2 })
+            let queue = try await gz.execute(uri: "/api/v1/tasks?state=overdue", method: .get).decode(ListOut<TaskOut>.self).items.map(\.id)
+            #expect(queue.contains(id2) && !queue.contains(id1))
+            let bijieQueue = try await bijie.execute(uri: "/api/v1/tasks", method: .get).decode(ListOut<TaskOut>.self).items.map(\.id)
+            #expect(bijieQueue.contains(id1) && !bijieQueue.contains(id2))
             #expect(try await gz.execute(uri: "/api/v1/tasks?state=late", method: .get).status == .badRequest)
         }
     }
@@ -170,9 +170,8 @@ import XiezuoDomain
             let gd = try await AuthedClient.signIn(raw, username: "gd.coordinator")
             let qian = try await AuthedClient.signIn(raw, username: "qian.coordinator")
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
-            let conference =
-                (try await gd.execute(uri: "/api/v1/meetings", method: .get).json["items"] as! [[String: Any]])
-                .first { $0["kind"] as? String == "joint_conference" }!["id"] as! Int
+            let meetings = try await gd.execute(uri: "/api/v1/meetings", method: .get).decode(ListOut<MeetingOut>.self).items
+            let conference = try #require(meetings.first { $0.kind == "joint_conference" }).id
             let html = try await gd.execute(uri: "/meetings/\(conference)/report", method: .get)
             #expect(html.status == .ok && html.text.contains("一、协议目标完成情况") && html.text.contains("五、督办任务落实情况"))
             let xlsx = try await gd.execute(uri: "/meetings/\(conference)/report?format=xlsx", method: .get)
@@ -180,17 +179,17 @@ import XiezuoDomain
             #expect(try await gd.execute(uri: "/meetings/\(conference)/report?format=doc", method: .get).status == .badRequest)
 
             // Assessment: the province pairing's score, weights and grade.
-            let province = try await gd.execute(uri: "/api/v1/pairings", method: .get).json["items"] as! [[String: Any]]
-            let pid = province.first { $0["level"] as? String == "province" }!["id"] as! Int
-            let a = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json
-            let rows = a["rows"] as! [[String: Any]]
-            #expect(rows.count == 14 && rows.allSatisfy { $0["weight"] as? Int == 10 })
-            let total = a["total"] as! Int
-            #expect(a["grade"] as? String == GradeRule.standard.grade(total).rawValue)
-            let version = a["version"] as! Int
+            let pairings = try await gd.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self).items
+            let pid = try #require(pairings.first { $0.level == "province" }).id
+            let a = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).decode(AssessmentOut.self)
+            let rows = a.rows
+            #expect(rows.count == 14 && rows.allSatisfy { $0.weight == 10 })
+            let total = a.total
+            #expect(a.grade == GradeRule.standard.grade(total).rawValue)
+            let version = a.version
             // Only the assessing office (administrators) weighs: the assessed pairing's own coordinators, of either
             // side, and its prefectures are refused, see the weights read-only, and nothing changes.
-            var weights = rows.map { ("weight_" + ($0["indicatorCode"] as! String), "10") }
+            var weights = rows.map { ("weight_" + $0.indicatorCode, "10") }
             weights[0].1 = "0"
             for c in [bijie, gd, qian] {
                 #expect(
@@ -200,14 +199,14 @@ import XiezuoDomain
                     ).status == .forbidden)
                 #expect(!(try await c.execute(uri: "/assessments/\(pid)/2024", method: .get).text.contains("name=\"weight_")))
             }
-            #expect(try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json["version"] as? Int == version)
+            #expect(try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).decode(AssessmentOut.self).version == version)
             let admin = try await AuthedClient.signIn(raw, username: "admin.assessor")
             let saved = try await admin.execute(
                 uri: "/assessments/\(pid)/2024/weights", method: .post, headers: formHeaders,
                 body: form(weights + [("version", String(version))]))
             #expect(saved.status == .seeOther)
-            let after = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).json
-            #expect((after["rows"] as! [[String: Any]])[0]["weight"] as? Int == 0 && after["total"] as? Int != total)
+            let after = try await gd.execute(uri: "/api/v1/assessments/\(pid)/2024", method: .get).decode(AssessmentOut.self)
+            #expect(after.rows[0].weight == 0 && after.total != total)
             // A stale form is refused (the saved change is audited: the suite's audit check covers every write).
             #expect(
                 try await admin.execute(
@@ -215,7 +214,7 @@ import XiezuoDomain
                     body: form(weights + [("version", String(version))])
                 ).status == .conflict)
             // Each side writes its own text: Guizhou the self-assessment, Guangdong the comment.
-            let v2 = String(after["version"] as! Int)
+            let v2 = String(after.version)
             #expect(
                 try await gd.execute(
                     uri: "/assessments/\(pid)/2024/self", method: .post, headers: formHeaders,

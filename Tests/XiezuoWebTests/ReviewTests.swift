@@ -113,7 +113,7 @@ import XiezuoDomain
                 body: jsonBody([
                     "title": "初版名称", "pairingId": 2, "countyCode": "520525", "workArea": "industry", "beneficiaries": 10,
                 ]))
-            let id = created.json["id"] as! Int
+            let id = try created.createdID
             _ = try await client.execute(
                 uri: "/api/v1/projects/\(id)", method: .put, headers: jsonHeaders,
                 body: jsonBody([
@@ -139,7 +139,7 @@ import XiezuoDomain
                 uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "12"]))
-            let fid = figure.json["id"] as! Int
+            let fid = try figure.createdID
             let page = try await client.execute(uri: "/progress/\(fid)", method: .get).text
             let version = String(page[page.range(of: "name=\"version\" value=\"")!.upperBound...].prefix { $0.isNumber })
             _ = try await client.execute(
@@ -156,8 +156,9 @@ import XiezuoDomain
             let docHistory = try await client.execute(uri: "/history/document/\(did)/export", method: .get).text
             #expect(docHistory.contains("有历史的文档"))
 
-            let agreement = (try await client.execute(uri: "/api/v1/agreements", method: .get).json["items"] as! [[String: Any]])[0]
-            let aid = agreement["id"] as! Int
+            let aid = try #require(
+                try await client.execute(uri: "/api/v1/agreements", method: .get).decode(ListOut<AgreementOut>.self).items.first
+            ).id
             #expect(try await client.execute(uri: "/agreements/\(aid)", method: .get).text.contains("id=\"history-block\""))
             #expect(try await client.execute(uri: "/history/agreement/\(aid)", method: .get).status == .ok)
         }
@@ -169,9 +170,9 @@ import XiezuoDomain
         var total = 0
         var page = 1
         while true {
-            let r = try await c.execute(uri: "/api/v1/progress?region=520500&indicator=demo_villages&perPage=100&page=\(page)", method: .get).json
-            let items = r["items"] as! [[String: Any]]
-            total += items.filter { $0["note"] as? String == note }.count
+            let items = try await c.execute(uri: "/api/v1/progress?region=520500&indicator=demo_villages&perPage=100&page=\(page)", method: .get)
+                .decode(ListOut<ProgressOut>.self).items
+            total += items.filter { $0.note == note }.count
             if items.count < 100 { return total }
             page += 1
         }

@@ -14,10 +14,10 @@ import XiezuoDomain
         ("nayong.reporter", .countyReporter, "520525"), ("guizhou.viewer", .viewer, "520000"),
     ]
 
-    func ids(_ r: TestResponse) -> [Int] { (r.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
-    func firstProject(_ admin: AuthedClient, region: String) async throws -> [String: Any] {
+    func ids(_ r: TestResponse) throws -> [Int64] { try r.decode(ListOut<Identified>.self).items.map(\.id) }
+    func firstProject(_ admin: AuthedClient, region: String) async throws -> ProjectOut {
         let r = try await admin.execute(uri: "/api/v1/projects?perPage=1&region=\(region)", method: .get)
-        return (r.json["items"] as? [[String: Any]] ?? [])[0]
+        return try #require(try r.decode(ListOut<ProjectOut>.self).items.first)
     }
 
     @Test func readsStayInsideTheScope() async throws {
@@ -25,8 +25,8 @@ import XiezuoDomain
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
-            let zunyiProject = try await firstProject(admin, region: "520300")["id"] as! Int
-            let bijieProject = try await firstProject(admin, region: "520500")["id"] as! Int
+            let zunyiProject = try await firstProject(admin, region: "520300").id
+            let bijieProject = try await firstProject(admin, region: "520500").id
 
             let listed = try await bijie.execute(uri: "/api/v1/projects?perPage=100", method: .get)
             let counties = (listed.json["items"] as? [[String: Any]] ?? []).compactMap { $0["countyCode"] as? String }
@@ -49,18 +49,18 @@ import XiezuoDomain
             #expect(try await guangzhou.execute(uri: "/api/v1/projects/\(zunyiProject)", method: .get).status == .notFound)
 
             // Agreements: the province one and one's own pairing, not another prefecture's.
-            let titles = (try await bijie.execute(uri: "/api/v1/agreements", method: .get).json["items"] as? [[String: Any]] ?? [])
-                .compactMap { $0["title"] as? String }
+            let titles = try await bijie.execute(uri: "/api/v1/agreements", method: .get).decode(ListOut<AgreementOut>.self).items.map(\.title)
             #expect(titles.contains("粤黔2024年东西部协作协议") && titles.contains { $0.contains("毕节") })
             #expect(!titles.contains { $0.contains("遵义") })
-            let zunyiAgreement =
-                (try await admin.execute(uri: "/api/v1/agreements", method: .get).json["items"] as? [[String: Any]] ?? [])
-                .first { ($0["title"] as? String)?.contains("遵义") == true }?["id"] as! Int
+            let zunyiAgreement = try #require(
+                try await admin.execute(uri: "/api/v1/agreements", method: .get).decode(ListOut<AgreementOut>.self).items
+                    .first { $0.title.contains("遵义") }
+            ).id
             #expect(try await bijie.execute(uri: "/api/v1/agreements/\(zunyiAgreement)", method: .get).status == .notFound)
             #expect(try await bijie.execute(uri: "/agreements/\(zunyiAgreement)", method: .get).status == .notFound)
             #expect(try await bijie.execute(uri: "/regions/520300", method: .get).status == .notFound)
             let progress = try await bijie.execute(uri: "/api/v1/progress?perPage=100", method: .get)
-            let regions = (progress.json["items"] as? [[String: Any]] ?? []).compactMap { $0["regionCode"] as? String }
+            let regions = try progress.decode(ListOut<ProgressOut>.self).items.map(\.regionCode)
             #expect(!regions.isEmpty && regions.allSatisfy { $0.hasPrefix("5205") })
         }
     }
@@ -73,14 +73,14 @@ import XiezuoDomain
             let viewer = try await AuthedClient.signIn(raw, username: "guizhou.viewer")
             let guangzhou = try await AuthedClient.signIn(raw, username: "guangzhou.officer")
             let zunyi = try await firstProject(admin, region: "520300")
-            let zid = zunyi["id"] as! Int
+            let zid = zunyi.id
             let bijieProject = try await firstProject(admin, region: "520500")
             let before = try await admin.execute(uri: "/api/v1/projects/\(zid)", method: .get).text
             let total = try await projectTotal(admin)
 
             var edit: [String: Any] = [
-                "title": "越权修改", "pairingId": zunyi["pairingId"]!, "countyCode": zunyi["countyCode"]!,
-                "workArea": "industry", "version": zunyi["version"]!,
+                "title": "越权修改", "pairingId": zunyi.pairingId, "countyCode": zunyi.countyCode,
+                "workArea": "industry", "version": zunyi.version,
             ]
             #expect(
                 try await bijie.execute(uri: "/api/v1/projects/\(zid)", method: .put, headers: jsonHeaders, body: jsonBody(edit)).status == .notFound)
@@ -100,19 +100,19 @@ import XiezuoDomain
             // Moving one's own project out of the scope is refused too.
             var move: [String: Any] = [
                 "title": "挪走", "pairingId": 7, "countyCode": "520323", "workArea": "industry",
-                "version": bijieProject["version"]!,
+                "version": bijieProject.version,
             ]
             #expect(
-                try await bijie.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                try await bijie.execute(uri: "/api/v1/projects/\(bijieProject.id)", method: .put, headers: jsonHeaders, body: jsonBody(move))
                     .status == .forbidden)
-            move["countyCode"] = bijieProject["countyCode"]!
-            move["pairingId"] = bijieProject["pairingId"]!
+            move["countyCode"] = bijieProject.countyCode
+            move["pairingId"] = bijieProject.pairingId
             // The eastern partner reads but does not write western figures; viewers write nothing.
             #expect(
-                try await guangzhou.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                try await guangzhou.execute(uri: "/api/v1/projects/\(bijieProject.id)", method: .put, headers: jsonHeaders, body: jsonBody(move))
                     .status == .forbidden)
             #expect(
-                try await viewer.execute(uri: "/api/v1/projects/\(bijieProject["id"]!)", method: .put, headers: jsonHeaders, body: jsonBody(move))
+                try await viewer.execute(uri: "/api/v1/projects/\(bijieProject.id)", method: .put, headers: jsonHeaders, body: jsonBody(move))
                     .status == .forbidden)
             let figure: [String: Any] = ["indicatorCode": "demo_villages", "year": 2024, "month": 11, "value": "10"]
             var other = figure

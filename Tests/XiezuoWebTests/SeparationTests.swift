@@ -15,7 +15,7 @@ import XiezuoDomain
         ("gd.province", .provinceCoordinator, "440000"), ("admin.test", .admin, "520000"), ("nayong.reporter", .countyReporter, "520525"),
     ]
 
-    func figureState(_ c: AuthedClient, _ id: Int) async throws -> String {
+    func figureState(_ c: AuthedClient, _ id: Int64) async throws -> String {
         let page = try await c.execute(uri: "/progress/\(id)", method: .get).text
         return String(page[page.range(of: "data-state=\"")!.upperBound...].prefix { $0 != "\"" })
     }
@@ -29,7 +29,7 @@ import XiezuoDomain
                 body: jsonBody(
                     ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 12, "value": "9", "note": "自审测试"]))
             #expect(made.status == .created)
-            let id = made.json["id"] as! Int
+            let id = try made.createdID
             #expect(try await bijie.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: form([])).status == .seeOther)
             let page = try await bijie.execute(uri: "/progress/\(id)", method: .get).text
             #expect(!page.contains("id=\"approve-form\"") && page.contains("id=\"own-work\""))
@@ -42,7 +42,7 @@ import XiezuoDomain
                 uri: "/api/v1/progress", method: .post, headers: jsonHeaders,
                 body: jsonBody(
                     ["indicatorCode": "demo_villages", "regionCode": "520525", "year": 2024, "month": 11, "value": "3", "note": "自审测试"]))
-            let aid = adminMade.json["id"] as! Int
+            let aid = try adminMade.createdID
             _ = try await admin.execute(uri: "/progress/\(aid)/submit", method: .post, headers: formHeaders, body: form([]))
             #expect(
                 try await admin.execute(uri: "/progress/\(aid)/approve", method: .post, headers: formHeaders, body: form([])).status == .forbidden)

@@ -7,9 +7,13 @@ import XiezuoStore
 
 /// A value the API always names, `null` when there is none (the shape of a resource does not change with its data).
 @propertyWrapper
-struct Null<Value: Encodable & Sendable>: Encodable, Sendable {
+struct Null<Value: Codable & Sendable>: Codable, Sendable {
     var wrappedValue: Value?
     init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
+    }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
@@ -17,7 +21,7 @@ struct Null<Value: Encodable & Sendable>: Encodable, Sendable {
 }
 
 /// A list: its items, how many there are in all and, for a paged list, which page this is.
-struct ListOut<Item: Encodable & Sendable>: Encodable, Sendable {
+struct ListOut<Item: Codable & Sendable>: Codable, Sendable {
     let items: [Item]
     let total: Int
     var page: Int? = nil
@@ -32,17 +36,17 @@ struct ListOut<Item: Encodable & Sendable>: Encodable, Sendable {
 }
 
 /// `{"error": {"code", "message", "fields"?, "rows"?}}` in the caller's language.
-struct ErrorOut: Encodable, Sendable {
-    struct FieldProblem: Encodable, Sendable {
+struct ErrorOut: Codable, Sendable {
+    struct FieldProblem: Codable, Sendable {
         let field: String
         let message: String
     }
-    struct RowProblem: Encodable, Sendable {
+    struct RowProblem: Codable, Sendable {
         let row: Int
         let field: String
         let message: String
     }
-    struct Body: Encodable, Sendable {
+    struct Body: Codable, Sendable {
         let code: String
         let message: String
         var fields: [FieldProblem]? = nil

@@ -4,7 +4,7 @@ import XiezuoStore
 
 // Agreements in the API: the record, its tasks and targets, and its completion.
 
-struct AgreementOut: Encodable, Sendable {
+struct AgreementOut: Codable, Sendable {
     let id: Int64
     let pairingId: Int64
     let year: Int
@@ -24,7 +24,7 @@ struct AgreementOut: Encodable, Sendable {
     }
 }
 
-struct TargetOut: Encodable, Sendable {
+struct TargetOut: Codable, Sendable {
     let id: Int64
     let taskId: Int64
     let indicatorCode: String
@@ -42,7 +42,7 @@ struct TargetOut: Encodable, Sendable {
     }
 }
 
-struct AgreementTaskOut: Encodable, Sendable {
+struct AgreementTaskOut: Codable, Sendable {
     let id: Int64
     let agreementId: Int64
     let workArea: String
@@ -60,15 +60,15 @@ struct AgreementTaskOut: Encodable, Sendable {
     }
 }
 
-struct CompletionOut: Encodable, Sendable {
-    struct IndicatorRow: Encodable, Sendable {
+struct CompletionOut: Codable, Sendable {
+    struct IndicatorRow: Codable, Sendable {
         let indicatorCode: String
         let workArea: String
         let target: Int64
         let actual: Int64
         @Null var completionBasisPoints: Int?
     }
-    struct WorkAreaRow: Encodable, Sendable {
+    struct WorkAreaRow: Codable, Sendable {
         let workArea: String
         @Null var completionBasisPoints: Int?
     }
@@ -88,7 +88,7 @@ struct CompletionOut: Encodable, Sendable {
 }
 
 /// One agreement with its tasks, their targets, and the completion.
-struct AgreementDetailOut: Encodable, Sendable {
+struct AgreementDetailOut: Codable, Sendable {
     let id: Int64
     let pairingId: Int64
     let year: Int

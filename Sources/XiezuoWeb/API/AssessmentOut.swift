@@ -2,13 +2,13 @@ import XiezuoDomain
 import XiezuoReports
 
 /// A pairing's year-end assessment: the score row by row, the grade and its rule, both sides' texts, earlier years.
-struct AssessmentOut: Encodable, Sendable {
-    struct Rule: Encodable, Sendable {
+struct AssessmentOut: Codable, Sendable {
+    struct Rule: Codable, Sendable {
         let good: Int
         let fairlyGood: Int
         let average: Int
     }
-    struct Row: Encodable, Sendable {
+    struct Row: Codable, Sendable {
         let indicatorCode: String
         let target: Int64
         let actual: Int64
@@ -16,7 +16,7 @@ struct AssessmentOut: Encodable, Sendable {
         @Null var completionBasisPoints: Int?
         let points: Int
     }
-    struct PastYear: Encodable, Sendable {
+    struct PastYear: Codable, Sendable {
         let year: Int
         let total: Int
         let grade: String

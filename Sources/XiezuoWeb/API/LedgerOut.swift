@@ -4,7 +4,7 @@ import XiezuoStore
 // Ledger rows and ledger imports in the API.
 
 /// A row: values by field key (empty fields left out), personal data masked — the API never shows it in full.
-struct LedgerRowOut: Encodable, Sendable {
+struct LedgerRowOut: Codable, Sendable {
     let id: Int64
     let ledger: String
     let countyCode: String
@@ -32,13 +32,13 @@ struct LedgerRowOut: Encodable, Sendable {
 }
 
 /// What an import (or its dry run) did, row by row, the rejected rows first.
-struct LedgerImportOut: Encodable, Sendable {
-    struct Issue: Encodable, Sendable {
+struct LedgerImportOut: Codable, Sendable {
+    struct Issue: Codable, Sendable {
         let column: String
         let code: String
         let message: String
     }
-    struct Row: Encodable, Sendable {
+    struct Row: Codable, Sendable {
         let row: Int
         let outcome: String
         let issues: [Issue]

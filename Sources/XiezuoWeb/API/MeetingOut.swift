@@ -2,7 +2,7 @@ import XiezuoDomain
 
 // Meetings, their decisions and the follow-up tasks in the API.
 
-struct MeetingOut: Encodable, Sendable {
+struct MeetingOut: Codable, Sendable {
     let id: Int64
     let pairingId: Int64
     let kind: String
@@ -34,7 +34,7 @@ struct MeetingOut: Encodable, Sendable {
     }
 }
 
-struct AttendeeOut: Encodable, Sendable {
+struct AttendeeOut: Codable, Sendable {
     let id: Int64
     let name: String
     let position: String
@@ -48,7 +48,7 @@ struct AttendeeOut: Encodable, Sendable {
     }
 }
 
-struct StopOut: Encodable, Sendable {
+struct StopOut: Codable, Sendable {
     let id: Int64
     @Null var date: String?
     let city: String
@@ -64,7 +64,7 @@ struct StopOut: Encodable, Sendable {
     }
 }
 
-struct TaskUpdateOut: Encodable, Sendable {
+struct TaskUpdateOut: Codable, Sendable {
     let id: Int64
     let date: String
     let text: String
@@ -83,7 +83,7 @@ struct TaskUpdateOut: Encodable, Sendable {
 }
 
 /// A task; its updates are listed on the task's own address only.
-struct TaskOut: Encodable, Sendable {
+struct TaskOut: Codable, Sendable {
     let id: Int64
     let decisionId: Int64
     let meetingId: Int64
@@ -114,7 +114,7 @@ struct TaskOut: Encodable, Sendable {
 }
 
 /// A decision; with its tasks when shown inside its meeting.
-struct DecisionOut: Encodable, Sendable {
+struct DecisionOut: Codable, Sendable {
     let id: Int64
     let meetingId: Int64
     @Null var workArea: String?
@@ -131,17 +131,33 @@ struct DecisionOut: Encodable, Sendable {
 }
 
 /// A meeting with everything recorded about it.
-struct MeetingDetailOut: Encodable, Sendable {
+struct MeetingDetailOut: Codable, Sendable {
     let meeting: MeetingOut
     let attendees: [AttendeeOut]
     let itinerary: [StopOut]
     let decisions: [DecisionOut]
 
+    private enum Parts: String, CodingKey { case attendees, itinerary, decisions }
+
+    init(meeting: MeetingOut, attendees: [AttendeeOut], itinerary: [StopOut], decisions: [DecisionOut]) {
+        self.meeting = meeting
+        self.attendees = attendees
+        self.itinerary = itinerary
+        self.decisions = decisions
+    }
+
+    init(from decoder: any Decoder) throws {
+        meeting = try MeetingOut(from: decoder)
+        let c = try decoder.container(keyedBy: Parts.self)
+        attendees = try c.decode([AttendeeOut].self, forKey: .attendees)
+        itinerary = try c.decode([StopOut].self, forKey: .itinerary)
+        decisions = try c.decode([DecisionOut].self, forKey: .decisions)
+    }
+
     /// The meeting's fields at the top level, beside its parts (the shape the API has always had).
     func encode(to encoder: any Encoder) throws {
         try meeting.encode(to: encoder)
-        enum K: String, CodingKey { case attendees, itinerary, decisions }
-        var c = encoder.container(keyedBy: K.self)
+        var c = encoder.container(keyedBy: Parts.self)
         try c.encode(attendees, forKey: .attendees)
         try c.encode(itinerary, forKey: .itinerary)
         try c.encode(decisions, forKey: .decisions)

@@ -3,7 +3,7 @@ import XiezuoStore
 
 // Projects in the API: one shape for the list, the single project and what a write answers.
 
-struct FundingOut: Encodable, Sendable {
+struct FundingOut: Codable, Sendable {
     let budgetFen: Int64
     let committedFen: Int64
     let disbursedFen: Int64
@@ -17,7 +17,7 @@ struct FundingOut: Encodable, Sendable {
     }
 }
 
-struct ProjectOut: Encodable, Sendable {
+struct ProjectOut: Codable, Sendable {
     let id: Int64
     let pairingId: Int64
     let countyCode: String
@@ -54,7 +54,7 @@ struct ProjectOut: Encodable, Sendable {
     }
 }
 
-struct TransactionOut: Encodable, Sendable {
+struct TransactionOut: Codable, Sendable {
     let id: Int64
     let projectId: Int64
     let kind: String
@@ -74,7 +74,7 @@ struct TransactionOut: Encodable, Sendable {
     }
 }
 
-struct MilestoneOut: Encodable, Sendable {
+struct MilestoneOut: Codable, Sendable {
     let id: Int64
     let title: String
     let dueDate: String
@@ -88,7 +88,7 @@ struct MilestoneOut: Encodable, Sendable {
     }
 }
 
-struct ProgressOut: Encodable, Sendable {
+struct ProgressOut: Codable, Sendable {
     let id: Int64
     let indicatorCode: String
     let regionCode: String

@@ -2,7 +2,7 @@ import XiezuoDomain
 
 // Reference data in the API: regions, pairings, indicators.
 
-struct RegionOut: Encodable, Sendable {
+struct RegionOut: Codable, Sendable {
     let code: String
     let name: String
     let level: String
@@ -22,7 +22,7 @@ struct RegionOut: Encodable, Sendable {
     }
 }
 
-struct PairingOut: Encodable, Sendable {
+struct PairingOut: Codable, Sendable {
     let id: Int64
     let level: String
     let eastCode: String
@@ -48,7 +48,7 @@ struct PairingOut: Encodable, Sendable {
     }
 }
 
-struct IndicatorOut: Encodable, Sendable {
+struct IndicatorOut: Codable, Sendable {
     let code: String
     let nameZh: String
     let nameEn: String

@@ -455,18 +455,18 @@ struct APIController {
 }
 
 /// `/health` and `/ready`.
-struct Health: Encodable, Sendable {
+struct Health: Codable, Sendable {
     let status: String
     var schema: Int? = nil
     var expected: Int? = nil
     var backend: String? = nil
 }
 
-struct Imported: Encodable, Sendable { let imported: Int }
+struct Imported: Codable, Sendable { let imported: Int }
 
 /// The dashboard's figures for a year.
-struct DashboardOut: Encodable, Sendable {
-    struct Prefecture: Encodable, Sendable {
+struct DashboardOut: Codable, Sendable {
+    struct Prefecture: Codable, Sendable {
         let regionCode: String
         let name: String
         let agreementId: Int64
