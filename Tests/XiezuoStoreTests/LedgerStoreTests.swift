@@ -22,16 +22,48 @@ func idNumber(_ county: String, _ serial: Int) -> String {
     return first17 + String(IDNumber.checkCharacter(first17))
 }
 
-/// A labour row: name, ID, phone, county, formerly poor, employer, city, start, months, wage (canonical values).
-func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: String = "450000", months: String = "") -> [String] {
-    ["工人\(n)", idNumber(county, n), "1380000\(String(format: "%04d", n))", county, poor ? "1" : "0", "佛山某电器厂", "佛山市", "2024-03-01", months, wage]
+/// A ledger row written by field name; the ledger's definition puts the values in its order.
+struct KeyedRow {
+    let ledger: LedgerName
+    private(set) var fields: [String: String] = [:]
+
+    init(_ ledger: LedgerName, _ fields: [String: String]) {
+        self.ledger = ledger
+        for (k, v) in fields { self[k] = v }
+    }
+
+    subscript(key: String) -> String {
+        get { fields[key] ?? "" }
+        set {
+            precondition(ledger.definition.index(key) != nil, "the \(ledger) ledger has no field \(key)")
+            fields[key] = newValue
+        }
+    }
+
+    var values: [String] { ledger.definition.fields.map { fields[$0.key] ?? "" } }
+}
+
+extension LedgerRecord {
+    /// A stored value by field key.
+    subscript(field key: String) -> String { ledger.definition.value(values, key) }
+}
+
+/// A labour row in canonical values (money in fen, flags 1/0).
+func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: String = "450000", months: String = "") -> KeyedRow {
+    KeyedRow(
+        .labour,
+        [
+            "name": "工人\(n)", "idNumber": idNumber(county, n), "phone": "1380000\(String(format: "%04d", n))", "county": county,
+            "formerlyPoor": poor ? "1" : "0", "employer": "佛山某电器厂", "city": "佛山市", "startDate": "2024-03-01", "months": months,
+            "wage": wage,
+        ])
 }
 
 @Suite struct LedgerStoreTests {
     let anywhere: @Sendable (String) -> Bool = { _ in true }
 
-    func run(_ store: Store, _ rows: [[String]], commit: Bool = true) async throws -> LedgerImportReport {
-        let parsed = rows.enumerated().map { ParsedLedgerRow(rowNumber: $0.offset + 2, values: $0.element, issues: []) }
+    func run(_ store: Store, _ rows: [KeyedRow], commit: Bool = true) async throws -> LedgerImportReport {
+        let parsed = rows.enumerated().map { ParsedLedgerRow(rowNumber: $0.offset + 2, values: $0.element.values, issues: []) }
         return try await store.importLedger(.labour, commit: commit, actor: tester, canWrite: anywhere) { RowsStream(parsed) }
     }
 
@@ -44,22 +76,22 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             #expect(again.unchanged == 5 && again.added == 0 && again.updated == 0)
             // Row 3 with a new wage and its months blank; row 4 with everything but the key blank.
             var three = labour(3, wage: "520000")
-            three[8] = ""
+            three["months"] = ""
             var four = labour(4)
-            for i in [0, 2, 3, 4, 6, 8, 9] { four[i] = "" }
+            for key in ["name", "phone", "county", "formerlyPoor", "city", "months", "wage"] { four[key] = "" }
             let upd = try await run(store, [three, four])
             #expect(upd.updated == 1 && upd.unchanged == 1)
             let all = try await store.ledgerRows(.labour, LedgerFilter(scope: .all), page: Page(number: 1, size: 50))
             #expect(all.total == 5)
-            let row3 = try #require(all.items.first { $0.values[0] == "工人3" })
-            #expect(row3.values[9] == "520000" && row3.values[1] == idNumber("520525", 3))
+            let row3 = try #require(all.items.first { $0[field: "name"] == "工人3" })
+            #expect(row3[field: "wage"] == "520000" && row3[field: "idNumber"] == idNumber("520525", 3))
             #expect(try await store.unauditedWrites().isEmpty)
         }
     }
 
     @Test func oneBadRowWritesNothing() async throws {
         try await withStore { store in
-            var rows = (1...2500).map { labour($0) }.map { ParsedLedgerRow(rowNumber: 0, values: $0, issues: []) }
+            var rows = (1...2500).map { labour($0) }.map { ParsedLedgerRow(rowNumber: 0, values: $0.values, issues: []) }
             for i in rows.indices { rows[i].rowNumber = i + 3 }
             rows[1999].issues = [CellIssue(column: "B 身份证号码", key: "ledger.id_check", params: ["520525199001011230"])]
             let frozen = rows
@@ -79,7 +111,7 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
 
     @Test func rowsOutsideTheImportersScopeAreRejected() async throws {
         try await withStore { store in
-            let parsed = [ParsedLedgerRow(rowNumber: 2, values: labour(1, county: "520203"), issues: [])]
+            let parsed = [ParsedLedgerRow(rowNumber: 2, values: labour(1, county: "520203").values, issues: [])]
             let r = try await store.importLedger(.labour, commit: false, actor: tester, canWrite: { $0.hasPrefix("5205") }) { RowsStream(parsed) }
             #expect(r.rejected == 1 && r.rows[0].issues[0].key == "ledger.outside_scope")
         }
@@ -100,12 +132,12 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             // A change sends a row back to review: it leaves the approved count until approved again.
             let row = try #require(
                 try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520525", scope: .all), page: Page(number: 1, size: 1)).items.first)
-            var v = row.values
-            v[4] = v[4] == "1" ? "0" : "1"
-            _ = try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
+            var v = KeyedRow(.labour, Dictionary(uniqueKeysWithValues: zip(LedgerName.labour.definition.fields.map(\.key), row.values)))
+            v["formerlyPoor"] = v["formerlyPoor"] == "1" ? "0" : "1"
+            _ = try await store.saveLedgerRow(.labour, id: row.id, values: v.values, expectedVersion: row.version, actor: tester)
             #expect(try await store.actuals(year: 2024, regionCode: "520000")["workers_placed"] == 6)
             await #expect(throws: StoreError.conflict) {
-                try await store.saveLedgerRow(.labour, id: row.id, values: v, expectedVersion: row.version, actor: tester)
+                try await store.saveLedgerRow(.labour, id: row.id, values: v.values, expectedVersion: row.version, actor: tester)
             }
             // A list's total, counted from the running totals where it can be, is the number of rows it selects.
             for f in [
@@ -146,7 +178,7 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
             #expect(raw.contains("工人42"))
             let back = try #require(
                 try await store.ledgerRows(.labour, LedgerFilter(query: "工人42", scope: .all), page: Page(number: 1, size: 5)).items.first)
-            #expect(back.values[1] == idNumber("520525", 42) && back.values[2] == "13800000042")
+            #expect(back[field: "idNumber"] == idNumber("520525", 42) && back[field: "phone"] == "13800000042")
         }
     }
 }
