@@ -70,6 +70,22 @@ def browser(server):
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def fresh_start(request):
+    """Every browser test starts the same way, whatever ran before it: signed in as the administrator, the pages in
+    Chinese. (Data a test makes are its own: each names them uniquely, so no test counts on another's.)"""
+    if "browser" in request.fixturenames:
+        from selenium.webdriver.common.by import By
+        driver = request.getfixturevalue("browser")
+        server = request.getfixturevalue("server")
+        driver.get(server + "/?lang=zh")
+        me = driver.find_elements(By.ID, "me")
+        if not me or not me[0].text.startswith(USER + " "):
+            sign_in(driver, server)
+            driver.get(server + "/?lang=zh")
+    yield
+
+
 def sign_in(driver, server, user=USER):
     from selenium.webdriver.common.by import By
     if driver.find_elements(By.ID, "logout"):

@@ -31,7 +31,6 @@ def dashboard_figure(browser, server, code):
 
 
 def test_upload_preview_import_approve_and_follow_the_dashboard_figure(server, browser):
-    sign_in(browser, server)
     before, _ = dashboard_figure(browser, server, "workers_placed")
 
     sheet = os.path.join(tempfile.mkdtemp(), "纳雍劳务.csv")

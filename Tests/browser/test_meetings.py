@@ -77,4 +77,3 @@ def test_meeting_decisions_tasks_update_and_overdue(server, browser):
     browser.get(server + "/")
     overdue = browser.find_element(By.ID, "overdue-block").text
     assert "举办专场招聘会" in overdue and "引进企业三家" not in overdue
-    sign_in(browser, server)

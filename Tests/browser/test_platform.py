@@ -47,7 +47,6 @@ def fill(browser, name, value):
 
 
 def test_create_a_project_with_a_rejected_submission_then_find_it(server, browser):
-    sign_in(browser, server)  # as the administrator, whoever an earlier test left signed in
     browser.get(server + "/projects")
     browser.find_element(By.ID, "new-project").click()
     # First attempt: no title and an impossible date. The form comes back with messages next to the fields.

@@ -74,4 +74,3 @@ def test_report_return_correct_approve(server, browser):
     click(browser, "approve-form")
     assert state(browser) == "approved"
     assert dashboard_figure(browser, server) == start + 280
-    sign_in(browser, server)  # back to the administrator for the other tests
