@@ -10,10 +10,11 @@ struct Access: Sendable {
     /// Region prefixes the user may read (nil: all), worked out once: lists ask it for every region they show.
     let readable: [String]?
 
-    init(user: UserAccount, pairings: [Pairing]) {
+    /// `year`: pairings that ended before it grant nothing.
+    init(user: UserAccount, pairings: [Pairing], year: Int) {
         self.user = user
         self.pairings = pairings
-        readable = AccessRule.readablePrefixes(user, pairings: pairings, year: chinaToday().year)
+        readable = AccessRule.readablePrefixes(user, pairings: pairings, year: year)
     }
     /// The same as the scope every store list and count requires.
     var scope: RegionScope { readable.map(RegionScope.within) ?? .all }

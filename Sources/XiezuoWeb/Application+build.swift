@@ -41,7 +41,8 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
                 logger.info("database already holds data; demo data not loaded")
             }
         }
-        router = try await buildRouter(store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies)
+        router = try await buildRouter(
+            store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(
@@ -64,7 +65,9 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
-public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = []) async throws -> Router<AppRequestContext> {
+public func buildRouter(
+    store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system
+) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
     let spec = try Data(contentsOf: specURL)
@@ -75,7 +78,7 @@ public func buildRouter(store: Store, passwordCost: UInt8 = 12, trustedProxies: 
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
-    router.add(middleware: AuthMiddleware(store: store))
+    router.add(middleware: AuthMiddleware(store: store, clock: clock))
     // Once more inside: a handler's error page then knows who is signed in (the outer one renders the sign-in
     // middleware's own refusals).
     router.add(middleware: ErrorMiddleware(renderer: renderer))

@@ -12,6 +12,7 @@ import XiezuoStore
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
+    let clock: ChinaClock
     static let cookieName = "xz_session"
     static let publicPaths: Set<String> = [
         "/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css",
@@ -30,7 +31,9 @@ struct AuthMiddleware: RouterMiddleware {
             context.csrf = s.csrf
         }
         // The user's rights, settled once for the whole request: every handler reads these, none recomputes them.
-        if let user = context.user { context.access = Access(user: user, pairings: try await store.pairings()) }
+        let today = clock.today()
+        context.today = today
+        if let user = context.user { context.access = Access(user: user, pairings: try await store.pairings(), year: today.year) }
         let path = request.uri.path
         if Self.publicPaths.contains(path) { return try await next(request, context) }
         guard context.user != nil else {

@@ -27,6 +27,8 @@ public struct AppRequestContext: RequestContext, XiezuoContext {
     public var csrf: String?
     /// The signed-in user's rights, settled once per request by AuthMiddleware (nil on public routes).
     var access: Access?
+    /// Today in China, read once per request from the application's clock by AuthMiddleware.
+    var today: Day?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -54,6 +56,8 @@ struct SignedInContext: ChildRequestContext, XiezuoContext {
     let access: Access
     let csrf: String?
     let clientAddress: String?
+    /// Today in China, the same for every part of the request.
+    let today: Day
 
     init(context: AppRequestContext) throws {
         // AuthMiddleware has already sent anyone not signed in to the sign-in page; this is the guarantee in types.
@@ -63,6 +67,7 @@ struct SignedInContext: ChildRequestContext, XiezuoContext {
         self.access = access
         csrf = context.csrf
         clientAddress = context.clientAddress
+        today = context.today ?? ChinaClock.system.today()
     }
 
     var user: UserAccount { access.user }

@@ -12,6 +12,8 @@ public struct AppSettings: Sendable {
     public var passwordCost: UInt8 = 12
     /// Proxies whose X-Forwarded-For names the client (nginx in front: its address). Empty: the header is ignored.
     public var trustedProxies: [CIDR] = []
+    /// Where "today" comes from (the date in China); tests fix it.
+    public var clock: ChinaClock = .system
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,

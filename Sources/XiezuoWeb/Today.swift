@@ -2,19 +2,36 @@ import Foundation
 import XiezuoDomain
 import XiezuoStore
 
-/// Today in China, where every deadline is set: a task is overdue from the day after its deadline there.
-func chinaToday() -> Day {
-    var cal = Calendar(identifier: .gregorian)
-    cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-    let c = cal.dateComponents([.year, .month, .day], from: .now)
-    return Day(year: c.year!, month: c.month!, day: c.day!)!
+/// Where "today" comes from: the date in China, where every deadline is set (a task is overdue from the day after
+/// its deadline there). Injected through the settings, so tests fix the day; a request reads it once
+/// (`context.today`), so every part of one page agrees on the date.
+public struct ChinaClock: Sendable {
+    let now: @Sendable () -> Date
+
+    public static let system = ChinaClock(now: { Date.now })
+
+    /// A clock stopped at noon in China on `day`.
+    public static func fixed(_ day: Day) -> ChinaClock {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = china
+        let date = cal.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? .now
+        return ChinaClock(now: { date })
+    }
+
+    static let china = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+
+    public func today() -> Day {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = Self.china
+        let c = cal.dateComponents([.year, .month, .day], from: now())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
 }
 
 /// The year a page or the API shows when none is asked for: this year in China, or — while this year has no
 /// agreement yet (early in a year, or the demo) — the latest year that has one. Never a fixed year.
-func defaultYear(_ store: Store) async throws -> Int {
-    let now = chinaToday().year
-    return try await store.latestAgreementYear(atMost: now) ?? now
+func defaultYear(_ store: Store, today: Day) async throws -> Int {
+    try await store.latestAgreementYear(atMost: today.year) ?? today.year
 }
 
 extension Optional {

@@ -54,10 +54,11 @@ import XiezuoDomain
     }
 
     @Test func theDefaultYearIsThisYearOnceItHasAnAgreement() async throws {
-        try await withApp { client in
+        // A fixed day in 2027, a year the demo has no agreement for.
+        try await withApp(clock: .fixed(Day(year: 2027, month: 2, day: 14)!)) { client in
             // The demo's latest agreement is 2024's: shown while this year has none.
             #expect(try await client.execute(uri: "/api/v1/dashboard", method: .get).json["year"] as? Int == 2024)
-            let thisYear = chinaToday().year
+            let thisYear = 2027
             let pairings = try await client.execute(uri: "/api/v1/pairings", method: .get).decode(ListOut<PairingOut>.self).items
             let pid = try #require(pairings.first { $0.level == "province" }).id
             let made = try await client.execute(

@@ -12,25 +12,25 @@ import XiezuoStore
 /// Builds the real application on a fresh SQLite file (with the demo data unless told otherwise) and runs `body`
 /// against it through Hummingbird's in-process test client.
 func withApp(
-    demo: Bool = true, user: (String, Role, String) = ("tester", .admin, "520000"),
+    demo: Bool = true, user: (String, Role, String) = ("tester", .admin, "520000"), clock: ChinaClock = .system,
     _ body: @Sendable (AuthedClient) async throws -> Void
 ) async throws {
-    try await withRawApp(demo: demo, users: [user]) { raw in
+    try await withRawApp(demo: demo, users: [user], clock: clock) { raw in
         try await body(try await AuthedClient.signIn(raw, username: user.0))
     }
 }
 
 /// The app on a fresh SQLite file with the given accounts (password `testPassword`), and the raw test client.
 func withRawApp(
-    demo: Bool = true, users: [(String, Role, String)] = [],
+    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system,
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    try await withAppAndStore(demo: demo, users: users) { client, _ in try await body(client) }
+    try await withAppAndStore(demo: demo, users: users, clock: clock) { client, _ in try await body(client) }
 }
 
 /// The same, with the app's store at hand for what only the console shows (the setup link).
 func withAppAndStore(
-    demo: Bool = true, users: [(String, Role, String)] = [],
+    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system,
     _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
 ) async throws {
     let scratch = try await ScratchDatabase.create()
@@ -38,6 +38,7 @@ func withAppAndStore(
     let store = try await Store.open(url: url, logger: Logger(label: "test"))
     var settings = AppSettings(port: 0, databaseURL: url, demo: demo, logLevel: .error)
     settings.passwordCost = 4
+    settings.clock = clock
     do {
         try await store.migrate()
         for (name, role, region) in users {

@@ -436,7 +436,7 @@ struct APIController {
     }
 
     @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
-        let year = try await ListQuery(request).year.asyncOr { try await defaultYear(store) }
+        let year = try await ListQuery(request).year.asyncOr { try await defaultYear(store, today: context.today) }
         let a = context.access
         let o = try await Overview.build(
             store: store, year: year, counted: Pages.counted(request),

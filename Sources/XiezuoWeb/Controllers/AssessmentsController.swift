@@ -37,7 +37,7 @@ struct AssessmentsController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear() }
+        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear(context) }
         let a = context.access
         let regions = try await pages.regionIndex()
         var items: [AssessmentListPage.Item] = []

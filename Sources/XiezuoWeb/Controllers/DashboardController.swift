@@ -13,7 +13,7 @@ struct DashboardController {
 
     @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
-        let year = try await request.yearQuery().asyncOr { try await pages.defaultYear() }
+        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear(context) }
         let counted = Pages.counted(request)
         let a = context.access
         let o = try await Overview.build(
@@ -42,7 +42,7 @@ struct DashboardController {
             ).svg()
         }
         // Overdue follow-up tasks stand out: every one the reader can see, those of its own office first.
-        let today = chinaToday()
+        let today = context.today
         let regions = try await pages.regionIndex()
         let overdue = try await pages.store.tasks(TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today))
             .sorted {

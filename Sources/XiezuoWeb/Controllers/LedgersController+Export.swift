@@ -26,7 +26,7 @@ extension LedgersController {
         try await store.recordExport(name, rows: result.rows, revealed: result.revealed, actor: context.actor)
         let bytes = try Data(contentsOf: result.file)
         let type = format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
-        let fileName = "\(name.rawValue)-\(chinaToday().description).\(format.rawValue)"
+        let fileName = "\(name.rawValue)-\(context.today.description).\(format.rawValue)"
         return Response(
             status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(fileName)\""],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

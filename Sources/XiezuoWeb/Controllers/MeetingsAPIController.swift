@@ -49,7 +49,7 @@ struct MeetingsAPIController {
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let (m, _, _) = try await followUp.meeting(id, context)
-        let today = chinaToday()
+        let today = context.today
         let tasks = try await store.tasks(TaskFilter(meetingIds: [id], today: today))
         return jsonResponse(
             MeetingDetailOut(
@@ -90,14 +90,14 @@ struct MeetingsAPIController {
         let t = try await followUp.createTask(
             decisionId: id, title: b.title, ownerOffice: b.ownerOffice, ownerRegionCode: b.ownerRegionCode,
             deadline: b.deadline, context)
-        return jsonResponse(TaskOut(t, today: chinaToday()), status: .created)
+        return jsonResponse(TaskOut(t, today: context.today), status: .created)
     }
 
     @Sendable func tasks(_ request: Request, context: SignedInContext) async throws -> Response {
         let q = try ListQuery(request)
         let state = try q.choice("state", TaskState.self)
         let scope = try q.value("scope") { $0 == "mine" || $0 == "all" ? $0 : nil } ?? "mine"
-        let today = chinaToday()
+        let today = context.today
         let items = try await followUp.tasks(context, mine: scope == "mine", state: state, today: today)
         return jsonResponse(ListOut(items.map { TaskOut($0, today: today) }))
     }
@@ -105,7 +105,7 @@ struct MeetingsAPIController {
     @Sendable func task(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = try parseID(context.parameters.get("id"))
         let (t, _, _) = try await followUp.task(id, context)
-        return jsonResponse(TaskOut(t, today: chinaToday(), updates: try await store.taskUpdates(taskId: id)))
+        return jsonResponse(TaskOut(t, today: context.today, updates: try await store.taskUpdates(taskId: id)))
     }
 
     struct UpdateBody: Decodable {
@@ -118,6 +118,6 @@ struct MeetingsAPIController {
         let t = try await followUp.postUpdate(
             taskId: id, date: b.date, text: b.text, evidence: b.evidence, status: b.status,
             version: b.version, context)
-        return jsonResponse(TaskOut(t, today: chinaToday()), status: .created)
+        return jsonResponse(TaskOut(t, today: context.today), status: .created)
     }
 }

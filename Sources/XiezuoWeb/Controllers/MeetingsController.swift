@@ -140,7 +140,7 @@ struct MeetingsController {
         let l = Labels(lang: context.language)
         let (m, p, a) = try await followUp.meeting(id, context)
         let regions = try await pages.regionIndex()
-        let today = chinaToday()
+        let today = context.today
         let organiser = AccessRule.canOrganise(a.user, pairing: p)
         let attendees = try await pages.store.attendees(meetingId: id)
         let stops = try await pages.store.stops(meetingId: id)
@@ -240,7 +240,7 @@ struct MeetingsController {
         let q = try ListQuery(request)
         let state = try q.choice("state", TaskState.self)
         let all = try q.value("scope") { $0 == "mine" || $0 == "all" ? $0 : nil } == "all"
-        let today = chinaToday()
+        let today = context.today
         let regions = try await pages.regionIndex()
         let tasks = try await followUp.tasks(context, mine: !all, state: state, today: today)
         let meetings = Dictionary(uniqueKeysWithValues: try await pages.store.meetings().map { ($0.id, $0) })
@@ -267,7 +267,7 @@ struct MeetingsController {
         let l = Labels(lang: context.language)
         let (t, m, a) = try await followUp.task(id, context)
         let regions = try await pages.regionIndex()
-        let today = chinaToday()
+        let today = context.today
         let decision = try await pages.store.decision(id: t.decisionId)
         let f = FormState(
             values: [
@@ -318,7 +318,7 @@ struct MeetingsController {
         let (m, _, a) = try await followUp.meeting(id, context)
         let format = request.query("format") ?? "html"
         guard ["html", "pdf", "xlsx"].contains(format) else { throw AppError.badFilter("format") }
-        let asOf = chinaToday()
+        let asOf = context.today
         guard
             let r = try await ConferenceReport.build(
                 store: pages.store, meetingId: m.id, asOf: asOf, lang: l.lang,

@@ -22,7 +22,7 @@ struct Pages: Sendable {
 
     /// The year a page shows when none is asked for: this year in China, or — while this year has no agreement yet
     /// (early in a year, or the demo) — the latest year that has one. Never a fixed year.
-    func defaultYear() async throws -> Int { try await XiezuoWeb.defaultYear(store) }
+    func defaultYear(_ context: SignedInContext) async throws -> Int { try await XiezuoWeb.defaultYear(store, today: context.today) }
 
     static func completionRows(_ c: AgreementCompletion, _ l: Labels) -> [CompletionRow] {
         c.rows.map { r in

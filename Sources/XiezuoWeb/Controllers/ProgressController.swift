@@ -19,7 +19,7 @@ struct ProgressController {
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         // A new figure is most likely this month's, in China.
-        let today = chinaToday()
+        let today = context.today
         return try await page(request, context, draft: ProgressDraft(year: String(today.year), month: String(today.month)), issues: [])
     }
 

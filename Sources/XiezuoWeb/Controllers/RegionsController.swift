@@ -31,7 +31,7 @@ struct RegionsController {
         let a = context.access
         let figures = a.canRead(region: code)
         guard figures || a.user.regionCode.hasPrefix(region.scopePrefix) else { throw AppError.notFound(l.t("region")) }
-        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear() }
+        let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear(context) }
         let counted = Pages.counted(request)
         let children = try await pages.store.children(of: code).filter { a.canRead(region: $0.code) || a.user.regionCode.hasPrefix($0.scopePrefix) }
         let actuals = figures ? try await pages.store.actuals(year: year, regionCode: code, counted: counted) : [:]
