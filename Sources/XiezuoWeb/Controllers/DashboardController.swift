@@ -75,7 +75,7 @@ struct DashboardController {
                     summary: $0.summary)
             },
             overdueCount: overdue.count, hasOverdue: !overdue.isEmpty,
-            overdue: overdue.prefix(10).map { MeetingsController.taskRow($0, regions, l, today: today) })
+            overdue: overdue.prefix(10).map { TaskRow($0, regions, l, today: today) })
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
     }
 }

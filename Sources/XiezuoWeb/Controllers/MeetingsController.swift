@@ -31,14 +31,6 @@ struct MeetingsController {
         m.endDate.map { $0 == m.date ? m.date.description : "\(m.date) — \($0)" } ?? m.date.description
     }
 
-    static func taskRow(_ t: FollowUpTask, _ regions: [String: Region], _ l: Labels, today: Day) -> TaskRow {
-        let state = t.state(on: today)
-        return TaskRow(
-            id: t.id, title: t.title, office: t.ownerOffice, region: regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode,
-            deadline: t.deadline.description, state: l.t("task_" + state.rawValue), stateCode: state.rawValue,
-            overdue: state == .overdue, doneOn: t.doneOn?.description)
-    }
-
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let a = context.access
@@ -149,7 +141,7 @@ struct MeetingsController {
         let decisions = try await pages.store.decisions(meetingId: id).enumerated().map { i, d in
             MeetingPage.Decision(
                 id: d.id, number: i + 1, text: d.text, workArea: d.workArea?.name(l.lang),
-                tasks: (byDecision[d.id] ?? []).map { Self.taskRow($0, regions, l, today: today) })
+                tasks: (byDecision[d.id] ?? []).map { TaskRow($0, regions, l, today: today) })
         }
         let counts = TaskState.allCases.map { s in
             MeetingPage.StateCount(state: l.t("task_" + s.rawValue), code: s.rawValue, count: tasks.filter { $0.state(on: today) == s }.count)
@@ -247,7 +239,7 @@ struct MeetingsController {
         // Overdue first, then by deadline.
         let rows = tasks.sorted { ($0.state(on: today) == .overdue ? 0 : 1, $0.deadline) < ($1.state(on: today) == .overdue ? 0 : 1, $1.deadline) }
             .map { t in
-                var row = Self.taskRow(t, regions, l, today: today)
+                var row = TaskRow(t, regions, l, today: today)
                 row.meeting = meetings[t.meetingId]?.title ?? ""
                 row.meetingId = t.meetingId
                 return row
@@ -277,7 +269,7 @@ struct MeetingsController {
         return try await pages.render(
             "task", title: t.title, section: "tasks", request, context,
             TaskPage(
-                task: Self.taskRow(t, regions, l, today: today), version: t.version,
+                task: TaskRow(t, regions, l, today: today), version: t.version,
                 meeting: .init(id: m.id, title: m.title, date: Self.dateText(m)), decision: decision?.text ?? "",
                 updates: try await pages.store.taskUpdates(taskId: id).map {
                     .init(

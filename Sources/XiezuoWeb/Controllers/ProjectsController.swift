@@ -168,18 +168,10 @@ struct ProjectsController {
             beneficiaries: form["beneficiaries"], description: form["description"])
     }
 
-    /// Looks up the pairing and county a draft names, then validates it.
-    static func validate(_ draft: ProjectDraft, store: Store) async throws -> Result<Project, ValidationFailure> {
-        let pairing = try await Int64(draft.pairingId ?? "").asyncMap { try await store.pairing(id: $0) } ?? nil
-        let code = (draft.countyCode ?? "").trimmingWhitespace()
-        let county = Region.isWellFormedCode(code) ? try await store.region(code: code) : nil
-        return draft.validate(pairing: pairing, county: county)
-    }
-
     @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
-        switch try await Self.validate(draft, store: pages.store) {
+        switch try await draft.validated(store: pages.store) {
         case .failure(let f):
             return try await self.form(draft: draft, id: nil, version: nil, issues: f.issues, request, context)
         case .success(let p):
@@ -196,7 +188,7 @@ struct ProjectsController {
         let form = try await decodeForm(request, context)
         let draft = Self.draft(from: form)
         let version = Int64(form["version"] ?? "") ?? 0
-        switch try await Self.validate(draft, store: pages.store) {
+        switch try await draft.validated(store: pages.store) {
         case .failure(let f):
             return try await self.form(draft: draft, id: id, version: version, issues: f.issues, request, context)
         case .success(var p):

@@ -1,3 +1,5 @@
+import XiezuoDomain
+
 // Meetings and follow-up tasks: the list, the form, one meeting, the task queue and one task.
 
 struct MeetingListPage: PageModel {
@@ -38,6 +40,19 @@ struct TaskRow: Sendable {
     /// In the queue: the meeting the task came from.
     var meeting: String? = nil
     var meetingId: Int64? = nil
+
+    init(_ t: FollowUpTask, _ regions: [String: Region], _ l: Labels, today: Day) {
+        let state = t.state(on: today)
+        id = t.id
+        title = t.title
+        office = t.ownerOffice
+        region = regions[t.ownerRegionCode]?.name ?? t.ownerRegionCode
+        deadline = t.deadline.description
+        self.state = l.t("task_" + state.rawValue)
+        stateCode = state.rawValue
+        overdue = state == .overdue
+        doneOn = t.doneOn?.description
+    }
 }
 
 struct MeetingPage: PageModel {

@@ -33,18 +33,3 @@ public struct ChinaClock: Sendable {
 func defaultYear(_ store: Store, today: Day) async throws -> Int {
     try await store.latestAgreementYear(atMost: today.year) ?? today.year
 }
-
-extension Optional {
-    func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
-        switch self {
-        case .some(let w): return try await f(w)
-        case .none: return nil
-        }
-    }
-
-    /// The value, or what `fallback` computes when there is none.
-    func asyncOr(_ fallback: () async throws -> Wrapped) async rethrows -> Wrapped {
-        if let self { return self }
-        return try await fallback()
-    }
-}

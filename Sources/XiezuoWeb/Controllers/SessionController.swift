@@ -259,10 +259,6 @@ struct SessionController {
     }
 }
 
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}
-
 /// Who signed in through the API.
 struct SessionOut: Codable, Sendable {
     let username: String

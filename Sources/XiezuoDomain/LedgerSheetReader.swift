@@ -1,0 +1,80 @@
+/// Reading ledger sheets as offices write them: the header row found under title rows, columns matched by their
+/// Chinese names and synonyms, and each cell turned into the stored (canonical) form or a reason it cannot be.
+
+/// The rows of a sheet already read against a ledger (the file side lives in XiezuoFormats).
+public protocol LedgerRowStream {
+    mutating func nextRow() throws -> ParsedLedgerRow?
+    var fraction: Double { get }
+}
+
+/// Turns a stream of sheet rows into ledger rows: title rows above the header are skipped, the header is found in
+/// the first 30 rows, blank rows and total rows (合计, 总计, 小计) are passed over.
+public struct LedgerSheetReader: Sendable {
+    public let definition: LedgerDefinition
+    let regions: RegionDirectory
+    let lang: Language
+    var pending: [(Int, [SheetCell])] = []
+    public private(set) var header: SheetHeader?
+
+    public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh) {
+        self.definition = definition
+        self.regions = regions
+        self.lang = lang
+    }
+
+    /// Feeds one sheet row. Returns the data rows it completes (several when the header has just been found).
+    public mutating func feed(rowNumber: Int, _ cells: [SheetCell]) throws(CellIssue) -> [ParsedLedgerRow] {
+        guard let header else {
+            pending.append((rowNumber, cells))
+            if case .success(let h) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang) {
+                self.header = h
+                let rest = pending.dropFirst(h.rowIndex + 1)
+                pending = []
+                return rest.compactMap { parse($0.0, $0.1, h) }
+            }
+            if pending.count >= 30 { try finish() }
+            return []
+        }
+        return parse(rowNumber, cells, header).map { [$0] } ?? []
+    }
+
+    /// Called at the end of the sheet: an error when no header was ever found.
+    public func finish() throws(CellIssue) {
+        guard header == nil else { return }
+        if case .failure(let issue) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang) { throw issue }
+        throw CellIssue(column: "", key: "ledger.empty_sheet")
+    }
+
+    static let totalWords: Set<String> = ["合计", "总计", "小计", "合 计", "总 计"]
+
+    func parse(_ rowNumber: Int, _ cells: [SheetCell], _ h: SheetHeader) -> ParsedLedgerRow? {
+        guard let first = cells.lazy.map({ SheetText.normalize($0.text) }).first(where: { !$0.isEmpty }) else { return nil }
+        if Self.totalWords.contains(first) { return nil }
+        var values = Array(repeating: "", count: definition.fields.count)
+        var issues: [CellIssue] = []
+        for (column, f) in h.columns.sorted(by: { $0.key < $1.key }) where column < cells.count {
+            let field = definition.fields[f]
+            switch LedgerValue.parse(cells[column], field: field, unit: h.units[column], regions: regions) {
+            case .success(let v): values[f] = v
+            case .failure(let p):
+                issues.append(
+                    CellIssue(
+                        column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: p.key,
+                        params: [SheetText.normalize(cells[column].text)] + p.params))
+            }
+        }
+        return ParsedLedgerRow(rowNumber: rowNumber, values: values, issues: issues)
+    }
+
+    /// A, B, … Z, AA … — the column letters a spreadsheet shows.
+    public static func columnName(_ index: Int) -> String {
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+}
