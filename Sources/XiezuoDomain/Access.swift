@@ -96,16 +96,22 @@ public enum AccessRule {
         return user.role == .admin || (user.role == .provinceCoordinator && canRead(user, pairing: pairing))
     }
 
-    /// The assessment's weights are set by the assessing office — administrators — never by the offices of the
-    /// pairing being assessed, who see them read-only.
     /// Every role but the viewer records data (each within its own scope).
     public static func writesData(_ user: UserAccount) -> Bool { user.role != .viewer }
 
     /// Accounts are created, unlocked, reset and disabled by administrators only.
     public static func managesUsers(_ user: UserAccount) -> Bool { user.role == .admin }
 
+    /// The assessment's weights are set by the assessing office — administrators — never by the offices of the
+    /// pairing being assessed, who see them read-only.
     public static func canSetAssessmentWeights(_ user: UserAccount) -> Bool {
         user.state == .active && user.role == .admin
+    }
+
+    /// Each side writes its own text of an assessment — the west its self-assessment, the east its comment — through
+    /// an office that organises the pairing's meetings; administrators write either.
+    public static func canWriteAssessmentText(_ user: UserAccount, pairing: Pairing, side: Side) -> Bool {
+        canOrganise(user, pairing: pairing) && (user.role == .admin || Self.side(of: user, in: pairing) == side)
     }
 
     /// Meetings of a pairing, their attendees, decisions and follow-up tasks are recorded by the offices of the

@@ -62,8 +62,6 @@ struct AssessmentsController {
             throw AppError.notFound(l.t("nav_assessments"))
         }
         let regions = try await pages.regionIndex()
-        let side = AccessRule.side(of: a.user, in: p)
-        let organiser = AccessRule.canOrganise(a.user, pairing: p)
         let base = "/assessments/\(p.id)/\(year)"
         return try await pages.render(
             "assessment", title: l.t("nav_assessments"), section: "assessments", request, context,
@@ -83,8 +81,8 @@ struct AssessmentsController {
                         year: h.year, total: AssessmentScore.pointsText(h.score.total), grade: l.t("grade_" + h.score.grade.rawValue),
                         current: h.year == year)
                 },
-                canWeigh: AccessRule.canSetAssessmentWeights(a.user), canSelf: organiser && (side == .west || a.user.role == .admin),
-                canComment: organiser && (side == .east || a.user.role == .admin), base: base,
+                canWeigh: AccessRule.canSetAssessmentWeights(a.user), canSelf: AccessRule.canWriteAssessmentText(a.user, pairing: p, side: .west),
+                canComment: AccessRule.canWriteAssessmentText(a.user, pairing: p, side: .east), base: base,
                 hasErrors: !issues.isEmpty, errors: issues.map { .init(message: "\($0.field): \($0.message(l.lang))") }), status: status)
     }
 
@@ -132,7 +130,7 @@ struct AssessmentsController {
         try await save(
             request, context,
             allowed: { a, p in
-                AccessRule.canOrganise(a.user, pairing: p) && (AccessRule.side(of: a.user, in: p) == side || a.user.role == .admin)
+                AccessRule.canWriteAssessmentText(a.user, pairing: p, side: side)
             }
         ) { r, f in
             var v = Validator()
