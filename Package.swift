@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Resources/regions.tsv")],
+            resources: [.copy("Resources/regions.tsv"), .copy("Resources/region_history.tsv")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -22,6 +22,25 @@ extension Store {
         return out
     }
 
+    /// Former codes and names of regions with the region that carries each on today (generated with regions.tsv).
+    public static func bundledRegionHistory() throws -> [FormerRegion] {
+        guard let url = Bundle.module.url(forResource: "region_history", withExtension: "tsv") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#") else { return nil }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 4, let year = Int(f[3]) else { return nil }
+            return FormerRegion(code: f[0], name: f[1], successor: f[2].isEmpty ? nil : f[2], lastPublished: year)
+        }
+    }
+
+    /// Every region a sheet may name: today's in this database, and the former ones that lead to them.
+    public func regionDirectory() async throws -> RegionDirectory {
+        RegionDirectory(try await regions(), former: try Self.bundledRegionHistory())
+    }
+
     /// The province pair and the city→prefecture pairs published for 2021 onward (product brief). 黔西南's partner
     /// city is not confirmed, so it is left for users to enter.
     static let publishedPairings: [(PairingLevel, String, String)] = [

