@@ -69,6 +69,10 @@ extension Store {
                     ).run()
                 }
             }
+            // Any regions read before this start (or restored from a backup without a stamp) are read afresh.
+            if try await db.raw("SELECT 1 AS x FROM app_meta WHERE key = 'regions_version'").first() == nil || have == 0 {
+                try await Self.stampRegions(db)
+            }
             for i in IndicatorCatalogue.all {
                 let exists = try await db.raw("SELECT 1 AS x FROM indicators WHERE code = \(bind: i.code)").first() != nil
                 if exists {

@@ -1,7 +1,23 @@
+import Foundation
 import SQLKit
+import Synchronization
 import XiezuoDomain
 
+/// The regions, kept in memory between requests: every page and the dashboard need them all, and they change only
+/// when an administrator sets a flag, a migration runs or a backup is restored. Each such write stamps a new
+/// `regions_version` in app_meta; a read compares one small row with the stamp the cached copy was read under, so
+/// every instance sees a change on its next request.
+final class RegionCache: Sendable {
+    let state = Mutex<(version: String, regions: [Region])?>(nil)
+}
+
 extension Store {
+    /// Marks the regions as changed (inside the writing transaction).
+    static func stampRegions(_ db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM app_meta WHERE key = 'regions_version'").run()
+        try await db.raw("INSERT INTO app_meta (key, value) VALUES ('regions_version', \(bind: UUID().uuidString))").run()
+    }
+
     static func region(from r: any SQLRow) throws -> Region {
         Region(
             code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
@@ -13,9 +29,13 @@ extension Store {
     }
 
     public func regions() async throws -> [Region] {
-        try await backend.read { db in
+        let version = try await meta("regions_version")
+        if let version, let hit = regionCache.state.withLock({ $0?.version == version ? $0?.regions : nil }) { return hit }
+        let list = try await backend.read { db in
             try await db.raw("SELECT * FROM regions ORDER BY code").all().map(Self.region)
         }
+        if let version { regionCache.state.withLock { $0 = (version, list) } }
+        return list
     }
 
     public func region(code: String) async throws -> Region? {
@@ -45,6 +65,7 @@ extension Store {
             after.keyAssisted = keyAssisted
             after.resettlementArea = resettlementArea
             try await Self.audit(db, actor, entity: "region", id: code, action: "update", before: before, after: after)
+            try await Self.stampRegions(db)
             return after
         }
     }

@@ -11,6 +11,7 @@ public struct Store: Sendable {
     let logger: Logger
     /// Where this database's personal-data key came from, and the key (or why there is none).
     public let dataKeySource: DataKeySource
+    let regionCache = RegionCache()
     let dataKey: Result<PersonalDataCipher, PersonalDataError>
 
     public init(backend: any DatabaseBackend, logger: Logger, dataKeySource: DataKeySource = .ephemeral) {

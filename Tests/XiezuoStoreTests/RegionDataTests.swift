@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import XiezuoDomain
 
@@ -45,5 +46,31 @@ import XiezuoDomain
         // A database migrated before today's table: the successor is not there, so nothing is resolved.
         let old = today.filter { $0.code != "520281" }
         #expect(RegionDirectory(old, former: former).county("盘县") == nil)
+    }
+}
+
+/// The regions are read from memory until they change, and a change made through one store is seen by another on
+/// the same database at once (two instances behind the load balancer).
+@Suite struct RegionCacheTests {
+    @Test func aFlagSetThroughOneStoreIsSeenByAnother() async throws {
+        let scratch = try await ScratchDatabase.create()
+        let one = try await Store.open(url: scratch.url, logger: Logger(label: "one"))
+        let two = try await Store.open(url: scratch.url, logger: Logger(label: "two"))
+        do {
+            try await one.migrate()
+            let before = try #require(try await two.regions().first { $0.code == "520423" })
+            #expect(try await two.regions().first { $0.code == "520423" } == before)  // from memory now
+            _ = try await one.setRegionFlags(code: "520423", keyAssisted: !before.keyAssisted, resettlementArea: true, actor: tester)
+            let after = try #require(try await two.regions().first { $0.code == "520423" })
+            #expect(after.keyAssisted == !before.keyAssisted && after.resettlementArea)
+        } catch {
+            await one.close()
+            await two.close()
+            await scratch.drop()
+            throw error
+        }
+        await one.close()
+        await two.close()
+        await scratch.drop()
     }
 }

@@ -12,18 +12,21 @@ public struct ChinaClock: Sendable {
 
     /// A clock stopped at noon in China on `day`.
     public static func fixed(_ day: Day) -> ChinaClock {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = china
-        let date = cal.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? .now
+        let date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? .now
         return ChinaClock(now: { date })
     }
 
     static let china = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 
-    public func today() -> Day {
+    /// Set up once: every request asks for today.
+    static let calendar: Calendar = {
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = Self.china
-        let c = cal.dateComponents([.year, .month, .day], from: now())
+        cal.timeZone = china
+        return cal
+    }()
+
+    public func today() -> Day {
+        let c = Self.calendar.dateComponents([.year, .month, .day], from: now())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
 }

@@ -98,12 +98,19 @@ struct Frame: Sendable {
 /// The layout's frame and the page's model as one Mustache context: the frame's names first, then the model's.
 struct Framed: MustacheParent {
     let frame: Frame
-    let model: any PageModel
+    /// The model's fields, as plain dictionaries and arrays: walked once here, so a template's every lookup is a
+    /// dictionary hit (reflecting a struct at each lookup made the dashboard a fifth slower).
+    let fields: [String: Any]
+
+    init(frame: Frame, model: any PageModel) {
+        self.frame = frame
+        fields = TemplateValue.fields(of: model)
+    }
 
     func child(named name: String) -> Any? {
         switch name {
         case "csrf": return frame.csrf
-        case "me": return frame.me
+        case "me": return frame.me.map { TemplateValue.fields(of: $0) }
         case "t": return frame.t
         case "lang": return frame.lang
         case "otherLang": return frame.otherLang
@@ -113,17 +120,36 @@ struct Framed: MustacheParent {
         case "langHref": return frame.langHref
         default:
             if name.hasPrefix("nav_") { return name == "nav_" + frame.section }
-            return Self.field(model, name)
+            return fields[name]
         }
     }
+}
 
-    /// A stored property of `object` by name, nil when it has none or it holds nil.
-    static func field(_ object: Any, _ name: String) -> Any? {
-        for child in Mirror(reflecting: object).children where child.label == name {
-            let value = Mirror(reflecting: child.value)
-            if value.displayStyle == .optional { return value.children.first?.value }
-            return child.value
+/// A view model turned into what Mustache reads fastest: structs become dictionaries of their stored properties
+/// (nil optionals left out, so a section over them is not shown), arrays and dictionaries are converted element by
+/// element, and strings, numbers and booleans stay as they are.
+enum TemplateValue {
+    static func fields(of object: Any) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for child in Mirror(reflecting: object).children {
+            guard let label = child.label, let value = convert(child.value) else { continue }
+            out[label] = value
         }
-        return nil
+        return out
+    }
+
+    static func convert(_ value: Any) -> Any? {
+        switch value {
+        case is String, is Bool, is Int, is Int64, is Double: return value
+        case let list as [Any]: return list.compactMap(convert)
+        case let map as [String: Any]: return map.compactMapValues(convert)
+        default:
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .optional: return mirror.children.first.flatMap { convert($0.value) }
+            case .struct, .class: return fields(of: value)
+            default: return value
+            }
+        }
     }
 }
