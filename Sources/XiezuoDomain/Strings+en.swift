@@ -404,6 +404,8 @@ extension Strings {
         "ledger_added": "Added",
         "ledger_updated": "Updated",
         "ledger_unchanged": "Unchanged",
+        "ledger_repeated": "Repeated",
+        "ledger.same_as_row": "The same record as row {0}, with the same values.",
         "ledger_rejected": "Rejected",
         "ledger_import": "Import",
         "ledger_export": "Export",

@@ -388,6 +388,8 @@ extension Strings {
         "ledger_added": "新增",
         "ledger_updated": "更新",
         "ledger_unchanged": "未变",
+        "ledger_repeated": "重复",
+        "ledger.same_as_row": "与第 {0} 行是同一条记录，内容相同。",
         "ledger_rejected": "拒绝",
         "ledger_import": "导入",
         "ledger_export": "导出",

@@ -41,7 +41,9 @@ public struct LedgerFilter: Sendable, Hashable {
     }
 }
 
-public enum LedgerOutcome: String, Sendable, Codable { case added, updated, unchanged, rejected }
+/// What an import does with a row. `repeated`: the file holds the same record in an earlier row (same natural key);
+/// the two are one record, counted once, and anything the later row adds is merged in.
+public enum LedgerOutcome: String, Sendable, Codable { case added, updated, unchanged, repeated, rejected }
 
 public struct LedgerRowOutcome: Sendable, Hashable, Codable {
     public var row: Int
@@ -55,11 +57,11 @@ public struct LedgerRowOutcome: Sendable, Hashable, Codable {
 /// then the first rows of the other outcomes).
 public struct LedgerImportReport: Sendable, Codable {
     public var ledger: LedgerName
-    public var added = 0, updated = 0, unchanged = 0, rejected = 0
+    public var added = 0, updated = 0, unchanged = 0, repeated = 0, rejected = 0
     public var rows: [LedgerRowOutcome] = []
     public var unlistedRejected = 0
     public var committed = false
-    public var total: Int { added + updated + unchanged + rejected }
+    public var total: Int { added + updated + unchanged + repeated + rejected }
     /// The listed rows as they are shown: rejected ones first, each group in sheet order.
     public var rejectedFirst: [LedgerRowOutcome] {
         rows.sorted { ($0.outcome == .rejected ? 0 : 1, $0.row) < ($1.outcome == .rejected ? 0 : 1, $1.row) }

@@ -128,27 +128,25 @@ extension Store {
                     continue
                 }
                 var notes: [CellIssue] = []
+                let outcome: LedgerOutcome
+                let changes = base.map { $0.values != merged } ?? true
                 if let first = seen[key] {
-                    notes.append(CellIssue(column: "", key: "ledger.duplicate_in_file", params: [String(first)]))
+                    // The same record again in this file: one record, reported with the row it repeats.
+                    outcome = .repeated
+                    notes.append(CellIssue(column: "", key: changes ? "ledger.duplicate_in_file" : "ledger.same_as_row", params: [String(first)]))
                 } else {
                     seen[key] = r.rowNumber
-                }
-                let outcome: LedgerOutcome
-                if base == nil && notes.isEmpty {
-                    outcome = .added
-                } else if let b = base, b.values == merged {
-                    outcome = .unchanged
-                } else {
-                    outcome = .updated
+                    outcome = base == nil ? .added : (changes ? .updated : .unchanged)
                 }
                 switch outcome {
                 case .added: report.added += 1
                 case .updated: report.updated += 1
                 case .unchanged: report.unchanged += 1
+                case .repeated: report.repeated += 1
                 case .rejected: break
                 }
                 list(r.rowNumber, outcome, notes, merged)
-                if outcome != .unchanged {
+                if changes {
                     if pending[key] == nil { order.append(key) }
                     pending[key] = Pending(
                         id: base?.id, before: base?.before, beforeJSON: base?.beforeJSON, values: merged, isNew: base?.isNew ?? (base == nil))

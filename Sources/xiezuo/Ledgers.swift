@@ -90,7 +90,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     static func describe(_ r: LedgerImportReport, definition d: LedgerDefinition, show: Int, dryRun: Bool) -> String {
         var out = "\(d.name.title(.zh)) / \(d.name.title(.en))\n"
-        out += "新增 added \(r.added) · 更新 updated \(r.updated) · 未变 unchanged \(r.unchanged) · 拒绝 rejected \(r.rejected)\n"
+        out += "新增 added \(r.added) · 更新 updated \(r.updated) · 未变 unchanged \(r.unchanged)"
+        if r.repeated > 0 { out += " · 重复 repeated \(r.repeated)" }
+        out += " · 拒绝 rejected \(r.rejected)\n"
         let rejected = r.rows.filter { $0.outcome == .rejected }
         if !rejected.isEmpty {
             out += "\n被拒绝的行 / rejected rows:\n"
@@ -101,7 +103,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             if r.unlistedRejected > 0 { out += "  " + Strings.text("ledger.too_many_errors", .zh, [String(r.unlistedRejected)]) + "\n" }
         }
-        for outcome in [LedgerOutcome.added, .updated] {
+        for outcome in [LedgerOutcome.added, .updated, .repeated] {
             let rows = r.rows.filter { $0.outcome == outcome }.prefix(show)
             guard !rows.isEmpty else { continue }
             out += "\n\(Strings.text("ledger_" + outcome.rawValue, .zh)) / \(outcome.rawValue):\n"

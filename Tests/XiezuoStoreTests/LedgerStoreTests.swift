@@ -89,6 +89,22 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
         }
     }
 
+    @Test func aRecordRepeatedInTheFileIsReportedWithTheRowItRepeats() async throws {
+        try await withStore { store in
+            var later = labour(1)
+            later["months"] = "7"
+            // Rows 2, 3 and 4 of the sheet: the same worker three times, the last one adding the months worked.
+            let r = try await run(store, [labour(1), labour(1), later])
+            #expect(r.added == 1 && r.repeated == 2 && r.unchanged == 0 && r.updated == 0)
+            let second = try #require(r.rows.first { $0.row == 3 })
+            #expect(second.outcome == .repeated && second.issues.map(\.key) == ["ledger.same_as_row"] && second.issues[0].params == ["2"])
+            let third = try #require(r.rows.first { $0.row == 4 })
+            #expect(third.outcome == .repeated && third.issues.map(\.key) == ["ledger.duplicate_in_file"])
+            let all = try await store.ledgerRows(.labour, LedgerFilter(scope: .all), page: Page(number: 1, size: 10))
+            #expect(all.total == 1 && all.items[0][field: "months"] == "7")
+        }
+    }
+
     @Test func oneBadRowWritesNothing() async throws {
         try await withStore { store in
             var rows = (1...2500).map { labour($0) }.map { ParsedLedgerRow(rowNumber: 0, values: $0.values, issues: []) }

@@ -48,6 +48,7 @@ struct LedgerImportOut: Codable, Sendable {
     let added: Int
     let updated: Int
     let unchanged: Int
+    let repeated: Int
     let rejected: Int
     let rows: [Row]
 
@@ -57,6 +58,7 @@ struct LedgerImportOut: Codable, Sendable {
         added = report.added
         updated = report.updated
         unchanged = report.unchanged
+        repeated = report.repeated
         rejected = report.rejected
         rows = report.rejectedFirst.map { o in
             Row(

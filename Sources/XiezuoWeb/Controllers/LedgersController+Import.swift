@@ -95,7 +95,8 @@ extension LedgersController {
         let regions = try await pages.regionIndex()
         let shown = report.map { r in
             LedgerPreviewPage.Report(
-                added: r.added, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected,
+                added: r.added, updated: r.updated, unchanged: r.unchanged, repeated: r.repeated > 0 ? r.repeated : nil,
+                rejected: r.rejected,
                 committed: r.committed, canCommit: !r.committed && r.rejected == 0 && uploadId != nil,
                 rows: r.rejectedFirst.prefix(500).map { o in
                     .init(

@@ -131,6 +131,8 @@ struct LedgerPreviewPage: PageModel {
         let added: Int
         let updated: Int
         let unchanged: Int
+        /// Absent when no row repeats another.
+        let repeated: Int?
         let rejected: Int
         let committed: Bool
         let canCommit: Bool
