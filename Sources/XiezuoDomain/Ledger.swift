@@ -90,7 +90,8 @@ public enum LedgerCatalogue {
                 .init("county", .county, required: true, ["企业所在县", "所在县", "县（市、区）", "县市区", "区县", "县区", "产地县", "所属县"]),
                 .init("buyer", .text(max: 100), required: true, key: true, ["采购单位", "购买方", "采购主体", "采购方名称", "购买单位"]),
                 .init("channel", .choice(channels), required: true, key: true, ["销售渠道", "采购渠道", "采购方式", "渠道类型"]),
-                .init("amount", .money(.wan), required: true, ["采购金额", "销售金额", "交易金额", "金额"]),
+                // A purchase is kept in 元, as offices write it; the indicator adds them up in 万元.
+                .init("amount", .money(.yuan), required: true, ["采购金额", "销售金额", "交易金额", "金额"]),
                 .init("date", .date, required: true, key: true, ["采购日期", "交易日期", "销售日期", "时间", "日期"]),
             ], countyField: "county", dateField: "date", listed: ["product", "supplier", "county", "buyer", "channel", "amount", "date"],
             measure: { d, v in [LedgerMeasure("consumption_amount", Int64(d.value(v, "amount")) ?? 0)] })
@@ -169,7 +170,7 @@ public enum LedgerCatalogue {
                 .init("donor", .text(max: 100), required: true, key: true, ["捐赠方", "捐赠单位", "捐赠人", "捐赠企业"]),
                 .init("kind", .choice(["cash", "inKind"]), required: true, key: true, ["捐赠类型", "捐赠方式", "类型"]),
                 .init("item", .text(max: 100), key: true, ["物资名称", "捐赠物资", "物资"]),
-                .init("amount", .money(.wan), required: true, ["捐赠金额", "金额（折价）", "折款", "折价", "价值", "金额"]),
+                .init("amount", .money(.yuan), required: true, ["捐赠金额", "金额（折价）", "折款", "折价", "价值", "金额"]),
                 .init("county", .county, required: true, ["受赠县", "受益县", "所在县", "县（市、区）", "县市区", "区县"]),
                 .init("recipient", .text(max: 100), ["受赠单位", "受益单位", "接收单位"]),
                 .init("date", .date, required: true, key: true, ["捐赠日期", "捐赠时间", "日期", "时间"]),

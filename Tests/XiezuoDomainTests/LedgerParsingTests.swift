@@ -30,10 +30,12 @@ import Testing
     @Test func amountsToTheFenInEitherUnit() throws {
         #expect(SheetNumber.money("1,234.56", unit: .yuan, numeric: false) == 123_456)
         #expect(SheetNumber.money("１２.５", unit: .wan, numeric: false) == nil)  // full width is normalised before this
-        #expect(try value("１２.５", .consumption, "amount").get() == "12500000")
+        // Each field's own unit where the header names none: a purchase in 元, an investment in 万元.
+        #expect(try value("１２.５", .consumption, "amount").get() == "1250")
+        #expect(try value("１２.５", .investment, "amount").get() == "12500000")
         #expect(try value("125000", .consumption, "amount", unit: .yuan).get() == "12500000")
         #expect(try value("12.5万元", .consumption, "amount", unit: .yuan).get() == "12500000")
-        #expect(try value("1.25E+1", .consumption, "amount", numeric: true).get() == "12500000")
+        #expect(try value("1.25E+1", .investment, "amount", numeric: true).get() == "12500000")
         // A sheet's binary float noise rounds to the fen; typed text past the fen is refused.
         #expect(try value("0.30000000000000004", .labour, "wage", numeric: true).get() == "30")
         #expect((try? value("0.305", .labour, "wage").get()) == nil)

@@ -251,3 +251,28 @@ def test_export_imports_back_unchanged_with_ids_as_text():
     assert run("export", "labour", "--output", csv_out, "--database", db).returncode == 0
     r = run("import", "labour", csv_out, "--database", db)
     assert "未变 unchanged 6" in r.stdout, r.stdout
+
+
+def test_purchase_amounts_leave_in_yuan_as_the_office_kept_them():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    sheet = os.path.join(tmp, "消费帮扶.csv")
+    with open(sheet, "w", encoding="utf-8") as f:
+        f.write("产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期\n")
+        f.write("白茶（礼盒装）,纳雍茶业公司,纳雍县,佛山某食堂,食堂,27494.18,2024-06-04\n")
+        # A header without a unit: the ledger's own unit, 元.
+    plain = os.path.join(tmp, "无单位.csv")
+    with open(plain, "w", encoding="utf-8") as f:
+        f.write("产品名称,供货企业,企业所在县,采购方,渠道,金额,日期\n刺梨汁,纳雍刺梨公司,纳雍县,东莞某食堂,食堂,500,2024-06-05\n")
+    assert run("import", "consumption", sheet, "--database", db).returncode == 0
+    assert run("import", "consumption", plain, "--database", db).returncode == 0
+    r = run("export", "consumption", "--format", "csv", "--database", db)
+    assert r.returncode == 0, r.stderr
+    assert "金额（元）" in r.stdout and "27494.18" in r.stdout and ",500," in r.stdout, r.stdout
+    assert "白茶（礼盒装）" in r.stdout  # text as the office wrote it
+    # The export imports back as it is: nothing changes.
+    back = os.path.join(tmp, "export.csv")
+    with open(back, "w", encoding="utf-8") as f:
+        f.write(r.stdout)
+    again = run("import", "consumption", back, "--database", db)
+    assert "未变 unchanged 2" in again.stdout and "新增 added 0" in again.stdout, again.stdout
