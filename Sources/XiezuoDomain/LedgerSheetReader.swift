@@ -5,6 +5,12 @@
 public protocol LedgerRowStream {
     mutating func nextRow() throws -> ParsedLedgerRow?
     var fraction: Double { get }
+    /// The sheet's columns that feed no field ("C 备注"), once the header is known.
+    var ignoredColumns: [String] { get }
+}
+
+extension LedgerRowStream {
+    public var ignoredColumns: [String] { [] }
 }
 
 /// Turns a stream of sheet rows into ledger rows: title rows above the header are skipped, the header is found in
@@ -13,20 +19,28 @@ public struct LedgerSheetReader: Sendable {
     public let definition: LedgerDefinition
     let regions: RegionDirectory
     let lang: Language
+    /// Headers the user has mapped to fields (`--map`, or the preview's choice).
+    let mapping: [String: String]
     var pending: [(Int, [SheetCell])] = []
     public private(set) var header: SheetHeader?
 
-    public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh) {
+    public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh, mapping: [String: String] = [:]) {
         self.definition = definition
         self.regions = regions
         self.lang = lang
+        self.mapping = mapping
+    }
+
+    /// The columns that feed no field, as a spreadsheet names them ("C 备注").
+    public var ignoredColumns: [String] {
+        (header?.ignored ?? [:]).sorted { $0.key < $1.key }.map { Self.columnName($0.key) + " " + $0.value }
     }
 
     /// Feeds one sheet row. Returns the data rows it completes (several when the header has just been found).
     public mutating func feed(rowNumber: Int, _ cells: [SheetCell]) throws(CellIssue) -> [ParsedLedgerRow] {
         guard let header else {
             pending.append((rowNumber, cells))
-            if case .success(let h) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang) {
+            if case .success(let h) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang, mapping: mapping) {
                 self.header = h
                 let rest = pending.dropFirst(h.rowIndex + 1)
                 pending = []
@@ -41,7 +55,7 @@ public struct LedgerSheetReader: Sendable {
     /// Called at the end of the sheet: an error when no header was ever found.
     public func finish() throws(CellIssue) {
         guard header == nil else { return }
-        if case .failure(let issue) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang) { throw issue }
+        if case .failure(let issue) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang, mapping: mapping) { throw issue }
         throw CellIssue(column: "", key: "ledger.empty_sheet")
     }
 

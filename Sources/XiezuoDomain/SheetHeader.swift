@@ -4,17 +4,28 @@ public struct SheetHeader: Sendable, Hashable {
     public var columns: [Int: Int]  // sheet column → field index
     public var headers: [Int: String]  // sheet column → its header text as written
     public var units: [Int: Money.Unit]  // money columns: the unit the header names (else the field's own)
+    /// Columns with a header that feeds no field: their data are not imported, and the preview says so.
+    public var ignored: [Int: String] = [:]
 
     /// Looks at the first rows for the one that names the most fields; it must name every required field.
-    public static func detect(_ rows: [[SheetCell]], definition d: LedgerDefinition, lang: Language = .zh) -> Result<SheetHeader, CellIssue> {
+    /// `mapping` (a header as written → a field key) decides first, for headers no synonym knows.
+    public static func detect(
+        _ rows: [[SheetCell]], definition d: LedgerDefinition, lang: Language = .zh, mapping: [String: String] = [:]
+    ) -> Result<SheetHeader, CellIssue> {
         var best: SheetHeader?
         var bestCount = 0
+        let mapped = Dictionary(
+            mapping.compactMap { header, key in d.index(key).map { (SheetText.headerKey(header), $0) } }, uniquingKeysWith: { a, _ in a })
         for (i, row) in rows.enumerated() {
             var h = SheetHeader(rowIndex: i, columns: [:], headers: [:], units: [:])
             for (c, cell) in row.enumerated() {
                 let keys = SheetText.headerKeys(cell.text)
                 guard !keys[0].isEmpty else { continue }
-                guard let f = keys.lazy.compactMap({ match($0, d) }).first, !h.columns.values.contains(f) else { continue }
+                guard let f = mapped[SheetText.headerKey(cell.text)] ?? keys.lazy.compactMap({ match($0, d) }).first, !h.columns.values.contains(f)
+                else {
+                    h.ignored[c] = SheetText.normalize(cell.text)
+                    continue
+                }
                 h.columns[c] = f
                 h.headers[c] = SheetText.normalize(cell.text)
                 if case .money(let own) = d.fields[f].kind { h.units[c] = SheetText.unit(ofHeader: cell.text) ?? own }

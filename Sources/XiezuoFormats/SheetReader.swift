@@ -418,12 +418,15 @@ public struct LedgerFileRows: LedgerRowStream {
     var ready: [ParsedLedgerRow] = []
     var done = false
 
-    public init(url: URL, definition: LedgerDefinition, regions: RegionDirectory, limits: SheetFiles.Limits = .init()) throws {
+    public init(
+        url: URL, definition: LedgerDefinition, regions: RegionDirectory, mapping: [String: String] = [:], limits: SheetFiles.Limits = .init()
+    ) throws {
         sheet = try SheetFiles.open(url, limits: limits)
-        reader = LedgerSheetReader(definition: definition, regions: regions)
+        reader = LedgerSheetReader(definition: definition, regions: regions, mapping: mapping)
     }
 
     public var fraction: Double { sheet.fraction }
+    public var ignoredColumns: [String] { reader.ignoredColumns }
 
     public mutating func nextRow() throws -> ParsedLedgerRow? {
         while ready.isEmpty {

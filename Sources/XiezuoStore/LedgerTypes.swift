@@ -60,6 +60,8 @@ public struct LedgerImportReport: Sendable, Codable {
     public var added = 0, updated = 0, unchanged = 0, repeated = 0, rejected = 0
     public var rows: [LedgerRowOutcome] = []
     public var unlistedRejected = 0
+    /// The sheet's columns whose data are not imported (no field takes them), as "C 备注".
+    public var ignoredColumns: [String] = []
     public var committed = false
     public var total: Int { added + updated + unchanged + repeated + rejected }
     /// The listed rows as they are shown: rejected ones first, each group in sheet order.

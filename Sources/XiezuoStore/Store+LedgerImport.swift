@@ -171,6 +171,7 @@ extension Store {
             if !chunk.isEmpty { try await flush() }
             progress(1)
         }
+        report.ignoredColumns = stream.ignoredColumns
         report.committed = commit && report.rejected == 0
         return report
     }

@@ -52,10 +52,31 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The .xlsx or .csv file.") var file: String
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
     @Option(help: "How many rows of each outcome to list (default 20; rejected rows up to 1,000).") var show: Int = 20
+    @Option(
+        name: .customLong("map"),
+        help: "A header no synonym knows, and the field it holds: --map '购货单位=buyer' (a field's key or its Chinese name; repeat for several).")
+    var mappings: [String] = []
     @OptionGroup var db: DatabaseOption
+
+    /// `HEADER=field` pairs, the field named by its key or its Chinese label.
+    static func mapping(_ pairs: [String], _ d: LedgerDefinition) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            let key = parts.count == 2 ? d.fields.first { $0.key == parts[1] || d.label($0.key, .zh) == parts[1] }?.key : nil
+            guard parts.count == 2, !parts[0].isEmpty, let key else {
+                throw CommandFailure(
+                    "--map 须为 表头=字段 / must be HEADER=field: \(pair)\n字段 / fields: "
+                        + d.fields.map { "\($0.key)（\(d.label($0.key, .zh))）" }.joined(separator: "、"))
+            }
+            out[parts[0]] = key
+        }
+        return out
+    }
 
     func run() async throws {
         let url = URL(fileURLWithPath: file)
+        let mapping = try Self.mapping(mappings, ledger.definition)
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw CommandFailure("无法读取文件 / cannot read \(file)") }
         let store = try await openLedgerStore(db.database)
         let regions = try await store.regionDirectory()
@@ -68,7 +89,7 @@ struct ImportCommand: AsyncParsableCommand {
                 ledger, commit: !dryRun, actor: Actor(name: "cli", address: nil), canWrite: { _ in true },
                 progress: { bar.update($0) }
             ) {
-                try LedgerFileRows(url: url, definition: definition, regions: regions)
+                try LedgerFileRows(url: url, definition: definition, regions: regions, mapping: mapping)
             }
         } catch let e as LedgerImportRejected {
             report = e.report
@@ -79,7 +100,13 @@ struct ImportCommand: AsyncParsableCommand {
                 Strings.text("ledger.not_a_sheet", .zh, [e.message(.zh)]) + "\n" + Strings.text("ledger.not_a_sheet", .en, [e.message(.en)]))
         } catch let e as CellIssue {
             await store.close()
-            throw CommandFailure(e.message(.zh) + "\n" + e.message(.en))
+            var text = e.message(.zh) + "\n" + e.message(.en)
+            if e.key == "ledger.missing_columns" || e.key == "ledger.no_header" {
+                text +=
+                    "\n若文件用了别的表头，用 --map '表头=字段' 指明 / if the file names a column otherwise, say which with --map 'HEADER=field'; 字段 / fields: "
+                    + definition.fields.map { "\($0.key)（\(definition.label($0.key, .zh))）" }.joined(separator: "、")
+            }
+            throw CommandFailure(text)
         }
         await store.close()
         print(Self.describe(report, definition: definition, show: show, dryRun: dryRun))
@@ -93,6 +120,9 @@ struct ImportCommand: AsyncParsableCommand {
         out += "新增 added \(r.added) · 更新 updated \(r.updated) · 未变 unchanged \(r.unchanged)"
         if r.repeated > 0 { out += " · 重复 repeated \(r.repeated)" }
         out += " · 拒绝 rejected \(r.rejected)\n"
+        if !r.ignoredColumns.isEmpty {
+            out += "未导入的列 / columns not imported: " + r.ignoredColumns.joined(separator: "、") + "\n"
+        }
         let rejected = r.rows.filter { $0.outcome == .rejected }
         if !rejected.isEmpty {
             out += "\n被拒绝的行 / rejected rows:\n"

@@ -38,6 +38,21 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             body: jsonBody(["fileName": "t.csv", "content": Data(csv.utf8).base64EncodedString(), "dryRun": dryRun]))
     }
 
+    @Test func thePreviewNamesColumnsThatWillNotBeImportedAndRecordsRepeatedInTheFile() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let csv =
+                "产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期,经办人\n"
+                + "刺梨干,纳雍刺梨公司,纳雍县,佛山某食堂,食堂,800,2024-06-05,王某\n刺梨干,纳雍刺梨公司,纳雍县,佛山某食堂,食堂,800,2024-06-05,王某\n"
+            let r = try await importCSV(reporter, "consumption", csv, dryRun: true).decode(LedgerImportOut.self)
+            #expect(r.ignoredColumns == ["H 经办人"] && r.added == 1 && r.repeated == 1 && !r.committed)
+            // The same in the browser's preview.
+            let (headers, body) = multipart([("_csrf", reporter.csrf)], file: ("t.csv", Data(csv.utf8)))
+            let page = try await reporter.execute(uri: "/ledgers/consumption/import", method: .post, headers: headers, body: body)
+            #expect(page.text.contains("id=\"import-ignored\"") && page.text.contains("H 经办人") && page.text.contains("data-n=\"repeated\">1<"))
+        }
+    }
+
     @Test func dashboardFiguresAreTheSumsOfApprovedRowsAndLinkToThem() async throws {
         try await withRawApp(users: Self.users) { raw in
             let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")

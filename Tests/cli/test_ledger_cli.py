@@ -276,3 +276,28 @@ def test_purchase_amounts_leave_in_yuan_as_the_office_kept_them():
         f.write(r.stdout)
     again = run("import", "consumption", back, "--database", db)
     assert "未变 unchanged 2" in again.stdout and "新增 added 0" in again.stdout, again.stdout
+
+
+def test_a_header_no_synonym_knows_is_mapped_and_unused_columns_are_named():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    sheet = os.path.join(tmp, "某县消费帮扶.csv")
+    with open(sheet, "w", encoding="utf-8") as f:
+        # 购买主体 is this office's word for the buyer; 经办人 is a column the ledger does not keep.
+        f.write("产品名称,供货企业,企业所在县,购买主体,渠道,金额（元）,日期,经办人\n")
+        f.write("刺梨干,纳雍刺梨公司,纳雍县,佛山某食堂,食堂,800,2024-06-05,王某\n")
+    refused = run("import", "consumption", sheet, "--database", db)
+    assert refused.returncode != 0 and "--map" in refused.stderr and "buyer" in refused.stderr, refused.stderr
+    assert "Usage" not in refused.stderr
+    bad = run("import", "consumption", sheet, "--map", "购买主体=买家", "--database", db)
+    assert bad.returncode != 0 and "HEADER=field" in bad.stderr, bad.stderr
+    ok = run("import", "consumption", sheet, "--map", "购买主体=采购方", "--database", db)
+    assert ok.returncode == 0 and "新增 added 1" in ok.stdout, ok.stdout + ok.stderr
+    assert "未导入的列 / columns not imported: H 经办人" in ok.stdout, ok.stdout
+    assert "佛山某食堂" in stored_consumption(db)
+
+
+def stored_consumption(db):
+    r = run("export", "consumption", "--format", "csv", "--database", db)
+    assert r.returncode == 0, r.stderr
+    return r.stdout

@@ -50,6 +50,8 @@ struct LedgerImportOut: Codable, Sendable {
     let unchanged: Int
     let repeated: Int
     let rejected: Int
+    /// The sheet's columns whose data are not imported ("C 备注").
+    let ignoredColumns: [String]
     let rows: [Row]
 
     init(_ report: LedgerImportReport, _ name: LedgerName, _ lang: Language) {
@@ -60,6 +62,7 @@ struct LedgerImportOut: Codable, Sendable {
         unchanged = report.unchanged
         repeated = report.repeated
         rejected = report.rejected
+        ignoredColumns = report.ignoredColumns
         rows = report.rejectedFirst.map { o in
             Row(
                 row: o.row, outcome: o.outcome.rawValue,

@@ -107,7 +107,8 @@ extension LedgersController {
                 uploadId: uploadId,
                 done: r.committed ? l.t("ledger_import_done", String(r.added), String(r.updated), String(r.unchanged)) : nil,
                 rejectedNote: r.rejected > 0 ? l.t("ledger_preview_rejected", String(r.rejected)) : nil,
-                unlisted: r.unlistedRejected > 0 ? l.t("ledger.too_many_errors", String(r.unlistedRejected)) : nil)
+                unlisted: r.unlistedRejected > 0 ? l.t("ledger.too_many_errors", String(r.unlistedRejected)) : nil,
+                ignored: r.ignoredColumns.isEmpty ? nil : l.t("ledger_ignored_columns", r.ignoredColumns.joined(separator: "、")))
         }
         let model = LedgerPreviewPage(
             ledger: name.rawValue, title: name.title(l.lang), columns: keyCols.map { d.label(d.fields[$0].key, l.lang) }, problem: problem,

@@ -141,6 +141,8 @@ struct LedgerPreviewPage: PageModel {
         let done: String?
         let rejectedNote: String?
         let unlisted: String?
+        /// The sheet's columns that no field takes: shown before anything is imported.
+        let ignored: String?
     }
     let ledger: String
     let title: String
