@@ -405,6 +405,7 @@ extension Strings {
         "ledger_updated": "Updated",
         "ledger_unchanged": "Unchanged",
         "ledger_repeated": "Repeated",
+        "key_counties": "National key assisted counties",
         "ledger_ignored_columns": "These columns match no field; their data will not be imported: {0}.",
         "ledger.same_as_row": "The same record as row {0}, with the same values.",
         "ledger_rejected": "Rejected",

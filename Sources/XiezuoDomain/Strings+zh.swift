@@ -389,6 +389,7 @@ extension Strings {
         "ledger_updated": "更新",
         "ledger_unchanged": "未变",
         "ledger_repeated": "重复",
+        "key_counties": "国家乡村振兴重点帮扶县",
         "ledger_ignored_columns": "以下列没有对应的字段，其数据不会导入：{0}。",
         "ledger.same_as_row": "与第 {0} 行是同一条记录，内容相同。",
         "ledger_rejected": "拒绝",

@@ -145,3 +145,20 @@ import XiezuoDomain
         }
     }
 }
+
+/// Guizhou's twenty national key assisted counties are flagged and shown on the dashboard, within each reader's scope.
+@Suite struct KeyCountyTests {
+    @Test func theDashboardListsTheKeyCountiesTheReaderFollows() async throws {
+        try await withRawApp(users: [("gz.admin", .admin, "520000"), ("nayong.reporter", .countyReporter, "520525")]) { raw in
+            let admin = try await AuthedClient.signIn(raw, username: "gz.admin")
+            let page = try await admin.execute(uri: "/", method: .get).text
+            let block = try #require(page.range(of: "id=\"key-counties\"").map { String(page[$0.upperBound...].prefix { $0 != "\n" }) })
+            #expect(block.components(separatedBy: "class=\"tag\"").count - 1 == 20)
+            #expect(block.contains("六盘水市水城区") && block.contains("毕节市纳雍县") && block.contains("黔南布依族苗族自治州三都水族自治县"))
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let own = try await nayong.execute(uri: "/", method: .get).text
+            let ownBlock = try #require(own.range(of: "id=\"key-counties\"").map { String(own[$0.upperBound...].prefix { $0 != "\n" }) })
+            #expect(ownBlock.components(separatedBy: "class=\"tag\"").count - 1 == 1 && ownBlock.contains("纳雍县"))
+        }
+    }
+}

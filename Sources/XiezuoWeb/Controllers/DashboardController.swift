@@ -51,6 +51,14 @@ struct DashboardController {
                 )
             }
         let shown = o.completion == nil ? nil : o.agreement
+        // The key assisted counties of the pairing's western side that the reader may see (its prefecture on the page).
+        let westPrefix = o.pairing.map { Region.scopePrefix(code: $0.westCode, level: ProjectDraft.levelOf($0.westCode)) } ?? ""
+        let keyCounties = regions.values
+            .filter { $0.keyAssisted && $0.level == .county && $0.code.hasPrefix(westPrefix) && a.canRead(region: $0.code) }
+            .sorted { $0.code < $1.code }
+            .map { r in
+                Option(value: "/regions/\(r.code)?year=\(year)", label: (r.parentCode.flatMap { regions[$0]?.name } ?? "") + r.name, selected: false)
+            }
         let model = DashboardPage(
             years: Pages.yearOptions(year), year: year, pending: counted == .includingPending,
             noAgreement: l.t("no_agreement", String(year)),
@@ -75,7 +83,8 @@ struct DashboardController {
                     summary: $0.summary)
             },
             overdueCount: overdue.count, hasOverdue: !overdue.isEmpty,
-            overdue: overdue.prefix(10).map { TaskRow($0, regions, l, today: today) })
+            overdue: overdue.prefix(10).map { TaskRow($0, regions, l, today: today) },
+            keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty)
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
     }
 }

@@ -63,4 +63,7 @@ struct DashboardPage: PageModel {
     let overdueCount: Int
     let hasOverdue: Bool
     let overdue: [TaskRow]
+    /// The national key assisted counties on the western side the reader follows, each to its own page.
+    let keyCounties: [Option]
+    let hasKeyCounties: Bool
 }
