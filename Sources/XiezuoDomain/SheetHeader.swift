@@ -18,12 +18,19 @@ public struct SheetHeader: Sendable, Hashable {
             mapping.compactMap { header, key in d.index(key).map { (SheetText.headerKey(header), $0) } }, uniquingKeysWith: { a, _ in a })
         for (i, row) in rows.enumerated() {
             var h = SheetHeader(rowIndex: i, columns: [:], headers: [:], units: [:])
-            for (c, cell) in row.enumerated() {
+            // A two-row header: group headings above, the fields below, and a field merged down over both rows
+            // (its text in the upper row, the cell below it empty) — an empty cell takes the heading above it.
+            let above = i > 0 ? rows[i - 1] : []
+            let cells = (0..<max(row.count, above.count)).map { c in
+                c < row.count && !SheetText.normalize(row[c].text).isEmpty ? row[c] : (c < above.count ? above[c] : SheetCell(""))
+            }
+            for (c, cell) in cells.enumerated() {
                 let keys = SheetText.headerKeys(cell.text)
                 guard !keys[0].isEmpty else { continue }
                 guard let f = mapped[SheetText.headerKey(cell.text)] ?? keys.lazy.compactMap({ match($0, d) }).first, !h.columns.values.contains(f)
                 else {
-                    h.ignored[c] = SheetText.normalize(cell.text)
+                    // A row-number column (序号) holds nothing to keep: not worth a warning.
+                    if !Self.rowNumberHeaders.contains(keys[0]) { h.ignored[c] = SheetText.normalize(cell.text) }
                     continue
                 }
                 h.columns[c] = f
@@ -48,6 +55,8 @@ public struct SheetHeader: Sendable, Hashable {
         }
         return .success(found)
     }
+
+    static let rowNumberHeaders: Set<String> = ["序号", "编号", "行号", "No", "No.", "#"]
 
     static func match(_ key: String, _ d: LedgerDefinition) -> Int? {
         for (i, f) in d.fields.enumerated() {

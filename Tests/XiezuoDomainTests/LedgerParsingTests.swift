@@ -123,6 +123,20 @@ import Testing
         return Dictionary(uniqueKeysWithValues: h.columns.map { (d.fields[$0.value].key, $0.key) })
     }
 
+    @Test func aTwoRowHeaderWithGroupHeadingsAndFieldsMergedDownIsRead() throws {
+        // Row 1: fields merged down over two rows (text above, empty below) and group headings over their columns.
+        let top = ["序号", "姓名", "身份证号码", "户籍县", "是否脱贫人口", "就业情况", "", "", "备注"]
+        let below = ["", "", "", "", "", "就业单位", "就业城市", "就业时间", ""]
+        let d = LedgerName.labour.definition
+        guard case .success(let h) = SheetHeader.detect([top, below].map { $0.map { SheetCell($0) } }, definition: d) else {
+            Issue.record("two-row header refused")
+            return
+        }
+        let c = Dictionary(uniqueKeysWithValues: h.columns.map { (d.fields[$0.value].key, $0.key) })
+        #expect(h.rowIndex == 1 && c["name"] == 1 && c["idNumber"] == 2 && c["employer"] == 5 && c["startDate"] == 7)
+        #expect(h.ignored[8] == "备注")
+    }
+
     @Test func qualifiersUnitsWidthsAndAlternativesAreRead() throws {
         let c = try #require(columns(["序号", "产品名称（规格）", "供货企业 ", "县(区)", "采购单位/个人", "渠道", "金额(元)", "日期*"], .consumption))
         #expect(c["county"] == 3 && c["buyer"] == 4 && c["amount"] == 6 && c["date"] == 7 && c["product"] == 1)
