@@ -284,6 +284,7 @@ extension Strings {
         "ledger.not_west": "\"{0}\" is not a county of the assisted (western) side; ledgers record assisted counties.",
         "sheet.not_zip": "It is not a valid XLSX file (not a zip archive). Save it as .xlsx or .csv from Excel or WPS and import again.",
         "sheet.no_sheet": "The file holds no worksheet.",
+        "sheet.no_such_sheet": "The file has no such worksheet; it has: {0}.",
         "sheet.too_big": "Unpacked, the content exceeds {0} MB; reading stopped. Split the file or import it in parts from the command line.",
         "sheet.truncated": "The file is incomplete (cut short while downloading or copying?). Get the whole file again.",
         "sheet.doctype": "The file holds a document type declaration (DOCTYPE/entities), which Excel files never have; refused for safety.",

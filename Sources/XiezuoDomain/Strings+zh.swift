@@ -269,6 +269,7 @@ extension Strings {
         "ledger.not_west": "“{0}”不是西部受援地区的县；台账记录的是受援县的数据。",
         "sheet.not_zip": "它不是有效的 XLSX 文件（不是 zip 压缩包）。请用 Excel 或 WPS 另存为 .xlsx 或 .csv 后再导入。",
         "sheet.no_sheet": "文件里没有工作表。",
+        "sheet.no_such_sheet": "文件里没有这个工作表；现有：{0}。",
         "sheet.too_big": "解压后的内容超过 {0} MB，已停止读取。请拆分文件或用命令行分批导入。",
         "sheet.truncated": "文件不完整（可能下载或复制时被截断）。请重新获取完整文件。",
         "sheet.doctype": "文件含有文档类型声明（DOCTYPE/实体定义），这在 Excel 文件中不会出现，为安全起见拒绝读取。",

@@ -36,13 +36,14 @@ public enum SheetFiles {
     }
 
     /// Opens a sheet file by its content (a zip is XLSX, anything else is read as CSV).
-    public static func open(_ url: URL, limits: Limits = Limits()) throws -> any SheetRows {
+    /// `sheet`: which worksheet of a workbook, by its name or its position from 1 (the first when nil).
+    public static func open(_ url: URL, limits: Limits = Limits(), sheet: String? = nil) throws -> any SheetRows {
         let head =
             (try? FileHandle(forReadingFrom: url)).flatMap { h in
                 defer { try? h.close() }
                 return try? h.read(upToCount: 4)
             } ?? Data()
-        if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits) }
+        if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits, sheet: sheet) }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw SheetFileError("sheet.old_xls") }
         return try CSVSheetReader(url: url, limits: limits)
     }
@@ -60,7 +61,7 @@ public final class XLSXSheetReader: SheetRows {
     var ended = false
     var fallbackRow = 0
 
-    public init(url: URL, limits: SheetFiles.Limits = .init()) throws {
+    public init(url: URL, limits: SheetFiles.Limits = .init(), sheet: String? = nil) throws {
         let archive: ZipReader
         do { archive = try ZipReader(url: url) } catch ZipReader.Failure.notZip { throw SheetFileError("sheet.not_zip") } catch {
             throw SheetFileError("sheet.truncated")
@@ -68,7 +69,9 @@ public final class XLSXSheetReader: SheetRows {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
         let budget = InflateBudget(compressedSize: size, absolute: limits.maxInflated)
         let sheetPath: String?
-        do { sheetPath = try Self.firstSheetPath(archive, budget: budget) } catch { throw Self.translate(error) }
+        do { sheetPath = try Self.sheetPath(archive, budget: budget, choice: sheet) } catch let e as SheetFileError { throw e } catch {
+            throw Self.translate(error)
+        }
         guard let sheetPath, let sheetEntry = archive[sheetPath] else { throw SheetFileError("sheet.no_sheet") }
         tempDirectory = try PrivateFiles.directory(in: limits.workDirectory)
         maxCellText = limits.maxCellText
@@ -131,23 +134,31 @@ public final class XLSXSheetReader: SheetRows {
         }
     }
 
-    /// The path of the workbook's first sheet, through workbook.xml and its relationships; sheet1.xml otherwise.
-    static func firstSheetPath(_ archive: ZipReader, budget: InflateBudget) throws -> String? {
+    /// The path of the workbook's sheet chosen by name or position (the first without a choice), through
+    /// workbook.xml and its relationships; sheet1.xml otherwise. A choice that names no sheet is refused with the
+    /// sheets there are.
+    static func sheetPath(_ archive: ZipReader, budget: InflateBudget, choice: String?) throws -> String? {
         func small(_ path: String) throws -> Data? {
             guard let e = archive[path] else { return nil }
             do { return try archive.boundedData(e, cap: 8 << 20, budget: budget) } catch let e as InflateLimitExceeded { throw e } catch {
                 return nil
             }
         }
-        var relId: String?
+        var sheets: [(name: String, relId: String?)] = []
         if let wb = try small("xl/workbook.xml") {
             var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
             while let e = try s.next() {
-                if case .start("sheet", let a, _) = e {
-                    relId = a["id"]
-                    break
-                }
+                if case .start("sheet", let a, _) = e { sheets.append((a["name"] ?? "", a["id"])) }
             }
+        }
+        var relId = sheets.first?.relId
+        if let choice = choice?.trimmingCharacters(in: .whitespaces), !choice.isEmpty {
+            let picked =
+                sheets.first { $0.name == choice } ?? Int(choice).flatMap { n in sheets.indices.contains(n - 1) ? sheets[n - 1] : nil }
+            guard let picked else {
+                throw SheetFileError("sheet.no_such_sheet", sheets.map(\.name).joined(separator: "、"))
+            }
+            relId = picked.relId
         }
         if let relId, let rels = try small("xl/_rels/workbook.xml.rels") {
             var s = XMLScanner(maxText: 1 << 20, read: Self.once(rels))
@@ -419,9 +430,10 @@ public struct LedgerFileRows: LedgerRowStream {
     var done = false
 
     public init(
-        url: URL, definition: LedgerDefinition, regions: RegionDirectory, mapping: [String: String] = [:], limits: SheetFiles.Limits = .init()
+        url: URL, definition: LedgerDefinition, regions: RegionDirectory, mapping: [String: String] = [:], sheet choice: String? = nil,
+        limits: SheetFiles.Limits = .init()
     ) throws {
-        sheet = try SheetFiles.open(url, limits: limits)
+        sheet = try SheetFiles.open(url, limits: limits, sheet: choice)
         reader = LedgerSheetReader(definition: definition, regions: regions, mapping: mapping)
     }
 

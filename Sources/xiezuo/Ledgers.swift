@@ -56,6 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
         name: .customLong("map"),
         help: "A header no synonym knows, and the field it holds: --map '购货单位=buyer' (a field's key or its Chinese name; repeat for several).")
     var mappings: [String] = []
+    @Option(help: "Which worksheet of a workbook: its name, or its position from 1 (default: the first).") var sheet: String?
     @OptionGroup var db: DatabaseOption
 
     /// `HEADER=field` pairs, the field named by its key or its Chinese label.
@@ -89,7 +90,7 @@ struct ImportCommand: AsyncParsableCommand {
                 ledger, commit: !dryRun, actor: Actor(name: "cli", address: nil), canWrite: { _ in true },
                 progress: { bar.update($0) }
             ) {
-                try LedgerFileRows(url: url, definition: definition, regions: regions, mapping: mapping)
+                try LedgerFileRows(url: url, definition: definition, regions: regions, mapping: mapping, sheet: sheet)
             }
         } catch let e as LedgerImportRejected {
             report = e.report

@@ -301,3 +301,23 @@ def stored_consumption(db):
     r = run("export", "consumption", "--format", "csv", "--database", db)
     assert r.returncode == 0, r.stderr
     return r.stdout
+
+
+def test_a_worksheet_is_chosen_by_name_or_position():
+    tmp = tempfile.mkdtemp()
+    book = os.path.join(tmp, "台账汇总.xlsx")
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes.append(["请按下表填写，金额单位为元。"])
+    data = wb.create_sheet("消费帮扶")
+    data.append(["产品名称", "供货企业", "企业所在县", "采购方", "渠道", "金额（元）", "日期"])
+    data.append(["刺梨汁", "纳雍刺梨公司", "纳雍县", "东莞某食堂", "食堂", 500, "2024-06-05"])
+    wb.save(book)
+    first = run("import", "consumption", book, "--dry-run", "--database", fresh_db())
+    assert first.returncode != 0, first.stdout
+    wrong = run("import", "consumption", book, "--sheet", "台账", "--database", fresh_db())
+    assert wrong.returncode != 0 and "填表说明、消费帮扶" in wrong.stderr, wrong.stderr
+    for choice in ("消费帮扶", "2"):
+        r = run("import", "consumption", book, "--sheet", choice, "--database", fresh_db())
+        assert r.returncode == 0 and "新增 added 1" in r.stdout, (choice, r.stdout, r.stderr)
