@@ -20,8 +20,11 @@ extension Store {
     @discardableResult
     public func loadDemo() async throws -> Bool {
         guard try await isEmpty() else { return false }
-        let counties = try await regions().filter { $0.side == .west && $0.level == .county }
         let pairings = try await self.pairings()
+        // The demo is Guangdong–Guizhou: its counties are those of the province pairing's western province (the
+        // table also holds Guangxi, Guangdong's other partner, which the demo leaves empty).
+        let westProvince = pairings.first { $0.level == .province }.map { String($0.westCode.prefix(2)) } ?? "52"
+        let counties = try await regions().filter { $0.side == .west && $0.level == .county && $0.code.hasPrefix(westProvince) }
         let actor = Actor(name: "demo", address: nil)
         try await backend.write { db in
             guard let province = pairings.first(where: { $0.level == .province }) else { return }

@@ -74,3 +74,23 @@ import XiezuoDomain
         await scratch.drop()
     }
 }
+
+/// The demo is Guangdong–Guizhou: none of its data lands in Guangxi, which the region table also holds.
+@Suite struct DemoScopeTests {
+    @Test func everyDemoRecordIsInGuizhouOrGuangdong() async throws {
+        try await withStore(demo: true) { store in
+            let outside = try await store.backend.read { db in
+                try await db.raw(
+                    """
+                    SELECT (SELECT COUNT(*) FROM ledger_rows WHERE county_code NOT LIKE '52%')
+                         + (SELECT COUNT(*) FROM projects WHERE county_code NOT LIKE '52%')
+                         + (SELECT COUNT(*) FROM progress WHERE region_code NOT LIKE '52%') AS n
+                    """
+                ).first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            #expect(outside == 0)
+            let parks = try await store.actuals(year: 2024, regionCode: "520000")["parks_cobuilt"]
+            #expect((parks ?? 0) > 0, "the demo's co-built parks lie in Guizhou")
+        }
+    }
+}
