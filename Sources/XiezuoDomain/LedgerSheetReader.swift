@@ -66,10 +66,19 @@ public struct LedgerSheetReader: Sendable {
         if Self.totalWords.contains(first) { return nil }
         var values = Array(repeating: "", count: definition.fields.count)
         var issues: [CellIssue] = []
+        var notes: [CellIssue] = []
         for (column, f) in h.columns.sorted(by: { $0.key < $1.key }) where column < cells.count {
             let field = definition.fields[f]
             switch LedgerValue.parse(cells[column], field: field, unit: h.units[column], regions: regions) {
-            case .success(let v): values[f] = v
+            case .success(let v):
+                values[f] = v
+                // A county written by a former name or code: read as today's, and said so.
+                if field.kind == .county, let former = regions.formerUsed(in: cells[column].text, for: v), let today = regions.byCode[v] {
+                    notes.append(
+                        CellIssue(
+                            column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: "ledger.former_county",
+                            params: [former.name, today.name, today.code]))
+                }
             case .failure(let p):
                 issues.append(
                     CellIssue(
@@ -77,7 +86,7 @@ public struct LedgerSheetReader: Sendable {
                         params: [SheetText.normalize(cells[column].text)] + p.params))
             }
         }
-        return ParsedLedgerRow(rowNumber: rowNumber, values: values, issues: issues)
+        return ParsedLedgerRow(rowNumber: rowNumber, values: values, issues: issues, notes: notes)
     }
 
     /// A, B, … Z, AA … — the column letters a spreadsheet shows.

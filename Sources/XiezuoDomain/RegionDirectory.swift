@@ -33,6 +33,14 @@ public struct RegionDirectory: Sendable {
         formerByName = formerNames
     }
 
+    /// The former name or code a cell used for a county it resolved to today's `code` ("六盘水市盘县" for 盘州市), if it
+    /// did not name the county by today's name or code.
+    public func formerUsed(in text: String, for code: String) -> FormerRegion? {
+        let t = text.filter { !$0.isWhitespace }
+        guard let today = byCode[code], !t.contains(today.name), !t.contains(code) else { return nil }
+        return formerByName.values.joined().first { $0.successor == code && (t.contains($0.name) || t.contains($0.code)) }
+    }
+
     /// The region that carries a former code or name on today, if there is exactly one and it is a county here
     /// (a former name two successors share — 铜仁市 the county and the prefecture — is ambiguous).
     public func successor(of text: String) -> (former: FormerRegion, today: Region)? {

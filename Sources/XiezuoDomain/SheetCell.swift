@@ -27,9 +27,12 @@ public struct ParsedLedgerRow: Sendable, Hashable {
     public var rowNumber: Int
     public var values: [String]
     public var issues: [CellIssue]
-    public init(rowNumber: Int, values: [String], issues: [CellIssue]) {
+    /// What the reader did that the office should know but that is not wrong (a former county name read as today's).
+    public var notes: [CellIssue] = []
+    public init(rowNumber: Int, values: [String], issues: [CellIssue], notes: [CellIssue] = []) {
         self.rowNumber = rowNumber
         self.values = values
         self.issues = issues
+        self.notes = notes
     }
 }

@@ -127,7 +127,7 @@ extension Store {
                     list(r.rowNumber, .rejected, rowIssues, merged)
                     continue
                 }
-                var notes: [CellIssue] = []
+                var notes = r.notes
                 let outcome: LedgerOutcome
                 let changes = base.map { $0.values != merged } ?? true
                 if let first = seen[key] {

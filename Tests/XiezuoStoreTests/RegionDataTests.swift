@@ -94,3 +94,23 @@ import XiezuoDomain
         }
     }
 }
+
+/// A sheet written with a county's former name imports under today's county, and the preview says so.
+@Suite struct FormerCountyImportTests {
+    @Test func aFormerNameIsReadAsTodaysCountyWithANote() throws {
+        let regions = RegionDirectory(try Store.bundledRegions(), former: try Store.bundledRegionHistory())
+        var reader = LedgerSheetReader(definition: LedgerName.consumption.definition, regions: regions)
+        let header = ["产品名称", "供货企业", "企业所在县", "采购方", "渠道", "金额（元）", "日期"].map { SheetCell($0) }
+        _ = try reader.feed(rowNumber: 1, header)
+        let rows = [
+            ["刺梨汁", "盘县刺梨公司", "盘县", "佛山某食堂", "食堂", "500", "2024-06-05"],
+            ["猕猴桃", "水城果业", "六盘水市水城县", "东莞某食堂", "食堂", "300", "2024-06-06"],
+            ["茶叶", "纳雍茶业", "纳雍县", "佛山某食堂", "食堂", "200", "2024-06-07"],
+        ].enumerated().flatMap { i, r in (try? reader.feed(rowNumber: i + 2, r.map { SheetCell($0) })) ?? [] }
+        let county = LedgerName.consumption.definition.index("county")!
+        #expect(rows.map { $0.values[county] } == ["520281", "520204", "520525"])
+        #expect(rows[0].notes.first?.key == "ledger.former_county" && rows[0].notes.first?.params == ["盘县", "盘州市", "520281"])
+        #expect(rows[1].notes.first?.params.first == "水城县")
+        #expect(rows[2].notes.isEmpty)
+    }
+}

@@ -321,3 +321,18 @@ def test_a_worksheet_is_chosen_by_name_or_position():
     for choice in ("消费帮扶", "2"):
         r = run("import", "consumption", book, "--sheet", choice, "--database", fresh_db())
         assert r.returncode == 0 and "新增 added 1" in r.stdout, (choice, r.stdout, r.stderr)
+
+
+def test_old_county_names_import_under_todays_county_with_a_note():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    sheet = os.path.join(tmp, "旧县名.csv")
+    with open(sheet, "w", encoding="utf-8") as f:
+        f.write("产品名称,供货企业,企业所在县,采购方,渠道,金额（元）,日期\n")
+        f.write("刺梨汁,盘县刺梨公司,盘县,佛山某食堂,食堂,500,2024-06-05\n")
+        f.write("猕猴桃,水城果业,520221,东莞某食堂,食堂,300,2024-06-06\n")
+    r = run("import", "consumption", sheet, "--database", db)
+    assert r.returncode == 0 and "新增 added 2" in r.stdout, r.stdout + r.stderr
+    assert "“盘县”是旧称，已按现名“盘州市”（520281）记录" in r.stdout, r.stdout
+    exported = run("export", "consumption", "--format", "csv", "--database", db).stdout
+    assert "盘州市（520281）" in exported and "水城区（520204）" in exported, exported
