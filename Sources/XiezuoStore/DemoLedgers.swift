@@ -102,9 +102,9 @@ extension Store {
         }
         for (ledger, list) in rows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let parsed = list.enumerated().map { ParsedLedgerRow(rowNumber: $0.offset + 2, values: $0.element, issues: []) }
-            let report = try await runImport(db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: { _ in true }, progress: { _ in }) {
-                DemoRows(rows: parsed)
-            }
+            let report = try await runImport(
+                db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: { _ in true }, progress: { _ in },
+                open: { DemoRows(rows: parsed) })
             precondition(report.rejected == 0, "demo \(ledger) rows rejected: \(report.rows.filter { $0.outcome == .rejected }.prefix(3))")
             var last: Int64 = 0
             while true {

@@ -67,7 +67,7 @@ struct LedgerSheet: AsyncParsableCommand {
             while start < n {
                 let end = min(n, start + 100_000)
                 let made = (start..<end).map { i in ParsedLedgerRow(rowNumber: i + 2, values: row(ledger, i, counties), issues: []) }
-                let r = try await store.importLedger(ledger, commit: true, actor: actor, canWrite: { _ in true }) { Rows(rows: made) }
+                let r = try await store.importLedger(ledger, commit: true, actor: actor, canWrite: { _ in true }, open: { Rows(rows: made) })
                 start = end
                 print("\(ledger.rawValue): \(start) / \(n) (added \(r.added))")
             }

@@ -88,10 +88,8 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             report = try await store.importLedger(
                 ledger, commit: !dryRun, actor: Actor(name: "cli", address: nil), canWrite: { _ in true },
-                progress: { bar.update($0) }
-            ) {
-                try LedgerFileRows(url: url, definition: definition, regions: regions, mapping: mapping, sheet: sheet)
-            }
+                progress: { bar.update($0) },
+                open: { try LedgerFileRows(url: url, definition: definition, regions: regions, mapping: mapping, sheet: sheet) })
         } catch let e as LedgerImportRejected {
             report = e.report
             rejected = true

@@ -56,19 +56,19 @@ import XiezuoDomain
         return nil
     }
 
-    static func check(_ value: Any, against schema: Any, _ schemas: [String: Any], at where_: String, into problems: inout [String]) {
+    static func check(_ value: Any, against schema: Any, _ schemas: [String: Any], at place: String, into problems: inout [String]) {
         guard var s = schema as? [String: Any] else { return }
         if let ref = s["$ref"] as? String, let named = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] { s = named }
         if value is NSNull { return }
         if let items = s["items"], let array = value as? [Any] {
-            for (i, v) in array.prefix(5).enumerated() { check(v, against: items, schemas, at: "\(where_)[\(i)]", into: &problems) }
+            for (i, v) in array.prefix(5).enumerated() { check(v, against: items, schemas, at: "\(place)[\(i)]", into: &problems) }
             return
         }
         guard let properties = s["properties"] as? [String: Any], let object = value as? [String: Any] else { return }
-        for key in object.keys where properties[key] == nil { problems.append("\(where_): `\(key)` is not in the schema") }
-        for key in s["required"] as? [String] ?? [] where object[key] == nil { problems.append("\(where_): required `\(key)` missing") }
+        for key in object.keys where properties[key] == nil { problems.append("\(place): `\(key)` is not in the schema") }
+        for key in s["required"] as? [String] ?? [] where object[key] == nil { problems.append("\(place): required `\(key)` missing") }
         for (key, v) in object {
-            if let p = properties[key] { check(v, against: p, schemas, at: "\(where_).\(key)", into: &problems) }
+            if let p = properties[key] { check(v, against: p, schemas, at: "\(place).\(key)", into: &problems) }
         }
     }
 }

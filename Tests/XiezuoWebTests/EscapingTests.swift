@@ -9,10 +9,10 @@ import Testing
 @Suite struct EscapingTests {
     static let payload = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&"
 
-    func assertEscaped(_ html: String, _ where_: String) {
-        #expect(!html.contains("<script>alert"), "\(where_): raw script tag")
-        #expect(!html.contains("<img src=x"), "\(where_): raw img tag")
-        #expect(html.contains("&lt;script&gt;"), "\(where_): payload not shown escaped")
+    func assertEscaped(_ html: String, _ place: String) {
+        #expect(!html.contains("<script>alert"), "\(place): raw script tag")
+        #expect(!html.contains("<img src=x"), "\(place): raw img tag")
+        #expect(html.contains("&lt;script&gt;"), "\(place): payload not shown escaped")
     }
 
     @Test func everyFreeTextFieldIsEscaped() async throws {

@@ -114,12 +114,14 @@ struct AssessmentsController {
     @Sendable func saveWeights(_ request: Request, context: SignedInContext) async throws -> Response {
         let (p, year, _) = try await scoped(context)
         guard let y = try await YearAssessment.build(store: pages.store, pairing: p, year: year) else { throw AppError.notFound("") }
-        return try await save(request, context, allowed: { a, _ in AccessRule.canSetAssessmentWeights(a.user) }) { r, f in
-            switch WeightRules.parse(f, indicators: y.score.rows.map(\.indicator)) {
-            case .failure(let e): throw e
-            case .success(let w): r.weights = w
-            }
-        }
+        return try await save(
+            request, context, allowed: { a, _ in AccessRule.canSetAssessmentWeights(a.user) },
+            change: { r, f in
+                switch WeightRules.parse(f, indicators: y.score.rows.map(\.indicator)) {
+                case .failure(let e): throw e
+                case .success(let w): r.weights = w
+                }
+            })
     }
 
     /// Each side writes its own text: the western side the self-assessment, the eastern side the comment.
@@ -129,15 +131,13 @@ struct AssessmentsController {
     ) async throws -> Response {
         try await save(
             request, context,
-            allowed: { a, p in
-                AccessRule.canWriteAssessmentText(a.user, pairing: p, side: side)
-            }
-        ) { r, f in
-            var v = Validator()
-            let t = v.text(field, f[field], required: false, max: 10_000)
-            if !v.issues.isEmpty { throw ValidationFailure(v.issues) }
-            set(&r, t)
-        }
+            allowed: { a, p in AccessRule.canWriteAssessmentText(a.user, pairing: p, side: side) },
+            change: { r, f in
+                var v = Validator()
+                let t = v.text(field, f[field], required: false, max: 10_000)
+                if !v.issues.isEmpty { throw ValidationFailure(v.issues) }
+                set(&r, t)
+            })
     }
 
     @Sendable func saveSelf(_ request: Request, context: SignedInContext) async throws -> Response {

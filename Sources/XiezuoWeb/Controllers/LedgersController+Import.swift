@@ -25,10 +25,8 @@ extension LedgersController {
         do {
             return try await store.importLedger(
                 name, commit: commit, actor: actor,
-                canWrite: { AccessRule.canWriteLedger(user, countyCode: $0, readable: readable) }
-            ) {
-                try LedgerFileRows(url: file, definition: definition, regions: dir)
-            }
+                canWrite: { AccessRule.canWriteLedger(user, countyCode: $0, readable: readable) },
+                open: { try LedgerFileRows(url: file, definition: definition, regions: dir) })
         } catch let e as LedgerImportRejected {
             return e.report
         }
