@@ -87,28 +87,31 @@ struct CompletionOut: Codable, Sendable {
     }
 }
 
-/// One agreement with its tasks, their targets, and the completion.
+/// One agreement with its tasks, their targets, and the completion: the agreement's own fields at the top level.
 struct AgreementDetailOut: Codable, Sendable {
-    let id: Int64
-    let pairingId: Int64
-    let year: Int
-    let title: String
-    let status: String
-    let demo: Bool
-    let updatedAt: String
+    let agreement: AgreementOut
     let tasks: [AgreementTaskOut]
     let completion: CompletionOut
 
+    private enum Parts: String, CodingKey { case tasks, completion }
+
     init(_ d: AgreementDetail, _ c: AgreementCompletion) {
-        let a = AgreementOut(d.agreement)
-        id = a.id
-        pairingId = a.pairingId
-        year = a.year
-        title = a.title
-        status = a.status
-        demo = a.demo
-        updatedAt = a.updatedAt
+        agreement = AgreementOut(d.agreement)
         tasks = d.tasks.map { t in AgreementTaskOut(t, targets: d.targets.filter { $0.taskId == t.id }) }
         completion = CompletionOut(c)
+    }
+
+    init(from decoder: any Decoder) throws {
+        agreement = try AgreementOut(from: decoder)
+        let c = try decoder.container(keyedBy: Parts.self)
+        tasks = try c.decode([AgreementTaskOut].self, forKey: .tasks)
+        completion = try c.decode(CompletionOut.self, forKey: .completion)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try agreement.encode(to: encoder)
+        var c = encoder.container(keyedBy: Parts.self)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encode(completion, forKey: .completion)
     }
 }

@@ -99,17 +99,12 @@ struct ProgressController {
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let (p, region, a) = try await scoped(context)
-        let ind = IndicatorCatalogue.byCode[p.indicatorCode]
         let writer = AccessRule.canWrite(a.user, regionCode: p.regionCode)
         let authors = try await pages.store.progressAuthors(id: p.id)
         let reviewer = ReviewRule.mayApprove(a.user, region: region, authors: authors)
         let ownWork = ReviewRule.mayReview(a.user, region: region) && authors.isAuthor(a.user.username) && p.state == .submitted
         let model = ProgressDetailPage(
-            p: .init(
-                id: p.id, indicator: ind?.name(l.lang) ?? p.indicatorCode, region: region.name,
-                period: Self.period(p), value: ind?.format(p.value) ?? String(p.value),
-                unit: ind.map { l.unit($0.unit) } ?? "", state: l.t("state_" + p.state.rawValue), stateCode: p.state.rawValue,
-                note: p.note),
+            p: Self.row(p, [region.code: region], l),
             comment: try await pages.store.reviewComment(id: p.id).nilIfEmpty,
             version: try await pages.store.progressVersion(id: p.id) ?? 0,
             canSubmit: writer && p.state.after(.submit) != nil, canCorrect: writer && p.state.editable,
@@ -189,6 +184,6 @@ struct ProgressController {
         return FigureRow(
             id: p.id, indicator: ind?.name(l.lang) ?? p.indicatorCode, region: regions[p.regionCode]?.name ?? p.regionCode,
             period: period(p), value: ind?.format(p.value) ?? String(p.value), unit: ind.map { l.unit($0.unit) } ?? "",
-            state: l.t("state_" + p.state.rawValue), note: p.note)
+            state: l.t("state_" + p.state.rawValue), stateCode: p.state.rawValue, note: p.note)
     }
 }

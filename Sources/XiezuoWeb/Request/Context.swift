@@ -13,8 +13,6 @@ protocol XiezuoContext: RequestContext {
 
 extension XiezuoContext {
     var actor: Actor { Actor(name: signedInUser?.username, address: clientAddress) }
-    /// Request bodies beyond this are refused with 413 before decoding.
-    var maxUploadSize: Int { 1 << 20 }
 }
 
 /// The context of the routes anyone may call (sign-in, setup, health): the reader's language and, where a session
@@ -43,8 +41,9 @@ public struct AppRequestContext: RequestContext, XiezuoContext {
     public var clientAddress: String?
 
     var signedInUser: UserAccount? { user }
-    /// Request bodies beyond this are refused with 413 before decoding.
-    public var maxUploadSize: Int { 1 << 20 }
+    /// Request bodies beyond this are refused with 413 before decoding (both contexts).
+    public static let bodyLimit = 1 << 20
+    public var maxUploadSize: Int { Self.bodyLimit }
 }
 
 /// The context of every route behind sign-in, which is every route but a handful (`buildRouter` puts them in a group
@@ -72,7 +71,7 @@ struct SignedInContext: ChildRequestContext, XiezuoContext {
 
     var user: UserAccount { access.user }
     var signedInUser: UserAccount? { access.user }
-    var maxUploadSize: Int { 1 << 20 }
+    var maxUploadSize: Int { AppRequestContext.bodyLimit }
 }
 
 /// Picks the language from `?lang=` (remembered in a cookie) or the cookie, Chinese by default.

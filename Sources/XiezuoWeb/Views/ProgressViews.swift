@@ -9,6 +9,7 @@ struct FigureRow: Sendable {
     let value: String
     let unit: String
     let state: String
+    let stateCode: String
     let note: String
 }
 
@@ -25,23 +26,12 @@ struct ProgressListPage: PageModel {
 }
 
 struct ProgressDetailPage: PageModel {
-    struct Figure: Sendable {
-        let id: Int64
-        let indicator: String
-        let region: String
-        let period: String
-        let value: String
-        let unit: String
-        let state: String
-        let stateCode: String
-        let note: String
-    }
     struct Authors: Sendable {
         let created: String
         let submitted: String
         let approved: String
     }
-    let p: Figure
+    let p: FigureRow
     let comment: String?
     let version: Int64
     let canSubmit: Bool
