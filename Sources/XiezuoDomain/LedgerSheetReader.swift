@@ -19,16 +19,18 @@ public struct LedgerSheetReader: Sendable {
     public let definition: LedgerDefinition
     let regions: RegionDirectory
     let lang: Language
-    /// Headers the user has mapped to fields (`--map`, or the preview's choice).
-    let mapping: [String: String]
+    /// The ledger's header names, and those the user has mapped (`--map`, or the preview's choice).
+    let names: SheetHeader.Names
     var pending: [(Int, [SheetCell])] = []
+    /// The row among `pending` that names the most fields so far (for the message when no header is found).
+    var best: SheetHeader?
     public private(set) var header: SheetHeader?
 
     public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh, mapping: [String: String] = [:]) {
         self.definition = definition
         self.regions = regions
         self.lang = lang
-        self.mapping = mapping
+        names = SheetHeader.Names(definition, mapping: mapping)
     }
 
     /// The columns that feed no field, as a spreadsheet names them ("C 备注").
@@ -39,12 +41,15 @@ public struct LedgerSheetReader: Sendable {
     /// Feeds one sheet row. Returns the data rows it completes (several when the header has just been found).
     public mutating func feed(rowNumber: Int, _ cells: [SheetCell]) throws(CellIssue) -> [ParsedLedgerRow] {
         guard let header else {
+            // Each row is looked at once, as the header or the lower row of a two-row one: the first that names
+            // every required field is the header.
+            let h = SheetHeader.candidate(cells, above: pending.last?.1 ?? [], rowIndex: pending.count, definition, names)
             pending.append((rowNumber, cells))
-            if case .success(let h) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang, mapping: mapping) {
+            if h.columns.count > (best?.columns.count ?? 0) { best = h }
+            if h.isComplete(definition) {
                 self.header = h
-                let rest = pending.dropFirst(h.rowIndex + 1)
                 pending = []
-                return rest.compactMap { parse($0.0, $0.1, h) }
+                return []
             }
             if pending.count >= 30 { try finish() }
             return []
@@ -55,7 +60,7 @@ public struct LedgerSheetReader: Sendable {
     /// Called at the end of the sheet: an error when no header was ever found.
     public func finish() throws(CellIssue) {
         guard header == nil else { return }
-        if case .failure(let issue) = SheetHeader.detect(pending.map(\.1), definition: definition, lang: lang, mapping: mapping) { throw issue }
+        if case .failure(let issue) = SheetHeader.judged(best, definition, lang) { throw issue }
         throw CellIssue(column: "", key: "ledger.empty_sheet")
     }
 

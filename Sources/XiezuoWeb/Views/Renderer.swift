@@ -101,16 +101,18 @@ struct Framed: MustacheParent {
     /// The model's fields, as plain dictionaries and arrays: walked once here, so a template's every lookup is a
     /// dictionary hit (reflecting a struct at each lookup made the dashboard a fifth slower).
     let fields: [String: Any]
+    let me: [String: Any]?
 
     init(frame: Frame, model: any PageModel) {
         self.frame = frame
         fields = TemplateValue.fields(of: model)
+        me = frame.me.map { TemplateValue.fields(of: $0) }
     }
 
     func child(named name: String) -> Any? {
         switch name {
         case "csrf": return frame.csrf
-        case "me": return frame.me.map { TemplateValue.fields(of: $0) }
+        case "me": return me
         case "t": return frame.t
         case "lang": return frame.lang
         case "otherLang": return frame.otherLang
