@@ -336,3 +336,12 @@ def test_old_county_names_import_under_todays_county_with_a_note():
     assert "“盘县”是旧称，已按现名“盘州市”（520281）记录" in r.stdout, r.stdout
     exported = run("export", "consumption", "--format", "csv", "--database", db).stdout
     assert "盘州市（520281）" in exported and "水城区（520204）" in exported, exported
+
+
+def test_a_wide_sheet_without_a_header_is_refused_with_the_missing_columns():
+    """29 rows of 3,000 cells that name no field (docs/BENCHMARKS.md: this once took minutes)."""
+    path = os.path.join(tempfile.mkdtemp(), "wide.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("标题\n" + "".join(",".join(f"备注{r}-{c}" for c in range(3000)) + "\n" for r in range(29)))
+    r = run("import", "consumption", path, "--dry-run", "--database", fresh_db())
+    assert r.returncode != 0 and "产品名称" in r.stderr and "--map" in r.stderr, r.stderr
