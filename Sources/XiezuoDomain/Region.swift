@@ -1,4 +1,5 @@
-public enum Side: String, Sendable, Codable, CaseIterable { case east, west }
+/// The side of East–West cooperation a province is on; "other" takes part in neither (the central provinces).
+public enum Side: String, Sendable, Codable, CaseIterable { case east, west, other }
 
 public enum RegionLevel: String, Sendable, Codable, CaseIterable, Comparable {
     case province, prefecture, county, town, village

@@ -21,8 +21,12 @@ public struct RegionDirectory: Sendable {
     let byName: [String: [Region]]
     let formerByCode: [String: FormerRegion]
     let formerByName: [String: [FormerRegion]]
+    /// Code prefixes of the assisted regions the installation's pairings cover: a county name that several western
+    /// provinces have (城中区 in 柳州 and in 西宁) is read as the one inside them.
+    public var paired: [String] = []
 
-    public init(_ regions: [Region], former: [FormerRegion] = []) {
+    public init(_ regions: [Region], former: [FormerRegion] = [], paired: [String] = []) {
+        self.paired = paired
         byCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var names: [String: [Region]] = [:]
         for r in regions { names[r.name, default: []].append(r) }
@@ -69,6 +73,8 @@ public struct RegionDirectory: Sendable {
             // A name both sides have (白云区 in Guangzhou and in Guiyang): ledgers record the assisted side's counties.
             let west = list.filter { $0.side == .west }
             if west.count == 1 { return west[0] }
+            let inPairing = west.filter { r in paired.contains { r.code.hasPrefix($0) } }
+            if inPairing.count == 1 { return inPairing[0] }
         }
         // A county's former code or name (盘县, 520222): today's county, whatever the sheet's age.
         if let (_, today) = successor(of: t) { return today }

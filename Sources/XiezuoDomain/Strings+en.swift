@@ -16,7 +16,7 @@ extension Strings {
         "include_pending": "Include pending figures", "approved_only": "Approved figures only",
         "indicator": "Indicator", "target": "Target", "actual": "Actual", "completion": "Completion", "unit": "Unit", "source": "Source",
         "work_area": "Work area", "region": "Region", "prefecture": "Prefecture", "county": "County", "side": "Side",
-        "side_east": "East (assisting)", "side_west": "West (assisted)", "level": "Level",
+        "side_east": "East (assisting)", "side_west": "West (assisted)", "side_other": "Neither side", "level": "Level",
         "level_province": "Province", "level_prefecture": "Prefecture", "level_county": "County", "level_town": "Town", "level_village": "Village",
         "key_assisted": "National key assisted county", "resettlement_area": "Relocation resettlement area",
         "agreements_title": "Cooperation agreements", "agreement": "Agreement", "pairing": "Pairing", "status": "Status", "tasks": "Tasks",

@@ -14,7 +14,7 @@ extension Strings {
         "include_pending": "含待审核数据", "approved_only": "仅已审核数据",
         "indicator": "指标", "target": "目标", "actual": "实际", "completion": "完成率", "unit": "单位", "source": "数据来源",
         "work_area": "工作领域", "region": "地区", "prefecture": "市州", "county": "县（市、区）", "side": "方位",
-        "side_east": "东部（帮扶方）", "side_west": "西部（受援方）", "level": "层级",
+        "side_east": "东部（帮扶方）", "side_west": "西部（受援方）", "side_other": "非协作省份", "level": "层级",
         "level_province": "省", "level_prefecture": "市（州）", "level_county": "县（市、区）", "level_town": "乡镇", "level_village": "村",
         "key_assisted": "国家乡村振兴重点帮扶县", "resettlement_area": "易地扶贫搬迁安置区",
         "agreements_title": "协作协议", "agreement": "协议", "pairing": "结对", "status": "状态", "tasks": "任务",

@@ -38,7 +38,10 @@ extension Store {
 
     /// Every region a sheet may name: today's in this database, and the former ones that lead to them.
     public func regionDirectory() async throws -> RegionDirectory {
-        RegionDirectory(try await regions(), former: try Self.bundledRegionHistory())
+        let regions = try await regions()
+        let levels = Dictionary(regions.map { ($0.code, $0.level) }, uniquingKeysWith: { a, _ in a })
+        let paired = try await pairings().compactMap { p in levels[p.westCode].map { Region.scopePrefix(code: p.westCode, level: $0) } }
+        return RegionDirectory(regions, former: try Self.bundledRegionHistory(), paired: paired)
     }
 
     /// The province pair and the city→prefecture pairs published for 2021 onward (product brief). 黔西南's partner
@@ -55,22 +58,15 @@ extension Store {
     ]
 
     func seedReferenceData() async throws {
-        let regions = try Self.bundledRegions()
+        let update = try await updateRegions()
+        if !update.superseded.isEmpty || update.changed > 0 {
+            logger.info(
+                "regions brought up to the bundled table: \(update.added) added, \(update.changed) changed, \(update.superseded.count) superseded, rows moved \(update.moved), kept \(update.kept)"
+            )
+        }
         try await backend.write { db in
-            let have = try await db.raw("SELECT COUNT(*) AS n FROM regions").first()?.decode(column: "n", as: Int.self) ?? 0
-            if have == 0 {
-                for r in regions {
-                    try await db.raw(
-                        """
-                        INSERT INTO regions (code, name, level, parent_code, side, key_assisted, resettlement_area)
-                        VALUES (\(bind: r.code), \(bind: r.name), \(bind: r.level.rawValue), \(bind: r.parentCode),
-                                \(bind: r.side.rawValue), \(bind: r.keyAssisted ? 1 : 0), 0)
-                        """
-                    ).run()
-                }
-            }
             // Any regions read before this start (or restored from a backup without a stamp) are read afresh.
-            if try await db.raw("SELECT 1 AS x FROM app_meta WHERE key = 'regions_version'").first() == nil || have == 0 {
+            if try await db.raw("SELECT 1 AS x FROM app_meta WHERE key = 'regions_version'").first() == nil {
                 try await Self.stampRegions(db)
             }
             for i in IndicatorCatalogue.all {

@@ -114,3 +114,77 @@ import XiezuoDomain
         #expect(rows[2].notes.isEmpty)
     }
 }
+
+/// A database made before today's region table (盘县 and 水城县 still stored, rows under them) is brought up to it on
+/// the next start: its rows move to today's county, audited, and nothing is lost.
+@Suite struct RegionUpdateTests {
+    @Test func rowsUnderASupersededCodeMoveToItsSuccessor() async throws {
+        try await withStore { (store: Store) async throws in
+            // The old table's entries, as an installation of 2019 had them.
+            try await store.backend.write { db in
+                for (code, name) in [("520222", "盘县"), ("520221", "水城县")] {
+                    try await db.raw(
+                        "INSERT INTO regions (code, name, level, parent_code, side, key_assisted, resettlement_area) VALUES (\(bind: code), \(bind: name), 'county', '520200', 'west', 0, 0)"
+                    ).run()
+                }
+                try await db.raw("UPDATE regions SET name = '六盘水特区' WHERE code = '520203'").run()
+                try await db.raw("DELETE FROM app_meta WHERE key = 'regions_reference'").run()
+            }
+            let project = try await store.createProject(
+                Project(
+                    id: 0, pairingId: 8, countyCode: "520222", workArea: .industry, title: "盘县刺梨加工厂", status: .planned, plannedStart: nil,
+                    plannedEnd: nil, beneficiaries: 30, description: ""), actor: tester)
+            func figure(_ region: String, month: Int, _ value: Int64) -> ProgressReport {
+                ProgressReport(
+                    id: 0, indicatorCode: "workers_placed", regionCode: region, year: 2024, month: month, value: value, state: .approved, note: "")
+            }
+            // March reported under both codes (the office switched mid-year): the two cannot be one figure.
+            _ = try await store.addProgress(figure("520222", month: 2, 40), actor: tester)
+            _ = try await store.addProgress(figure("520222", month: 3, 5), actor: tester)
+            _ = try await store.addProgress(figure("520281", month: 3, 7), actor: tester)
+            let parsed = [labour(1, county: "520221"), labour(2, county: "520221")].enumerated().map {
+                ParsedLedgerRow(rowNumber: $0.offset + 2, values: $0.element.values, issues: [])
+            }
+            _ = try await store.importLedger(.labour, commit: true, actor: tester, canWrite: { _ in true }) { RowsStream(parsed) }
+            let before = try await store.actuals(year: 2024, regionCode: "520200", counted: .includingPending)
+
+            let update = try await store.updateRegions()
+            #expect(update.superseded == ["520221": "520204"])  // 盘县 keeps its clashing March figure
+            #expect(update.moved["projects"] == 1 && update.moved["progress"] == 1 && update.moved["ledger_rows"] == 2)
+            #expect(update.kept == ["progress": 1])
+            #expect(update.changed >= 1)  // 六枝特区's name restored
+            #expect(try await store.region(code: "520203")?.name == "六枝特区")
+            #expect(try await store.project(id: project.id)?.countyCode == "520281")
+            let rows = try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520204", scope: .all), page: Page(number: 1, size: 10)).items
+            #expect(rows.count == 2 && rows.allSatisfy { $0[field: "county"] == "520204" })
+            #expect(try await store.region(code: "520221") == nil)
+            #expect(try await store.region(code: "520222") != nil)
+            // The prefecture's totals are the same; the counties' moved with their rows.
+            #expect(try await store.actuals(year: 2024, regionCode: "520200", counted: .includingPending) == before)
+            let panzhou = try await store.actuals(year: 2024, regionCode: "520281", counted: .includingPending)
+            #expect(panzhou["workers_placed"] == 47)
+            #expect(try await store.actuals(year: 2024, regionCode: "520204", counted: .includingPending)["workers_placed"] == 2)
+            // A re-import of the same sheet under today's code finds the moved rows: nothing doubles.
+            var same = labour(1, county: "520221")  // the same person (an ID number keeps its original area code)
+            same["county"] = "520204"
+            let row = [ParsedLedgerRow(rowNumber: 2, values: same.values, issues: [])]
+            let again = try await store.importLedger(.labour, commit: false, actor: tester, canWrite: { _ in true }) { RowsStream(row) }
+            #expect(again.unchanged == 1 && again.added == 0)
+            let audit = try await store.history(entity: "region", id: "520221")
+            #expect(audit.contains { $0.action == "supersede" && ($0.after ?? "").contains("520204") })
+            #expect(try await store.unauditedWrites().isEmpty)
+            // Done once: the next start finds nothing to do.
+            #expect(try await store.updateRegions() == RegionUpdate())
+        }
+    }
+
+    @Test func aFreshDatabaseHoldsEveryProvince() async throws {
+        try await withStore { (store: Store) async throws in
+            let all = try await store.regions()
+            #expect(all.filter { $0.level == .province }.count == 31)
+            #expect(all.count == (try Store.bundledRegions()).count)
+            let sides = Dictionary(grouping: all.filter { $0.level == .province }, by: \.side).mapValues(\.count)
+            #expect(sides[.east] == 8 && sides[.west] == 12 && sides[.other] == 11)
+        }
+    }
+}

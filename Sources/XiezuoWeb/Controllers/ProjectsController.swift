@@ -117,7 +117,11 @@ struct ProjectsController {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
         let pairings = try await pages.store.pairings()
-        let counties = regions.values.filter { $0.side == .west && $0.level == .county }.sorted { $0.code < $1.code }
+        // The western counties the pairings cover, not every western province's.
+        let paired = pairings.compactMap { p in regions[p.westCode].map(\.scopePrefix) }
+        let counties = regions.values.filter { r in
+            r.side == .west && r.level == .county && paired.contains { r.code.hasPrefix($0) }
+        }.sorted { $0.code < $1.code }
         let state = FormState(
             values: [
                 "title": draft.title ?? "", "pairingId": draft.pairingId ?? "", "countyCode": draft.countyCode ?? "",
