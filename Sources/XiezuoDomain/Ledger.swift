@@ -101,9 +101,9 @@ public enum LedgerCatalogue {
                 .init("name", .text(max: 50), required: true, ["姓名", "劳动力姓名", "务工人员姓名", "务工人员"]),
                 .init("idNumber", .idNumber, required: true, key: true, ["身份证号", "身份证", "身份证号码", "公民身份号码", "证件号码"]),
                 .init("phone", .phone, ["联系电话", "手机号码", "手机号", "电话", "手机"]),
-                .init("county", .county, required: true, ["户籍县", "户籍所在县", "来源县", "所在县", "县（市、区）", "县市区", "区县"]),
+                .init("county", .county, required: true, ["户籍县", "户籍所在县", "来源县", "所在县", "县（市、区）", "县市区", "区县", "户籍县代码", "县代码", "区县代码"]),
                 .init("formerlyPoor", .flag, ["是否脱贫人口", "是否脱贫劳动力", "脱贫人口", "脱贫劳动力", "是否脱贫户"]),
-                .init("employer", .text(max: 100), required: true, key: true, ["就业单位", "用工单位", "就业企业", "工作单位"]),
+                .init("employer", .text(max: 100), required: true, key: true, ["就业单位", "用工单位", "就业企业", "工作单位", "务工单位", "务工企业", "用工企业", "就业单位名称"]),
                 .init(
                     "city", .text(max: 50), required: true, ["就业城市", "务工地", "就业地", "就业地点", "务工城市", "就业地区", "务工地区", "输入地", "外出务工地", "工作地点", "工作城市"]),
                 .init("startDate", .date, required: true, key: true, ["就业时间", "入职时间", "上岗时间", "就业日期", "入职日期"]),

@@ -291,6 +291,12 @@ extension Strings {
         "sheet.cell_too_long": "A cell holds more than {0} bytes, far beyond Excel's limit; reading stopped. Check whether the file is damaged.",
         "sheet.malformed": "The file's inner structure is wrong ({0}). Open it in Excel or WPS, save a copy and import that.",
         "sheet.broken": "The file cannot be read ({0}).",
+        "sheet.old_xls_no_converter":
+            "This is an Excel 97-2003 (.xls) file, and this server has no LibreOffice to read it with. Save it as .xlsx from Excel or WPS and import again, or ask the administrator to install libreoffice-calc-nogui.",
+        "sheet.old_xls_timeout":
+            "Reading this .xls file took longer than {0} seconds and was stopped. Save it as .xlsx from Excel or WPS and import again.",
+        "sheet.old_xls_unreadable":
+            "This .xls file could not be read (it may be damaged or password-protected). Open it in Excel or WPS, save it as .xlsx and import again.",
         "sheet.old_xls": "This is an old .xls file. Save it as .xlsx from Excel or WPS and import again.",
         "sheet.encoding": "The file's text encoding is not recognised. Save it as UTF-8 CSV or .xlsx.",
         "sheet.not_text": "This is not a text CSV file.",

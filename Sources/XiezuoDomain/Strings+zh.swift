@@ -276,6 +276,10 @@ extension Strings {
         "sheet.cell_too_long": "有一个单元格的内容超过 {0} 字节，远超 Excel 的上限，已停止读取。请检查文件是否损坏。",
         "sheet.malformed": "文件内部结构有误（{0}）。请用 Excel 或 WPS 打开后另存一份再导入。",
         "sheet.broken": "文件无法读取（{0}）。",
+        "sheet.old_xls_no_converter":
+            "这是 Excel 97-2003（.xls）文件，本服务器未安装用于读取它的 LibreOffice。请用 Excel 或 WPS 另存为 .xlsx 后再导入，或请管理员安装 libreoffice-calc-nogui。",
+        "sheet.old_xls_timeout": "读取此 .xls 文件超过 {0} 秒，已停止。请用 Excel 或 WPS 另存为 .xlsx 后再导入。",
+        "sheet.old_xls_unreadable": "无法读取此 .xls 文件（可能已损坏或设有密码）。请用 Excel 或 WPS 打开，另存为 .xlsx 后再导入。",
         "sheet.old_xls": "这是旧版 .xls 文件。请用 Excel 或 WPS 另存为 .xlsx 后再导入。",
         "sheet.encoding": "无法识别文件的文字编码。请另存为 UTF-8 编码的 CSV 或 .xlsx。",
         "sheet.not_text": "这不是文本格式的 CSV 文件。",

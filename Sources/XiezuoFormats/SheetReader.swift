@@ -44,7 +44,12 @@ public enum SheetFiles {
                 return try? h.read(upToCount: 4)
             } ?? Data()
         if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits, sheet: sheet) }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw SheetFileError("sheet.old_xls") }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            // An Excel 97-2003 workbook: converted to .xlsx, which is read (into its own files) and then removed.
+            let work = try PrivateFiles.directory(in: limits.workDirectory)
+            defer { try? FileManager.default.removeItem(at: work) }
+            return try XLSXSheetReader(url: try LegacyWorkbook.convert(url, into: work), limits: limits, sheet: sheet)
+        }
         return try CSVSheetReader(url: url, limits: limits)
     }
 }

@@ -129,11 +129,52 @@ def style_dashed_dates_sheet_two(path):
     wb.save(path)
 
 
+def style_xls_two_row_header(path):
+    """An Excel 97-2003 workbook (written by xlwt, as old office macros do): a merged title, a two-row header with
+    group headings, a county column with the (区) qualifier, real dates, wages as numbers, a 合计 row at the end."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("劳务输出")
+    ws.write_merge(0, 0, 0, 10, "2024年劳务协作转移就业台账（按季度更新）")
+    ws.write_merge(1, 1, 0, 4, "人员信息")
+    ws.write_merge(1, 1, 5, 10, "就业情况")
+    for c, h in enumerate(["姓名", "身份证号", "手机号码", "县(区)", "是否脱贫户", "务工单位", "务工地", "上岗时间", "务工月数",
+                           "月收入（元）", "备注"]):
+        ws.write(2, c, h)
+    day = xlwt.easyxf(num_format_str="yyyy年m月d日")
+    for i, w in enumerate(WORKERS):
+        row = 3 + i
+        for c, v in enumerate([w[0], w[1], w[2], w[4], "是" if w[5] else "否", w[6], w[7]]):
+            ws.write(row, c, v)
+        ws.write(row, 7, w[8], day)
+        ws.write(row, 8, w[9])
+        ws.write(row, 9, w[10])
+    ws.write(3 + len(WORKERS), 0, "合计")
+    wb.save(path)
+
+
+def style_xls_plain_codes(path):
+    """An .xls with the header in the first row, county codes as numbers and dates written as text."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    for c, h in enumerate(["姓名", "身份证号码", "联系电话", "户籍县代码", "脱贫人口", "就业单位", "就业城市", "就业时间", "就业月数", "月工资"]):
+        ws.write(0, c, h)
+    for i, w in enumerate(WORKERS):
+        for c, v in enumerate([w[0], w[1], w[2], int(w[3]), "是" if w[5] else "否", w[6], w[7], w[8].strftime("%Y/%m/%d"), w[9], w[10]]):
+            ws.write(1 + i, c, v)
+    wb.save(path)
+
+
 STYLES = [style_merged_title_real_dates, style_full_width_and_wan, style_gbk_csv_with_total, style_shuffled_serials,
-          style_dashed_dates_sheet_two]
+          style_dashed_dates_sheet_two, style_xls_two_row_header, style_xls_plain_codes]
 
 
-def test_five_office_styles_store_the_same_rows_as_a_clean_csv():
+def suffix(style):
+    return ".csv" if "csv" in style.__name__ else ".xls" if "xls_" in style.__name__ else ".xlsx"
+
+
+def test_every_office_style_stores_the_same_rows_as_a_clean_csv():
     tmp = tempfile.mkdtemp()
     reference_db = fresh_db()
     clean = os.path.join(tmp, "clean.csv")
@@ -144,7 +185,7 @@ def test_five_office_styles_store_the_same_rows_as_a_clean_csv():
     reference = stored(reference_db)
     assert reference.count("\n") == 7 and "张晓梅" in reference
     for style in STYLES:
-        path = os.path.join(tmp, style.__name__ + (".csv" if "csv" in style.__name__ else ".xlsx"))
+        path = os.path.join(tmp, style.__name__ + suffix(style))
         style(path)
         db = fresh_db()
         r = run("import", "labour", path, "--database", db)
@@ -210,6 +251,8 @@ def test_broken_files_fail_clearly_and_write_nothing():
             for _ in range(300):  # 300 MB of empty rows from a file of a few hundred kilobytes
                 f.write(b"<row/>" * ((1 << 20) // 6 + 1))
     cases["zipbomb.xlsx"] = open(zipbomb, "rb").read()
+    # An .xls whose compound-file signature is followed by rubbish (a damaged mail attachment).
+    cases["damaged.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4096)
     messages = {}
     for name, content in cases.items():
         path = os.path.join(tmp, name)
@@ -224,6 +267,7 @@ def test_broken_files_fail_clearly_and_write_nothing():
     assert "DOCTYPE" in messages["bomb.xlsx"] or "实体" in messages["bomb.xlsx"]
     assert "单元格" in messages["huge.xlsx"]
     assert "压缩炸弹" in messages["zipbomb.xlsx"] and "zip bomb" in messages["zipbomb.xlsx"]
+    assert ".xls" in messages["damaged.xls"] and ".xlsx" in messages["damaged.xls"]
     assert stored(db).count("\n") == 1
 
 
