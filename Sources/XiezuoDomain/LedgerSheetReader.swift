@@ -23,8 +23,10 @@ public struct LedgerSheetReader: Sendable {
     let names: SheetHeader.Names
     var pending: [(Int, [SheetCell])] = []
     /// The row among `pending` that names the most fields so far (for the message when no header is found).
-    var best: SheetHeader?
+    public private(set) var best: SheetHeader?
     public private(set) var header: SheetHeader?
+    /// Rows looked at so far while the header is being looked for.
+    public var rowsLookedAt: Int { pending.count }
 
     public init(definition: LedgerDefinition, regions: RegionDirectory, lang: Language = .zh, mapping: [String: String] = [:]) {
         self.definition = definition

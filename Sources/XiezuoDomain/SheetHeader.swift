@@ -6,11 +6,25 @@ public struct SheetHeader: Sendable, Hashable {
     public var units: [Int: Money.Unit]  // money columns: the unit the header names (else the field's own)
     /// Columns with a header that feeds no field: their data are not imported, and the preview says so.
     public var ignored: [Int: String] = [:]
+    /// How each mapped column was recognised, for the preview to say how sure it is.
+    public var how: [Int: HeaderMatch] = [:]
+
+    /// How a column's header was matched to its field, from the surest.
+    public enum HeaderMatch: String, Sendable, Hashable {
+        /// The field's own label, as written (after width, spaces, units and qualifiers are set aside).
+        case label
+        /// One of the field's synonyms, or one of the header's alternatives (采购单位/个人).
+        case synonym
+        /// A mapping the user gave (`--map`, the preview's choice) or the office confirmed before.
+        case mapped
+    }
 
     /// How a ledger's headers are recognised: every name and synonym of every field by its matching key (lower
     /// case), worked out once per ledger instead of for every cell of every row looked at.
     public struct Names: Sendable {
         let byKey: [String: Int]
+        /// Each field's own labels (Chinese and English), by matching key.
+        let labels: [String: Int]
         /// Headers the user has mapped to fields (`--map`, the preview's choice), by their matching key.
         let mapped: [String: Int]
 
@@ -23,6 +37,13 @@ public struct SheetHeader: Sendable, Hashable {
                 }
             }
             byKey = keys
+            var own: [String: Int] = [:]
+            for (i, f) in d.fields.enumerated() {
+                for name in [d.label(f.key, .zh), d.label(f.key, .en)] where own[SheetText.headerKey(name).lowercased()] == nil {
+                    own[SheetText.headerKey(name).lowercased()] = i
+                }
+            }
+            labels = own
             mapped = Dictionary(
                 mapping.compactMap { header, key in d.index(key).map { (SheetText.headerKey(header), $0) } }, uniquingKeysWith: { a, _ in a })
         }
@@ -42,7 +63,8 @@ public struct SheetHeader: Sendable, Hashable {
         for (c, cell) in cells.enumerated() {
             let keys = SheetText.headerKeys(cell.text)
             guard !keys[0].isEmpty else { continue }
-            guard let f = names.mapped[SheetText.headerKey(cell.text)] ?? keys.lazy.compactMap({ names.field($0) }).first, !taken.contains(f)
+            let mapped = names.mapped[SheetText.headerKey(cell.text)]
+            guard let f = mapped ?? keys.lazy.compactMap({ names.field($0) }).first, !taken.contains(f)
             else {
                 // A row-number column (序号) holds nothing to keep: not worth a warning.
                 if !Self.rowNumberHeaders.contains(keys[0]) { h.ignored[c] = SheetText.normalize(cell.text) }
@@ -50,6 +72,7 @@ public struct SheetHeader: Sendable, Hashable {
             }
             taken.insert(f)
             h.columns[c] = f
+            h.how[c] = mapped != nil ? .mapped : names.labels[keys[0].lowercased()] == f ? .label : .synonym
             h.headers[c] = SheetText.normalize(cell.text)
             if case .money(let own) = d.fields[f].kind { h.units[c] = SheetText.unit(ofHeader: cell.text) ?? own }
         }

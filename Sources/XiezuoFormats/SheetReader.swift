@@ -35,6 +35,9 @@ public enum SheetFiles {
         public init() {}
     }
 
+    /// An Excel 97-2003 workbook begins with the compound-file signature.
+    static func isLegacyWorkbook(_ head: Data) -> Bool { head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) }
+
     /// Opens a sheet file by its content (a zip is XLSX, anything else is read as CSV).
     /// `sheet`: which worksheet of a workbook, by its name or its position from 1 (the first when nil).
     public static func open(_ url: URL, limits: Limits = Limits(), sheet: String? = nil) throws -> any SheetRows {
@@ -44,7 +47,7 @@ public enum SheetFiles {
                 return try? h.read(upToCount: 4)
             } ?? Data()
         if head.starts(with: [0x50, 0x4B]) { return try XLSXSheetReader(url: url, limits: limits, sheet: sheet) }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+        if isLegacyWorkbook(head) {
             // An Excel 97-2003 workbook: converted to .xlsx, which is read (into its own files) and then removed.
             let work = try PrivateFiles.directory(in: limits.workDirectory)
             defer { try? FileManager.default.removeItem(at: work) }
@@ -139,6 +142,19 @@ public final class XLSXSheetReader: SheetRows {
         }
     }
 
+    /// The workbook's sheets in their order, by name and relationship id (workbook.xml).
+    static func sheets(_ archive: ZipReader, budget: InflateBudget) throws -> [(name: String, relId: String?)] {
+        guard let e = archive["xl/workbook.xml"] else { return [] }
+        let wb: Data
+        do { wb = try archive.boundedData(e, cap: 8 << 20, budget: budget) } catch let e as InflateLimitExceeded { throw e } catch { return [] }
+        var sheets: [(name: String, relId: String?)] = []
+        var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
+        while let e = try s.next() {
+            if case .start("sheet", let a, _) = e { sheets.append((a["name"] ?? "", a["id"])) }
+        }
+        return sheets
+    }
+
     /// The path of the workbook's sheet chosen by name or position (the first without a choice), through
     /// workbook.xml and its relationships; sheet1.xml otherwise. A choice that names no sheet is refused with the
     /// sheets there are.
@@ -149,13 +165,7 @@ public final class XLSXSheetReader: SheetRows {
                 return nil
             }
         }
-        var sheets: [(name: String, relId: String?)] = []
-        if let wb = try small("xl/workbook.xml") {
-            var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
-            while let e = try s.next() {
-                if case .start("sheet", let a, _) = e { sheets.append((a["name"] ?? "", a["id"])) }
-            }
-        }
+        let sheets = try Self.sheets(archive, budget: budget)
         var relId = sheets.first?.relId
         if let choice = choice?.trimmingCharacters(in: .whitespaces), !choice.isEmpty {
             let picked =
@@ -438,7 +448,12 @@ public struct LedgerFileRows: LedgerRowStream {
         url: URL, definition: LedgerDefinition, regions: RegionDirectory, mapping: [String: String] = [:], sheet choice: String? = nil,
         limits: SheetFiles.Limits = .init()
     ) throws {
-        sheet = try SheetFiles.open(url, limits: limits, sheet: choice)
+        // An .xls is converted once here, not once per sheet looked at.
+        let work = try PrivateFiles.directory(in: limits.workDirectory)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let file = try SheetFiles.readable(url, work: work)
+        let chosen = try choice ?? SheetFiles.firstSheetThatMaps(file, definition: definition, regions: regions, mapping: mapping, limits: limits)
+        sheet = try SheetFiles.open(file, limits: limits, sheet: chosen)
         reader = LedgerSheetReader(definition: definition, regions: regions, mapping: mapping)
     }
 

@@ -109,7 +109,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity,
+        targetVersions, ledgers, integrity, sheetMappings,
     ]
 
     static let documents = Migration(
@@ -273,6 +273,20 @@ enum Migrations {
             "ALTER TABLE login_throttle ADD COLUMN attempt TEXT",
             // Staged uploads are now sealed; any kept in clear by an earlier version are dropped.
             "DELETE FROM ledger_uploads",
+        ])
+
+    static let sheetMappings = Migration(
+        version: 12, name: "sheet mappings",
+        statements: [
+            // An office's answer to "which column is this field?", offered again with its next sheet of that ledger.
+            """
+            CREATE TABLE sheet_mappings (
+              region_code TEXT NOT NULL, ledger TEXT NOT NULL, header TEXT NOT NULL, field TEXT NOT NULL,
+              updated_by TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (region_code, ledger, header))
+            """,
+            // A staged upload keeps the mapping and sheet its preview was made with, so its import uses the same.
+            "ALTER TABLE ledger_uploads ADD COLUMN mapping_json TEXT NOT NULL DEFAULT '{}'",
+            "ALTER TABLE ledger_uploads ADD COLUMN sheet TEXT",
         ])
 
     static var latest: Int { all.last!.version }

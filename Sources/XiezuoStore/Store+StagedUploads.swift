@@ -2,6 +2,26 @@ import Foundation
 import SQLKit
 import XiezuoDomain
 
+/// An uploaded sheet kept between its preview and its import, with the column mapping and sheet chosen for it.
+public struct StagedUpload: Sendable {
+    public var id: Int64
+    public var ledger: LedgerName
+    public var fileName: String
+    public var data: Data
+    /// Header as written → field key: what the user chose in the preview (and what the office had confirmed).
+    public var mapping: [String: String]
+    public var sheet: String?
+
+    public init(id: Int64, ledger: LedgerName, fileName: String, data: Data, mapping: [String: String], sheet: String?) {
+        self.id = id
+        self.ledger = ledger
+        self.fileName = fileName
+        self.data = data
+        self.mapping = mapping
+        self.sheet = sheet
+    }
+}
+
 /// An uploaded sheet kept between its preview and its import (any instance may receive the confirmation).
 extension Store {
     /// A staged upload lives at most this long: a preview left open is not a place to keep ID numbers.
@@ -29,7 +49,7 @@ extension Store {
         try await db.raw("DELETE FROM ledger_uploads WHERE created_at < \(bind: cutoff)").run()
     }
 
-    public func stagedUpload(id: Int64, userId: Int64, now: Date = Date()) async throws -> (LedgerName, String, Data)? {
+    public func stagedUpload(id: Int64, userId: Int64, now: Date = Date()) async throws -> StagedUpload? {
         let cipher = try self.cipher
         return try await backend.read { db in
             guard let r = try await db.raw("SELECT * FROM ledger_uploads WHERE id = \(bind: id) AND user_id = \(bind: userId)").first(),
@@ -38,7 +58,11 @@ extension Store {
                 now.timeIntervalSince(created) <= Self.stagedUploadLifetime
             else { return nil }
             let data = try cipher.decrypt(data: try r.decode(column: "content", as: String.self))
-            return (ledger, try r.decode(column: "file_name", as: String.self), data)
+            let mapping =
+                (try? JSONDecoder().decode([String: String].self, from: Data(try r.decode(column: "mapping_json", as: String.self).utf8))) ?? [:]
+            return StagedUpload(
+                id: id, ledger: ledger, fileName: try r.decode(column: "file_name", as: String.self), data: data, mapping: mapping,
+                sheet: try r.decode(column: "sheet", as: String?.self))
         }
     }
 

@@ -63,7 +63,7 @@ extension Store {
         "schema_migrations", "app_meta", "regions", "indicators", "pairings", "agreements", "agreement_tasks", "targets",
         "projects", "transactions", "milestones", "progress", "progress_totals", "meetings", "documents", "document_grams",
         "users", "sessions", "login_throttle", "api_tokens", "meeting_attendees", "itinerary_stops", "decisions",
-        "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "audit_log",
+        "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "audit_log",
     ]
 
     /// The tables the database actually has (to check that the list above misses none).

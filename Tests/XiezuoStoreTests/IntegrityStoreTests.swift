@@ -21,7 +21,7 @@ import XiezuoDomain
             #expect(
                 !raw.contains("520525199001011234")
                     && Data(base64Encoded: raw).map { !String(decoding: $0, as: UTF8.self).contains("5205251990") } ?? true)
-            #expect(try await store.stagedUpload(id: id, userId: user.id, now: t0)?.2 == sheet)
+            #expect(try await store.stagedUpload(id: id, userId: user.id, now: t0)?.data == sheet)
             // After an hour it is no longer offered, and the next staging (of anyone) removes it.
             #expect(try await store.stagedUpload(id: id, userId: user.id, now: t0.addingTimeInterval(3601)) == nil)
             let other = try await store.addUser(

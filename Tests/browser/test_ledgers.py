@@ -68,3 +68,72 @@ def test_upload_preview_import_approve_and_follow_the_dashboard_figure(server, b
     # The new workers are among those rows.
     browser.get(browser.current_url + "&q=浏览器工人")
     assert "共 3 条" in browser.find_element(By.ID, "ledger-total").text
+
+
+def upload(browser, server, ledger, path):
+    browser.get(server + f"/ledgers/{ledger}")
+    form = browser.find_element(By.ID, "import-form")
+    form.find_element(By.NAME, "file").send_keys(path)
+    submit(browser, form)
+
+
+def column_how(browser, header):
+    """How the preview says a header column was taken (label, synonym, mapped, remembered, none)."""
+    for row in browser.find_elements(By.CSS_SELECTOR, "#import-columns tbody tr"):
+        if row.find_elements(By.TAG_NAME, "td")[1].text == header:
+            return row.get_attribute("data-how")
+    raise AssertionError(f"{header} is not among the preview's columns")
+
+
+def office_workbook(path, first, count):
+    """A workbook as an office sends it: a notes sheet first, then the ledger, whose employer column has a header no
+    synonym knows, and a remarks column that feeds nothing."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes.append(["本表由县人社局每月报送，请勿改动表头。"])
+    ws = wb.create_sheet("劳务台账")
+    ws.append(["序号", "姓名", "身份证号", "户籍县", "打工企业全称", "务工地", "入职时间", "备注"])
+    for i in range(first, first + count):
+        ws.append([i, f"映射工人{i}", id_number(i), "纳雍县", "佛山映射测试厂", "佛山市", f"2024-09-{i % 28 + 1:02d}", "已签合同"])
+    wb.save(path)
+
+
+def test_an_unknown_header_is_asked_once_per_office_and_remembered(server, browser):
+    tmp = tempfile.mkdtemp()
+    first = os.path.join(tmp, "纳雍九月.xlsx")
+    office_workbook(first, 101, 2)
+    sign_in(browser, server, "nayong.reporter")
+    upload(browser, server, "labour", first)
+    # The ledger sheet was chosen (the notes sheet maps nothing), and the missing field is a question, not a refusal.
+    assert browser.find_element(By.CSS_SELECTOR, "#sheet-choice option[selected]").text == "劳务台账"
+    assert "就业单位" in browser.find_element(By.ID, "import-missing").text
+    assert not browser.find_elements(By.ID, "commit-form")
+    assert column_how(browser, "打工企业全称") == "none" and column_how(browser, "备注") == "none"
+    assert column_how(browser, "姓名") == "label" and column_how(browser, "务工地") == "synonym"
+    # The office picks the column; the preview then counts the rows and says which columns stay behind.
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.ID, "field_employer")).select_by_visible_text("E 打工企业全称")
+    submit(browser, browser.find_element(By.ID, "map-form"))
+    assert column_how(browser, "打工企业全称") == "mapped"
+    counts = browser.find_element(By.ID, "import-counts")
+    assert counts.find_element(By.CSS_SELECTOR, "[data-n=added]").text == "2"
+    assert "备注" in browser.find_element(By.ID, "import-ignored").text
+    submit(browser, browser.find_element(By.ID, "commit-form"))
+    assert "已导入" in browser.find_element(By.ID, "import-done").text
+
+    # The office's next sheet of this ledger: the mapping is offered at once.
+    second = os.path.join(tmp, "纳雍十月.xlsx")
+    office_workbook(second, 103, 3)
+    upload(browser, server, "labour", second)
+    assert not browser.find_elements(By.ID, "import-missing")
+    assert column_how(browser, "打工企业全称") == "remembered"
+    assert browser.find_element(By.CSS_SELECTOR, "#import-counts [data-n=added]").text == "3"
+    submit(browser, browser.find_element(By.ID, "commit-form"))
+    assert "已导入" in browser.find_element(By.ID, "import-done").text
+
+    # Another office has not answered the question: it is asked there.
+    sign_in(browser, server, "bijie.officer")
+    upload(browser, server, "labour", second)
+    assert "就业单位" in browser.find_element(By.ID, "import-missing").text

@@ -20,6 +20,7 @@ struct LedgersController {
         router.get("/ledgers/:ledger/export", use: export)
         router.post("/ledgers/:ledger/import", use: upload)
         router.post("/ledgers/:ledger/import/:upload", use: commit)
+        router.post("/ledgers/:ledger/import/:upload/map", use: map)
         router.post("/ledgers/:ledger/approve", use: approveShown)
         router.get("/ledgers/:ledger/:id", use: show)
         router.post("/ledgers/:ledger/:id", use: update)

@@ -144,9 +144,38 @@ struct LedgerPreviewPage: PageModel {
         /// The sheet's columns that no field takes: shown before anything is imported.
         let ignored: String?
     }
+    /// One column of the sheet's header: the field it feeds (nil: not imported) and how that was recognised.
+    struct Column: Sendable {
+        let letter: String
+        let header: String
+        let field: String?
+        let how: String?
+        let howCode: String
+    }
+    /// A field the header does not name: which column holds it (required ones must be answered).
+    struct Question: Sendable {
+        let field: String
+        let label: String
+        let required: Bool
+        let options: [Option]
+    }
+    struct Layout: Sendable {
+        /// The workbook's sheets, when it has more than one.
+        let sheets: [Option]?
+        let sheet: String?
+        let headerRow: String?
+        let columns: [Column]
+        let questions: [Question]?
+        let missing: String?
+        let mapAction: String?
+        // Stored, not computed: the template sees stored properties only.
+        let hasSheets: Bool
+        let hasQuestions: Bool
+    }
     let ledger: String
     let title: String
     let columns: [String]
     let problem: String?
     let report: Report?
+    let sheetLayout: Layout?
 }
