@@ -15,6 +15,10 @@ public enum LedgerExport {
         public var revealed: Bool  // whether any personal data went out in full
     }
 
+    /// A county as exports and templates write it: its name, with the code that tells apart names several
+    /// provinces share (白云区（520113）).
+    public static func countyCell(_ r: Region) -> String { "\(r.name)（\(r.code)）" }
+
     public static func header(_ d: LedgerDefinition, _ columns: [Int]) -> [String] {
         columns.map { d.label(d.fields[$0].key, .zh) }
     }
@@ -27,7 +31,7 @@ public enum LedgerExport {
             let v = r.values[i]
             guard !v.isEmpty else { return ("", false) }
             switch f.kind {
-            case .county: return ("\(regions[v]?.name ?? v)（\(v)）", false)
+            case .county: return (regions[v].map(countyCell) ?? v, false)
             case .money, .integer: return (LedgerValue.display(v, field: f, lang: .zh), true)
             default: return (LedgerValue.display(v, field: f, lang: .zh, reveal: reveal), false)
             }

@@ -168,9 +168,42 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only rows in this review state: submitted, approved, returned.") var state: String?
     @Option(help: "File to write; standard output when omitted.") var output: String?
     @Flag(help: "Mask ID numbers and phones (as the web shows them to offices that may not see them).") var mask = false
+    @Flag(
+        help:
+            "Write the empty template to fill in instead (XLSX: the export's columns, drop-downs of the counties under --region or of every paired county, text and date formats)."
+    ) var template = false
     @OptionGroup var db: DatabaseOption
 
+    func writeTemplate() async throws {
+        let store = try await openLedgerStore(db.database)
+        let counties: [Region]
+        do {
+            let regions = try await store.regions()
+            let levels = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0.level) })
+            let paired = try await store.pairings().compactMap { p in levels[p.westCode].map { Region.scopePrefix(code: p.westCode, level: $0) } }
+            let within = region.flatMap { code in levels[code].map { Region.scopePrefix(code: code, level: $0) } }
+            counties = regions.filter { r in
+                r.level == .county && r.side == .west && paired.contains { r.code.hasPrefix($0) } && (within.map { r.code.hasPrefix($0) } ?? true)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        let data = try LedgerTemplate.workbook(ledger.definition, counties: counties).data()
+        if let output {
+            try data.write(to: URL(fileURLWithPath: output))
+            FileHandle.standardError.write(Data("已写入模板 / template written: \(output) (\(counties.count) 个县 counties in its list)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+
     func run() async throws {
+        if template {
+            if let region { guard Region.isWellFormedCode(region) else { throw CommandFailure("--region: 6 位地区代码 / a 6-digit region code") } }
+            return try await writeTemplate()
+        }
         var f = LedgerFilter(scope: .all)  // the command line is the operator: every region
         if let region {
             guard Region.isWellFormedCode(region) else { throw CommandFailure("--region: 6 位地区代码 / a 6-digit region code") }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
+import XiezuoFormats
 import XiezuoStore
 
 @testable import XiezuoWeb
@@ -161,6 +162,32 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
                     #expect((j["unchanged"] as? Int ?? 0) > 0, "\(ledger) \(format) exported nothing")
                 }
             }
+        }
+    }
+
+    @Test func everyLedgersTemplateOffersTheCountiesItsUserMayRecord() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            for ledger in LedgerName.allCases {
+                let r = try await reporter.execute(uri: "/ledgers/\(ledger.rawValue)/template.xlsx", method: .get)
+                #expect(r.status == .ok && r.headers[.contentDisposition]?.contains("template.xlsx") == true, "\(ledger)")
+                // Its hidden sheet of options: Nayong's office records Nayong's rows, and nothing else.
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + ".xlsx")
+                try Data(buffer: r.body).write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                var rows = try SheetFiles.open(file, sheet: "选项")
+                var lists: [[String]] = []
+                while let (_, cells) = try rows.next() { lists.append(cells.map(\.text)) }
+                let countyColumn = try #require(lists.first?.firstIndex(of: ledger.definition.label(ledger.definition.countyField, .zh)))
+                let counties = lists.dropFirst().compactMap { countyColumn < $0.count && !$0[countyColumn].isEmpty ? $0[countyColumn] : nil }
+                #expect(counties == ["纳雍县（520525）"], "\(ledger)")
+                // The sheet itself is what an import reads: its header is complete.
+                let layout = try SheetFiles.layout(file, definition: ledger.definition, regions: RegionDirectory([]))
+                #expect(layout.complete && layout.headerRow == 2, "\(ledger)")
+            }
+            let wider = try await officer.execute(uri: "/ledgers/labour/template.xlsx", method: .get)
+            #expect(wider.status == .ok && Data(buffer: wider.body).count > 0)
         }
     }
 

@@ -389,3 +389,47 @@ def test_a_wide_sheet_without_a_header_is_refused_with_the_missing_columns():
         f.write("标题\n" + "".join(",".join(f"备注{r}-{c}" for c in range(3000)) + "\n" for r in range(29)))
     r = run("import", "consumption", path, "--dry-run", "--database", fresh_db())
     assert r.returncode != 0 and "产品名称" in r.stderr and "--map" in r.stderr, r.stderr
+
+
+def test_template_filled_in_excel_style_imports_and_its_export_reimports_as_a_no_op():
+    tmp = tempfile.mkdtemp()
+    db = fresh_db()
+    template = os.path.join(tmp, "labour-template.xlsx")
+    r = run("export", "labour", "--template", "--region", "520500", "--output", template, "--database", db)
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(template)
+    ws = wb.worksheets[0]
+    assert wb.worksheets[1].sheet_state == "hidden"
+    header = [c.value for c in ws[2]]
+    assert header[:4] == ["姓名", "身份证号码", "联系电话", "户籍县"] and "月工资（元）" in header
+    assert "填写说明" in ws["A1"].value
+    # ID and phone columns are text, the date column a date; counties and 是/否 are drop-downs from the hidden sheet.
+    assert ws.column_dimensions["B"].number_format == "@" and ws.column_dimensions["C"].number_format == "@"
+    assert "yy" in ws.column_dimensions["H"].number_format
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert set(lists) == {"D3", "E3"}
+    options = wb.worksheets[1]
+    counties = [c.value for c in options["A"][1:] if c.value]
+    assert "纳雍县（520525）" in counties and all("（5205" in c for c in counties)  # Bijie's counties only
+    assert [c.value for c in options["B"][1:3]] == ["是", "否"]
+    # Filled in as a person would: picked from the lists, dates as dates, IDs typed as text.
+    for i, w in enumerate(WORKERS[:3]):
+        row = 3 + i
+        for col, v in zip("ABCDEFGHIJ", [w[0], w[1], w[2] or None, "纳雍县（520525）", "是" if w[5] else "否", w[6], w[7],
+                                         datetime.datetime.combine(w[8], datetime.time()), w[9], w[10]]):
+            ws[f"{col}{row}"] = v
+    wb.save(template)
+    r = run("import", "labour", template, "--database", db)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "新增 added 3" in r.stdout
+    # Export -> import: nothing changes, in either format.
+    for fmt in ("xlsx", "csv"):
+        exported = os.path.join(tmp, "export." + fmt)
+        r = run("export", "labour", "--format", fmt, "--output", exported, "--database", db)
+        assert r.returncode == 0, r.stderr
+        again = run("import", "labour", exported, "--database", db)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "未变 unchanged 3" in again.stdout and "新增 added 0" in again.stdout, again.stdout
+    # The export has the template's columns, in its order.
+    exported = openpyxl.load_workbook(os.path.join(tmp, "export.xlsx")).worksheets[0]
+    assert [c.value for c in exported[1]] == header

@@ -31,4 +31,30 @@ extension LedgersController {
             status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(fileName)\""],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+
+    /// The empty sheet to fill in, with the counties this user may record rows for in its drop-down.
+    @Sendable func template(_ request: Request, context: SignedInContext) async throws -> Response {
+        let name = try Self.ledger(context)
+        // Anyone signed in may have the blank form; its drop-down holds only the counties they may record (none for a viewer).
+        let counties = try await writableCounties(context.access)
+        let bytes = try LedgerTemplate.workbook(name.definition, counties: counties).data()
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                .contentDisposition: "attachment; filename=\"\(name.rawValue)-template.xlsx\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The western counties of the installation's pairings that this user may record ledger rows for.
+    func writableCounties(_ a: Access) async throws -> [Region] {
+        let regions = try await pages.regionIndex()
+        let paired = try await store.pairings().compactMap { p in regions[p.westCode].map(\.scopePrefix) }
+        return regions.values.filter { r in
+            r.level == .county && r.side == .west && paired.contains { r.code.hasPrefix($0) }
+                && AccessRule.canWriteLedger(a.user, countyCode: r.code, readable: a.readable)
+        }
+        .sorted { $0.code < $1.code }
+    }
 }

@@ -36,10 +36,7 @@ extension LedgersController {
         let l = Labels(lang: context.language)
         let d = name.definition
         let regions = try await pages.regionIndex()
-        let counties = regions.values.filter {
-            $0.level == .county && $0.side == .west && AccessRule.canWriteLedger(a.user, countyCode: $0.code, readable: a.readable)
-        }
-        .sorted { $0.code < $1.code }
+        let counties = try await writableCounties(a)
         let keepPersonal = existing != nil
         let fields = d.fields.map { f in
             let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }

@@ -18,6 +18,7 @@ struct LedgersController {
         router.post("/ledgers/:ledger", use: create)
         router.get("/ledgers/:ledger/new", use: newForm)
         router.get("/ledgers/:ledger/export", use: export)
+        router.get("/ledgers/:ledger/template.xlsx", use: template)
         router.post("/ledgers/:ledger/import", use: upload)
         router.post("/ledgers/:ledger/import/:upload", use: commit)
         router.post("/ledgers/:ledger/import/:upload/map", use: map)
