@@ -68,6 +68,9 @@ public final class XLSXSheetReader: SheetRows {
     let maxCellText: Int
     var ended = false
     var fallbackRow = 0
+    /// Cell styles that show a date, in a workbook that counts days from 1904 (Excel for Mac): their serials are
+    /// moved to the 1900 count every reader of a date cell expects. Empty for the usual 1900 workbooks.
+    var dateStyles1904: Set<Int> = []
 
     public init(url: URL, limits: SheetFiles.Limits = .init(), sheet: String? = nil) throws {
         let archive: ZipReader
@@ -81,6 +84,10 @@ public final class XLSXSheetReader: SheetRows {
             throw Self.translate(error)
         }
         guard let sheetPath, let sheetEntry = archive[sheetPath] else { throw SheetFileError("sheet.no_sheet") }
+        do { dateStyles1904 = try Self.dateStyles1904(archive, budget: budget) } catch let e as InflateLimitExceeded { throw Self.translate(e) } catch
+        {
+            dateStyles1904 = []
+        }
         tempDirectory = try PrivateFiles.directory(in: limits.workDirectory)
         maxCellText = limits.maxCellText
         do {
@@ -188,6 +195,62 @@ public final class XLSXSheetReader: SheetRows {
         return archive.members.keys.filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") }.sorted().first
     }
 
+    /// The cell styles (indices into cellXfs) whose number format shows a date, if the workbook uses the 1904 date
+    /// system; empty otherwise. A date format is one of Excel's built-in date formats (14-22, 27-36 and 50-58 in
+    /// Chinese editions, 45-47) or a custom one with a year, month or day part outside quotes and brackets.
+    static func dateStyles1904(_ archive: ZipReader, budget: InflateBudget) throws -> Set<Int> {
+        func small(_ path: String) throws -> Data? {
+            guard let e = archive[path] else { return nil }
+            return try archive.boundedData(e, cap: 8 << 20, budget: budget)
+        }
+        guard let wb = try small("xl/workbook.xml") else { return [] }
+        var uses1904 = false
+        var s = XMLScanner(maxText: 1 << 20, read: Self.once(wb))
+        while let e = try s.next() {
+            if case .start("workbookPr", let a, _) = e, let v = a["date1904"] { uses1904 = v == "1" || v.lowercased() == "true" }
+        }
+        guard uses1904, let styles = try small("xl/styles.xml") else { return [] }
+        var custom: [Int: Bool] = [:]
+        var formats: [Int] = []
+        var inCellXfs = false
+        var t = XMLScanner(maxText: 1 << 20, read: Self.once(styles))
+        while let e = try t.next() {
+            switch e {
+            case .start("numFmt", let a, _):
+                if let id = a["numFmtId"].flatMap({ Int($0) }), let code = a["formatCode"] { custom[id] = isDateFormat(code) }
+            case .start("cellXfs", _, let closing): inCellXfs = !closing
+            case .end("cellXfs"): inCellXfs = false
+            case .start("xf", let a, _) where inCellXfs: formats.append(a["numFmtId"].flatMap { Int($0) } ?? 0)
+            default: break
+            }
+        }
+        let builtIn = Set(Array(14...22) + Array(27...36) + Array(45...47) + Array(50...58))
+        return Set(formats.indices.filter { custom[formats[$0]] ?? builtIn.contains(formats[$0]) })
+    }
+
+    /// Whether a custom number format shows a date: a y, m or d outside quoted text and [brackets] (m alone may be
+    /// minutes, so a format with h or s is a time unless it also has y or d).
+    static func isDateFormat(_ code: String) -> Bool {
+        var plain = ""
+        var quoted = false
+        var bracket = false
+        var escaped = false
+        for c in code.lowercased() {
+            if escaped {
+                escaped = false
+                continue
+            }
+            switch c {
+            case "\\": escaped = true
+            case "\"": quoted.toggle()
+            case "[" where !quoted: bracket = true
+            case "]" where !quoted: bracket = false
+            default: if !quoted && !bracket { plain.append(c) }
+            }
+        }
+        return plain.contains("y") || plain.contains("d") || (plain.contains("m") && !plain.contains("h") && !plain.contains("s"))
+    }
+
     static func once(_ data: Data) -> () throws -> Data? {
         nonisolated(unsafe) var given = false
         return {
@@ -251,6 +314,7 @@ public final class XLSXSheetReader: SheetRows {
         var cells: [SheetCell] = []
         var column = 0
         var cellType = "n"
+        var cellStyle = 0
         var cellColumn = 0
         var value = ""
         var inValue = false
@@ -271,6 +335,7 @@ public final class XLSXSheetReader: SheetRows {
                 case "c":
                     cellColumn = a.value("r").flatMap(Self.columnIndex) ?? column
                     cellType = a.value("t") ?? "n"
+                    cellStyle = a.value("s").flatMap { Int($0) } ?? 0
                     value = ""
                     inCell = !closing
                     if closing { column = cellColumn + 1 }
@@ -298,7 +363,16 @@ public final class XLSXSheetReader: SheetRows {
                     case "inlineStr", "str": cell = SheetCell(value)
                     case "b": cell = SheetCell(value == "1" ? "是" : "否")
                     case "e": cell = SheetCell("")
-                    default: cell = SheetCell(value, numeric: !value.isEmpty)
+                    // An ISO 8601 date cell (Strict workbooks, some converters): its date part.
+                    case "d": cell = SheetCell(String(value.prefix(10)))
+                    default:
+                        if !dateStyles1904.isEmpty, dateStyles1904.contains(cellStyle), let serial = Double(value) {
+                            // 1904-01-01 is day 1462 of the 1900 count.
+                            let moved = serial + 1462
+                            cell = SheetCell(moved == moved.rounded() ? String(Int64(moved)) : String(moved), numeric: true)
+                        } else {
+                            cell = SheetCell(value, numeric: !value.isEmpty)
+                        }
                     }
                     guard cellColumn < 16_384 else { throw SheetFileError("sheet.malformed", "column") }
                     if cellColumn >= cells.count { cells += Array(repeating: SheetCell(""), count: cellColumn - cells.count + 1) }

@@ -166,7 +166,69 @@ def style_xls_plain_codes(path):
     wb.save(path)
 
 
-STYLES = [style_merged_title_real_dates, style_full_width_and_wan, style_gbk_csv_with_total, style_shuffled_serials,
+def style_mac_1904_dates(path):
+    """Excel for Mac's 1904 date system: the same dates are stored as serials 1,462 days smaller."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    style_merged_title_real_dates(path)
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = CALENDAR_MAC_1904
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        assert b'date1904="1"' in z.read("xl/workbook.xml")
+
+
+def style_iso_date_cells(path):
+    """Dates stored as ISO 8601 date cells (t="d"), as strict workbooks and some converters write them."""
+    wb = openpyxl.Workbook(iso_dates=True)
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "联系电话", "户籍县", "是否脱贫人口", "就业单位", "就业城市", "就业时间", "就业月数", "月工资（元）"])
+    for w in WORKERS:
+        ws.append([w[0], w[1], w[2] or None, w[3], "是" if w[5] else "否", w[6], w[7],
+                   datetime.datetime.combine(w[8], datetime.time()), w[9], w[10]])
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        assert b't="d"' in z.read("xl/worksheets/sheet1.xml")
+
+
+def style_prefixed_rich_text(path):
+    """What WPS and .NET-based systems write: every element with a namespace prefix (x:row, x:c), shared strings
+    split into formatted runs, and the workbook's relationships given as absolute paths."""
+    import re
+    style_merged_title_real_dates(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+
+    def prefixed(xml):
+        text = xml.decode("utf-8")
+        text = re.sub(r"<(/?)(?!\?|x:)([A-Za-z]+)", r"<\1x:\2", text)
+        return text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"').encode("utf-8")
+
+    # Strings move to a shared table, each split into two formatted runs.
+    table = []
+
+    def shared(m):
+        table.append(m.group(2))
+        return f'<c {m.group(1)}t="s"><v>{len(table) - 1}</v></c>'
+
+    sheet = re.sub(r'<c ([^>]*?)t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, parts["xl/worksheets/sheet1.xml"].decode("utf-8"))
+    items = "".join(f"<si><r><rPr><b/></rPr><t>{t[:len(t) // 2]}</t></r><r><t>{t[len(t) // 2:]}</t></r></si>" for t in table)
+    parts["xl/sharedStrings.xml"] = prefixed(
+        ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+         % (len(table), len(table), items)).encode("utf-8"))
+    parts["xl/worksheets/sheet1.xml"] = prefixed(sheet.encode("utf-8"))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="/xl/sharedStrings.xml" Id="rId9"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+STYLES = [style_mac_1904_dates, style_iso_date_cells, style_prefixed_rich_text, style_merged_title_real_dates, style_full_width_and_wan, style_gbk_csv_with_total, style_shuffled_serials,
           style_dashed_dates_sheet_two, style_xls_two_row_header, style_xls_plain_codes]
 
 
