@@ -440,6 +440,8 @@ extension Strings {
         "ledger_how": "Because",
         "ledger_map_title": "Fields without a column",
         "ledger_template": "Download the template to fill in",
+        "partner": "Partner",
+        "partners_total": "All partners together",
         "ledger_preview_intro":
             "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",

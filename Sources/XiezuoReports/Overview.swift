@@ -19,12 +19,24 @@ public struct Overview: Sendable {
     public var funding: FundingSummary
     public var projectCount: Int
     public var meetings: [Meeting]
+    /// Every western partner of the shown pairing's eastern province that the reader may see (Guangdong's Guizhou
+    /// and Guangxi), each with its own actuals; empty when there is only the one.
+    public var partners: [PartnerLine] = []
+    /// The partners' actuals summed: the eastern province's own totals.
+    public var combined: [String: Int64] = [:]
+
+    public struct PartnerLine: Sendable {
+        public var pairing: Pairing
+        public var west: Region
+        public var actuals: [String: Int64]
+    }
 
     /// `pairingIds` (nil: every pairing) and `scope` are what the reader may see: the agreement shown is the
     /// province one if readable, otherwise the reader's first readable one; money and counts cover readable projects.
+    /// `pairingId`: the pairing whose agreement is shown (a province with several partners picks one).
     public static func build(
         store: Store, year: Int, counted: CountedStates, pairingIds: [Int64]? = nil,
-        scope: RegionScope
+        scope: RegionScope, pairingId: Int64? = nil
     ) async throws -> Overview {
         let agreements = try await store.agreements(year: year, pairingIds: pairingIds)
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
@@ -32,7 +44,8 @@ public struct Overview: Sendable {
         var overview = Overview(
             year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
             prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])
-        guard let main = agreements.first(where: { pairings[$0.pairingId]?.level == .province }) ?? agreements.first,
+        let chosen = pairingId.flatMap { id in agreements.first { $0.pairingId == id } }
+        guard let main = chosen ?? agreements.first(where: { pairings[$0.pairingId]?.level == .province }) ?? agreements.first,
             let pairing = pairings[main.pairingId], let west = regions[pairing.westCode]
         else { return overview }
         overview.pairing = pairing
@@ -52,6 +65,20 @@ public struct Overview: Sendable {
         overview.funding = try await store.fundingTotals(regionCode: west.code, scope: scope)
         overview.projectCount = try await store.projectCount(regionCode: west.code, scope: scope)
         overview.meetings = try await store.meetings(pairingId: pairing.id, year: year)
+        // The eastern province's other partners, as far as the reader may see them.
+        let eastProvince = String(pairing.eastCode.prefix(2))
+        let partners = pairings.values.filter { p in
+            p.level == .province && p.eastCode.hasPrefix(eastProvince) && (pairingIds?.contains(p.id) ?? true)
+                && p.sinceYear <= year && (p.untilYear.map { $0 >= year } ?? true)
+        }
+        if partners.count > 1 {
+            for p in partners.sorted(by: { $0.id < $1.id }) {
+                guard let w = regions[p.westCode] else { continue }
+                let actuals = try await store.actuals(year: year, regionCode: w.code, counted: counted)
+                overview.partners.append(PartnerLine(pairing: p, west: w, actuals: actuals))
+                for (k, v) in actuals { overview.combined[k, default: 0] += v }
+            }
+        }
         return overview
     }
 

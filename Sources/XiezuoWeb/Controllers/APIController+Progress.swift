@@ -99,11 +99,13 @@ extension APIController {
         let a = context.access
         let o = try await Overview.build(
             store: store, year: year, counted: Pages.counted(request),
-            pairingIds: a.readablePairingIds, scope: a.scope)
+            pairingIds: a.readablePairingIds, scope: a.scope, pairingId: try DashboardController.pairingChoice(request))
         let shown = o.completion.flatMap { c in o.agreement.map { ($0, c) } }
         return jsonResponse(
             DashboardOut(
-                year: year, projectCount: o.projectCount, funding: FundingOut(o.funding),
+                year: year, pairingId: o.pairing?.id,
+                partners: o.partners.map { .init(pairingId: $0.pairing.id, westCode: $0.west.code, name: $0.west.name, actuals: $0.actuals) },
+                combined: o.combined, projectCount: o.projectCount, funding: FundingOut(o.funding),
                 agreement: shown.map { AgreementOut($0.0) }, completion: shown.map { CompletionOut($0.1) },
                 prefectures: o.prefectures.map {
                     .init(

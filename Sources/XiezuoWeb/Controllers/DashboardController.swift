@@ -18,7 +18,7 @@ struct DashboardController {
         let a = context.access
         let o = try await Overview.build(
             store: pages.store, year: year, counted: counted, pairingIds: a.readablePairingIds,
-            scope: a.scope)
+            scope: a.scope, pairingId: try Self.pairingChoice(request))
         var rows: [CompletionRow] = []
         var prefectureChart: String?
         if let c = o.completion {
@@ -84,7 +84,29 @@ struct DashboardController {
             },
             overdueCount: overdue.count, hasOverdue: !overdue.isEmpty,
             overdue: overdue.prefix(10).map { TaskRow($0, regions, l, today: today) },
-            keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty)
+            keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty,
+            partners: Self.partners(o, l))
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
+    }
+
+    /// `?pairing=ID`: which of a province's partners the page follows.
+    static func pairingChoice(_ request: Request) throws -> Int64? {
+        guard let text = request.query("pairing"), !text.isEmpty else { return nil }
+        guard let id = Int64(text), id > 0 else { throw AppError.badFilter("pairing") }
+        return id
+    }
+
+    /// An eastern province with several partners: the choice among them, and its own totals beside each one's.
+    static func partners(_ o: Overview, _ l: Labels) -> DashboardPage.Partners? {
+        guard o.partners.count > 1 else { return nil }
+        let codes = IndicatorCatalogue.all.filter { o.combined[$0.code] != nil }
+        return DashboardPage.Partners(
+            choices: o.partners.map { Option(value: String($0.pairing.id), label: $0.west.name, selected: $0.pairing.id == o.pairing?.id) },
+            names: o.partners.map(\.west.name),
+            rows: codes.map { i in
+                DashboardPage.PartnerRow(
+                    code: i.code, name: i.name(l.lang), unit: l.unit(i.unit),
+                    values: o.partners.map { i.format($0.actuals[i.code] ?? 0) }, total: i.format(o.combined[i.code] ?? 0))
+            })
     }
 }

@@ -66,4 +66,20 @@ struct DashboardPage: PageModel {
     /// The national key assisted counties on the western side the reader follows, each to its own page.
     let keyCounties: [Option]
     let hasKeyCounties: Bool
+    /// Several partners of one eastern province (Guangdong's Guizhou and Guangxi): absent otherwise.
+    let partners: Partners?
+
+    struct PartnerRow: Sendable {
+        let code: String
+        let name: String
+        let unit: String
+        /// One value per partner, in the order of `Partners.names`.
+        let values: [String]
+        let total: String
+    }
+    struct Partners: Sendable {
+        let choices: [Option]
+        let names: [String]
+        let rows: [PartnerRow]
+    }
 }
