@@ -99,7 +99,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "XiezuoDomainTests", dependencies: ["XiezuoDomain"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "XiezuoStoreTests",
             dependencies: [

@@ -17,6 +17,9 @@ public struct SheetHeader: Sendable, Hashable {
         case synonym
         /// A mapping the user gave (`--map`, the preview's choice) or the office confirmed before.
         case mapped
+        /// The header holds one of the field's names inside a longer text (就业企业名称 holds 就业企业): likely, and
+        /// shown as such for the user to check.
+        case partial
     }
 
     /// How a ledger's headers are recognised: every name and synonym of every field by its matching key (lower
@@ -49,6 +52,42 @@ public struct SheetHeader: Sendable, Hashable {
         }
 
         func field(_ key: String) -> Int? { byKey[key.lowercased()] }
+
+        /// The forms of a header key that say the same: without a leading 是否(为) or a trailing 名称, with 日期 and
+        /// 时间 taken for each other.
+        static func variants(_ key: String) -> [String] {
+            var out = [key]
+            for prefix in ["是否为", "是否"] where key.hasPrefix(prefix) && key.count > prefix.count + 1 {
+                out.append(String(key.dropFirst(prefix.count)))
+            }
+            if key.hasSuffix("名称") && key.count > 3 { out.append(String(key.dropLast(2))) }
+            for k in out {
+                if k.hasSuffix("日期") { out.append(String(k.dropLast(2)) + "时间") }
+                if k.hasSuffix("时间") { out.append(String(k.dropLast(2)) + "日期") }
+            }
+            return out
+        }
+
+        /// Words before a quantity that make it another quantity (计划投资额 is not the investment made).
+        static let otherQuantity = ["计划", "预计", "拟", "目标", "合同", "应"]
+
+        /// The field whose longest name (two characters or more) the header holds, if exactly one field has a name
+        /// that long in it.
+        func partial(_ key: String) -> Int? {
+            let k = key.lowercased()
+            guard k.count >= 3, !Self.otherQuantity.contains(where: { k.hasPrefix($0) }) else { return nil }
+            var best = 0
+            var fields = Set<Int>()
+            for (name, f) in byKey where name.count >= 2 && name.count < k.count && k.contains(name) {
+                if name.count > best {
+                    best = name.count
+                    fields = [f]
+                } else if name.count == best {
+                    fields.insert(f)
+                }
+            }
+            return fields.count == 1 ? fields.first : nil
+        }
     }
 
     /// What one row would be as the header (`above`: the row before it, for a two-row header).
@@ -59,22 +98,40 @@ public struct SheetHeader: Sendable, Hashable {
         let cells = (0..<max(row.count, above.count)).map { c in
             c < row.count && !SheetText.normalize(row[c].text).isEmpty ? row[c] : (c < above.count ? above[c] : SheetCell(""))
         }
-        var taken = Set<Int>()
+        // Each column's match first; then fields are given out surest first (a partial name never takes a field
+        // from a later column that names it outright), each field to its first column.
+        var found: [(column: Int, field: Int, how: HeaderMatch)] = []
+        var unmatched: [Int] = []
         for (c, cell) in cells.enumerated() {
             let keys = SheetText.headerKeys(cell.text)
             guard !keys[0].isEmpty else { continue }
             let mapped = names.mapped[SheetText.headerKey(cell.text)]
-            guard let f = mapped ?? keys.lazy.compactMap({ names.field($0) }).first, !taken.contains(f)
-            else {
-                // A row-number column (序号) holds nothing to keep: not worth a warning.
-                if !Self.rowNumberHeaders.contains(keys[0]) { h.ignored[c] = SheetText.normalize(cell.text) }
+            let exact = mapped ?? keys.lazy.compactMap({ names.field($0) }).first
+            let variant = exact ?? keys.lazy.flatMap(Names.variants).compactMap({ names.field($0) }).first
+            let partial = variant == nil ? keys.lazy.flatMap(Names.variants).compactMap({ names.partial($0) }).first : nil
+            guard let f = variant ?? partial else {
+                unmatched.append(c)
                 continue
             }
-            taken.insert(f)
-            h.columns[c] = f
-            h.how[c] = mapped != nil ? .mapped : names.labels[keys[0].lowercased()] == f ? .label : .synonym
-            h.headers[c] = SheetText.normalize(cell.text)
-            if case .money(let own) = d.fields[f].kind { h.units[c] = SheetText.unit(ofHeader: cell.text) ?? own }
+            let how: HeaderMatch = mapped != nil ? .mapped : partial != nil ? .partial : names.labels[keys[0].lowercased()] == f ? .label : .synonym
+            found.append((c, f, how))
+        }
+        var taken = Set<Int>()
+        for m in found.filter({ $0.how != .partial }) + found.filter({ $0.how == .partial }) {
+            guard !taken.contains(m.field) else {
+                unmatched.append(m.column)
+                continue
+            }
+            taken.insert(m.field)
+            h.columns[m.column] = m.field
+            h.how[m.column] = m.how
+            h.headers[m.column] = SheetText.normalize(cells[m.column].text)
+            if case .money(let own) = d.fields[m.field].kind { h.units[m.column] = SheetText.unit(ofHeader: cells[m.column].text) ?? own }
+        }
+        for c in unmatched {
+            // A row-number column (序号) holds nothing to keep: not worth a warning.
+            let keys = SheetText.headerKeys(cells[c].text)
+            if !Self.rowNumberHeaders.contains(keys[0]) { h.ignored[c] = SheetText.normalize(cells[c].text) }
         }
         return h
     }

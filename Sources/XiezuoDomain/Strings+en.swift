@@ -442,6 +442,7 @@ extension Strings {
         "ledger_template": "Download the template to fill in",
         "partner": "Partner",
         "partners_total": "All partners together",
+        "ledger_match_partial": "Partly the same name: check it",
         "ledger_preview_intro":
             "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",

@@ -423,6 +423,7 @@ extension Strings {
         "ledger_template": "下载填报模板",
         "partner": "协作伙伴",
         "partners_total": "各协作省份合计",
+        "ledger_match_partial": "部分相符，请核对",
         "ledger_preview_intro": "以下为预览，尚未写入。确认后将一次性全部写入；如有任何一行被拒绝，则不写入任何数据。",
         "ledger_preview_rejected": "有 {0} 行被拒绝，整个文件不会写入。请修改后重新上传。",
         "ledger_import_done": "已导入：新增 {0} 行，更新 {1} 行，未变 {2} 行。新增和更新的记录待审核。",

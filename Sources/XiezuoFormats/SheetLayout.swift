@@ -36,7 +36,9 @@ extension SheetFiles {
             } ?? Data()
         guard head.starts(with: [0x50, 0x4B]) else { return [] }
         let archive: ZipReader
-        do { archive = try ZipReader(url: url) } catch { throw SheetFileError("sheet.truncated") }
+        do { archive = try ZipReader(url: url) } catch ZipReader.Failure.notZip { throw SheetFileError("sheet.not_zip") } catch {
+            throw SheetFileError("sheet.truncated")
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
         do { return try XLSXSheetReader.sheets(archive, budget: InflateBudget(compressedSize: size, absolute: limits.maxInflated)).map(\.name) } catch
         {

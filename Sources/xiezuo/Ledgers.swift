@@ -56,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
         name: .customLong("map"),
         help: "A header no synonym knows, and the field it holds: --map '购货单位=buyer' (a field's key or its Chinese name; repeat for several).")
     var mappings: [String] = []
-    @Option(help: "Which worksheet of a workbook: its name, or its position from 1 (default: the first).") var sheet: String?
+    @Option(help: "Which worksheet of a workbook: its name, or its position from 1 (default: the first whose header maps).") var sheet: String?
     @OptionGroup var db: DatabaseOption
 
     /// `HEADER=field` pairs, the field named by its key or its Chinese label.
