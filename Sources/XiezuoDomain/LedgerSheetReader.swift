@@ -84,7 +84,7 @@ public struct LedgerSheetReader: Sendable {
                     notes.append(
                         CellIssue(
                             column: Self.columnName(column) + " " + (h.headers[column] ?? ""), key: "ledger.former_county",
-                            params: [former.name, today.name, today.code]))
+                            params: [former.name, today.name, today.code, String(former.changed)]))
                 }
             case .failure(let p):
                 issues.append(

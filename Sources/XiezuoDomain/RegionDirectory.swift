@@ -6,12 +6,15 @@ public struct FormerRegion: Sendable, Hashable {
     public var successor: String?
     /// The last year the former entry was published.
     public var lastPublished: Int
+    /// The year it changed (renamed, re-coded or merged).
+    public var changed: Int
 
-    public init(code: String, name: String, successor: String?, lastPublished: Int) {
+    public init(code: String, name: String, successor: String?, lastPublished: Int, changed: Int? = nil) {
         self.code = code
         self.name = name
         self.successor = successor
         self.lastPublished = lastPublished
+        self.changed = changed ?? lastPublished + 1
     }
 }
 

@@ -415,7 +415,7 @@ extension Strings {
         "key_counties": "National key assisted counties",
         "ledger_ignored_columns": "These columns match no field; their data will not be imported: {0}.",
         "ledger.same_as_row": "The same record as row {0}, with the same values.",
-        "ledger.former_county": "\"{0}\" is a former name; recorded under today's {1} ({2}).",
+        "ledger.former_county": "\"{0}\" is a former name (changed in {3}); recorded under today's {1} ({2}).",
         "ledger_rejected": "Rejected",
         "ledger_import": "Import",
         "ledger_export": "Export",

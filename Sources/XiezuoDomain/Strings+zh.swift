@@ -397,7 +397,7 @@ extension Strings {
         "key_counties": "国家乡村振兴重点帮扶县",
         "ledger_ignored_columns": "以下列没有对应的字段，其数据不会导入：{0}。",
         "ledger.same_as_row": "与第 {0} 行是同一条记录，内容相同。",
-        "ledger.former_county": "“{0}”是旧称，已按现名“{1}”（{2}）记录。",
+        "ledger.former_county": "“{0}”是旧称（{3}年变更），已按现名“{1}”（{2}）记录。",
         "ledger_rejected": "拒绝",
         "ledger_import": "导入",
         "ledger_export": "导出",

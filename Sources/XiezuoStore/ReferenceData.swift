@@ -32,7 +32,8 @@ extension Store {
             guard !line.hasPrefix("#") else { return nil }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count >= 4, let year = Int(f[3]) else { return nil }
-            return FormerRegion(code: f[0], name: f[1], successor: f[2].isEmpty ? nil : f[2], lastPublished: year)
+            return FormerRegion(
+                code: f[0], name: f[1], successor: f[2].isEmpty ? nil : f[2], lastPublished: year, changed: f.count > 4 ? Int(f[4]) : nil)
         }
     }
 

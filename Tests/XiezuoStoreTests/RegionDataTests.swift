@@ -42,6 +42,18 @@ import XiezuoDomain
         #expect(d.county("不存在县") == nil)
     }
 
+    @Test func eachFormerEntryHasTheYearItChanged() {
+        let byCode = Dictionary(former.map { ($0.code, $0) }, uniquingKeysWith: { a, b in a.lastPublished >= b.lastPublished ? a : b })
+        let expected: [(String, String, Int)] = [
+            ("520222", "520281", 2017), ("520221", "520204", 2020), ("520522", "520581", 2021), ("522322", "522302", 2018),
+            ("520321", "520304", 2016), ("450127", "450181", 2021),
+        ]
+        for (code, successor, year) in expected {
+            #expect(byCode[code]?.successor == successor && byCode[code]?.changed == year, "\(code)")
+        }
+        #expect(former.allSatisfy { $0.changed >= $0.lastPublished && $0.changed <= 2026 })
+    }
+
     @Test func aFormerNameWhoseSuccessorThisDatabaseLacksIsNotGuessed() {
         // A database migrated before today's table: the successor is not there, so nothing is resolved.
         let old = today.filter { $0.code != "520281" }
@@ -109,8 +121,8 @@ import XiezuoDomain
         ].enumerated().flatMap { i, r in (try? reader.feed(rowNumber: i + 2, r.map { SheetCell($0) })) ?? [] }
         let county = LedgerName.consumption.definition.index("county")!
         #expect(rows.map { $0.values[county] } == ["520281", "520204", "520525"])
-        #expect(rows[0].notes.first?.key == "ledger.former_county" && rows[0].notes.first?.params == ["盘县", "盘州市", "520281"])
-        #expect(rows[1].notes.first?.params.first == "水城县")
+        #expect(rows[0].notes.first?.key == "ledger.former_county" && rows[0].notes.first?.params == ["盘县", "盘州市", "520281", "2017"])
+        #expect(rows[1].notes.first?.params == ["水城县", "水城区", "520204", "2020"])
         #expect(rows[2].notes.isEmpty)
     }
 }

@@ -440,7 +440,7 @@ def test_old_county_names_import_under_todays_county_with_a_note():
         f.write("猕猴桃,水城果业,520221,东莞某食堂,食堂,300,2024-06-06\n")
     r = run("import", "consumption", sheet, "--database", db)
     assert r.returncode == 0 and "新增 added 2" in r.stdout, r.stdout + r.stderr
-    assert "“盘县”是旧称，已按现名“盘州市”（520281）记录" in r.stdout, r.stdout
+    assert "“盘县”是旧称（2017年变更），已按现名“盘州市”（520281）记录" in r.stdout, r.stdout
     exported = run("export", "consumption", "--format", "csv", "--database", db).stdout
     assert "盘州市（520281）" in exported and "水城区（520204）" in exported, exported
 
