@@ -140,7 +140,7 @@ let package = Package(
 // under test.
 if Context.environment["XIEZUO_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
-        ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats"]), ("fuzz-csv", ["XiezuoFormats"]),
+        ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats", "XiezuoDomain"]), ("fuzz-csv", ["XiezuoFormats"]),
         ("fuzz-docx", ["XiezuoFormats"]), ("fuzz-html", ["XiezuoFormats"]), ("fuzz-multipart", ["XiezuoFormats"]),
         ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]),
     ]

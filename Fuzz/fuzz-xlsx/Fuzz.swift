@@ -1,8 +1,10 @@
 import Foundation
 import FuzzDriver
+import XiezuoDomain
 import XiezuoFormats
 
-/// An uploaded workbook: the bytes as a file, opened and read to the end (or to the first refusal).
+/// An uploaded workbook: the bytes as a file, opened and read to the end (or to the first refusal), then looked at
+/// as the import preview does (its sheets, the first that maps, its header against a ledger).
 @_cdecl("fuzz_xlsx_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     runFuzzer(argc, argv) { input in
@@ -19,5 +21,12 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
             rows += 1
         }
         _ = reader.fraction
+        // Only a zip: an .xls would be handed to LibreOffice, which is not ours to fuzz.
+        guard input.starts(with: [0x50, 0x4B]) else { return }
+        let d = LedgerName.labour.definition
+        let regions = RegionDirectory([])
+        _ = try? SheetFiles.sheetNames(file, limits: limits)
+        _ = try? SheetFiles.firstSheetThatMaps(file, definition: d, regions: regions, limits: limits)
+        _ = try? SheetFiles.layout(file, definition: d, regions: regions, mapping: ["打工企业": "employer"], sheet: "2", limits: limits)
     }
 }
