@@ -29,9 +29,14 @@ public struct UserAccount: Sendable, Hashable, Codable {
     public var regionLevel: RegionLevel
     public var side: Side
     public var state: AccountState
+    /// The person's name and unit (单位), as colleagues know them.
+    public var fullName: String
+    public var unit: String
+    /// Set when an administrator gave the password: the user chooses a new one before anything else.
+    public var mustChangePassword: Bool
     public init(
         id: Int64, username: String, role: Role, regionCode: String, regionLevel: RegionLevel, side: Side,
-        state: AccountState
+        state: AccountState, fullName: String = "", unit: String = "", mustChangePassword: Bool = false
     ) {
         self.id = id
         self.username = username
@@ -40,6 +45,9 @@ public struct UserAccount: Sendable, Hashable, Codable {
         self.regionLevel = regionLevel
         self.side = side
         self.state = state
+        self.fullName = fullName
+        self.unit = unit
+        self.mustChangePassword = mustChangePassword
     }
 
     /// The code prefix of everything inside the user's scope.

@@ -109,7 +109,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails,
     ]
 
     static let documents = Migration(
@@ -287,6 +287,15 @@ enum Migrations {
             // A staged upload keeps the mapping and sheet its preview was made with, so its import uses the same.
             "ALTER TABLE ledger_uploads ADD COLUMN mapping_json TEXT NOT NULL DEFAULT '{}'",
             "ALTER TABLE ledger_uploads ADD COLUMN sheet TEXT",
+        ])
+
+    static let userDetails = Migration(
+        version: 13, name: "user details",
+        statements: [
+            // Who an account is (name and unit), and whether the password an administrator gave must be replaced.
+            "ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE users ADD COLUMN unit TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
         ])
 
     static var latest: Int { all.last!.version }

@@ -110,6 +110,7 @@ public func buildRouter(
     AssessmentsController(pages: pages).addRoutes(to: signedIn)
     LedgersController(pages: pages).addRoutes(to: signedIn)
     UsersController(pages: pages).addRoutes(to: signedIn)
+    AccountController(pages: pages).addRoutes(to: signedIn)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(public: router, signedIn: signedIn)
     return router
 }

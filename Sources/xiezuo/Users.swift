@@ -39,6 +39,36 @@ struct UserCommand: AsyncParsableCommand {
 
     static let cli = Actor(name: "cli", address: "local")
 
+    /// A region as a person names it: its code, its name (纳雍县, 毕节市, 贵州省), the names above it before it
+    /// (毕节市纳雍县, 贵州省毕节市纳雍县) or a former name (盘县). A name several regions share asks for more.
+    static func regionCode(_ text: String, _ store: Store) async throws -> String {
+        let t = text.filter { !$0.isWhitespace }
+        let regions = try await store.regions()
+        let byCode = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) })
+        if byCode[t] != nil { return t }
+        func path(_ r: Region) -> [String] {
+            var names = [r.name]
+            var up = r.parentCode
+            while let p = up, let parent = byCode[p] {
+                names.insert(parent.name, at: 0)
+                up = parent.parentCode
+            }
+            return names
+        }
+        // The name alone, or with any of the names above it in front (贵州省毕节市纳雍县, 毕节市纳雍县).
+        let matches = regions.filter { r in
+            let p = path(r)
+            return p.indices.contains { p[$0...].joined() == t }
+        }
+        if matches.count == 1 { return matches[0].code }
+        if matches.count > 1 {
+            let list = matches.map { "\($0.code) \(path($0).joined(separator: " "))" }.joined(separator: "; ")
+            throw CommandFailure("“\(text)”有多个地区，请写明上级或代码 / several regions have this name, give the one above it or the code: \(list)")
+        }
+        if let county = try await store.regionDirectory().county(t) { return county.code }
+        throw CommandFailure("未知地区“\(text)”/ unknown region: give its name (纳雍县, 毕节市纳雍县) or its 6-digit code")
+    }
+
     /// Opens the database, changes one named account, says so, and closes it; an unknown name is a clear error.
     static func change(
         _ username: String, _ database: String, done: String,
@@ -60,8 +90,11 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account; the password is read from standard input.")
         @Option var username: String
         @Option(help: "admin, province-coordinator, prefecture-officer, county-reporter or viewer.") var role: String
-        @Option(help: "GB/T 2260 code of the user's region (its scope).") var region: String
+        @Option(help: "The user's region (its scope): its name (纳雍县, 毕节市纳雍县, 贵州省) or its GB/T 2260 code.") var region: String
+        @Option(help: "The person's name.") var name: String = ""
+        @Option(help: "The person's unit (单位).") var unit: String = ""
         @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+        @Flag(help: "Make the user choose a new password at first sign-in.") var mustChange = false
         @OptionGroup var db: DatabaseOption
 
         func run() async throws {
@@ -72,11 +105,16 @@ struct UserCommand: AsyncParsableCommand {
             let password = try UserCommand.readPassword(username: username)
             let store = try await UserCommand.openStore(db.database)
             do {
+                let code = try await UserCommand.regionCode(region, store)
                 let u = try await store.addUser(
-                    username: username, role: role, regionCode: region,
-                    passwordHash: Bcrypt.hash(password, cost: passwordCost), actor: UserCommand.cli)
+                    username: username, role: role, regionCode: code,
+                    passwordHash: Bcrypt.hash(password, cost: passwordCost), fullName: name, unit: unit, mustChangePassword: mustChange,
+                    actor: UserCommand.cli)
                 print("created \(u.username) (\(u.role.rawValue), \(u.regionCode))")
                 await store.close()
+            } catch let f as CommandFailure {
+                await store.close()
+                throw f
             } catch let f as ValidationFailure {
                 await store.close()
                 throw UserCommand.explain(f)
@@ -90,7 +128,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try await UserCommand.openStore(db.database)
             for u in try await store.users() {
-                print([u.username, u.role.rawValue, u.regionCode, u.state.rawValue].joined(separator: "\t"))
+                print([u.username, u.role.rawValue, u.regionCode, u.state.rawValue, u.fullName, u.unit].joined(separator: "\t"))
             }
             await store.close()
         }
@@ -126,6 +164,7 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Set a new password, read from standard input; ends the user's sessions and tokens and lifts a lock.")
         @Argument var username: String
         @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+        @Flag(help: "Make the user choose a new password at next sign-in (for a password given to someone else).") var mustChange = false
         @OptionGroup var db: DatabaseOption
         func run() async throws {
             guard passwordStdin else { throw CommandFailure("use --password-stdin; passwords are never taken as arguments") }
@@ -133,7 +172,7 @@ struct UserCommand: AsyncParsableCommand {
             let name = username
             let hash = Bcrypt.hash(password, cost: passwordCost)
             try await UserCommand.change(name, db.database, done: "password changed for \(name)") {
-                try await $0.setPasswordHash(username: name, hash, actor: UserCommand.cli)
+                try await $0.setPasswordHash(username: name, hash, mustChange: mustChange, actor: UserCommand.cli)
             }
         }
     }

@@ -31,7 +31,12 @@ struct Xiezuo: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(failure.message)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
-            exit(withError: error)
+            // --help and --version print what was asked; a command line that does not parse says only what is wrong
+            // with it and where to read more, not the whole usage text.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data("Error: \(message(for: error))\n用法 / usage: xiezuo help COMMAND\n".utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 }

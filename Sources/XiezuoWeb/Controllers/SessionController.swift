@@ -133,7 +133,7 @@ struct SessionController {
         guard let user = created else { throw AppError(status: .forbidden, code: "setup", key: "error.setup_token") }
         let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
         var response = Response.redirect(to: "/", type: .normal)
-        response.setCookie(sessionCookie(s.token, request))
+        response.setCookie(Self.sessionCookie(s.token, request))
         return response
     }
 
@@ -155,7 +155,7 @@ struct SessionController {
             "login", title: l.t("login"), section: "", request, context,
             LoginPage(username: username, message: message, next: next, loginToken: token),
             status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/", secure: isTLS(request), httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/", secure: Self.isTLS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -188,12 +188,12 @@ struct SessionController {
         return remaining == 0 ? .locked(Date().addingTimeInterval(60)) : .wrong(remaining: remaining)
     }
 
-    func isTLS(_ request: Request) -> Bool {
+    static func isTLS(_ request: Request) -> Bool {
         request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
     }
 
-    func sessionCookie(_ token: String, _ request: Request) -> Cookie {
-        Cookie(name: AuthMiddleware.cookieName, value: token, path: "/", secure: isTLS(request), httpOnly: true, sameSite: .lax)
+    static func sessionCookie(_ token: String, _ request: Request) -> Cookie {
+        Cookie(name: AuthMiddleware.cookieName, value: token, path: "/", secure: Self.isTLS(request), httpOnly: true, sameSite: .lax)
     }
 
     static func minutes(until: Date) -> String { String(max(1, Int((until.timeIntervalSinceNow / 60).rounded(.up)))) }
@@ -221,7 +221,7 @@ struct SessionController {
             if let old = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: old) }
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
             var response = Response.redirect(to: SafeRedirect.path(form["next"]), type: .normal)
-            response.setCookie(sessionCookie(s.token, request))
+            response.setCookie(Self.sessionCookie(s.token, request))
             response.setCookie(Cookie(name: Self.loginCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
@@ -248,7 +248,7 @@ struct SessionController {
         case .ok(let user):
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
             var response = jsonResponse(SessionOut(username: user.username, role: user.role.rawValue, regionCode: user.regionCode))
-            response.setCookie(sessionCookie(s.token, request))
+            response.setCookie(Self.sessionCookie(s.token, request))
             return response
         }
     }

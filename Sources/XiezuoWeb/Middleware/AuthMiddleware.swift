@@ -17,6 +17,8 @@ struct AuthMiddleware: RouterMiddleware {
     static let publicPaths: Set<String> = [
         "/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css",
     ]
+    /// What a user whose password must be changed may still reach.
+    static let whileChangingPassword: Set<String> = ["/account/password", "/logout", "/api/v1/session"]
     /// Public routes that never look at who is asking: no session is read for them, whatever cookie comes along.
     static let anonymousPaths: Set<String> = ["/health", "/ready", "/metrics", "/api/v1/openapi.json", "/static/app.css"]
 
@@ -46,6 +48,11 @@ struct AuthMiddleware: RouterMiddleware {
                     to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"), type: .normal)
             }
             throw AppError(status: .unauthorized, code: "unauthorized", key: "error.unauthorized")
+        }
+        // A password an administrator set is replaced before anything else is done with it.
+        if context.user?.mustChangePassword == true, !Self.whileChangingPassword.contains(path) {
+            if request.method == .get && !path.hasPrefix("/api/") { return Response.redirect(to: "/account/password", type: .normal) }
+            throw AppError(status: .forbidden, code: "password_change_required", key: "error.must_change_password")
         }
         var request = request
         if request.method != .get && request.method != .head {

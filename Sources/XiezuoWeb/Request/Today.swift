@@ -36,3 +36,17 @@ public struct ChinaClock: Sendable {
 func defaultYear(_ store: Store, today: Day) async throws -> Int {
     try await store.latestAgreementYear(atMost: today.year) ?? today.year
 }
+
+/// Times as people in the offices read them: Beijing time, to the minute.
+enum BeijingTime {
+    static let formatter: DateFormatter = {
+        let f = DateFormatter()
+        f.calendar = ChinaClock.calendar
+        f.timeZone = ChinaClock.china
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f
+    }()
+
+    static func minute(_ date: Date) -> String { formatter.string(from: date) }
+}

@@ -24,11 +24,34 @@ struct HistoryPage: PageModel {
 struct UserListPage: PageModel {
     struct User: Sendable {
         let username: String
+        let fullName: String
+        let unit: String
         let role: String
         let region: String
         let state: String
+        let stateCode: String
         /// Absent unless sign-in is locked for the account now.
         let lockedUntil: String?
     }
     let users: [User]
+}
+
+/// An account's page: create, or change its details, state and password.
+struct UserFormPage: PageModel {
+    /// The account's username; absent while creating.
+    let account: String?
+    let f: [String: FormField]
+    let roles: [Option]
+    let regions: [Option]
+    /// Whether the account may sign in (absent while creating).
+    let active: Bool?
+    let lockedUntil: String?
+    let mustChange: Bool
+    let notice: String?
+}
+
+/// The signed-in user's own password: required before anything else after an administrator set it.
+struct PasswordPage: PageModel {
+    let required: Bool
+    let f: [String: FormField]
 }
