@@ -46,6 +46,22 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
+    /// Days from this day to `other` (negative when `other` is earlier), by the days' serial numbers.
+    public func days(until other: Day) -> Int { other.serial - serial }
+
+    /// A running count of days (the civil-from-days arithmetic; any fixed origin serves for differences).
+    var serial: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe
+    }
+
+    /// The month before this day's (the last closed reporting period): (year, month).
+    public var previousMonth: (year: Int, month: Int) { month == 1 ? (year - 1, 12) : (year, month - 1) }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

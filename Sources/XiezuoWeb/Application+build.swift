@@ -99,6 +99,7 @@ public func buildRouter(
     let signedIn = router.group(context: SignedInContext.self)
     SessionController(pages: pages).addRoutes(public: router, signedIn: signedIn)
     DashboardController(pages: pages).addRoutes(to: signedIn)
+    WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)
     RegionsController(pages: pages).addRoutes(to: signedIn)

@@ -66,7 +66,7 @@ import XiezuoStore
             let changed = try await clerk.execute(
                 uri: "/account/password", method: .post, headers: formHeaders,
                 body: form([("current", first), ("password", "Meine-Wahl-2025"), ("repeat", "Meine-Wahl-2025")]))
-            #expect(changed.status == .seeOther && changed.headers[.location] == "/")
+            #expect(changed.status == .seeOther && changed.headers[.location] == "/workbench")
             let fresh = try #require(sessionCookie(changed))
             #expect(try await raw.execute(uri: "/projects", method: .get, headers: [.cookie: fresh]).status == .ok)
             #expect(try await raw.execute(uri: "/projects", method: .get, headers: [.cookie: cookie]).status != .ok)  // the old session ended

@@ -60,7 +60,7 @@ def test_an_account_from_creation_to_lock_and_disable(server, browser):
     browser.find_element(By.ID, "password").send_keys(OWN)
     browser.find_element(By.ID, "repeat").send_keys(OWN)
     submit(browser, "password-form")
-    assert browser.current_url.rstrip("/") == server
+    assert browser.current_url == server + "/workbench"
     assert browser.find_element(By.ID, "me").text.startswith("nayong.clerk")
 
     # Five wrong passwords lock the account; the administrator sees it and lifts the lock.

@@ -47,7 +47,7 @@ struct AccountController {
             actor: context.actor)
         // Every session ended with the old password (another device's too); this browser goes on in a new one.
         let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
-        var response = Response.redirect(to: "/", type: .normal)
+        var response = Response.redirect(to: "/workbench", type: .normal)
         response.setCookie(SessionController.sessionCookie(s.token, request))
         return response
     }

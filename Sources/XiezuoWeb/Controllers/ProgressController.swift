@@ -18,9 +18,15 @@ struct ProgressController {
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
-        // A new figure is most likely this month's, in China.
-        let today = context.today
-        return try await page(request, context, draft: ProgressDraft(year: String(today.year), month: String(today.month)), issues: [])
+        // A new figure is most likely for the last closed month (in China), of the user's own region; a link from
+        // the workbench ("not yet reported") names the indicator and period.
+        let (year, month) = context.today.previousMonth
+        let user = context.access.user
+        let draft = ProgressDraft(
+            indicatorCode: request.query("new_indicator"),
+            regionCode: request.query("new_region") ?? (AccessRule.canWrite(user, regionCode: user.regionCode) ? user.regionCode : nil),
+            year: request.query("new_year") ?? String(year), month: request.query("new_month") ?? String(month))
+        return try await page(request, context, draft: draft, issues: [])
     }
 
     func page(_ request: Request, _ context: SignedInContext, draft: ProgressDraft, issues: [ValidationIssue]) async throws -> Response {

@@ -220,7 +220,9 @@ struct SessionController {
             // A new session id at every sign-in; any session the browser had is ended.
             if let old = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: old) }
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
-            var response = Response.redirect(to: SafeRedirect.path(form["next"]), type: .normal)
+            // Where the user was going, else its own start page.
+            let next = form["next"].flatMap { $0.isEmpty ? nil : SafeRedirect.path($0) } ?? "/workbench"
+            var response = Response.redirect(to: next, type: .normal)
             response.setCookie(Self.sessionCookie(s.token, request))
             response.setCookie(Cookie(name: Self.loginCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response

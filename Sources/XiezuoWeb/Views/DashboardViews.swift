@@ -83,3 +83,44 @@ struct DashboardPage: PageModel {
         let rows: [PartnerRow]
     }
 }
+
+/// 我的工作台: one user's work now, in its own scope.
+struct WorkbenchPage: PageModel {
+    struct Item: Sendable {
+        let href: String
+        let title: String
+        let detail: String
+        let kind: String
+    }
+    struct TaskItem: Sendable {
+        let id: Int64
+        let title: String
+        let office: String
+        let deadline: String
+        let daysLeft: String
+        let overdue: Bool
+    }
+    struct Count: Sendable {
+        let href: String
+        let label: String
+        let count: Int
+    }
+    /// "我的范围：贵州省 毕节市 纳雍县（县级填报员）": every figure on the page is of this scope.
+    let scope: String
+    /// The last closed month, which "not yet reported" is about.
+    let period: String
+    let returned: [Item]
+    let hasReturned: Bool
+    let missing: [Item]
+    let hasMissing: Bool
+    let showMissing: Bool
+    let tasks: [TaskItem]
+    let hasTasks: Bool
+    let awaiting: [Count]
+    let hasAwaiting: Bool
+    let reviewing: Bool
+    let awaitingTotal: Int
+    let lagging: [Item]
+    let hasLagging: Bool
+    let writes: Bool
+}

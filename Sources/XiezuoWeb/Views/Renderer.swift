@@ -15,7 +15,7 @@ struct Renderer: Sendable {
         "agreement", "agreements", "assessment", "assessments", "dashboard", "document", "document_new", "documents", "error",
         "history", "history_block", "indicators", "layout", "ledger", "ledger_form", "ledger_preview", "ledger_row", "ledgers",
         "login", "meeting", "meeting_form", "meetings", "pairings", "progress", "progress_detail", "project", "project_form",
-        "projects", "region", "review", "setup", "task", "tasks", "tokens", "users",
+        "projects", "region", "review", "setup", "task", "tasks", "tokens", "users", "user_form", "account_password", "workbench",
     ]
 
     struct TemplateMissing: Error, CustomStringConvertible {
@@ -40,7 +40,11 @@ struct Renderer: Sendable {
     ) -> Response {
         let frame = Frame(
             csrf: csrf ?? "",
-            me: user.map { Frame.Me(username: $0.username, role: Strings.text("role_" + $0.role.rawValue, lang), region: $0.regionCode) },
+            me: user.map {
+                Frame.Me(
+                    username: $0.username, role: Strings.text("role_" + $0.role.rawValue, lang), region: $0.regionCode,
+                    managesUsers: AccessRule.managesUsers($0))
+            },
             t: Strings.table(lang), lang: lang.rawValue, otherLang: lang == .zh ? "en" : "zh", pageTitle: title, demo: demo,
             section: section, path: path, langHref: languageSwitch ?? path + "?lang=" + (lang == .zh ? "en" : "zh"))
         guard let html = library.render(Framed(frame: frame, model: model), withTemplate: template) else {
@@ -80,6 +84,8 @@ struct Frame: Sendable {
         let username: String
         let role: String
         let region: String
+        /// Whether the accounts page is offered.
+        let managesUsers: Bool
     }
     let csrf: String
     let me: Me?
