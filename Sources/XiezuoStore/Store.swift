@@ -178,7 +178,7 @@ public struct Page: Sendable, Hashable {
         self.number = max(1, min(number, 1_000_000))
         self.size = max(1, min(size, Page.maxSize))
     }
-    var offset: Int { (number - 1) * size }
+    public var offset: Int { (number - 1) * size }
 }
 
 public struct PageOf<T: Sendable>: Sendable {

@@ -104,6 +104,7 @@ public func buildRouter(
     ProjectsController(pages: pages).addRoutes(to: signedIn)
     RegionsController(pages: pages).addRoutes(to: signedIn)
     ProgressController(pages: pages).addRoutes(to: signedIn)
+    ReviewController(pages: pages).addRoutes(to: signedIn)
     DocumentsController(pages: pages).addRoutes(to: signedIn)
     HistoryController(pages: pages).addRoutes(to: signedIn)
     MeetingsController(pages: pages).addRoutes(to: signedIn)

@@ -20,7 +20,9 @@ import XiezuoStore
             ]
             for next in hostile {
                 let r = try await postLogin(raw, username: "li.ming", password: testPassword, next: next)
-                #expect(r.status == .seeOther && r.headers[.location] == "/", "next=\(next.debugDescription) went to \(r.headers[.location] ?? "")")
+                #expect(
+                    r.status == .seeOther && r.headers[.location] == "/workbench",
+                    "next=\(next.debugDescription) went to \(r.headers[.location] ?? "")")
             }
             for next in ["/projects?region=520500&page=2", "/ledgers/labour", "/progress/12"] {
                 let r = try await postLogin(raw, username: "li.ming", password: testPassword, next: next)

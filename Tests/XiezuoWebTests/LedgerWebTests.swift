@@ -86,9 +86,10 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             for k in rowsBefore.keys { #expect(before[k] == rowsBefore[k], "\(k)") }
             // The prefecture approves what Nayong recorded: the figures move by exactly those rows.
             let approve = try await officer.execute(
-                uri: "/ledgers/labour/approve?state=submitted&region=520525", method: .post, headers: formHeaders, body: form([]))
+                uri: "/ledgers/labour/approve?state=submitted&region=520525", method: .post, headers: formHeaders, body: form([("confirm", "1")]))
             #expect(approve.status == .seeOther)
-            _ = try await officer.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
+            _ = try await officer.execute(
+                uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([("confirm", "1")]))
             let after = try await dashboard()
             let rowsAfter = try await fromRows()
             for k in rowsAfter.keys { #expect(after[k] == rowsAfter[k], "\(k)") }

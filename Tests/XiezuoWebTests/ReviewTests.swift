@@ -62,9 +62,11 @@ import XiezuoDomain
                     == .notFound)
 
             // Returned only with a comment.
-            #expect(
-                try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders, body: form([("comment", " ")])).status
-                    == .unprocessableContent)
+            // (The figure's page again, with the reason beside the return form.)
+            let blank = try await officer.execute(uri: "/progress/\(id)/return", method: .post, headers: formHeaders, body: form([("comment", " ")]))
+            #expect(blank.status == .seeOther && blank.headers[.location] == "/progress/\(id)?return=missing#return-form")
+            #expect(try await officer.execute(uri: "/progress/\(id)?return=missing", method: .get).text.contains("id=\"error-comment\""))
+            #expect(try await state(reporter, id) == "submitted")
             #expect(
                 try await officer.execute(
                     uri: "/progress/\(id)/return", method: .post, headers: formHeaders,

@@ -83,8 +83,10 @@ import XiezuoDomain
                 try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/approve", method: .post, headers: formHeaders, body: form([])).status
                     == .forbidden)
             #expect(
-                try await guangzhou.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
-                    .status == .forbidden)
+                try await guangzhou.execute(
+                    uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([("confirm", "1")])
+                )
+                .status == .forbidden)
             #expect(
                 try await guangzhou.execute(uri: "/ledgers/consumption/\(lid)/confirm", method: .post, headers: formHeaders, body: form([])).status
                     == .forbidden)
@@ -117,7 +119,8 @@ import XiezuoDomain
                     ("channel", "canteen"), ("amount", "5"), ("date", "2024-05-03"),
                 ]))
             let mid = Int((mine.headers[.location] ?? "").split(separator: "/").last!)!
-            _ = try await bijie.execute(uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([]))
+            _ = try await bijie.execute(
+                uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([("confirm", "1")]))
             #expect(try await state(bijie) == "approved")
             let left = try await bijie.execute(uri: "/ledgers/consumption/\(mid)", method: .get).text
             #expect(left.contains("data-state=\"submitted\"") && left.contains("id=\"own-work\""))

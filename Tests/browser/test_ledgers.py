@@ -55,6 +55,9 @@ def test_upload_preview_import_approve_and_follow_the_dashboard_figure(server, b
     browser.get(server + "/ledgers/labour?state=submitted&region=520525")
     assert "浏览器工人1" in browser.find_element(By.ID, "ledger-rows").text
     submit(browser, browser.find_element(By.ID, "approve-shown"))
+    # Asked once, with the count.
+    assert browser.find_element(By.ID, "confirm-message").get_attribute("data-count") == "3"
+    submit(browser, browser.find_element(By.ID, "confirm-form"))
 
     sign_in(browser, server)
     after, link = dashboard_figure(browser, server, "workers_placed")

@@ -208,7 +208,8 @@ struct LedgersController {
                 && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("ledger_row", r.id, l),
-            comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy)
+            comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy,
+            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil)
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, model)
     }
 

@@ -60,12 +60,3 @@ struct Pages: Sendable {
         Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
     }
 }
-
-/// The comment a reviewer returns something with (a figure or a ledger row): required, at most 1,000 characters.
-func returnComment(_ request: Request, _ context: SignedInContext) async throws -> String {
-    let form = try await decodeForm(request, context)
-    var v = Validator()
-    let comment = v.text("comment", form["comment"], max: 1000)
-    guard v.issues.isEmpty else { throw AppError.invalid(ValidationFailure(v.issues)) }
-    return comment
-}

@@ -14,7 +14,6 @@ struct ProgressController {
         router.post("/progress/:id/approve", use: approve)
         router.post("/progress/:id/return", use: giveBack)
         router.post("/progress/:id/correct", use: correct)
-        router.get("/review", use: queue)
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -116,11 +115,12 @@ struct ProgressController {
             canSubmit: writer && p.state.after(.submit) != nil, canCorrect: writer && p.state.editable,
             canReview: reviewer && p.state == .submitted, ownWork: ownWork,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
-            historyBlock: try await pages.historyBlock("progress", p.id, l))
+            historyBlock: try await pages.historyBlock("progress", p.id, l),
+            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil)
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, model)
     }
 
-    func act(_ context: SignedInContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
+    func act(_ request: Request, _ context: SignedInContext, _ action: ProgressState.Action, comment: String = "") async throws -> Response {
         let (p, region, a) = try await scoped(context)
         switch action {
         case .submit: try a.requireWrite(region: p.regionCode)
@@ -136,14 +136,25 @@ struct ProgressController {
         } catch ReviewError.notAllowedFrom {
             throw AppError(status: .conflict, code: "state", key: "error.state")
         }
-        return Response.redirect(to: "/progress/\(p.id)", type: .normal)
+        return ReviewController.afterReview(request, item: "/progress/\(p.id)")
     }
 
-    @Sendable func submit(_ request: Request, context: SignedInContext) async throws -> Response { try await act(context, .submit) }
-    @Sendable func approve(_ request: Request, context: SignedInContext) async throws -> Response { try await act(context, .approve) }
+    @Sendable func submit(_ request: Request, context: SignedInContext) async throws -> Response {
+        _ = try await decodeForm(request, context)
+        return try await act(request, context, .submit)
+    }
+    @Sendable func approve(_ request: Request, context: SignedInContext) async throws -> Response {
+        _ = try await decodeForm(request, context)
+        return try await act(request, context, .approve)
+    }
 
     @Sendable func giveBack(_ request: Request, context: SignedInContext) async throws -> Response {
-        try await act(context, .return, comment: try await returnComment(request, context))
+        let (p, _, _) = try await scoped(context)
+        switch try await ReviewController.comment(request, context) {
+        case .success(let comment): return try await act(request, context, .return, comment: comment)
+        case .failure(let refused):
+            return try await ReviewController(pages: pages).refusedReturn(request, context, item: "/progress/\(p.id)", refused)
+        }
     }
 
     @Sendable func correct(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -163,26 +174,6 @@ struct ProgressController {
 
     /// What waits for the user: figures to review at the levels below (someone else's, on its own side), or its own
     /// figures returned to it. Paged like any list, in SQL.
-    @Sendable func queue(_ request: Request, context: SignedInContext) async throws -> Response {
-        let l = Labels(lang: context.language)
-        let a = context.access
-        let reviewing = ReviewRule.isReviewer(a.user)
-        var f = ProgressFilter(state: reviewing ? .submitted : .returned, scope: reviewing ? a.ownScope : .within([a.user.scopePrefix]))
-        if reviewing {
-            f.notAuthoredBy = a.user.username
-            if a.user.role != .admin { f.otherThanRegion = a.user.regionCode }
-        }
-        let q = try ListQuery(request, defaultSize: 50)
-        let result = try await pages.store.progress(f, page: q.page)
-        let regions = try await pages.regionIndex()
-        let pager = q.links(pageCount: result.pageCount, total: result.total)
-        return try await pages.render(
-            "review", title: l.t("nav_review"), section: "review", request, context,
-            ReviewQueuePage(
-                items: result.items.map { Self.row($0, regions, l) }, reviewing: reviewing, prev: pager.previous, next: pager.next,
-                pageInfo: pager.info(l)))
-    }
-
     static func period(_ p: ProgressReport) -> String { "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)" }
 
     static func row(_ p: ProgressReport, _ regions: [String: Region], _ l: Labels) -> FigureRow {

@@ -221,7 +221,7 @@ struct SessionController {
             if let old = request.cookies[AuthMiddleware.cookieName]?.value { try await pages.store.endSession(token: old) }
             let s = try await pages.store.createSession(userId: user.id, address: context.clientAddress)
             // Where the user was going, else its own start page.
-            let next = form["next"].flatMap { $0.isEmpty ? nil : SafeRedirect.path($0) } ?? "/workbench"
+            let next = SafeRedirect.path(form["next"], fallback: "/workbench")
             var response = Response.redirect(to: next, type: .normal)
             response.setCookie(Self.sessionCookie(s.token, request))
             response.setCookie(Cookie(name: Self.loginCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))

@@ -5,10 +5,10 @@ import Foundation
 /// that is not a plain same-site path — a backslash, a control or space character, a second leading slash, a
 /// scheme, in any encoding — falls back to the start page.
 enum SafeRedirect {
-    static func path(_ candidate: String?) -> String {
-        guard let candidate, candidate.count <= 2000, isSafe(candidate) else { return "/" }
+    static func path(_ candidate: String?, fallback: String = "/") -> String {
+        guard let candidate, candidate.count <= 2000, isSafe(candidate) else { return fallback }
         // Decoded once more, the same must hold (a browser may decode what we pass on).
-        if let decoded = candidate.removingPercentEncoding, decoded != candidate, !isSafe(decoded) { return "/" }
+        if let decoded = candidate.removingPercentEncoding, decoded != candidate, !isSafe(decoded) { return fallback }
         return candidate
     }
 

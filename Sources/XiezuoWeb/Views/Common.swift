@@ -69,3 +69,14 @@ extension Pages {
         (2021...2030).map { Option(value: String($0), label: String($0), selected: $0 == selected) }
     }
 }
+
+/// An action that changes many things at once, said with its count and asked once before it is done.
+struct ConfirmPage: PageModel {
+    let heading: String
+    let message: String
+    /// Where the confirmation posts (absent when there is nothing to do).
+    let action: String?
+    let button: String
+    let back: String
+    let count: Int
+}

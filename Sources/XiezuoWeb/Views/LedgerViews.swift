@@ -90,6 +90,8 @@ struct LedgerRowPage: PageModel {
     let historyBlock: HistoryBlock
     let comment: String?
     let confirmedBy: String?
+    /// A return refused for want of a comment, said beside the form.
+    let returnError: String?
 }
 
 struct LedgerFormPage: PageModel {

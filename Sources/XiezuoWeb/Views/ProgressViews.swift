@@ -40,11 +40,38 @@ struct ProgressDetailPage: PageModel {
     let ownWork: Bool
     let authors: Authors
     let historyBlock: HistoryBlock
+    /// A return refused for want of a comment, said beside the form.
+    let returnError: String?
 }
 
 struct ReviewQueuePage: PageModel {
-    let items: [FigureRow]
+    /// One figure or ledger row awaiting review, with what the reviewer compares it with.
+    struct Item: Sendable {
+        let kind: String
+        let kindCode: String
+        let href: String
+        let title: String
+        let region: String
+        let period: String
+        let value: String
+        let unit: String
+        let previous: String
+        let target: String
+        let submitter: String
+        let submitted: String
+        let approve: String
+        let giveBack: String
+        /// Why a return from the queue was refused, beside the row, with the comment as typed.
+        let problem: String?
+        let comment: String
+    }
     let reviewing: Bool
+    /// A reporter's view: its figures that came back.
+    let returned: [FigureRow]
+    let items: [Item]
+    let figureTotal: Int
+    let rowTotal: Int
+    let done: String?
     let prev: String?
     let next: String?
     let pageInfo: String
