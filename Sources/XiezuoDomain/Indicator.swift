@@ -33,9 +33,24 @@ public struct Indicator: Sendable, Hashable, Codable {
     }
 
     /// Parses a user-typed value in the indicator's display unit (万元 for money).
+    /// A value as people type it: full-width or half-width digits, thousands separators (, ， or spaces), and a
+    /// trailing unit — 万元/万 (the unit itself), 元, 亿元/亿 for amounts; 个, 人, 人次 for counts.
     public func parse(_ text: String) -> Int64? {
-        if unit.isMoney { return Money.parse(text, unit: .wan)?.fen }
-        let t = text.trimmingWhitespace().filter { $0 != "," }
+        var t = SheetText.normalize(text).filter { !$0.isWhitespace && $0 != "," && $0 != "，" }
+        if unit.isMoney {
+            for (suffix, factor) in [("亿元", Int64(10_000)), ("亿", 10_000), ("万元", 1), ("万", 1)] where t.hasSuffix(suffix) {
+                t.removeLast(suffix.count)
+                guard let m = Money.parse(t, unit: .wan) else { return nil }
+                let (v, overflow) = m.fen.multipliedReportingOverflow(by: factor)
+                return overflow ? nil : v
+            }
+            if t.hasSuffix("元") { return Money.parse(String(t.dropLast()), unit: .yuan)?.fen }
+            return Money.parse(t, unit: .wan)?.fen
+        }
+        for suffix in ["人次", "个", "人", "家", "项", "户"] where t.hasSuffix(suffix) {
+            t.removeLast(suffix.count)
+            break
+        }
         guard !t.isEmpty, t.count <= 15, t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int64(t)
     }

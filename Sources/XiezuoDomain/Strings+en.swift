@@ -128,7 +128,8 @@ extension Strings {
         "error.required": "Required.", "error.too_long": "At most {0} characters.", "error.control_chars": "Contains invisible control characters.",
         "error.date": "Use a date as YYYY-MM-DD with a year from {0} to {1}.", "error.integer": "Enter a whole number.",
         "error.negative": "Must not be negative.", "error.too_large": "Must not exceed {0}.",
-        "error.money": "Enter an amount with at most two decimals (six for 10k yuan).",
+        "error.money":
+            "Enter an amount as a number, such as 1234.5, 1,234.5 or 1,234.5万 (in 10k yuan, up to six decimals; 元 or 亿元 may follow instead).",
         "error.positive": "The amount must be greater than zero.", "error.choice": "Not one of the allowed values.",
         "error.unknown_pairing": "No such pairing.",
         "error.unknown_region": "No such region code.", "error.county_outside_pairing": "That county is not inside the pairing's western region.",
@@ -506,6 +507,11 @@ extension Strings {
         "bulk_confirm_button": "Approve {0} rows",
         "bulk_none": "The list shows no submitted rows you may approve.",
         "error.return_comment": "A return needs its reason: write a comment.",
+        "figure_done_saved": "Saved as a draft, not yet submitted. Check the value, then \"Submit for review\"; the level above reviews it.",
+        "figure_done_submitted": "Submitted for review by the level above.",
+        "figure_done_corrected": "Corrected and saved as a draft: submit it again.",
+        "figure_done_approved": "Approved: it now counts in the figures.",
+        "figure_done_returned": "Returned, with the comment, to the office that reported it.",
         "ledger_preview_intro":
             "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",

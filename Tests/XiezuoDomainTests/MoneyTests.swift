@@ -118,3 +118,26 @@ import Testing
         }
     }
 }
+
+/// Figures as offices type them into the form: separators, full-width digits and a trailing unit are understood;
+/// anything else is refused rather than guessed.
+@Suite struct FigureEntryTests {
+    let money = IndicatorCatalogue.byCode["fiscal_aid"]!  // 万元
+    let count = IndicatorCatalogue.byCode["demo_villages"]!  // 个
+
+    @Test func amountsInTheWaysPeopleWriteThem() {
+        let wan: Int64 = 1_000_000  // fen in one 万元
+        let cases: [(String, Int64)] = [
+            ("1234.5", 12_345 * wan / 10), ("1,234.5", 12_345 * wan / 10), ("1,234.5万", 12_345 * wan / 10), ("1234.5万元", 12_345 * wan / 10),
+            ("１２３４．５", 12_345 * wan / 10), ("1 234.5", 12_345 * wan / 10), ("1，234.5 万元", 12_345 * wan / 10),
+            ("12345元", 1_234_500), ("1.2亿", 12_000 * wan), ("0.000001", 1),
+        ]
+        for (text, fen) in cases { #expect(money.parse(text) == fen, "\(text)") }
+        for bad in ["", "abc", "12.5.3", "1万5", "12 万 元 整", "0.0000001"] { #expect(money.parse(bad) == nil, "\(bad)") }
+    }
+
+    @Test func countsWithTheirUnit() {
+        for (text, n) in [("12", Int64(12)), ("1,200", 1200), ("12个", 12), ("１２", 12)] { #expect(count.parse(text) == n, "\(text)") }
+        for bad in ["12.5", "十二", "12万"] { #expect(count.parse(bad) == nil, "\(bad)") }
+    }
+}

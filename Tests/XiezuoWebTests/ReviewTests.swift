@@ -40,7 +40,7 @@ import XiezuoDomain
             let created = try await reporter.execute(
                 uri: "/progress", method: .post, headers: formHeaders,
                 body: form([("indicatorCode", "demo_villages"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "500")]))
-            let id = String((created.headers[.location] ?? "").split(separator: "/").last ?? "")
+            let id = locationID(created)
             #expect(try await state(reporter, id) == "draft")
             #expect(try await workersPlaced(officer) == start)
 

@@ -135,7 +135,7 @@ import XiezuoDomain
             ]
             let first = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form(fields))
             #expect(first.status == .seeOther)
-            let link = first.headers[.location] ?? ""
+            let link = "/progress/" + locationID(first)
             // Back, then Save again: the form comes back with a link to the figure that exists.
             let again = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form(fields))
             #expect(again.status == .unprocessableContent && again.text.contains(link))

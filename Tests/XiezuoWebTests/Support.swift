@@ -136,3 +136,9 @@ func form(_ fields: [(String, String)]) -> ByteBuffer {
 
 /// Any API object, read for its id alone.
 struct Identified: Codable, Sendable { let id: Int64 }
+
+/// The id a redirect names (`/progress/12?done=saved` → "12").
+func locationID(_ r: TestResponse) -> String {
+    let path = (r.headers[.location] ?? "").split(separator: "?").first.map(String.init) ?? ""
+    return String(path.split(separator: "/").last ?? "")
+}

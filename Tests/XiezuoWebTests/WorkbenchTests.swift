@@ -43,7 +43,7 @@ import XiezuoStore
             let created = try await reporter.execute(
                 uri: "/progress", method: .post, headers: formHeaders,
                 body: form([("indicatorCode", "fiscal_aid"), ("regionCode", "520525"), ("year", "2024"), ("month", "11"), ("value", "12.5")]))
-            let id = String((created.headers[.location] ?? "").split(separator: "/").last ?? "")
+            let id = locationID(created)
             _ = try await reporter.execute(uri: "/progress/\(id)/submit", method: .post, headers: formHeaders, body: ByteBuffer())
             let awaiting = section(try await officer.execute(uri: "/workbench", method: .get).text, "awaiting-block")
             #expect(awaiting.contains("href=\"/review\""))

@@ -79,7 +79,7 @@ struct ProgressController {
             }
             do {
                 let saved = try await pages.store.addProgress(p, actor: context.actor)
-                return Response.redirect(to: "/progress/\(saved.id)", type: .normal)
+                return Response.redirect(to: "/progress/\(saved.id)?done=saved", type: .normal)
             } catch let e as DuplicateFigure {
                 // Back, then Save again: the form comes back with the figure that already exists.
                 let link = e.existingId.map { "/progress/\($0)" } ?? "/progress"
@@ -116,7 +116,10 @@ struct ProgressController {
             canReview: reviewer && p.state == .submitted, ownWork: ownWork,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("progress", p.id, l),
-            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil)
+            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
+            notice: request.query("done").flatMap {
+                ["saved", "submitted", "corrected", "approved", "returned"].contains($0) ? l.t("figure_done_" + $0) : nil
+            })
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, model)
     }
 
@@ -136,7 +139,7 @@ struct ProgressController {
         } catch ReviewError.notAllowedFrom {
             throw AppError(status: .conflict, code: "state", key: "error.state")
         }
-        return ReviewController.afterReview(request, item: "/progress/\(p.id)")
+        return ReviewController.afterReview(request, item: "/progress/\(p.id)?done=\(Self.doneWord(action))")
     }
 
     @Sendable func submit(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -169,11 +172,19 @@ struct ProgressController {
         } catch ReviewError.notEditable { throw AppError(status: .conflict, code: "state", key: "error.state") } catch StoreError.conflict {
             throw AppError.conflict
         }
-        return Response.redirect(to: "/progress/\(p.id)", type: .normal)
+        return Response.redirect(to: "/progress/\(p.id)?done=corrected", type: .normal)
     }
 
     /// What waits for the user: figures to review at the levels below (someone else's, on its own side), or its own
     /// figures returned to it. Paged like any list, in SQL.
+    static func doneWord(_ a: ProgressState.Action) -> String {
+        switch a {
+        case .submit: return "submitted"
+        case .approve: return "approved"
+        case .return: return "returned"
+        }
+    }
+
     static func period(_ p: ProgressReport) -> String { "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)" }
 
     static func row(_ p: ProgressReport, _ regions: [String: Region], _ l: Labels) -> FigureRow {

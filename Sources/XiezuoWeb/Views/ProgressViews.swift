@@ -42,6 +42,8 @@ struct ProgressDetailPage: PageModel {
     let historyBlock: HistoryBlock
     /// A return refused for want of a comment, said beside the form.
     let returnError: String?
+    /// What the last action did and what comes next.
+    let notice: String?
 }
 
 struct ReviewQueuePage: PageModel {
