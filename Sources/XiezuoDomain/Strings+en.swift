@@ -512,6 +512,9 @@ extension Strings {
         "figure_done_corrected": "Corrected and saved as a draft: submit it again.",
         "figure_done_approved": "Approved: it now counts in the figures.",
         "figure_done_returned": "Returned, with the comment, to the office that reported it.",
+        "report_file_name": "{0} progress report (as of {1})",
+        "template_file_name": "{0} template.xlsx",
+        "history_file_name": "history-{0}.csv",
         "ledger_preview_intro":
             "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",

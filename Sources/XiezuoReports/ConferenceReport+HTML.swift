@@ -17,7 +17,7 @@ extension ConferenceReport {
             h1 { font-size:17pt; margin:0 0 4pt; } h2 { font-size:13pt; margin:16pt 0 6pt; border-bottom:1px solid #cbd5e0; break-after:avoid; }
             table { border-collapse:collapse; width:100%; margin:4pt 0 8pt; font-size:9.5pt; } th, td { border:1px solid #cbd5e0; padding:2pt 4pt; text-align:left; vertical-align:top; }
             th { background:#edf2f7; } td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; } tr { break-inside:avoid; }
-            .muted { color:#4a5568; } .overdue { color:#c53030; font-weight:600; } .demo { border:1px solid #dd6b20; color:#9c4221; padding:4pt; }
+            .nowrap { white-space:nowrap; } .muted { color:#4a5568; } .overdue { color:#c53030; font-weight:600; } .demo { border:1px solid #dd6b20; color:#9c4221; padding:4pt; }
             .chart { width:100%; height:auto; border:1px solid #e2e8f0; margin:4pt 0; break-inside:avoid; }
             .chart-title { font-weight:600; font-size:14px; } .chart-label,.chart-value,.chart-axis { font-size:12px; fill:#333; }
             .track { fill:#edf2f7; } .bar.done { fill:#2f855a; } .bar.mid { fill:#dd6b20; } .bar.low { fill:#c53030; }
@@ -93,6 +93,6 @@ extension ConferenceReport {
                 "<tr\(l.state == .overdue ? " class=\"overdue\"" : "")><td>\(e(l.task.title))</td><td>\(e(l.task.ownerOffice))（\(e(l.ownerRegion))）</td><td>\(l.task.deadline)</td><td>\(e(t("task_" + l.state.rawValue)))</td><td>\(e(l.lastUpdate))</td></tr>\n"
         }
         h += "</tbody></table>\n</body></html>\n"
-        return h
+        return KeepTogether.dates(in: h)
     }
 }

@@ -24,3 +24,21 @@ import XiezuoDomain
         #expect(c.byWorkArea().map(\.1) == [10_000, 2_500])
     }
 }
+
+/// Dates stay on one line in pages and reports, and nothing else of the page changes.
+@Suite struct KeepTogetherTests {
+    @Test func datesInTextAreWrappedAndNothingElse() {
+        let html = """
+            <title>2024-06-04</title><a href="/x?from=2024-01-01" title='2024-02-02 > x'>至 2024-09-30</a>
+            <td>2024-12-31</td><textarea>2025-01-01</textarea><td>12024-01-011</td><td>2024-1-1</td>
+            """
+        let out = KeepTogether.dates(in: html)
+        #expect(out.contains("<title>2024-06-04</title>"))
+        #expect(out.contains("href=\"/x?from=2024-01-01\" title='2024-02-02 > x'"))
+        #expect(out.contains("至 <span class=\"nowrap\">2024-09-30</span></a>"))
+        #expect(out.contains("<td><span class=\"nowrap\">2024-12-31</span></td>"))
+        #expect(out.contains("<textarea>2025-01-01</textarea>"))
+        #expect(out.contains("<td>12024-01-011</td><td>2024-1-1</td>"))
+        #expect(KeepTogether.dates(in: "纳雍县") == "纳雍县")
+    }
+}

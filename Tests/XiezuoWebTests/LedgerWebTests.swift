@@ -173,6 +173,11 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
             for ledger in LedgerName.allCases {
                 let r = try await reporter.execute(uri: "/ledgers/\(ledger.rawValue)/template.xlsx", method: .get)
                 #expect(r.status == .ok && r.headers[.contentDisposition]?.contains("template.xlsx") == true, "\(ledger)")
+                // Named after what it is, in Chinese, with an ASCII name beside it (RFC 6266).
+                let chinese =
+                    "\(ledger.title(.zh))填报模板.xlsx".addingPercentEncoding(
+                        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+                #expect(r.headers[.contentDisposition]?.contains("filename*=UTF-8''" + chinese) == true, "\(r.headers[.contentDisposition] ?? "")")
                 // Its hidden sheet of options: Nayong's office records Nayong's rows, and nothing else.
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + ".xlsx")
                 try Data(buffer: r.body).write(to: file)

@@ -128,7 +128,8 @@ struct HistoryController {
             status: .ok,
             headers: [
                 .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(id)-history.csv\"",
+                .contentDisposition: Download.disposition(
+                    Labels(lang: context.language).t("history_file_name", String(id)), ascii: "\(kind.rawValue)-\(id)-history.csv"),
             ],
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }

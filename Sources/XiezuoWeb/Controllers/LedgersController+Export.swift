@@ -28,7 +28,12 @@ extension LedgersController {
         let type = format == .xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
         let fileName = "\(name.rawValue)-\(context.today.description).\(format.rawValue)"
         return Response(
-            status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(fileName)\""],
+            status: .ok,
+            headers: [
+                .contentType: type,
+                .contentDisposition: Download.disposition(
+                    "\(name.title(context.language))-\(context.today.description).\(format.rawValue)", ascii: fileName),
+            ],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -42,7 +47,8 @@ extension LedgersController {
             status: .ok,
             headers: [
                 .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                .contentDisposition: "attachment; filename=\"\(name.rawValue)-template.xlsx\"",
+                .contentDisposition: Download.disposition(
+                    Labels(lang: context.language).t("template_file_name", name.title(context.language)), ascii: "\(name.rawValue)-template.xlsx"),
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -319,20 +319,26 @@ struct MeetingsController {
             throw AppError.notFound(l.t("meeting"))
         }
         let name = "conference-\(m.id)-\(asOf)"
+        // 2024年粤黔东西部协作联席会议进展报告（截至2024-12-05）
+        let title = l.t("report_file_name", m.title, asOf.description)
         switch format {
         case "xlsx":
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    .contentDisposition: "attachment; filename=\"\(name).xlsx\"",
+                    .contentDisposition: Download.disposition(title + ".xlsx", ascii: name + ".xlsx"),
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: try r.xlsx())))
         case "pdf":
             do {
                 let pdf = try await PDFPrinter.pdfAsync(html: r.html(), stamp: asOf)
                 return Response(
-                    status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name).pdf\""],
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/pdf",
+                        .contentDisposition: Download.disposition(title + ".pdf", ascii: name + ".pdf", inline: true),
+                    ],
                     body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
             } catch PDFPrinter.Failure.chromiumMissing {
                 throw AppError(status: .serviceUnavailable, code: "pdf_unavailable", key: "report_pdf_unavailable")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import XiezuoDomain
+import XiezuoReports
 
 /// Server-side pages: Mustache templates (bundled resources) filled with plain dictionaries, every one wrapped in
 /// the layout with the strings of the reader's language.
@@ -55,7 +56,7 @@ struct Renderer: Sendable {
         }
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: ByteBuffer(string: KeepTogether.dates(in: html))))
     }
 
     struct ErrorPage: PageModel {

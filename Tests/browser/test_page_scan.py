@@ -1,0 +1,62 @@
+"""Every page in both languages at desktop and phone size: nothing scrolls the whole page sideways, no date breaks
+across lines, and every input has a label a screen reader can read."""
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import sign_in
+
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+PAGES = [
+    "/workbench", "/?year=2024", "/agreements", "/agreements/1", "/projects", "/projects/1", "/projects/new", "/progress",
+    "/review", "/ledgers", "/ledgers/labour", "/ledgers/labour/new", "/ledgers/consumption", "/regions", "/regions/520000",
+    "/regions/520525", "/pairings", "/indicators", "/meetings", "/meetings/1", "/tasks", "/assessments", "/documents",
+    "/documents/new", "/admin/users", "/admin/users/new", "/account/password", "/tokens",
+]
+
+# Collects, in the page, what a person would see as wrong.
+SCAN = r"""
+const out = {overflow: null, brokenDates: [], unlabelled: []};
+const doc = document.documentElement;
+if (doc.scrollWidth > window.innerWidth + 1) out.overflow = doc.scrollWidth + " > " + window.innerWidth;
+const walker = document.createTreeWalker(document.querySelector("main") || document.body, NodeFilter.SHOW_TEXT);
+const date = /\d{4}-\d{2}-\d{2}/g;
+let node;
+while ((node = walker.nextNode())) {
+  const el = node.parentElement;
+  if (!el || el.offsetParent === null) continue;
+  let m;
+  while ((m = date.exec(node.textContent))) {
+    const r = document.createRange();
+    r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+    const tops = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+    if (tops.size > 1) out.brokenDates.push(m[0] + " in <" + el.tagName.toLowerCase() + ">");
+  }
+}
+for (const el of document.querySelectorAll("input, select, textarea")) {
+  if (el.type === "hidden" || el.type === "submit" || el.offsetParent === null) continue;
+  const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.title;
+  if (!named) out.unlabelled.push((el.name || el.id || el.tagName) + "");
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_reads_well(server, browser, size, lang):
+    browser.set_window_size(*SIZES[size])
+    problems = []
+    try:
+        for path in PAGES:
+            browser.get(server + path + ("&" if "?" in path else "?") + "lang=" + lang)
+            found = browser.execute_script(SCAN)
+            if found["overflow"]:
+                problems.append(f"{path}: the page scrolls sideways ({found['overflow']})")
+            for d in found["brokenDates"]:
+                problems.append(f"{path}: a date breaks across lines: {d}")
+            for i in found["unlabelled"]:
+                problems.append(f"{path}: an input without a label: {i}")
+    finally:
+        browser.set_window_size(*SIZES["desktop"])
+        browser.get(server + "/?lang=zh")
+    assert not problems, "\n".join(problems)
