@@ -52,6 +52,13 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
         let hundredths = Self.roundDiv(fen, Self.fenPerWan / 100)
         return Self.format(hundredths, divisor: 100, digits: 2)
     }
+    /// 万元 rounded as shown (two decimals, half away from zero), without grouping: a spreadsheet's number.
+    public var wanRounded: String {
+        let hundredths = Self.roundDiv(fen, Self.fenPerWan / 100)
+        let a = hundredths.magnitude
+        let f = String(a % 100)
+        return (hundredths < 0 ? "-" : "") + String(a / 100) + "." + String(repeating: "0", count: 2 - f.count) + f
+    }
     /// 万元 as a plain number for machine output, exact (six decimals).
     public var wanExact: String {
         let sign = fen < 0 ? "-" : ""

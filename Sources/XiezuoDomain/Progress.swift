@@ -65,6 +65,10 @@ public enum Completion {
     /// "87.5%" from basis points.
     public static func percentText(_ bp: Int?) -> String {
         guard let bp else { return "—" }
-        return "\(bp / 100).\(bp % 100 / 10)%"
+        return percentNumber(bp) + "%"
     }
+
+    /// The one rounding rule for completion wherever it is shown (pages, PDF, XLSX): one decimal, cut rather than
+    /// rounded up, so 99.96 % never reads as a finished 100.0 %.
+    public static func percentNumber(_ bp: Int) -> String { "\(bp / 100).\(bp % 100 / 10)" }
 }

@@ -93,7 +93,9 @@ public struct XLSXWriter: Sendable {
         var x =
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         x +=
-            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+        x += Self.colsXML(Self.widths(s))
+        x += "<sheetData>"
         x += Self.rowXML(1, s.header.map { .text($0) }, header: true)
         for (i, r) in s.rows.enumerated() { x += Self.rowXML(i + 2, r, header: false) }
         return x + "</sheetData></worksheet>"
@@ -111,6 +113,35 @@ public struct XLSXWriter: Sendable {
             }
         }
         return x + "</row>"
+    }
+
+    /// Each column as wide as its widest cell (a Chinese character counts two), between 8 and 60.
+    static func widths(_ s: Sheet) -> [Int] {
+        var w = s.header.map(displayWidth)
+        for r in s.rows {
+            for (i, c) in r.enumerated() {
+                let n: Int
+                switch c {
+                case .text(let t): n = displayWidth(t)
+                case .number(let v): n = v.count
+                case .empty: n = 0
+                }
+                if i < w.count { w[i] = max(w[i], n) } else { w.append(n) }
+            }
+        }
+        return w.map { min(60, max(8, $0 + 2)) }
+    }
+
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
+    }
+
+    static func colsXML(_ widths: [Int]) -> String {
+        guard !widths.isEmpty else { return "" }
+        return "<cols>"
+            + widths.enumerated().map { "<col min=\"\($0.offset + 1)\" max=\"\($0.offset + 1)\" width=\"\($0.element)\" customWidth=\"1\"/>" }
+            .joined()
+            + "</cols>"
     }
 
     /// A, B, … Z, AA, AB …
@@ -174,7 +205,10 @@ public final class XLSXSheetStream {
         var x =
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         x +=
-            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>"
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+        // Rows arrive one at a time: the columns are sized from their headers (ledger exports' values are short).
+        x += XLSXWriter.colsXML(header.map { min(60, max(12, XLSXWriter.displayWidth($0) + 4)) })
+        x += "<sheetData>"
         pending = x
         append(header.map { .text($0) }, headerStyle: true)
     }

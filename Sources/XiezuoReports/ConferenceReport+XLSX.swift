@@ -4,23 +4,19 @@ import XiezuoFormats
 import XiezuoStore
 
 extension ConferenceReport {
-    /// Money as a plain decimal number of 万元 for a spreadsheet cell (exact: fen / 1,000,000 with six decimals).
+    /// Money as a number of 万元 rounded as the report shows it (two decimals).
     static func wanNumber(_ fen: Int64) -> XLSXWriter.Cell {
-        let neg = fen < 0
-        let m = fen.magnitude
-        let whole = m / 1_000_000
-        let frac = m % 1_000_000
-        var f = String(frac)
-        f = String(repeating: "0", count: 6 - f.count) + f
-        while f.hasSuffix("0") { f.removeLast() }
-        return .number((neg ? "-" : "") + String(whole) + (f.isEmpty ? "" : "." + f))
+        var text = Money(fen: fen).wanRounded
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return .number(text)
     }
 
     static func value(_ ind: Indicator, _ v: Int64) -> XLSXWriter.Cell { ind.unit.isMoney ? wanNumber(v) : .number(String(v)) }
 
     static func percent(_ bp: Int?) -> XLSXWriter.Cell {
         guard let bp else { return .empty }
-        return .number(String(format: "%d.%02d", bp / 100, bp % 100))
+        return .number(Completion.percentNumber(bp))
     }
 
     /// One sheet per section of the report, the same figures as the HTML.

@@ -115,6 +115,16 @@ func withDemoStore<T>(_ body: (Store) async throws -> T) async throws -> T {
             let xml = String(decoding: sheet, as: UTF8.self)
             #expect(xml.contains("<v>320000</v>"))  // fiscal aid target, 万元
             #expect(xml.contains("财政援助资金"))
+            // Columns fitted to their content, money to the fen of 万元 shown, completion as the page shows it.
+            let widths = Set(xml.matches(of: /width="(\d+)"/).map { String($0.1) })
+            #expect(widths.count > 2)
+            for number in xml.matches(of: /<v>(-?\d+\.(\d+))<\/v>/) { #expect(number.2.count <= 2, "\(number.1)") }
+            if let overall = a.completion?.overall {
+                var first = Data()
+                _ = try archive.extract(archive["xl/worksheets/sheet1.xml"]!) { first.append($0) }
+                #expect(String(decoding: first, as: UTF8.self).contains("<v>\(Completion.percentNumber(overall))</v>"))
+                #expect(a.html().contains(Completion.percentText(overall)))
+            }
 
             if PDFPrinter.chromium() != nil {
                 let p1 = try PDFPrinter.pdf(html: a.html(), stamp: asOf)
