@@ -515,6 +515,8 @@ extension Strings {
         "report_file_name": "{0} progress report (as of {1})",
         "template_file_name": "{0} template.xlsx",
         "history_file_name": "history-{0}.csv",
+        "history_personal_hidden": "(personal data, not shown)",
+        "id": "Number",
         "ledger_preview_intro":
             "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",

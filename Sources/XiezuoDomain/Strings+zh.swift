@@ -495,6 +495,8 @@ extension Strings {
         "report_file_name": "{0}进展报告（截至{1}）",
         "template_file_name": "{0}填报模板.xlsx",
         "history_file_name": "修改记录-{0}.csv",
+        "history_personal_hidden": "（个人信息，不显示）",
+        "id": "编号",
         "ledger_preview_intro": "以下为预览，尚未写入。确认后将一次性全部写入；如有任何一行被拒绝，则不写入任何数据。",
         "ledger_preview_rejected": "有 {0} 行被拒绝，整个文件不会写入。请修改后重新上传。",
         "ledger_import_done": "已导入：新增 {0} 行，更新 {1} 行，未变 {2} 行。新增和更新的记录待审核。",

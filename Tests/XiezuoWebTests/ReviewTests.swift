@@ -124,13 +124,31 @@ import XiezuoDomain
             let page = try await client.execute(uri: "/projects/\(id)", method: .get).text
             #expect(page.contains("id=\"history-block\"") && page.contains("tester"))
             let diff = try await client.execute(uri: "/history/project/\(id)?from=1&to=2", method: .get).text
-            #expect(diff.contains("<tr class=\"changed\"><td>title</td><td>初版名称</td><td><ins class=\"chg\">第二版名称</ins>"))
-            #expect(!diff.contains("<tr class=\"changed\"><td>beneficiaries</td>"))
+            // Fields by their names on the form, codes by their names, times in Beijing time.
+            #expect(diff.contains("<tr class=\"changed\"><td>名称</td><td>初版名称</td><td><ins class=\"chg\">第二版名称</ins>"))
+            #expect(!diff.contains("<tr class=\"changed\"><td>受益人数</td>"))
+            #expect(diff.contains("纳雍县（520525）") && !diff.contains("countyCode"))
             #expect(try await client.execute(uri: "/history/project/\(id)?from=9", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/history/nothing/\(id)", method: .get).status == .notFound)
             let csv = try await client.execute(uri: "/history/project/\(id)/export", method: .get)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3)
+        }
+    }
+
+    /// A ledger row's history: the ledger's own field names, the county by name, personal data never shown.
+    @Test func aLedgerRowsHistoryHidesPersonalData() async throws {
+        try await withApp { client in
+            let csv = "姓名,身份证号码,户籍县,就业单位,就业城市,就业时间\n历史工人,\(validID("520525", 321)),纳雍县,佛山某厂,佛山市,2024-05-06\n"
+            let r = try await client.execute(
+                uri: "/api/v1/ledgers/labour/import", method: .post, headers: jsonHeaders,
+                body: jsonBody(["fileName": "h.csv", "content": Data(csv.utf8).base64EncodedString()]))
+            #expect(r.status == .created)
+            let rows = try await allRows(client, "labour", "q=%E5%8E%86%E5%8F%B2%E5%B7%A5%E4%BA%BA")
+            let id = try #require(rows.first?.id)
+            let page = try await client.execute(uri: "/history/ledger_row/\(id)", method: .get).text
+            #expect(page.contains("历史工人") && page.contains("纳雍县（520525）") && page.contains("个人信息，不显示"))
+            #expect(!page.contains("enc1:") && !page.contains(validID("520525", 321)))
         }
     }
 
@@ -147,7 +165,8 @@ import XiezuoDomain
             _ = try await client.execute(
                 uri: "/progress/\(fid)/correct", method: .post, headers: formHeaders, body: form([("value", "15"), ("version", version)]))
             let diff = try await client.execute(uri: "/history/progress/\(fid)?from=1&to=2", method: .get).text
-            #expect(diff.contains("<td>value</td><td>12</td><td><ins class=\"chg\">15</ins>"), "\(diff)")
+            #expect(diff.contains("<td>数值</td><td>12 个</td><td><ins class=\"chg\">15 个</ins>"), "\(diff)")
+            #expect(diff.contains("<td>示范村建设</td>") && !diff.contains("demo_villages"))
             #expect(try await client.execute(uri: "/progress/\(fid)", method: .get).text.contains("/history/progress/\(fid)/export"))
 
             let doc = try await client.execute(

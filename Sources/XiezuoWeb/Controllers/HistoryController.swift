@@ -62,10 +62,11 @@ struct HistoryController {
     }
 
     /// Version n is the state the n-th recorded change left behind.
-    func versions(_ kind: Kind, _ id: Int64) async throws -> [(AuditEntry, [String: String])] {
-        try await pages.store.history(entity: kind.rawValue, id: String(id)).map { e in
+    func versions(_ kind: Kind, _ id: Int64, _ l: Labels) async throws -> [(AuditEntry, [String: String])] {
+        let presenter = HistoryPresenter(l: l, regions: try await pages.regionIndex())
+        return try await pages.store.history(entity: kind.rawValue, id: String(id)).map { e in
             let state = (e.after.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
-            return (e, state.mapValues { Self.text($0) })
+            return (e, presenter.present(state))
         }
     }
 
@@ -84,7 +85,7 @@ struct HistoryController {
     @Sendable func compare(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let (kind, id, title) = try await resolve(context)
-        let versions = try await versions(kind, id)
+        let versions = try await versions(kind, id, l)
         guard !versions.isEmpty else { throw AppError.notFound(l.t("history")) }
         func pick(_ name: String, _ fallback: Int) throws -> Int {
             guard let t = request.query(name) else { return fallback }
@@ -101,7 +102,9 @@ struct HistoryController {
             return HistoryPage.FieldChange(field: k, from: x, to: y, changed: x != y)
         }
         func options(selected: Int) -> [Option] {
-            (1...versions.count).map { Option(value: String($0), label: "v\($0) · \(versions[$0 - 1].0.at)", selected: $0 == selected) }
+            (1...versions.count).map {
+                Option(value: String($0), label: "v\($0) · \(ReviewController.beijing(versions[$0 - 1].0.at))", selected: $0 == selected)
+            }
         }
         let href =
             kind == .ledgerRow ? "/ledgers/\(try await pages.store.ledgerRow(id: id)?.ledger.rawValue ?? "")/\(id)" : "\(kind.path)/\(id)"
@@ -136,7 +139,8 @@ struct HistoryController {
 
     static func rows(_ entries: [AuditEntry], _ l: Labels) -> [HistoryBlock.Entry] {
         entries.enumerated().map { i, e in
-            .init(version: i + 1, at: e.at, actor: e.actor ?? "", address: e.address ?? "", action: l.t("action_" + e.action))
+            .init(
+                version: i + 1, at: ReviewController.beijing(e.at), actor: e.actor ?? "", address: e.address ?? "", action: l.t("action_" + e.action))
         }
     }
 }
