@@ -59,6 +59,12 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return era * 146_097 + doe
     }
 
+    /// The day after `d`.
+    public static func after(_ d: Day) -> Day? {
+        if d.day < daysIn(month: d.month, year: d.year) { return Day(year: d.year, month: d.month, day: d.day + 1) }
+        return d.month < 12 ? Day(year: d.year, month: d.month + 1, day: 1) : Day(year: d.year + 1, month: 1, day: 1)
+    }
+
     /// The month before this day's (the last closed reporting period): (year, month).
     public var previousMonth: (year: Int, month: Int) { month == 1 ? (year - 1, 12) : (year, month - 1) }
 

@@ -113,6 +113,7 @@ public func buildRouter(
     LedgersController(pages: pages).addRoutes(to: signedIn)
     UsersController(pages: pages).addRoutes(to: signedIn)
     AccountController(pages: pages).addRoutes(to: signedIn)
+    AuditLogController(pages: pages).addRoutes(to: signedIn)
     APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(public: router, signedIn: signedIn)
     return router
 }

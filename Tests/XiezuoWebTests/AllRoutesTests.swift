@@ -46,7 +46,8 @@ import XiezuoStore
     /// The administrator's pages: everyone else gets 403.
     static let adminOnly: Set<String> = [
         "get /admin/users", "post /admin/users/{name}/unlock", "get /admin/users/new", "post /admin/users", "get /admin/users/{name}",
-        "post /admin/users/{name}", "post /admin/users/{name}/state", "post /admin/users/{name}/password",
+        "post /admin/users/{name}", "post /admin/users/{name}/state", "post /admin/users/{name}/password", "get /admin/audit",
+        "get /admin/audit/export",
     ]
 
     /// Writes over a list: they act only inside the caller's scope (the other prefecture's rows stay as they were).

@@ -96,8 +96,23 @@ import XiezuoStore
             let actions = try await store.history(entity: "user", id: "nayong.clerk").map(\.action)
             #expect(actions == ["create", "reset-password", "update", "reset-password", "state"])
 
+            // The audit log finds these changes by who, what and when, and exports them.
+            let log = try await admin.execute(uri: "/admin/audit?actor=admin.test&entity=user", method: .get)
+            #expect(log.status == .ok && log.text.contains("/admin/users/nayong.clerk") && log.text.contains("重置密码"))
+            let today = Day(Date.now.ISO8601Format().prefix(10).description)!
+            let dayBefore = try #require(Day(year: today.year - 1, month: 1, day: 1))
+            let none = try await admin.execute(uri: "/admin/audit?entity=user&to=\(dayBefore)", method: .get)
+            #expect(none.text.contains("id=\"audit-total\">0<"))
+            let byScope = try await admin.execute(uri: "/admin/audit?scope=440000", method: .get)
+            #expect(!byScope.text.contains("nayong.clerk"))
+            let csv = try await admin.execute(uri: "/admin/audit/export?entity=user&actor=admin.test", method: .get)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true && csv.text.contains("nayong.clerk"))
+            #expect(csv.text.components(separatedBy: "\r\n").filter { $0.contains("nayong.clerk") }.count == 4)
+            #expect(try await admin.execute(uri: "/admin/audit?entity=nothing", method: .get).status == .badRequest)
+
             // Nobody else manages accounts.
             let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            #expect(try await officer.execute(uri: "/admin/audit", method: .get).status == .forbidden)
             let refused = try await officer.execute(
                 uri: "/admin/users", method: .post, headers: formHeaders,
                 body: form([("username", "sneaky"), ("fullName", "x"), ("role", "admin"), ("region", "520000"), ("password", first)]))

@@ -10,7 +10,7 @@ PAGES = [
     "/workbench", "/?year=2024", "/agreements", "/agreements/1", "/projects", "/projects/1", "/projects/new", "/progress",
     "/review", "/ledgers", "/ledgers/labour", "/ledgers/labour/new", "/ledgers/consumption", "/regions", "/regions/520000",
     "/regions/520525", "/pairings", "/indicators", "/meetings", "/meetings/1", "/tasks", "/assessments", "/documents",
-    "/documents/new", "/admin/users", "/admin/users/new", "/account/password", "/tokens",
+    "/documents/new", "/admin/users", "/admin/users/new", "/admin/audit", "/account/password", "/tokens",
 ]
 
 # Collects, in the page, what a person would see as wrong.

@@ -55,3 +55,27 @@ struct PasswordPage: PageModel {
     let required: Bool
     let f: [String: FormField]
 }
+
+/// The administrators' audit log: one row per recorded change, with the filters that selected them.
+struct AuditLogPage: PageModel {
+    struct Row: Sendable {
+        let at: String
+        let actor: String
+        let address: String
+        let entity: String
+        let entityId: String
+        let href: String?
+        let action: String
+    }
+    let rows: [Row]
+    let actor: String
+    let from: String
+    let to: String
+    let entities: [Option]
+    let scopes: [Option]
+    let total: Int
+    let exportHref: String
+    let prev: String?
+    let next: String?
+    let pageInfo: String
+}
