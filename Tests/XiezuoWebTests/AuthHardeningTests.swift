@@ -111,7 +111,7 @@ import XiezuoStore
             let token = try #require(html.range(of: "id=\"new-token\">").map { String(html[$0.upperBound...].prefix { $0 != "<" }) })
             let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
             #expect(try await raw.execute(uri: "/api/v1/projects", method: .get, headers: bearer).status == .ok)
-            let listed = try await session.execute(uri: "/tokens", method: .get).text
+            let listed = try await session.execute(uri: "/tokens", method: .get).text.replacingOccurrences(of: "<span class=\"nowrap\">", with: "")
             // Its expiry (30 days on) and its last use (just now) are shown.
             let expires = Date().addingTimeInterval(30 * 86_400).ISO8601Format().prefix(10)
             #expect(listed.contains("class=\"token-expires\">\(expires)") && listed.contains("class=\"token-used\">20"))

@@ -70,3 +70,26 @@ import XiezuoStore
         }
     }
 }
+
+/// A viewer reads; no page offers it a form it would only be refused after filling in.
+@Suite struct ViewerFormsTests {
+    @Test func aViewerIsOfferedNoWritingForm() async throws {
+        try await withRawApp(users: [("bijie.viewer", .viewer, "520500")]) { raw in
+            let viewer = try await AuthedClient.signIn(raw, username: "bijie.viewer")
+            var offered: [String] = []
+            for path in [
+                "/workbench", "/", "/projects", "/projects/1", "/progress", "/review", "/ledgers", "/ledgers/labour", "/meetings", "/meetings/1",
+                "/tasks", "/documents", "/agreements", "/agreements/1", "/assessments", "/regions/520500",
+            ] {
+                let html = try await viewer.execute(uri: path, method: .get).text
+                // Every form that posts, other than signing out.
+                for m in html.matches(of: /<form[^>]*method="post"[^>]*action="([^"]+)"/) where m.1 != "/logout" { offered.append("\(path): \(m.1)") }
+                for m in html.matches(of: /<form[^>]*action="([^"]+)"[^>]*method="post"/) where m.1 != "/logout" { offered.append("\(path): \(m.1)") }
+                if html.contains("href=\"/projects/new\"") || html.contains("href=\"/meetings/new\"") {
+                    offered.append("\(path): a link to a new-object form")
+                }
+            }
+            #expect(offered.isEmpty, "\(offered)")
+        }
+    }
+}

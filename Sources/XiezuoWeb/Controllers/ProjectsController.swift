@@ -45,7 +45,7 @@ struct ProjectsController {
             regions: prefectures.map { Option(value: $0.code, label: $0.name, selected: $0.code == f.regionCode) },
             workAreas: Pages.options(WorkArea.self, selected: f.workArea?.rawValue) { $0.name(l.lang) },
             statuses: Pages.options(ProjectStatus.self, selected: f.status?.rawValue) { l.t("project_" + $0.rawValue) },
-            prev: pager.previous, next: pager.next, pageInfo: pager.info(l))
+            prev: pager.previous, next: pager.next, pageInfo: pager.info(l), canWrite: AccessRule.writesData(context.access.user))
         return try await pages.render("projects", title: l.t("projects_title"), section: "projects", request, context, model)
     }
 
@@ -89,7 +89,8 @@ struct ProjectsController {
             ).fields,
             txKinds: Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
             txErrors: !issues.isEmpty,
-            historyBlock: try await pages.historyBlock("project", id, l))
+            historyBlock: try await pages.historyBlock("project", id, l),
+            canWrite: AccessRule.writesData(context.access.user) && AccessRule.canWrite(context.access.user, regionCode: p.countyCode))
         return try await pages.render(
             "project", title: p.title, section: "projects", request, context, model,
             status: issues.isEmpty ? .ok : .unprocessableContent)

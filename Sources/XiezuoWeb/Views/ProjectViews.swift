@@ -20,6 +20,8 @@ struct ProjectListPage: PageModel {
     let prev: String?
     let next: String?
     let pageInfo: String
+    /// Whether the new-project form is offered (not to viewers).
+    let canWrite: Bool
 }
 
 struct ProjectPage: PageModel {
@@ -64,6 +66,8 @@ struct ProjectPage: PageModel {
     let txKinds: [Option]
     let txErrors: Bool
     let historyBlock: HistoryBlock
+    /// Whether the edit link and the transaction form are offered (not to viewers or other scopes).
+    let canWrite: Bool
 }
 
 struct ProjectFormPage: PageModel {
