@@ -47,7 +47,8 @@ def test_html_and_pdf(db):
     assert report(db, "html", h1).returncode == 0 and report(db, "html", h2).returncode == 0
     html = open(h1, encoding="utf-8").read()
     assert html == open(h2, encoding="utf-8").read()
-    assert "@page" in html and "<svg" in html and "数据截至 2026-01-01" in html
+    # Dates are kept on one line (each in a nowrap span).
+    assert "@page" in html and "<svg" in html and '数据截至 <span class="nowrap">2026-01-01</span>' in html
     if shutil.which("chromium") is None and not os.environ.get("XIEZUO_REQUIRE_CHROMIUM"):
         pytest.skip("no Chromium here, so the PDF form is not checked")
     p1, p2 = os.path.join(tmp, "a.pdf"), os.path.join(tmp, "b.pdf")
