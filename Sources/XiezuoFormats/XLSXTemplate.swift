@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// A workbook for people to fill in: a note row above the header, each column formatted for what it holds (text
 /// that Excel must not turn into a number, dates as dates), and drop-down lists drawn from a hidden sheet of
@@ -55,19 +54,7 @@ public struct XLSXTemplate: Sendable {
         }
     }
 
-    public func data() throws -> Data {
-        let dir = try PrivateFiles.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("template.xlsx")
-        let archive = try Archive(url: file, accessMode: .create)
-        for (path, text) in parts() {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: XLSXWriter.fixedDate, compressionMethod: .deflate
-            ) { position, size in bytes.subdata(in: Int(position)..<Int(position) + size) }
-        }
-        return try Data(contentsOf: file)
-    }
+    public func data() throws -> Data { try XLSXWriter.pack(parts()) }
 
     func parts() -> [(String, String)] {
         let head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"

@@ -27,12 +27,15 @@ public struct XLSXWriter: Sendable {
     /// 2000-01-01, the timestamp of every entry.
     static let fixedDate = Date(timeIntervalSince1970: 946_684_800)
 
-    public func data() throws -> Data {
+    public func data() throws -> Data { try Self.pack(parts()) }
+
+    /// A workbook's parts zipped in the order given, each with the fixed timestamp: the same parts, the same bytes.
+    static func pack(_ parts: [(String, String)]) throws -> Data {
         let dir = try PrivateFiles.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("book.xlsx")
         let archive = try Archive(url: file, accessMode: .create)
-        for (path, text) in parts() {
+        for (path, text) in parts {
             let bytes = Data(text.utf8)
             try archive.addEntry(
                 with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.fixedDate,

@@ -116,3 +116,21 @@ def replaced(old):
         except WebDriverException as e:
             return "does not belong to the document" in str(e)
     return check
+
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def labour_id(first13, n):
+    """A valid 18-digit ID number: 13 digits given, a 4-digit serial, and its check digit (GB 11643)."""
+    first = f"{first13}{n:04d}"
+    return first + "10X98765432"[sum(int(c) * w for c, w in zip(first, WEIGHTS)) % 11]
+
+
+def submit(browser, form):
+    """Submits a form and waits until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = browser.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 20).until(replaced(old))

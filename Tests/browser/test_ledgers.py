@@ -8,20 +8,10 @@ import tempfile
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import replaced, sign_in
-
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
+from conftest import labour_id, replaced, sign_in, submit
 
 def id_number(n):
-    first = f"5205251992071{n:04d}"
-    return first + "10X98765432"[sum(int(c) * w for c, w in zip(first, WEIGHTS)) % 11]
-
-
-def submit(browser, form):
-    old = browser.find_element(By.TAG_NAME, "html")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 20).until(replaced(old))
+    return labour_id("5205251992071", n)
 
 
 def dashboard_figure(browser, server, code):

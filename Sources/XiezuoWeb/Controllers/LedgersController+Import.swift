@@ -54,6 +54,18 @@ extension LedgersController {
         return try Data(contentsOf: try SheetFiles.readable(file, work: tmp))
     }
 
+    /// Runs one step of an import; a file that cannot be read is said on the preview page rather than as an error.
+    func previewing(
+        _ name: LedgerName, _ request: Request, _ context: SignedInContext, _ step: () async throws -> Response
+    ) async throws
+        -> Response
+    {
+        do { return try await step() } catch {
+            guard let problem = Self.fileProblem(error, Labels(lang: context.language)) else { throw error }
+            return try await preview(name, problem: problem, request, context)
+        }
+    }
+
     /// The reason a whole file cannot be read, in the reader's language.
     static func fileProblem(_ error: any Error, _ l: Labels) -> String? {
         if let e = error as? SheetFileError { return l.t("ledger.not_a_sheet", e.message(l.lang)) }
@@ -73,7 +85,7 @@ extension LedgersController {
         else {
             return try await preview(name, problem: l.t("error.required"), request, context)
         }
-        do {
+        return try await previewing(name, request, context) {
             let data = try Self.readableData(file.data)
             // The office's earlier answers are offered at once; the staged copy keeps them with the file.
             let remembered = try await store.sheetMapping(office: a.user.regionCode, ledger: name)
@@ -81,9 +93,6 @@ extension LedgersController {
             try await store.updateStagedUpload(id: id, userId: a.user.id, mapping: remembered, sheet: nil)
             let staged = StagedUpload(id: id, ledger: name, fileName: file.filename ?? "", data: data, mapping: remembered, sheet: nil)
             return try await previewStaged(name, staged, remembered: remembered, request, context)
-        } catch {
-            guard let problem = Self.fileProblem(error, l) else { throw error }
-            return try await preview(name, problem: problem, request, context)
         }
     }
 
@@ -97,14 +106,13 @@ extension LedgersController {
 
     /// The preview's answers: the sheet to read and, for fields the header does not name, the column that holds them.
     @Sendable func map(_ request: Request, context: SignedInContext) async throws -> Response {
-        let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
         let a = context.access
         try a.requireWriter()
         let form = try await decodeForm(request, context)
         var staged = try await stagedUpload(name, context)
         let remembered = try await store.sheetMapping(office: a.user.regionCode, ledger: name)
-        do {
+        return try await previewing(name, request, context) {
             if let sheet = form["sheet"]?.nilIfEmpty, sheet != staged.sheet { staged.sheet = sheet }
             let layout = try await layout(name, staged)
             let d = name.definition
@@ -116,21 +124,17 @@ extension LedgersController {
             }
             try await store.updateStagedUpload(id: staged.id, userId: a.user.id, mapping: staged.mapping, sheet: staged.sheet)
             return try await previewStaged(name, staged, remembered: remembered, request, context)
-        } catch {
-            guard let problem = Self.fileProblem(error, l) else { throw error }
-            return try await preview(name, problem: problem, request, context)
         }
     }
 
     @Sendable func commit(_ request: Request, context: SignedInContext) async throws -> Response {
-        let l = Labels(lang: context.language)
         let name = try Self.ledger(context)
         let a = context.access
         try a.requireWriter()
         _ = try await decodeForm(request, context)
         let staged = try await stagedUpload(name, context)
         let remembered = try await store.sheetMapping(office: a.user.regionCode, ledger: name)
-        do {
+        return try await previewing(name, request, context) {
             let report = try await runImport(
                 name, data: staged.data, fileName: staged.fileName, commit: true, a: a, actor: context.actor, mapping: staged.mapping,
                 sheet: staged.sheet)
@@ -142,9 +146,6 @@ extension LedgersController {
             let layout = try await layout(name, staged)
             return try await preview(
                 name, report: report, layout: layout, upload: report.committed ? nil : staged, remembered: remembered, request, context)
-        } catch {
-            guard let problem = Self.fileProblem(error, l) else { throw error }
-            return try await preview(name, problem: problem, request, context)
         }
     }
 
