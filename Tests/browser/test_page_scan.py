@@ -15,7 +15,9 @@ PAGES = [
 
 # Collects, in the page, what a person would see as wrong.
 SCAN = r"""
-const out = {overflow: null, brokenDates: [], unlabelled: []};
+const out = {overflow: null, brokenDates: [], unlabelled: [], header: 0};
+const top = document.querySelector("header.top");
+if (top) out.header = top.getBoundingClientRect().height / window.innerHeight;
 const doc = document.documentElement;
 if (doc.scrollWidth > window.innerWidth + 1) out.overflow = doc.scrollWidth + " > " + window.innerWidth;
 const walker = document.createTreeWalker(document.querySelector("main") || document.body, NodeFilter.SHOW_TEXT);
@@ -56,6 +58,8 @@ def test_every_page_reads_well(server, browser, size, lang):
                 problems.append(f"{path}: a date breaks across lines: {d}")
             for i in found["unlabelled"]:
                 problems.append(f"{path}: an input without a label: {i}")
+            if found["header"] > 0.2:
+                problems.append(f"{path}: the header takes {found['header']:.0%} of the screen")
     finally:
         browser.set_window_size(*SIZES["desktop"])
         browser.get(server + "/?lang=zh")
