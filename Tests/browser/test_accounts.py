@@ -1,6 +1,7 @@
 """An administrator's day with accounts, in the browser: a new colleague's account made with the county chosen by
 name, the colleague's first sign-in ending at the password form until a password of their own is chosen, a lock
 after wrong passwords lifted, the account disabled."""
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -28,10 +29,21 @@ def sign_in_as(browser, server, user, password):
     WebDriverWait(browser, 10).until(replaced(old))
 
 
-def test_an_account_from_creation_to_lock_and_disable(server, browser):
+SIZES = {"desktop": (1280, 1000), "phone": (390, 844)}
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request, browser):
+    browser.set_window_size(*SIZES[request.param])
+    yield request.param
+    browser.set_window_size(*SIZES["desktop"])
+
+
+def test_an_account_from_creation_to_lock_and_disable(server, browser, size):
+    clerk = "nayong.clerk" if size == "desktop" else "nayong.phone"
     browser.get(server + "/admin/users")
     browser.find_element(By.ID, "new-user").click()
-    browser.find_element(By.ID, "username").send_keys("nayong.clerk")
+    browser.find_element(By.ID, "username").send_keys(clerk)
     browser.find_element(By.ID, "fullName").send_keys("张晓梅")
     browser.find_element(By.ID, "unit").send_keys("纳雍县乡村振兴局")
     Select(browser.find_element(By.ID, "role")).select_by_value("county-reporter")
@@ -47,7 +59,7 @@ def test_an_account_from_creation_to_lock_and_disable(server, browser):
     assert "账号已建立" in browser.find_element(By.ID, "user-notice").text
 
     # The colleague's first sign-in: the password form, whatever page is asked for.
-    sign_in_as(browser, server, "nayong.clerk", FIRST)
+    sign_in_as(browser, server, clerk, FIRST)
     browser.get(server + "/projects")
     assert "/account/password" in browser.current_url
     assert browser.find_element(By.ID, "must-change").text
@@ -61,26 +73,26 @@ def test_an_account_from_creation_to_lock_and_disable(server, browser):
     browser.find_element(By.ID, "repeat").send_keys(OWN)
     submit(browser, "password-form")
     assert browser.current_url == server + "/workbench"
-    assert browser.find_element(By.ID, "me").text.startswith("nayong.clerk")
+    assert browser.find_element(By.ID, "me").text.startswith(clerk)
 
     # Five wrong passwords lock the account; the administrator sees it and lifts the lock.
     browser.find_element(By.ID, "logout").click()
     WebDriverWait(browser, 10).until(lambda d: "/login" in d.current_url)
     for _ in range(5):
-        sign_in_as(browser, server, "nayong.clerk", "wrong-password-1")
+        sign_in_as(browser, server, clerk, "wrong-password-1")
     sign_in(browser, server)
-    browser.get(server + "/admin/users/nayong.clerk")
+    browser.get(server + "/admin/users/" + clerk)
     assert browser.find_elements(By.ID, "unlock-form")
     submit(browser, "unlock-form")
     assert browser.find_element(By.ID, "user-notice").text
-    sign_in_as(browser, server, "nayong.clerk", OWN)
-    assert browser.find_element(By.ID, "me").text.startswith("nayong.clerk")
+    sign_in_as(browser, server, clerk, OWN)
+    assert browser.find_element(By.ID, "me").text.startswith(clerk)
 
     # Disabled: signing in no longer works.
     sign_in(browser, server)
-    browser.get(server + "/admin/users/nayong.clerk")
+    browser.get(server + "/admin/users/" + clerk)
     submit(browser, "state-form")
     assert "停用" in browser.find_element(By.ID, "user-notice").text
-    sign_in_as(browser, server, "nayong.clerk", OWN)
+    sign_in_as(browser, server, clerk, OWN)
     assert "/login" in browser.current_url and not browser.find_elements(By.ID, "me")
     sign_in(browser, server)

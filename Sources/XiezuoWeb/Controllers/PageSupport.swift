@@ -14,10 +14,12 @@ struct Pages: Sendable {
         _ model: some PageModel, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let demo = try await store.meta("demo") != nil
+        // The header names the user's scope as people say it (纳雍县), not by its code.
+        let home = try await context.signedInUser.asyncMap { u in try await store.regions().first { $0.code == u.regionCode }?.name } ?? nil
         return renderer.page(
             template, title: title, section: section, lang: context.language, demo: demo,
             path: request.uri.path, model: model, status: status, user: context.signedInUser, csrf: context.csrf,
-            languageSwitch: ListQuery.languageSwitch(request, to: context.language == .zh ? "en" : "zh"))
+            languageSwitch: ListQuery.languageSwitch(request, to: context.language == .zh ? "en" : "zh"), homeRegion: home)
     }
 
     /// The year a page shows when none is asked for: this year in China, or — while this year has no agreement yet

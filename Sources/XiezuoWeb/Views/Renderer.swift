@@ -37,13 +37,13 @@ struct Renderer: Sendable {
     func page(
         _ template: String, title: String, section: String, lang: Language, demo: Bool, path: String,
         model: some PageModel, status: HTTPResponse.Status = .ok, user: UserAccount? = nil, csrf: String? = nil,
-        languageSwitch: String? = nil
+        languageSwitch: String? = nil, homeRegion: String? = nil
     ) -> Response {
         let frame = Frame(
             csrf: csrf ?? "",
             me: user.map {
                 Frame.Me(
-                    username: $0.username, role: Strings.text("role_" + $0.role.rawValue, lang), region: $0.regionCode,
+                    username: $0.username, role: Strings.text("role_" + $0.role.rawValue, lang), region: homeRegion ?? $0.regionCode,
                     managesUsers: AccessRule.managesUsers($0))
             },
             t: Strings.table(lang), lang: lang.rawValue, otherLang: lang == .zh ? "en" : "zh", pageTitle: title, demo: demo,
