@@ -118,7 +118,9 @@ extension LedgersController {
             let d = name.definition
             for f in d.fields {
                 guard let choice = form["field_" + f.key]?.nilIfEmpty, let column = Int(choice),
-                    let header = layout.header?.ignored[column] ?? layout.header?.headers[column]
+                    let header = layout.header?.ignored[column] ?? layout.header?.headers[column],
+                    // A header is a few words; a crafted megabyte "header" is not remembered for the office.
+                    header.count <= 100
                 else { continue }
                 staged.mapping[header] = f.key
             }
