@@ -15,7 +15,7 @@ extension ConferenceReport {
             @page { size: A4; margin: 18mm 16mm; }
             body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; color:#1a202c; font-size:10.5pt; line-height:1.5; max-width:180mm; margin:0 auto; }
             h1 { font-size:17pt; margin:0 0 4pt; } h2 { font-size:13pt; margin:16pt 0 6pt; border-bottom:1px solid #cbd5e0; break-after:avoid; }
-            table { border-collapse:collapse; width:100%; margin:4pt 0 8pt; font-size:9.5pt; } th, td { border:1px solid #cbd5e0; padding:2pt 4pt; text-align:left; vertical-align:top; }
+            table { border-collapse:collapse; width:100%; margin:4pt 0 8pt; font-size:9.5pt; } th, td { border:1px solid #cbd5e0; padding:2pt 4pt; text-align:left; vertical-align:top; word-break:keep-all; }
             th { background:#edf2f7; } td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; } tr { break-inside:avoid; }
             .nowrap { white-space:nowrap; } .muted { color:#4a5568; } .overdue { color:#c53030; font-weight:600; } .demo { border:1px solid #dd6b20; color:#9c4221; padding:4pt; }
             .chart { width:100%; height:auto; border:1px solid #e2e8f0; margin:4pt 0; break-inside:avoid; }

@@ -6,9 +6,13 @@ import XiezuoDomain
 extension Store {
     public enum LedgerSaveError: Error, Equatable { case duplicateKey(Int64) }
 
-    /// Creates a row (`id` nil) or replaces one at `expectedVersion`. Saved rows await review.
-    public func saveLedgerRow(_ ledger: LedgerName, id: Int64?, values: [String], expectedVersion: Int64?, actor: Actor) async throws -> LedgerRecord
-    {
+    /// Creates a row (`id` nil) or replaces one at `expectedVersion`. `submit`: the row goes to review at once;
+    /// otherwise it is kept as a draft only its office sees in its to-do (a returned row keeps the reviewer's comment
+    /// until it is submitted again).
+    public func saveLedgerRow(
+        _ ledger: LedgerName, id: Int64?, values: [String], expectedVersion: Int64?, submit: Bool = true, actor: Actor
+    ) async throws -> LedgerRecord {
+        let state: ProgressState = submit ? .submitted : .draft
         let d = ledger.definition
         let cipher = try self.cipher
         let county = d.value(values, d.countyField)
@@ -31,25 +35,27 @@ extension Store {
                 try await db.raw(
                     """
                     UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: year),
-                      values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = 'submitted', review_comment = '',
-                      version = version + 1, updated_at = \(bind: now), changed_by = \(bind: actor.name), submitted_by = \(bind: actor.name),
+                      values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = \(bind: state.rawValue),
+                      review_comment = \(bind: submit ? "" : before.reviewComment), version = version + 1, updated_at = \(bind: now),
+                      changed_by = \(bind: actor.name), submitted_by = \(bind: submit ? actor.name : try Self.authorship(row).submittedBy),
                       approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
                     """
                 ).run()
                 try await Self.addToTotals(
                     db,
                     Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
-                        + Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
+                        + Self.ledgerDeltas(d, values, county: county, date: date, state: state, sign: 1))
                 let oldStored = (try? JSONDecoder().decode([String: String].self, from: Data(beforeJSON.utf8))) ?? [:]
                 try await Self.audit(
                     db, actor, entity: "ledger_row", id: String(id), action: "update",
                     before: audited(d, stored: oldStored, county: before.countyCode, date: before.date, state: before.state),
-                    after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+                    after: audited(d, stored: stored, county: county, date: date, state: state))
                 var after = before
                 after.values = values
                 after.countyCode = county
                 after.date = date
-                after.state = .submitted
+                after.state = state
+                if submit { after.reviewComment = "" }
                 after.version += 1
                 return after
             }
@@ -58,16 +64,37 @@ extension Store {
                 INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at,
                                          created_by, changed_by, submitted_by)
                 VALUES (\(bind: ledger.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: year), \(bind: jsonText),
-                        \(bind: Self.searchText(d, values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name)) RETURNING id
+                        \(bind: Self.searchText(d, values)), \(bind: state.rawValue), \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name),
+                        \(bind: submit ? actor.name : nil)) RETURNING id
                 """
             ).first()!.decode(column: "id", as: Int64.self)
-            try await Self.addToTotals(db, Self.ledgerDeltas(d, values, county: county, date: date, state: .submitted, sign: 1))
+            try await Self.addToTotals(db, Self.ledgerDeltas(d, values, county: county, date: date, state: state, sign: 1))
             try await Self.audit(
                 db, actor, entity: "ledger_row", id: String(newId), action: "create", before: AuditedLedgerRow?.none,
-                after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+                after: audited(d, stored: stored, county: county, date: date, state: state))
             return LedgerRecord(
-                id: newId, ledger: ledger, values: values, countyCode: county, date: date, state: .submitted,
+                id: newId, ledger: ledger, values: values, countyCode: county, date: date, state: state,
                 reviewComment: "", version: 1, updatedAt: now)
+        }
+    }
+
+    /// Sends a draft or a returned row to review as it stands, with the submitter recorded.
+    public func submitLedgerRow(id: Int64, expectedVersion: Int64?, actor: Actor) async throws -> LedgerRecord {
+        let cipher = try self.cipher
+        return try await backend.write { db in
+            guard let row = try await db.raw("SELECT * FROM ledger_rows WHERE id = \(bind: id)").first() else { throw StoreError.notFound }
+            let before = try Self.record(row, cipher: cipher)
+            if let expectedVersion, expectedVersion != before.version { throw StoreError.conflict }
+            guard let next = before.state.after(.submit) else { throw ReviewError.notAllowedFrom(before.state) }
+            try await db.raw("UPDATE ledger_rows SET submitted_by = \(bind: actor.name), changed_by = \(bind: actor.name) WHERE id = \(bind: id)")
+                .run()
+            try await Self.moveLedgerRows(
+                db, [(before, try row.decode(column: "values_json", as: String.self))], to: next, comment: "", action: "submit", actor: actor)
+            var after = before
+            after.state = next
+            after.reviewComment = ""
+            after.version += 1
+            return after
         }
     }
 

@@ -122,7 +122,7 @@ import XiezuoStore
                     ("product", "遵义专用产品ZZ"), ("supplier", "绥阳某公司"), ("county", "520323"), ("buyer", "广州某食堂"),
                     ("channel", "canteen"), ("amount", "3.5"), ("date", "2024-04-01"),
                 ]))
-            let lid = Int((row.headers[.location] ?? "").split(separator: "/").last!)!
+            let lid = Int(locationID(row))!
             let (uh, ub) = multipart([("_csrf", zunyi.csrf)], file: ("zunyi.csv", Self.zunyiSheet("遵义上传产品ZZ")))
             let staged = try await zunyi.execute(uri: "/ledgers/consumption/import", method: .post, headers: uh, body: ub).text
             let upid = String(staged[staged.range(of: "action=\"/ledgers/consumption/import/")!.upperBound...].prefix { $0.isNumber })

@@ -73,7 +73,7 @@ import XiezuoDomain
                     ("channel", "canteen"), ("amount", "88"), ("date", "2024-05-01"),
                 ]))
             #expect(row.status == .seeOther)
-            let lid = Int((row.headers[.location] ?? "").split(separator: "/").last!)!
+            let lid = Int(locationID(row))!
             func state(_ c: AuthedClient) async throws -> String {
                 let page = try await c.execute(uri: "/ledgers/consumption/\(lid)", method: .get).text
                 return String(page[page.range(of: "data-state=\"")!.upperBound...].prefix { $0 != "\"" })
@@ -99,7 +99,7 @@ import XiezuoDomain
                     ("product", "纳雍茶叶NN"), ("supplier", "纳雍某茶厂"), ("county", "520525"), ("buyer", "广州某单位"),
                     ("channel", "canteen"), ("amount", "66"), ("date", "2024-05-02"),
                 ]))
-            let nid = Int((nrow.headers[.location] ?? "").split(separator: "/").last!)!
+            let nid = Int(locationID(nrow))!
             let before = try await guangzhou.execute(uri: "/ledgers/consumption/\(nid)", method: .get).text
             #expect(before.contains("id=\"confirm-form\"") && !before.contains("id=\"approve-form\""))
             #expect(
@@ -118,7 +118,7 @@ import XiezuoDomain
                     ("product", "毕节自录BB"), ("supplier", "纳雍某公司"), ("county", "520525"), ("buyer", "广州某单位"),
                     ("channel", "canteen"), ("amount", "5"), ("date", "2024-05-03"),
                 ]))
-            let mid = Int((mine.headers[.location] ?? "").split(separator: "/").last!)!
+            let mid = Int(locationID(mine))!
             _ = try await bijie.execute(
                 uri: "/ledgers/consumption/approve?state=submitted", method: .post, headers: formHeaders, body: form([("confirm", "1")]))
             #expect(try await state(bijie) == "approved")

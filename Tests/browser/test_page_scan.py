@@ -1,5 +1,6 @@
-"""Every page in both languages at desktop and phone size: nothing scrolls the whole page sideways, no date breaks
-across lines, and every input has a label a screen reader can read."""
+"""Every page in both languages at desktop and phone size: nothing scrolls the whole page sideways, no date or short
+word (a county's name, a state) breaks across lines, the menu stays on one line at 1366 px, and every input has a
+label a screen reader can read."""
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -8,16 +9,34 @@ from conftest import sign_in
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 PAGES = [
     "/workbench", "/?year=2024", "/agreements", "/agreements/1", "/projects", "/projects/1", "/projects/new", "/progress",
-    "/review", "/ledgers", "/ledgers/labour", "/ledgers/labour/new", "/ledgers/consumption", "/regions", "/regions/520000",
+    "/review", "/ledgers", "/ledgers/labour", "/ledgers/labour?state=submitted", "/ledgers/investment", "/ledgers/labour/new", "/ledgers/consumption", "/regions", "/regions/520000",
     "/regions/520525", "/pairings", "/indicators", "/meetings", "/meetings/1", "/tasks", "/assessments", "/documents",
     "/documents/new", "/admin/users", "/admin/users/new", "/admin/audit", "/account/password", "/tokens",
 ]
 
 # Collects, in the page, what a person would see as wrong.
 SCAN = r"""
-const out = {overflow: null, brokenDates: [], unlabelled: [], header: 0};
+const out = {overflow: null, brokenDates: [], brokenWords: [], unlabelled: [], header: 0, navLines: 0};
 const top = document.querySelector("header.top");
 if (top) out.header = top.getBoundingClientRect().height / window.innerHeight;
+const lines = els => new Set(els.filter(e => e.offsetParent !== null).map(e => Math.round(e.getBoundingClientRect().top))).size;
+out.navLines = lines(Array.from(document.querySelectorAll("header.top nav a")));
+// A short word or name in a table cell (a county, a state, a person) is read at a glance only on one line.
+for (const cell of (document.querySelector("main") || document.body).querySelectorAll("td, th")) {
+  if (cell.offsetParent === null) continue;
+  const text = cell.textContent.trim();
+  // (Punctuation is where Chinese may break: "县（市、区）".)
+  if (text.length < 2 || text.length > 6 || /[\s、，。（）()]/.test(text)) continue;
+  const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let t;
+  while ((t = texts.nextNode())) {
+    if (t.textContent.trim().length < 2) continue;
+    const r = document.createRange();
+    r.selectNodeContents(t);
+    const tops = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+    if (tops.size > 1) out.brokenWords.push(text);
+  }
+}
 const doc = document.documentElement;
 if (doc.scrollWidth > window.innerWidth + 1) out.overflow = doc.scrollWidth + " > " + window.innerWidth;
 const walker = document.createTreeWalker(document.querySelector("main") || document.body, NodeFilter.SHOW_TEXT);
@@ -56,6 +75,10 @@ def test_every_page_reads_well(server, browser, size, lang):
                 problems.append(f"{path}: the page scrolls sideways ({found['overflow']})")
             for d in found["brokenDates"]:
                 problems.append(f"{path}: a date breaks across lines: {d}")
+            for w in sorted(set(found["brokenWords"])):
+                problems.append(f"{path}: a short word breaks inside a table cell: {w}")
+            if size == "desktop" and found["navLines"] > 1:
+                problems.append(f"{path}: the menu wraps onto {found['navLines']} lines at {SIZES[size][0]} px")
             for i in found["unlabelled"]:
                 problems.append(f"{path}: an input without a label: {i}")
             if found["header"] > 0.2:
@@ -64,3 +87,18 @@ def test_every_page_reads_well(server, browser, size, lang):
         browser.set_window_size(*SIZES["desktop"])
         browser.get(server + "/?lang=zh")
     assert not problems, "\n".join(problems)
+
+
+def test_the_printed_report_keeps_words_and_dates_whole(server, browser):
+    """The conference report as it goes to the PDF printer, at the width of an A4 page."""
+    browser.set_window_size(794, 1123)
+    try:
+        sign_in(browser, server)
+        browser.get(server + "/meetings/1/report?format=html")
+        found = browser.execute_script(SCAN)
+        problems = [f"a date breaks across lines: {d}" for d in found["brokenDates"]]
+        problems += [f"a short word breaks inside a table cell: {w}" for w in sorted(set(found["brokenWords"]))]
+        assert browser.find_elements(By.TAG_NAME, "td"), "the report has no tables"
+        assert not problems, "\n".join(problems)
+    finally:
+        browser.set_window_size(*SIZES["desktop"])

@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import labour_id, replaced, sign_in, submit
 
@@ -46,6 +46,30 @@ def test_a_reporter_and_a_reviewer_through_their_day(server, browser, size):
     submit(browser, browser.find_element(By.ID, "submit-form"))
     figure_url = browser.current_url.split("?")[0]
 
+    # A ledger row from the start page: the county is chosen for a county office; kept as a draft first (said so,
+    # and listed on the workbench), then submitted from its page.
+    browser.get(server + "/workbench")
+    browser.find_element(By.CSS_SELECTOR, "#new-links a[href='/ledgers/consumption/new']").click()
+    form = browser.find_element(By.ID, "ledger-form")
+    assert Select(form.find_element(By.NAME, "county")).first_selected_option.get_attribute("value") == "520525"
+    product = f"纳雍{size}刺梨汁"
+    for name, text in (("product", product), ("supplier", "纳雍某食品厂"), ("buyer", "广州某食堂"), ("amount", "1,234.5万")):
+        form.find_element(By.NAME, name).send_keys(text)
+    Select(form.find_element(By.NAME, "channel")).select_by_index(1)
+    browser.execute_script("arguments[0].value = '2024-10-08'", form.find_element(By.NAME, "date"))
+    old = browser.find_element(By.TAG_NAME, "html")
+    form.find_element(By.ID, "save-draft").click()
+    WebDriverWait(browser, 20).until(replaced(old))
+    assert "已保存为草稿" in browser.find_element(By.ID, "done-notice").text
+    row_url = browser.current_url.split("?")[0]
+    browser.get(server + "/workbench")
+    draft = [a for a in browser.find_elements(By.CSS_SELECTOR, "#drafts a") if a.get_attribute("href") == row_url]
+    assert draft
+    draft[0].click()
+    submit(browser, browser.find_element(By.ID, "submit-row-form"))
+    assert "已提交审核" in browser.find_element(By.ID, "done-notice").text
+    assert browser.find_element(By.ID, "row-state").get_attribute("data-state") == "submitted"
+
     sheet = os.path.join(tempfile.mkdtemp(), f"{size}.csv")
     with open(sheet, "w", encoding="utf-8") as f:
         f.write("姓名,身份证号,户籍县,用工单位,务工地,入职时间\n")
@@ -70,6 +94,8 @@ def test_a_reporter_and_a_reviewer_through_their_day(server, browser, size):
     row.find_element(By.NAME, "comment").send_keys("请核对示范村数量")
     submit(browser, row.find_element(By.CSS_SELECTOR, "form.return-form"))
     assert not [r for r in queue_rows(browser) if r.get_attribute("data-item") == figure_path]
+    # The reporter's consumption row is in the same queue.
+    assert [r for r in queue_rows(browser, "ledger") if r.get_attribute("data-item") == row_url.replace(server, "")]
     # Approve and next: from one row's page to the next waiting item.
     mine = [r for r in queue_rows(browser, "ledger") if f"{size}工人" in r.text]
     assert len(mine) == 2

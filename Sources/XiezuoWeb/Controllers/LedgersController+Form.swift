@@ -46,8 +46,10 @@ extension LedgersController {
             var hint: String?
             switch f.kind {
             case .county:
+                // A county office records its own county: chosen for it when it is the only one.
+                let chosen = (values[f.key] ?? "").isEmpty && counties.count == 1 ? counties[0].code : values[f.key]
                 options = counties.map {
-                    Option(value: $0.code, label: "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", selected: $0.code == values[f.key])
+                    Option(value: $0.code, label: "\(regions[$0.parentCode ?? ""]?.name ?? "")\($0.name)", selected: $0.code == chosen)
                 }
             case .choice(let codes):
                 options = codes.map { Option(value: $0, label: l.t("lc_" + $0), selected: $0 == values[f.key] || l.t("lc_" + $0) == values[f.key]) }
@@ -104,6 +106,21 @@ extension LedgersController {
         return (values, issues)
     }
 
+    /// Which of the form's two buttons was pressed: "保存草稿" keeps the row as a draft; "提交审核" (and a form
+    /// posted without either, as scripts do) sends it to review.
+    static func submits(_ form: [String: String]) -> Bool { form["intent"] != "draft" }
+
+    /// "提交审核" on a draft or returned row's page: sends it as it stands.
+    @Sendable func submitRow(_ request: Request, context: SignedInContext) async throws -> Response {
+        let (r, a) = try await scopedRow(context)
+        guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
+        let form = try await decodeForm(request, context)
+        do { _ = try await store.submitLedgerRow(id: r.id, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor) } catch ReviewError
+            .notAllowedFrom
+        { throw AppError(status: .conflict, code: "state", key: "error.state") } catch StoreError.conflict { throw AppError.conflict }
+        return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)?done=submitted", type: .normal)
+    }
+
     @Sendable func create(_ request: Request, context: SignedInContext) async throws -> Response {
         let name = try Self.ledger(context)
         let d = name.definition
@@ -113,8 +130,9 @@ extension LedgersController {
         let (values, issues) = try await parseForm(d, form, existing: nil, a: a)
         guard issues.isEmpty else { return try await self.form(name, nil, values: form, issues: issues, a, request, context) }
         do {
-            let r = try await store.saveLedgerRow(name, id: nil, values: values, expectedVersion: nil, actor: context.actor)
-            return Response.redirect(to: "/ledgers/\(name.rawValue)/\(r.id)", type: .normal)
+            let submit = Self.submits(form)
+            let r = try await store.saveLedgerRow(name, id: nil, values: values, expectedVersion: nil, submit: submit, actor: context.actor)
+            return Response.redirect(to: "/ledgers/\(name.rawValue)/\(r.id)?done=\(submit ? "submitted" : "saved")", type: .normal)
         } catch Store.LedgerSaveError.duplicateKey(let other) {
             return try await self.form(
                 name, nil, values: form,
@@ -131,8 +149,10 @@ extension LedgersController {
         let (values, issues) = try await parseForm(d, form, existing: r, a: a)
         guard issues.isEmpty else { return try await self.form(r.ledger, r, values: form, issues: issues, a, request, context) }
         do {
-            _ = try await store.saveLedgerRow(r.ledger, id: r.id, values: values, expectedVersion: Int64(form["version"] ?? ""), actor: context.actor)
-            return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)", type: .normal)
+            let submit = Self.submits(form)
+            _ = try await store.saveLedgerRow(
+                r.ledger, id: r.id, values: values, expectedVersion: Int64(form["version"] ?? ""), submit: submit, actor: context.actor)
+            return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)?done=\(submit ? "submitted" : "saved")", type: .normal)
         } catch StoreError.conflict {
             var shown = form
             shown["version"] = String(r.version)

@@ -16,7 +16,7 @@ extension LedgersController {
         do { _ = try await store.reviewLedgerRow(id: r.id, action, comment: comment, actor: context.actor) } catch ReviewError.notAllowedFrom {
             throw AppError(status: .conflict, code: "state", key: "error.state")
         } catch ReviewError.commentRequired { throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")])) }
-        return ReviewController.afterReview(request, item: "/ledgers/\(r.ledger.rawValue)/\(r.id)")
+        return ReviewController.afterReview(request, item: "/ledgers/\(r.ledger.rawValue)/\(r.id)?done=\(ProgressController.doneWord(action))")
     }
 
     /// The eastern partner's "confirmed" mark on a western row.

@@ -29,6 +29,7 @@ struct LedgersController {
         router.post("/ledgers/:ledger/:id/reveal", use: reveal)
         router.post("/ledgers/:ledger/:id/approve", use: approveOne)
         router.post("/ledgers/:ledger/:id/confirm", use: confirm)
+        router.post("/ledgers/:ledger/:id/submit", use: submitRow)
         router.post("/ledgers/:ledger/:id/return", use: returnOne)
         router.get("/api/v1/ledgers/:ledger", use: apiList)
         router.get("/api/v1/ledgers/:ledger/:id", use: apiShow)
@@ -191,6 +192,7 @@ struct LedgersController {
         let hasPersonal = d.fields.contains { $0.kind.isPersonal }
         let authors = try await store.ledgerAuthors(id: r.id)
         let county = regions[r.countyCode]
+        let writer = AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable)
         let model = LedgerRowPage(
             ledger: r.ledger.rawValue, title: r.ledger.title(l.lang), id: r.id, version: r.version,
             state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue, updatedAt: r.updatedAt,
@@ -201,7 +203,8 @@ struct LedgersController {
             },
             canReveal: hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
             revealed: reveal,
-            canEdit: AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable),
+            canEdit: writer,
+            canSubmit: writer && r.state.after(.submit) != nil,
             canReview: r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
             ownWork: r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
             canConfirm: authors.confirmedBy == nil
@@ -209,7 +212,10 @@ struct LedgersController {
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("ledger_row", r.id, l),
             comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy,
-            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil)
+            returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
+            notice: request.query("done").flatMap {
+                ["saved", "submitted", "approved", "returned"].contains($0) ? l.t("ledger_done_" + $0) : nil
+            })
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, model)
     }
 

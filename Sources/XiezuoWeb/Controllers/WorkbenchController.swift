@@ -37,13 +37,23 @@ struct WorkbenchController {
             }
             for ledger in LedgerName.allCases {
                 let rows = try await store.ledgerRows(ledger, LedgerFilter(state: .returned, scope: own), page: Page(number: 1, size: 10)).items
-                returned += rows.map { r in
-                    let d = ledger.definition
-                    let summary = d.listed.prefix(2).compactMap { key in d.index(key).map { r.values[$0] } }.filter { !$0.isEmpty }
-                    return .init(
-                        href: "/ledgers/\(ledger.rawValue)/\(r.id)", title: ledger.title(l.lang),
-                        detail: (summary + [regions[r.countyCode]?.name ?? r.countyCode, r.date]).joined(separator: " · "), kind: l.t("nav_ledgers"))
-                }
+                returned += rows.map { Self.ledgerItem($0, regions, l) }
+            }
+        }
+
+        // Started and not sent: the office's drafts, figures and ledger rows, so that nothing saved is forgotten.
+        var drafts: [WorkbenchPage.Item] = []
+        if writes {
+            let figures = try await store.progress(ProgressFilter(state: .draft, scope: own), page: Page(number: 1, size: 20)).items
+            drafts += figures.map { p in
+                let row = ProgressController.row(p, regions, l)
+                return .init(
+                    href: "/progress/\(p.id)", title: row.indicator, detail: "\(row.region) · \(row.period) · \(row.value) \(row.unit)",
+                    kind: l.t("nav_progress"))
+            }
+            for ledger in LedgerName.allCases {
+                let rows = try await store.ledgerRows(ledger, LedgerFilter(state: .draft, scope: own), page: Page(number: 1, size: 10)).items
+                drafts += rows.map { Self.ledgerItem($0, regions, l) }
             }
         }
 
@@ -103,13 +113,30 @@ struct WorkbenchController {
             }
         }
 
+        // Where a reporting office starts: a figure, or a row of any ledger.
+        let newLinks: [WorkbenchPage.Count] =
+            writes && user.role != .admin
+            ? [.init(href: "/progress#progress-form", label: l.t("workbench_new_figure"), count: 0)]
+                + LedgerName.allCases.map { .init(href: "/ledgers/\($0.rawValue)/new", label: $0.title(l.lang), count: 0) } : []
         let scope = regions[user.regionCode].map { UsersController.fullName($0, regions) } ?? user.regionCode
         let model = WorkbenchPage(
             scope: l.t("workbench_scope", scope, l.t("role_" + user.role.rawValue)), period: l.t("period_month", String(year), String(month)),
-            returned: returned, hasReturned: !returned.isEmpty, missing: missing, hasMissing: !missing.isEmpty,
+            returned: returned, hasReturned: !returned.isEmpty, drafts: drafts, hasDrafts: !drafts.isEmpty,
+            newLinks: newLinks, hasNewLinks: !newLinks.isEmpty, missing: missing, hasMissing: !missing.isEmpty,
             showMissing: writes && user.role != .admin,
             tasks: Array(tasks), hasTasks: !tasks.isEmpty, awaiting: awaiting, hasAwaiting: !awaiting.isEmpty, reviewing: reviewing,
             awaitingTotal: awaiting.reduce(0) { $0 + $1.count }, lagging: lagging, hasLagging: !lagging.isEmpty, writes: writes)
         return try await pages.render("workbench", title: l.t("nav_workbench"), section: "workbench", request, context, model)
+    }
+
+    /// A ledger row in a to-do list: its first listed fields, county and date.
+    static func ledgerItem(_ r: LedgerRecord, _ regions: [String: Region], _ l: Labels) -> WorkbenchPage.Item {
+        let d = r.ledger.definition
+        // Personal data never reach a list; the listed fields are names and amounts.
+        let summary = d.listed.prefix(2).compactMap { key in d.index(key).flatMap { d.fields[$0].kind.isPersonal ? nil : r.values[$0] } }
+            .filter { !$0.isEmpty }
+        return .init(
+            href: "/ledgers/\(r.ledger.rawValue)/\(r.id)", title: r.ledger.title(l.lang),
+            detail: (summary + [regions[r.countyCode]?.name ?? r.countyCode, r.date]).joined(separator: " · "), kind: l.t("nav_ledgers"))
     }
 }

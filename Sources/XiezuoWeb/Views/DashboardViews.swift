@@ -111,6 +111,11 @@ struct WorkbenchPage: PageModel {
     let period: String
     let returned: [Item]
     let hasReturned: Bool
+    let drafts: [Item]
+    let hasDrafts: Bool
+    /// Where a reporter starts a figure or a ledger row.
+    let newLinks: [Count]
+    let hasNewLinks: Bool
     let missing: [Item]
     let hasMissing: Bool
     let showMissing: Bool

@@ -83,6 +83,8 @@ struct LedgerRowPage: PageModel {
     let canReveal: Bool
     let revealed: Bool
     let canEdit: Bool
+    /// A draft or returned row its office may send to review as it stands.
+    let canSubmit: Bool
     let canReview: Bool
     let ownWork: Bool
     let canConfirm: Bool
@@ -92,6 +94,8 @@ struct LedgerRowPage: PageModel {
     let confirmedBy: String?
     /// A return refused for want of a comment, said beside the form.
     let returnError: String?
+    /// What the last action did and what comes next ("已保存为草稿…").
+    let notice: String?
 }
 
 struct LedgerFormPage: PageModel {
