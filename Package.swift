@@ -53,7 +53,7 @@ let package = Package(
             name: "XiezuoText",
             resources: [
                 .copy("Resources/gbk.bin"), .copy("Resources/readings.tsv"), .copy("Resources/t2s.tsv"),
-                .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin"),
+                .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin"), .copy("Resources/gb18030-pua.tsv"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -570,7 +570,7 @@ extension Strings {
         "ledger_column": "Column",
         "save_draft": "Save as draft",
         "ledger_save_note":
-            "“Submit for review” sends the row to the level above; “Save as draft” only keeps it for your office to finish — reviewers do not see it.",
+            "“Submit for review” sends the row to the level above; “Save as draft” only keeps it for your office to finish; it is not sent for review.",
         "ledger_done_saved": "Saved as a draft, not yet submitted. Check it, then press “Submit for review”; drafts are listed on My workbench.",
         "ledger_done_submitted": "Submitted; the level above reviews it. Once approved it counts in the totals.",
         "ledger_done_approved": "Approved; it now counts in the totals.",

@@ -548,7 +548,7 @@ extension Strings {
         "ledger_reason": "原因",
         "ledger_column": "列",
         "save_draft": "保存草稿",
-        "ledger_save_note": "“提交审核”后由上一级审核；“保存草稿”只保存，本单位可继续修改，审核人看不到。",
+        "ledger_save_note": "“提交审核”后由上一级审核；“保存草稿”只保存，本单位可继续修改，不进入审核。",
         "ledger_done_saved": "已保存为草稿，尚未提交审核。核对无误后点“提交审核”；草稿列在“我的工作台”。",
         "ledger_done_submitted": "已提交审核，等待上一级审核；审核通过后计入统计。",
         "ledger_done_approved": "已审核通过，计入统计。",

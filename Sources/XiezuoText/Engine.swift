@@ -396,7 +396,9 @@ struct Engine {
 
     mutating func render(_ units: [Unit], reason: String, annotations: Int, scars: Int) -> RepairResult {
         var out: [UInt32] = units.map(\.chosen)
-        // punctuation: ASCII , ; with Chinese on either side
+        // Punctuation: the pipeline turned every full-width ， ； into ASCII, so an ASCII , ; with Chinese on either
+        // side was full-width ("指出,2024年", "表示,“…", "95%,同比"). Between digits ("1,234") or inside English
+        // it stays; after a percentage before a digit ("5%,2024年") it was Chinese too.
         var punctuated = [Bool](repeating: false, count: out.count)
         for k in out.indices {
             guard out[k] < 0x80, let fw = Self.fullWidth[out[k]] else { continue }
@@ -404,9 +406,12 @@ struct Engine {
             while l >= 0, out[l] == 0x20 { l -= 1 }
             var r = k + 1
             while r < out.count, out[r] == 0x20 { r += 1 }
-            let leftCJK = l >= 0 && isChineseContext(out[l]) && !(0x30...0x39).contains(out[l])
-            let rightCJK = r < out.count && isHan(out[r])
-            if leftCJK && (rightCJK || r >= out.count || out[r] == 0x0A) || (rightCJK && l >= 0 && isHan(out[l])) {
+            let left: UInt32? = l >= 0 ? out[l] : nil
+            let right: UInt32? = r < out.count ? out[r] : nil
+            let leftChinese = left.map(isChineseContext) ?? false
+            let rightChinese = right.map { isChineseContext($0) || $0 == 0x201C || $0 == 0x2018 } ?? false
+            let afterPercent = left == 0x25 && right.map { (0x30...0x39).contains($0) } == true
+            if leftChinese || rightChinese || afterPercent {
                 out[k] = fw
                 punctuated[k] = true
             }

@@ -9,8 +9,11 @@ public struct Repairer: Sendable {
     /// Put back byte pairs the decoder dropped (the costly step; switchable to measure it).
     let restoreLostPairs: Bool
 
+    let encoding: EncodingRepair
+
     public init(data: TextData = .shared, restoreLostPairs: Bool = true) {
         self.data = data
+        encoding = EncodingRepair(data: data)
         self.restoreLostPairs = restoreLostPairs
         var all = Set<String>()
         for list in data.readings.values { for r in list { all.insert(r) } }
@@ -18,6 +21,19 @@ public struct Repairer: Sendable {
     }
 
     public func repair(_ text: String) -> RepairResult {
+        // Text decoded with the wrong character set is a garbling of its own; mended, it is not also the pipeline's.
+        if encoding.worthALook(text), let fixed = encoding.repair(text) {
+            let kinds = Set(fixed.fixes.map(\.kind))
+            return RepairResult(
+                text: fixed.text,
+                report: RepairReport(
+                    garbled: true, reason: "decoded with the wrong character set (" + kinds.map(\.rawValue).sorted().joined(separator: ", ") + ")",
+                    changes: fixed.fixes.map {
+                        RepairChange(
+                            offset: $0.offset, length: $0.length, before: $0.before, after: $0.after, step: .encoding,
+                            confidence: $0.guessed > 0 ? 0.5 : 1)
+                    }, verdict: .wrongCharacterSet, encodings: kinds.map(\.rawValue).sorted()))
+        }
         guard Self.mayCarryAnnotations(text) else {
             return RepairResult(text: text, report: RepairReport(garbled: false, reason: "no pinyin annotations or scars"))
         }
@@ -29,7 +45,7 @@ public struct Repairer: Sendable {
                 text: text,
                 report: RepairReport(
                     garbled: false, reason: verdict.reason,
-                    annotations: verdict.annotations, scars: verdict.scars))
+                    annotations: verdict.annotations, scars: verdict.scars, verdict: verdict.code))
         }
         // A long document is repaired a stretch of lines at a time. A surviving line break is a point where the
         // byte stream is in step (0x0A can be no part of a two-byte character) and no annotation crosses one, so
@@ -126,6 +142,7 @@ public struct Repairer: Sendable {
         var reason: String
         var annotations: Int
         var scars: Int
+        var code: RepairReport.Verdict
     }
 
     /// The pipeline's signature: scars (a "?" that swallowed the "(" of an annotation), or annotations that follow
@@ -145,10 +162,13 @@ public struct Repairer: Sendable {
             }
         }
         if scars > 0 && scars + confirmed >= 2 {
-            return Verdict(garbled: true, reason: "\(scars) scar(s) and \(confirmed) annotation(s)", annotations: confirmed, scars: scars)
+            return Verdict(
+                garbled: true, reason: "\(scars) scar(s) and \(confirmed) annotation(s)", annotations: confirmed, scars: scars, code: .pipeline)
         }
         guard confirmed >= 3, traditional * 2 >= annotatedChars.count else {
-            return Verdict(garbled: false, reason: "too few dictionary-style annotations (\(confirmed))", annotations: confirmed, scars: scars)
+            return Verdict(
+                garbled: false, reason: "too few dictionary-style annotations (\(confirmed))", annotations: confirmed, scars: scars,
+                code: confirmed == 0 && scars == 0 ? .clean : .tooFew)
         }
         // Every occurrence of an annotated character must be annotated, as a byte-level replacement does.
         var occurrences = 0
@@ -160,10 +180,10 @@ public struct Repairer: Sendable {
         if annotated * 10 >= occurrences * 9 {
             return Verdict(
                 garbled: true, reason: "\(confirmed) annotations on every occurrence of \(annotatedChars.count) characters",
-                annotations: confirmed, scars: scars)
+                annotations: confirmed, scars: scars, code: .pipeline)
         }
         return Verdict(
             garbled: false, reason: "annotations are occasional glosses, not a pipeline's dictionary",
-            annotations: confirmed, scars: scars)
+            annotations: confirmed, scars: scars, code: .glosses)
     }
 }

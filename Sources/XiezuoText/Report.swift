@@ -9,10 +9,27 @@ public struct RepairReport: Sendable, Codable, Equatable {
     public var unsolved: [UnsolvedSpan]
     public var annotations: Int
     public var scars: Int
+    /// The judgement as a code, for a user interface to say in its own language (`reason` is the English line).
+    public var verdict: Verdict
+    /// For `wrongCharacterSet`: which wrong readings were undone (`EncodingRepair.Kind` raw values).
+    public var encodings: [String]
+
+    public enum Verdict: String, Sendable, Codable {
+        /// Nothing of the pipeline or of a wrong character set.
+        case clean
+        /// Parenthesised pinyin that glosses some characters, as a teaching text does: left alone.
+        case glosses
+        /// Too few annotations to tell.
+        case tooFew
+        /// The pipeline's signature (scars, or a dictionary's annotations on Traditional forms): repaired.
+        case pipeline
+        /// Bytes decoded with the wrong character set: repaired.
+        case wrongCharacterSet
+    }
 
     public init(
         garbled: Bool, reason: String, changes: [RepairChange] = [], unsolved: [UnsolvedSpan] = [],
-        annotations: Int = 0, scars: Int = 0
+        annotations: Int = 0, scars: Int = 0, verdict: Verdict? = nil, encodings: [String] = []
     ) {
         self.garbled = garbled
         self.reason = reason
@@ -20,6 +37,8 @@ public struct RepairReport: Sendable, Codable, Equatable {
         self.unsolved = unsolved
         self.annotations = annotations
         self.scars = scars
+        self.verdict = verdict ?? (garbled ? .pipeline : .clean)
+        self.encodings = encodings
     }
 }
 
@@ -30,6 +49,7 @@ public struct RepairChange: Sendable, Codable, Equatable {
         case scar  // a ?pinyin) scar and the garbled stretch after it re-aligned and recovered
         case traditional  // a naively converted Traditional form turned back to Simplified
         case punctuation  // ASCII , ; between Chinese text restored to ， ；
+        case encoding  // a stretch decoded with the wrong character set read again as it was meant
     }
     public var offset: Int
     public var length: Int

@@ -44,6 +44,9 @@ public final class TextData: Sendable {
 
     let bigramKeys: [UInt64]
     let bigramLog: [Float]
+    /// Private-use characters → the two-byte GBK code a GB 18030 decoder reads as them (user-defined and
+    /// unassigned codes).
+    let privateUseGBK: [UInt32: UInt16]
 
     static let vanish: UInt32 = 0xFFFF_FFFF
     static let logUnseen: Float = log(0.2)
@@ -57,6 +60,12 @@ public final class TextData: Sendable {
             guard let u = bundle.url(forResource: name, withExtension: ext) else { throw CocoaError(.fileNoSuchFile) }
             return u
         }
+        var pua: [UInt32: UInt16] = [:]
+        for line in try String(contentsOf: url("gb18030-pua", "tsv"), encoding: .ascii).split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "\t")
+            if parts.count == 2, let code = UInt16(parts[0], radix: 16), let c = UInt32(parts[1], radix: 16) { pua[c] = code }
+        }
+        privateUseGBK = pua
         let gbk = try Data(contentsOf: url("gbk", "bin"), options: .alwaysMapped)
         var decode = [UInt32](repeating: 0, count: gbk.count / 4)
         _ = decode.withUnsafeMutableBytes { gbk.copyBytes(to: $0) }
