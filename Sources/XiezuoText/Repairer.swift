@@ -85,11 +85,81 @@ public struct Repairer: Sendable {
                 return u
             }
         }
+        let marked = markUnsolved(src, groups, changes: changes, unsolved: unsolved)
         return RepairResult(
-            text: text,
+            text: marked.text ?? text,
             report: RepairReport(
-                garbled: true, reason: verdict.reason, changes: changes, unsolved: unsolved,
+                garbled: true, reason: verdict.reason, changes: marked.changes, unsolved: marked.unsolved,
                 annotations: verdict.annotations, scars: verdict.scars))
+    }
+
+    /// Unsolved stretches are not left in clean-looking text as they came: overlapping reports of one stretch are
+    /// joined, each scar in it becomes □ (a character whose bytes were lost, as an editor marks one), and the
+    /// change is reported with the characters the □ may be. The output is rebuilt from the input and the changes,
+    /// so the report accounts for every character. Nil text: nothing unsolved, the engine's text stands.
+    func markUnsolved(
+        _ src: [UInt32], _ groups: [Group], changes: [RepairChange], unsolved: [UnsolvedSpan]
+    )
+        -> (text: String?, changes: [RepairChange], unsolved: [UnsolvedSpan])
+    {
+        guard !unsolved.isEmpty else { return (nil, changes, unsolved) }
+        var joined: [(range: Range<Int>, reason: String)] = []
+        for u in unsolved.sorted(by: { $0.offset < $1.offset }) {
+            let r = u.offset..<(u.offset + u.length)
+            if let last = joined.last, r.lowerBound <= last.range.upperBound {
+                joined[joined.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, r.upperBound)
+            } else {
+                joined.append((r, u.reason))
+            }
+        }
+        func string(_ v: ArraySlice<UInt32>) -> String {
+            var s = String.UnicodeScalarView()
+            for c in v { s.append(Unicode.Scalar(c) ?? "\u{FFFD}") }
+            return String(s)
+        }
+        var spans: [UnsolvedSpan] = []
+        var all = changes
+        for j in joined {
+            // Scars inside the stretch, and a scar that ends inside it.
+            let scars = groups.filter { $0.scar && $0.close >= j.range.lowerBound && $0.open < j.range.upperBound }
+            var range = j.range
+            for g in scars { range = min(range.lowerBound, g.open)..<max(range.upperBound, g.close + 1) }
+            var shown = ""
+            var candidates: [[String]] = []
+            var k = range.lowerBound
+            for g in scars.sorted(by: { $0.open < $1.open }) {
+                shown += string(src[k..<g.open]) + "□"
+                candidates.append(likeliest(reading: g.pinyin))
+                k = g.close + 1
+            }
+            shown += string(src[k..<range.upperBound])
+            let before = string(src[range])
+            spans.append(
+                UnsolvedSpan(offset: range.lowerBound, length: range.count, text: before, reason: j.reason, shown: shown, candidates: candidates))
+            // A change the stretch now covers is folded into it.
+            all.removeAll { $0.offset >= range.lowerBound && $0.offset + $0.length <= range.upperBound }
+            all.append(RepairChange(offset: range.lowerBound, length: range.count, before: before, after: shown, step: .unsolved, confidence: 0))
+        }
+        all.sort { $0.offset < $1.offset }
+        var text = String.UnicodeScalarView()
+        var pos = 0
+        var kept: [RepairChange] = []
+        for c in all where c.offset >= pos {
+            for v in src[pos..<c.offset] { text.append(Unicode.Scalar(v) ?? "\u{FFFD}") }
+            text.append(contentsOf: c.after.unicodeScalars)
+            pos = c.offset + c.length
+            kept.append(c)
+        }
+        for v in src[pos...] { text.append(Unicode.Scalar(v) ?? "\u{FFFD}") }
+        return (String(text), kept, spans)
+    }
+
+    /// Characters with a reading, the likeliest in the language model first (at most eight).
+    func likeliest(reading: String) -> [String] {
+        data.readings.filter { $0.value.contains(reading) && (0x3400...0x9FFF).contains($0.key) && data.isKnown($0.key) }
+            .sorted { data.logUnigram($0.key) > data.logUnigram($1.key) }
+            .prefix(8)
+            .map { String(Unicode.Scalar($0.key)!) }
     }
 
     /// Characters per piece of a long document (extended to the next line break).

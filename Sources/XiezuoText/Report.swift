@@ -50,6 +50,7 @@ public struct RepairChange: Sendable, Codable, Equatable {
         case traditional  // a naively converted Traditional form turned back to Simplified
         case punctuation  // ASCII , ; between Chinese text restored to ， ；
         case encoding  // a stretch decoded with the wrong character set read again as it was meant
+        case unsolved  // a stretch that could not be solved: each scar in it shown as □ (see `unsolved`)
     }
     public var offset: Int
     public var length: Int
@@ -60,12 +61,28 @@ public struct RepairChange: Sendable, Codable, Equatable {
     public var confidence: Double
 }
 
-/// A stretch the repair could not solve with confidence: left as it was in the input and reported.
+/// A stretch the repair could not solve with confidence. Nothing is invented: each scar in it (`?pinyin)`, a
+/// character whose bytes were lost) becomes □ in the output, the rest of the stretch stays as it came, and the
+/// stretch is reported with the characters each □ may be.
 public struct UnsolvedSpan: Sendable, Codable, Equatable {
     public var offset: Int
     public var length: Int
+    /// The stretch as it came.
     public var text: String
     public var reason: String
+    /// What the output holds in its place.
+    public var shown: String
+    /// For each □ in `shown`, in order: characters with the scar's reading, the likeliest first.
+    public var candidates: [[String]]
+
+    public init(offset: Int, length: Int, text: String, reason: String, shown: String? = nil, candidates: [[String]] = []) {
+        self.offset = offset
+        self.length = length
+        self.text = text
+        self.reason = reason
+        self.shown = shown ?? text
+        self.candidates = candidates
+    }
 }
 
 public struct RepairResult: Sendable {

@@ -104,9 +104,14 @@ struct Repair: ParsableCommand {
         }
         let r = repairer.repair(text)
         record["text"] = r.text
+        // Unsolved stretches are listed whole (where, what came, the □ shown, what each □ may be): a consumer of
+        // the lines must be able to find and flag them without running --explain.
+        let unsolved: [[String: Any]] = r.report.unsolved.map {
+            ["offset": $0.offset, "length": $0.length, "text": $0.text, "shown": $0.shown, "candidates": $0.candidates]
+        }
         record["repair"] = [
-            "garbled": r.report.garbled, "changes": r.report.changes.count,
-            "unsolved": r.report.unsolved.count, "scars": r.report.scars, "reason": r.report.reason,
+            "garbled": r.report.garbled, "changes": r.report.changes.count, "verdict": r.report.verdict.rawValue,
+            "unsolved": unsolved, "scars": r.report.scars, "reason": r.report.reason,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]) else {
             return (line, "line \(number): could not be written as JSON; written back unchanged", false)

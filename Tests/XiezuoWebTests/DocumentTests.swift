@@ -59,6 +59,38 @@ import XiezuoFormats
         }
     }
 
+    /// The verdict is in the reader's language; a stretch that could not be solved shows □ on the repaired side with
+    /// the characters it may be; text read with the wrong character set is recognised as such.
+    @Test func verdictsAndUnsolvedStretchesAreSaidInTheReadersLanguage() async throws {
+        try await withApp(demo: false) { client in
+            let scarred = "協(xié)作會(huì)議A?zhuàng)進(jìn)行"
+            let zh = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders, body: form([("title", "残缺"), ("text", scarred)])
+            ).text
+            #expect(zh.contains("网页转码乱码") && !zh.contains("scar(s)"))
+            let unsolved = zh.components(separatedBy: "id=\"unsolved\"").last ?? ""
+            #expect(unsolved.contains("<mark class=\"unsolved\">□</mark>") && unsolved.contains("□ 可能是：状、壮"))
+            let repaired = zh.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            #expect(repaired.contains("协作会议A□进行"))
+            let en = try await client.execute(
+                uri: "/documents/preview?lang=en", method: .post, headers: formHeaders, body: form([("title", "scar"), ("text", scarred)])
+            ).text
+            #expect(en.contains("Garbled by the web pipeline") && en.contains("□ may be: 状"))
+
+            // UTF-8 read as GBK (a GB 18030 decoder's private-use characters included).
+            let misread = "涓ょ渷鍙\u{e100}紑涓滆タ閮ㄥ崗浣滆仈甯\u{e15d}細璁\u{e1c6}紝绛捐\u{e179}浜嗗姵鍔″崗浣滃崗璁\u{e1ba}��"
+            let page = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders, body: form([("title", "乱码"), ("text", misread)])
+            ).text
+            #expect(page.contains("编码读错：UTF-8 文字被当作 GBK 读取"))
+            #expect(page.contains("<ins class=\"chg encoding\">两省召开东西部协作联席会议，签订了劳务协作协议。</ins>"))
+            let clean = try await client.execute(
+                uri: "/documents/preview", method: .post, headers: formHeaders, body: form([("title", "通知"), ("text", "会议(试行)要求。")])
+            ).text
+            #expect(clean.contains("没有转码或编码错误的痕迹"))
+        }
+    }
+
     /// People known from meeting attendance and organisations are named beside the text; two attendees of a meeting
     /// make it a suggestion even without its date.
     @Test func peopleAndOrganisationsAreRecognised() async throws {

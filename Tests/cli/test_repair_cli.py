@@ -64,3 +64,15 @@ def test_seed_article():
     assert r.returncode == 0
     assert out.startswith("佛山日报讯 6月3日至4日，贵州省党政代表团来广东考察。")
     assert "(" not in out and "?" not in out
+
+
+def test_an_unsolved_stretch_is_listed_in_json_lines_and_marked_in_the_text():
+    line = json.dumps({"text": "協(xié)作會(huì)議A?zhuàng)進(jìn)行"}, ensure_ascii=False) + "\n"
+    r = run(["--jsonl"], line.encode())
+    assert r.returncode == 0
+    rec = json.loads(r.stdout)
+    assert rec["text"] == "协作会议A□进行"
+    [u] = rec["repair"]["unsolved"]
+    assert u["text"] == "?zhuàng)" and u["shown"] == "□" and "状" in u["candidates"][0]
+    assert rec["repair"]["verdict"] == "pipeline"
+

@@ -178,6 +178,16 @@ struct DocumentsController {
         return Response.redirect(to: "/documents/\(id)", type: .normal)
     }
 
+    /// The judgement in the reader's language (the report's own `reason` is an English line for logs).
+    static func verdict(_ r: RepairReport, _ l: Labels) -> String {
+        switch r.verdict {
+        case .wrongCharacterSet:
+            return l.t("repair_verdict_charset", r.encodings.map { l.t("repair_encoding_" + $0) }.joined(separator: "；"))
+        case .pipeline: return l.t("repair_verdict_pipeline", String(r.annotations), String(r.scars))
+        case .clean, .glosses, .tooFew: return l.t("repair_verdict_" + r.verdict.rawValue)
+        }
+    }
+
     static func json(_ report: RepairReport) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -207,9 +217,11 @@ struct DocumentsController {
         }
         let model = DocumentPage(
             title: title, source: source, date: date?.description ?? "",
-            original: before, repaired: after, garbled: result.report.garbled, reason: result.report.reason,
+            original: before, repaired: after, garbled: result.report.garbled, reason: Self.verdict(result.report, l),
             changeCount: result.report.changes.count, unsolvedCount: result.report.unsolved.count,
-            unsolved: result.report.unsolved.map { .init(text: $0.text, reason: $0.reason) },
+            unsolved: result.report.unsolved.map { u in
+                .init(text: u.text, shown: u.shown, candidates: u.candidates.map { l.t("repair_may_be", $0.joined(separator: "、")) })
+            },
             suggestions: suggestions.map {
                 .init(id: $0.id, title: $0.title, date: $0.date.description, place: $0.place, linked: $0.id == saved?.meetingId)
             },
@@ -238,15 +250,16 @@ struct DocumentsController {
         var pos = 0
         func text(_ s: ArraySlice<Unicode.Scalar>) -> String { escapeXML(String(String.UnicodeScalarView(s))) }
         var spans: [(Int, Int, String, String, String)] = r.report.changes.map { ($0.offset, $0.length, $0.step.rawValue, $0.before, $0.after) }
-        spans += r.report.unsolved.map { ($0.offset, $0.length, "unsolved", $0.text, $0.text) }
+
         for (offset, length, step, _, after) in spans.sorted(by: { $0.0 < $1.0 }) where offset >= pos && offset + length <= input.count {
             let same = text(input[pos..<offset])
             left += same
             right += same
             let before = text(input[offset..<(offset + length)])
             if step == "unsolved" {
+                // Marked on both sides; the repaired side shows □ where a character was lost.
                 left += "<mark class=\"unsolved\">\(before)</mark>"
-                right += "<mark class=\"unsolved\">\(before)</mark>"
+                right += "<mark class=\"unsolved\">\(escapeXML(after))</mark>"
             } else {
                 left += "<del class=\"chg \(step)\">\(before)</del>"
                 right += after.isEmpty ? "" : "<ins class=\"chg \(step)\">\(escapeXML(after))</ins>"

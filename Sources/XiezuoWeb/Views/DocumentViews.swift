@@ -24,7 +24,9 @@ struct DocumentFormPage: PageModel {
 struct DocumentPage: PageModel {
     struct Unsolved: Sendable {
         let text: String
-        let reason: String
+        let shown: String
+        /// "□ 可能是：状、壮、撞…", one line for each □.
+        let candidates: [String]
     }
     struct MeetingSuggestion: Sendable {
         let id: Int64
