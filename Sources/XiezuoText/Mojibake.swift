@@ -65,7 +65,11 @@ public struct EncodingRepair: Sendable {
         for _ in 0..<3 {
             var changed = false
             for kind in [Kind.utf8AsLatin1, .gbkAsLatin1, .utf8AsGBK] where mayHold(kind, scalars) {
-                let spans = candidates(kind, scalars)
+                // A text found garbled one way by a stretch that proves it (two or more characters, far better) is
+                // garbled that way throughout: its short stretches — a 年 between digits, a lone comma — are mended
+                // too, on weaker evidence.
+                guard !candidates(kind, scalars).isEmpty else { continue }
+                let spans = candidates(kind, scalars, settled: true)
                 guard !spans.isEmpty else { continue }
                 var out: [UInt32] = []
                 var outOrigin: [Range<Int>] = []
@@ -274,29 +278,38 @@ public struct EncodingRepair: Sendable {
 
     /// The punctuation of Chinese text a lost byte may belong to (。，、；：？！“”《》（）).
     static let chinesePunctuation: Set<UInt32> = [
-        0x3001, 0x3002, 0xFF0C, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x201C, 0x201D, 0x300A, 0x300B, 0xFF08, 0xFF09,
+        0x3000, 0x3001, 0x3002, 0xFF0C, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x201C, 0x201D, 0x300A, 0x300B, 0xFF08, 0xFF09,
     ]
 
     /// Chooses among the options where bytes were lost, each by its neighbours on both sides (left to right, so a
     /// choice counts for the next).
-    func choose(_ run: inout [(options: [UInt32], chosen: UInt32, start: Int, end: Int)]) {
+    /// `before` and `after`: the characters of the text around the run. The character model knows nothing of
+    /// digits, so beside a digit the characters that stand by numbers (年 月 日 万 元 …) are preferred.
+    func choose(_ run: inout [(options: [UInt32], chosen: UInt32, start: Int, end: Int)], before: UInt32?, after: UInt32?) {
         func bigram(_ a: UInt32?, _ c: UInt32) -> Float {
             guard (0x3400...0x9FFF).contains(c) else { return cost(c) }
             guard let a, (0x3400...0x9FFF).contains(a) else { return data.logUnigram(c) }
             return data.logBigram(a, c)
         }
+        func digit(_ c: UInt32?) -> Bool { c.map { (0x30...0x39).contains($0) } ?? false }
         for k in run.indices where run[k].options.count > 1 {
-            let left = k > 0 ? run[k - 1].chosen : nil
-            let right = k + 1 < run.count ? run[k + 1].chosen : nil
+            let left = k > 0 ? run[k - 1].chosen : before
+            let right = k + 1 < run.count ? run[k + 1].chosen : after
             var best: (UInt32, Float)?
             for v in run[k].options {
                 var score = bigram(left, v)
                 if let right, (0x3400...0x9FFF).contains(right) { score += data.logBigram(v, right) - data.logUnigram(right) }
+                if digit(left) && Self.afterNumbers.contains(v) { score += 4 }
+                if digit(right) && Self.beforeNumbers.contains(v) { score += 3 }
                 if best == nil || score > best!.1 { best = (v, score) }
             }
             run[k].chosen = best!.0
         }
     }
+
+    /// Characters that follow a number (units, measure words, dates) and that come before one.
+    static let afterNumbers = Set("年月日号时分秒万亿元角人个家项次户名位亩吨台辆所场天周岁件条篇米千百倍期批届余多成股类种只头套间处座份张".unicodeScalars.map(\.value))
+    static let beforeNumbers = Set("第共约达近超至到增长降为有计年月前后近逾占比较近每各以和与、，（".unicodeScalars.map(\.value))
 
     struct Span {
         var range: Range<Int>  // characters of the current text
@@ -306,7 +319,7 @@ public struct EncodingRepair: Sendable {
 
     /// Stretches whose round trip decodes cleanly and reads better: maximal runs of non-ASCII decoded characters
     /// that begin and end on character boundaries of the current text.
-    func candidates(_ kind: Kind, _ s: [UInt32], depth: Int = 0) -> [Span] {
+    func candidates(_ kind: Kind, _ s: [UInt32], depth: Int = 0, settled: Bool = false) -> [Span] {
         var b: [UInt16] = []
         var owner: [Int] = []  // character behind each byte
         var firstByte: [Bool] = []
@@ -338,19 +351,19 @@ public struct EncodingRepair: Sendable {
             while let last = part.last, !(last.end == b.count || firstByte[last.end]) { part.removeLast() }
             guard !part.isEmpty else { return }
             let range = owner[part[0].start]..<(owner[part[part.count - 1].end - 1] + 1)
-            choose(&part)
+            choose(&part, before: range.lowerBound > 0 ? s[range.lowerBound - 1] : nil, after: range.upperBound < s.count ? s[range.upperBound] : nil)
             let decoded = part.map(\.chosen)
             let guessed = part.filter { $0.options.count > 1 }.count
             let original = Array(s[range])
-            if better(decoded, than: original) {
+            if better(decoded, than: original, settled: settled) {
                 spans.append(Span(range: range, decoded: decoded, guessed: guessed))
             } else if depth == 0, decoded.allSatisfy({ $0 <= 0xFF }) {
                 // Garbled twice: this reading gives Latin-1 letters that are themselves a wrong reading.
                 for inner in [Kind.gbkAsLatin1, .utf8AsLatin1] {
-                    let again = candidates(inner, decoded, depth: 1)
+                    let again = candidates(inner, decoded, depth: 1, settled: settled)
                     guard !again.isEmpty else { continue }
                     let twice = Self.apply(again, to: decoded)
-                    if better(twice, than: original) {
+                    if better(twice, than: original, settled: settled) {
                         spans.append(Span(range: range, decoded: twice, guessed: guessed + again.reduce(0) { $0 + $1.guessed }))
                         break
                     }
@@ -425,8 +438,15 @@ public struct EncodingRepair: Sendable {
             return data.isKnown(c) ? data.logUnigram(c) : data.unigramFloor - 4
         }
         switch c {
-        case 0x3002: return -5.5  // the full stop is the commonest mark; a lost one is likelier than 、
-        case 0x3000...0x303F, 0xFF01...0xFF5E, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026: return -6
+        // Marks of Chinese text by how often they occur, so that a mark whose last byte was lost is the likely one.
+        case 0xFF0C: return -4.5  // ，
+        case 0x3002: return -5  // 。
+        case 0x3001: return -5.5  // 、
+        case 0xFF1A, 0x201C, 0x201D, 0xFF08, 0xFF09: return -6.5  // ：“”（）
+        case 0xFF1B, 0x300A, 0x300B: return -7  // ；《》
+        case 0x3000: return -7.5  // the ideographic space of aligned names (组　长)
+        case 0xFF01, 0xFF1F: return -8.5  // ！？
+        case 0x3003...0x303F, 0xFF02...0xFF5E, 0x2014, 0x2018, 0x2019, 0x2026: return -8
         case 0xFFFD: return data.unigramFloor - 8
         case 0x20...0x7E: return -3  // English, digits and ASCII signs are ordinary in any text
         default: return data.unigramFloor
@@ -436,7 +456,9 @@ public struct EncodingRepair: Sendable {
     /// A decoded stretch replaces the original only when it holds at least two Chinese characters the model knows,
     /// nothing unknown, and reads far better — by 3 nats a character of the original, a margin clean text never
     /// loses by (an accented name read as GBK gives one rare character, not a sentence).
-    func better(_ decoded: [UInt32], than original: [UInt32]) -> Bool {
+    /// `settled`: the text is known to be garbled this way; one character (or a punctuation mark) that reads better
+    /// than what stands there is enough.
+    func better(_ decoded: [UInt32], than original: [UInt32], settled: Bool = false) -> Bool {
         var han = 0
         var new: Float = 0
         for c in decoded {
@@ -453,7 +475,11 @@ public struct EncodingRepair: Sendable {
         // averages −13): a decoding into rare ones is a coincidence, not the text.
         var hanSum: Float = 0
         for c in decoded where (0x3400...0x9FFF).contains(c) { hanSum += data.logUnigram(c) }
-        guard han >= 2, hanSum / Float(han) >= -11.5 else { return false }
+        if settled {
+            guard han == 0 || hanSum / Float(han) >= -13 else { return false }
+        } else {
+            guard han >= 2, hanSum / Float(han) >= -11.5 else { return false }
+        }
         // Bigrams too: real Chinese has them, a string of rare characters does not.
         for (a, c) in zip(decoded, decoded.dropFirst()) where (0x3400...0x9FFF).contains(a) && (0x3400...0x9FFF).contains(c) {
             new += data.logBigram(a, c) - data.logUnigram(c)
@@ -463,6 +489,6 @@ public struct EncodingRepair: Sendable {
         for (a, c) in zip(original, original.dropFirst()) where (0x3400...0x9FFF).contains(a) && (0x3400...0x9FFF).contains(c) {
             old += data.logBigram(a, c) - data.logUnigram(c)
         }
-        return new > old + 3 * Float(original.count)
+        return new > old + (settled ? 0 : 3 * Float(original.count))
     }
 }

@@ -54,7 +54,7 @@ def repair_all(texts):
     return [json.loads(l)["text"] for l in r.stdout.decode().splitlines()]
 
 
-def table(parts=("clean",)):
+def table(parts=("corpus/dev", "corpus/test")):
     """Per kind: characters, differing after our repair, after ftfy, and as garbled."""
     import ftfy
     clean = [t for p in parts for t in documents(p)]
@@ -93,8 +93,8 @@ def test_clean_text_stays_as_it_is_where_ftfy_would_change_it_too():
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["clean"]
-    print(f"{'kind':<20}{'characters':>12}{'garbled':>10}{'xiezuo':>10}{'ftfy':>10}   (characters differing from the clean text)")
-    for kind, r in table(parts).items():
-        print(f"{kind:<20}{r['characters']:>12}{r['garbled']:>10}{r['xiezuo']:>10}{r['ftfy']:>10}"
-              f"   {r['xiezuo'] / r['characters']:.3%} vs {r['ftfy'] / r['characters']:.3%}")
+    for part in sys.argv[1:] or ["corpus/dev", "corpus/test"]:
+        print(f"{part}: {'kind':<20}{'characters':>12}{'garbled':>10}{'xiezuo':>10}{'ftfy':>10}   (characters differing from the clean text)")
+        for kind, r in table((part,)).items():
+            print(f"{part}: {kind:<20}{r['characters']:>12}{r['garbled']:>10}{r['xiezuo']:>10}{r['ftfy']:>10}"
+                  f"   {r['xiezuo'] / r['characters']:.3%} vs {r['ftfy'] / r['characters']:.3%}")
