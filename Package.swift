@@ -54,6 +54,7 @@ let package = Package(
             resources: [
                 .copy("Resources/gbk.bin"), .copy("Resources/readings.tsv"), .copy("Resources/t2s.tsv"),
                 .copy("Resources/lm-unigrams.tsv"), .copy("Resources/lm-bigrams.bin"), .copy("Resources/gb18030-pua.tsv"),
+                .copy("Resources/lm-words.bin"),
             ],
             swiftSettings: swiftSettings
         ),

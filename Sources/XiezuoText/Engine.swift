@@ -94,10 +94,13 @@ struct Engine {
         firstSlot[src.count] = slots.count
     }
 
-    /// A "?" between two non-ASCII characters is a pair the decoder could not read, not a question mark.
+    /// A "?" between two non-ASCII characters, or between one and a digit, is a pair the decoder could not read,
+    /// not a question mark.
     /// (A "?" right after a pinyin group's ")" counts too: the stream was out of step there.)
     func isSwallowedPair(_ i: Int) -> Bool {
-        guard i > 0, i + 1 < src.count, src[i + 1] >= 0x80 else { return false }
+        guard i > 0, i + 1 < src.count else { return false }
+        // Before a digit too: the pair took the first digit of a number as its trail ("从88%" → "?8%").
+        guard src[i + 1] >= 0x80 || (0x30...0x39).contains(src[i + 1]) && src[i - 1] >= 0x80 else { return false }
         return src[i - 1] >= 0x80 || (src[i - 1] == 0x29 && groupCloses.contains(i - 1))
     }
 
@@ -292,6 +295,8 @@ struct Engine {
     func isHan(_ v: UInt32) -> Bool { (0x3400...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v) }
 
     func score(_ a: UInt32, _ b: UInt32) -> Float {
+        // Digits go together: a hidden byte before a digit is likelier a digit than a comma.
+        if (0x30...0x39).contains(a) && (0x30...0x39).contains(b) { return -2 }
         guard isHan(a), isHan(b) else {
             if !isHan(b) { return Self.symbolCost(b) }
             return data.logUnigram(b)
@@ -314,24 +319,42 @@ struct Engine {
     /// Viterbi over each run of ambiguous units between fixed neighbours. The first candidate (the bytes' or the
     /// converter's usual reading) gets a small head start, so the model only overrides it with evidence.
     /// The best path score of a run of units between fixed neighbours (the stretch solver compares with it).
-    func pathScore(_ units: [Unit], left: UInt32, right: UInt32?) -> Float {
+    func pathScore(_ units: [Unit], left: UInt32, right: UInt32?) -> Float { bestPath(units, left: left, right: right).score }
+
+    /// The best path through a run of units and its score.
+    func bestPath(_ units: [Unit], left: UInt32, right: UInt32?) -> (score: Float, path: [UInt32]) {
         var prev: [Float] = []
+        var back: [[Int]] = []
+        back.reserveCapacity(units.count)
         for (p, u) in units.enumerated() {
             var row = [Float](repeating: -.infinity, count: u.candidates.count)
+            var from = [Int](repeating: 0, count: u.candidates.count)
             for (ci, c) in u.candidates.enumerated() {
                 let prior: Float = ci == 0 ? 0 : -1.0
                 if p == 0 {
                     row[ci] = score(left, c) + prior
                 } else {
                     for (pi, pc) in units[p - 1].candidates.enumerated() {
-                        row[ci] = max(row[ci], prev[pi] + score(pc, c) + prior)
+                        let v = prev[pi] + score(pc, c) + prior
+                        if v > row[ci] {
+                            row[ci] = v
+                            from[ci] = pi
+                        }
                     }
                 }
                 if p == units.count - 1, let right { row[ci] += score(c, right) }
             }
             prev = row
+            back.append(from)
         }
-        return prev.max() ?? -.infinity
+        guard let top = prev.indices.max(by: { prev[$0] < prev[$1] }) else { return (-.infinity, []) }
+        var path = [UInt32](repeating: 0, count: units.count)
+        var ci = top
+        for p in stride(from: units.count - 1, through: 0, by: -1) {
+            path[p] = units[p].candidates[ci]
+            ci = back[p][ci]
+        }
+        return (prev[top], path)
     }
 
     func choose(_ units: inout [Unit]) {

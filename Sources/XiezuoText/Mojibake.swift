@@ -283,27 +283,30 @@ public struct EncodingRepair: Sendable {
 
     /// Chooses among the options where bytes were lost, each by its neighbours on both sides (left to right, so a
     /// choice counts for the next).
-    /// `before` and `after`: the characters of the text around the run. The character model knows nothing of
-    /// digits, so beside a digit the characters that stand by numbers (年 月 日 万 元 …) are preferred.
-    func choose(_ run: inout [(options: [UInt32], chosen: UInt32, start: Int, end: Int)], before: UInt32?, after: UInt32?) {
-        func bigram(_ a: UInt32?, _ c: UInt32) -> Float {
-            guard (0x3400...0x9FFF).contains(c) else { return cost(c) }
-            guard let a, (0x3400...0x9FFF).contains(a) else { return data.logUnigram(c) }
-            return data.logBigram(a, c)
-        }
+    /// `before` and `after`: the characters of the text around the run (a few each). Each option is judged by how
+    /// the words around it read (the word model), left to right so a choice counts for the next. The character model
+    /// knows nothing of digits, so beside a digit the characters that stand by numbers (年 月 日 万 元 …) are preferred.
+    func choose(_ run: inout [(options: [UInt32], chosen: UInt32, start: Int, end: Int)], before: [UInt32], after: [UInt32]) {
         func digit(_ c: UInt32?) -> Bool { c.map { (0x30...0x39).contains($0) } ?? false }
+        let all = before + run.map(\.chosen) + after
+        var chosen = all
         for k in run.indices where run[k].options.count > 1 {
-            let left = k > 0 ? run[k - 1].chosen : before
-            let right = k + 1 < run.count ? run[k + 1].chosen : after
+            let at = before.count + k
+            let lo = max(0, at - 4)
+            let hi = min(chosen.count, at + 5)
+            let left = at > 0 ? chosen[at - 1] : nil
+            let right = at + 1 < chosen.count ? chosen[at + 1] : nil
             var best: (UInt32, Float)?
             for v in run[k].options {
-                var score = bigram(left, v)
-                if let right, (0x3400...0x9FFF).contains(right) { score += data.logBigram(v, right) - data.logUnigram(right) }
+                var window = Array(chosen[lo..<hi])
+                window[at - lo] = v
+                var score = (0x3400...0x9FFF).contains(v) ? data.wordScore(window) : data.wordScore(window) + cost(v)
                 if digit(left) && Self.afterNumbers.contains(v) { score += 4 }
                 if digit(right) && Self.beforeNumbers.contains(v) { score += 3 }
                 if best == nil || score > best!.1 { best = (v, score) }
             }
             run[k].chosen = best!.0
+            chosen[at] = best!.0
         }
     }
 
@@ -351,7 +354,9 @@ public struct EncodingRepair: Sendable {
             while let last = part.last, !(last.end == b.count || firstByte[last.end]) { part.removeLast() }
             guard !part.isEmpty else { return }
             let range = owner[part[0].start]..<(owner[part[part.count - 1].end - 1] + 1)
-            choose(&part, before: range.lowerBound > 0 ? s[range.lowerBound - 1] : nil, after: range.upperBound < s.count ? s[range.upperBound] : nil)
+            choose(
+                &part, before: Array(s[max(0, range.lowerBound - 3)..<range.lowerBound]),
+                after: Array(s[range.upperBound..<min(s.count, range.upperBound + 3)]))
             let decoded = part.map(\.chosen)
             let guessed = part.filter { $0.options.count > 1 }.count
             let original = Array(s[range])

@@ -10,10 +10,15 @@ public struct Repairer: Sendable {
     let restoreLostPairs: Bool
 
     let encoding: EncodingRepair
+    /// Characters that some Traditional form simplifies to, other than itself (会, 协, 并 …).
+    let simplifiedTargets: Set<UInt32>
 
     public init(data: TextData = .shared, restoreLostPairs: Bool = true) {
         self.data = data
         encoding = EncodingRepair(data: data)
+        var targets = Set<UInt32>()
+        for (t, forms) in data.simplified { for f in forms where f != t { targets.insert(f) } }
+        simplifiedTargets = targets
         self.restoreLostPairs = restoreLostPairs
         var all = Set<String>()
         for list in data.readings.values { for r in list { all.insert(r) } }
@@ -235,6 +240,19 @@ public struct Repairer: Sendable {
             return Verdict(
                 garbled: true, reason: "\(scars) scar(s) and \(confirmed) annotation(s)", annotations: confirmed, scars: scars, code: .pipeline)
         }
+        // The pipeline's other two steps leave their own signature where its dictionary held few characters: a
+        // naive converter's mix of Traditional forms with Simplified ones it left alone (協 and 会 side by side;
+        // genuine Traditional text writes 會), and ASCII commas between Chinese characters. With at least one
+        // annotation of the dictionary's kind, that is enough.
+        if confirmed >= 1 && (confirmed < 3 || traditional * 2 < annotatedChars.count) {
+            let mix = scriptMix(s)
+            if mix.commas >= 2 && mix.traditional >= 5 && mix.simplifiedOnly >= 3 {
+                return Verdict(
+                    garbled: true,
+                    reason: "\(confirmed) annotation(s), \(mix.traditional) Traditional forms among Simplified ones, \(mix.commas) ASCII commas",
+                    annotations: confirmed, scars: scars, code: .pipeline)
+            }
+        }
         guard confirmed >= 3, traditional * 2 >= annotatedChars.count else {
             return Verdict(
                 garbled: false, reason: "too few dictionary-style annotations (\(confirmed))", annotations: confirmed, scars: scars,
@@ -255,5 +273,27 @@ public struct Repairer: Sendable {
         return Verdict(
             garbled: false, reason: "annotations are occasional glosses, not a pipeline's dictionary",
             annotations: confirmed, scars: scars, code: .glosses)
+    }
+
+    /// Counts for the naive converter's signature: Traditional forms (characters with a Simplified form other than
+    /// themselves), Simplified-only forms (characters some Traditional form simplifies to, other than themselves),
+    /// and ASCII commas or semicolons between Chinese characters.
+    func scriptMix(_ s: [UInt32]) -> (traditional: Int, simplifiedOnly: Int, commas: Int) {
+        var traditional = 0
+        var simplifiedOnly = 0
+        var commas = 0
+        for (i, c) in s.enumerated() {
+            if c == 0x2C || c == 0x3B {
+                if i > 0, i + 1 < s.count, (0x3400...0x9FFF).contains(s[i - 1]), (0x3400...0x9FFF).contains(s[i + 1]) { commas += 1 }
+                continue
+            }
+            guard (0x3400...0x9FFF).contains(c) else { continue }
+            if let forms = data.simplifiedForms(c), !forms.contains(c) {
+                traditional += 1
+            } else if simplifiedTargets.contains(c) {
+                simplifiedOnly += 1
+            }
+        }
+        return (traditional, simplifiedOnly, commas)
     }
 }

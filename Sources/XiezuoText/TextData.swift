@@ -47,6 +47,10 @@ public final class TextData: Sendable {
     /// Private-use characters → the two-byte GBK code a GB 18030 decoder reads as them (user-defined and
     /// unassigned codes).
     let privateUseGBK: [UInt32: UInt16]
+    /// The word model: words of two to four characters (keys: code points packed 16 bits each from the top) and
+    /// their log probabilities, sorted by key for binary search (lm-words.bin, read in place).
+    let wordKeys: [UInt64]
+    let wordLog: [Float]
 
     static let vanish: UInt32 = 0xFFFF_FFFF
     static let logUnseen: Float = log(0.2)
@@ -66,6 +70,18 @@ public final class TextData: Sendable {
             if parts.count == 2, let code = UInt16(parts[0], radix: 16), let c = UInt32(parts[1], radix: 16) { pua[c] = code }
         }
         privateUseGBK = pua
+        let words = try Data(contentsOf: url("lm-words", "bin"), options: .alwaysMapped)
+        let wn = words.count / 12
+        var wk = [UInt64](repeating: 0, count: wn)
+        var wl = [Float](repeating: 0, count: wn)
+        words.withUnsafeBytes { raw in
+            for i in 0..<wn {
+                wk[i] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 12, as: UInt64.self))
+                wl[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 12 + 8, as: UInt32.self)))
+            }
+        }
+        wordKeys = wk
+        wordLog = wl
         let gbk = try Data(contentsOf: url("gbk", "bin"), options: .alwaysMapped)
         var decode = [UInt32](repeating: 0, count: gbk.count / 4)
         _ = decode.withUnsafeMutableBytes { gbk.copyBytes(to: $0) }
@@ -244,4 +260,45 @@ extension TextData {
         }
         return String(out)
     }
+}
+
+extension TextData {
+    /// log P of a word of two to four characters, nil when the word list does not hold it.
+    @inline(__always) func logWord(_ chars: ArraySlice<UInt32>) -> Float? {
+        guard (2...4).contains(chars.count) else { return nil }
+        var key: UInt64 = 0
+        var shift: UInt64 = 48
+        for c in chars {
+            guard c >= 0x3400 && c < 0xA000 else { return nil }
+            key |= UInt64(c) << shift
+            shift &-= 16
+        }
+        var lo = 0
+        var hi = wordKeys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if wordKeys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < wordKeys.count && wordKeys[lo] == key ? wordLog[lo] : nil
+    }
+
+    /// How well a stretch reads as words: the best segmentation into listed words and single characters (a single
+    /// character costs its unigram and a penalty), as jieba's own segmenter scores one. Other characters cut it.
+    func wordScore(_ s: [UInt32]) -> Float {
+        let n = s.count
+        var best = [Float](repeating: -.infinity, count: n + 1)
+        best[0] = 0
+        for i in 1...max(n, 1) where i <= n {
+            let c = s[i - 1]
+            let single: Float = c >= 0x3400 && c < 0xA000 ? logUnigram(c) + Self.singlePenalty : -6
+            best[i] = best[i - 1] + single
+            for len in 2...4 where i - len >= 0 {
+                if let w = logWord(s[(i - len)..<i]) { best[i] = max(best[i], best[i - len] + w) }
+            }
+        }
+        return best[n]
+    }
+
+    /// What reading a character alone costs beside reading it in a word.
+    static let singlePenalty: Float = -2
 }

@@ -24,8 +24,20 @@ struct RepairEval: ParsableCommand {
             "Also write the long garbled document and the clean text to this folder (garbled.txt, clean.txt), to time other tools on the same files.")
     var writeCorpus: String?
 
+    @Option(help: "Garble this text with every seed and strength and show the repair (for looking at one case).") var show: String?
+
     func run() throws {
         let repairer = Repairer(restoreLostPairs: !withoutLostPairs)
+        if let show {
+            for seed in 1...UInt64(seeds) {
+                for share in shares.split(separator: ",").compactMap({ UInt64($0) }) {
+                    let g = PipelineSimulator(seed: seed, share: share).garble(show)
+                    let r = repairer.repair(g)
+                    print("seed \(seed) share \(share)\n  garbled:  \(g)\n  repaired: \(r.text)\n  \(r.report.reason)")
+                }
+            }
+            return
+        }
         func load(_ sub: String) throws -> [(String, String)] {
             let dir = URL(fileURLWithPath: fixtures).appendingPathComponent(sub)
             return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map {
@@ -57,7 +69,9 @@ struct RepairEval: ParsableCommand {
                         unsolved += r.report.unsolved.count
                         total += text.unicodeScalars.count
                         if verbose && part == "dev" && e > 0 {
-                            print("== \(name) seed \(seed) share \(share): \(e) errors\n   garbled:  \(g)\n   repaired: \(r.text)\n   clean:    \(text)")
+                            print(
+                                "== \(name) seed \(seed) share \(share): \(e) errors\n   garbled:  \(g)\n   repaired: \(r.text)\n   clean:    \(text)"
+                            )
                         }
                     }
                 }

@@ -65,7 +65,9 @@ func texts(_ folder: String) throws -> [(String, String)] {
         print(
             "simulated corruption: \(docs.count * 3) documents, \(total) characters, \(scars) scars, \(errors) errors, CER \(String(format: "%.3f", cer * 100))% \(worst)"
         )
-        #expect(cer <= 0.002)
+        // The development part of the corpus (102,224 characters in all, docs/TEXT-REPAIR.md) at one strength: the
+        // error rate it had when this was set, with a little room; `xiezuo-bench repair-eval` measures both parts.
+        #expect(cer <= 0.004)
     }
 
     @Test func simulatorShowsThePipelinesSymptoms() {
