@@ -99,12 +99,16 @@ public struct EncodingRepair: Sendable {
         let input = Array(text.unicodeScalars)
         func string(_ v: some Sequence<UInt32>) -> String {
             var s = String.UnicodeScalarView()
-            for c in v { s.append(Unicode.Scalar(c) ?? "\u{FFFD}") }
+            s.append(contentsOf: v.map { Unicode.Scalar($0) ?? "\u{FFFD}" })
             return String(s)
         }
         // A fix's `after` is what its input stretch finally became (later rounds may have mended it further).
+        // What each fixed stretch finally became, in one pass over the text.
+        let fixed = Set(fixes.map(\.range))
+        var became: [Int: [UInt32]] = [:]
+        for (c, o) in zip(scalars, origin) where fixed.contains(o) { became[o.lowerBound, default: []].append(c) }
         let final = fixes.sorted { $0.range.lowerBound < $1.range.lowerBound }.map { f -> Fix in
-            let after = zip(scalars, origin).filter { $0.1 == f.range }.map(\.0)
+            let after = became[f.range.lowerBound] ?? []
             return Fix(
                 offset: f.range.lowerBound, length: f.range.count, before: String(String.UnicodeScalarView(input[f.range])),
                 after: string(after), kind: f.kind, guessed: f.guessed)
@@ -114,42 +118,63 @@ public struct EncodingRepair: Sendable {
 
     // MARK: screening
 
-    /// A scan of the UTF-8 bytes, fast enough for every document: two or more Latin-1 letters (U+0080–U+00FF), or two
-    /// or more Chinese characters of the shape UTF-8 read as GBK makes. Clean Chinese text passes at memory speed.
+    /// A scan of the UTF-8 bytes, fast enough for every document, for what a wrong reading leaves close together:
+    /// three Latin-1 or Windows-1252 letters in a row (an accented name has one at a time), three characters of the
+    /// shape UTF-8 read as GBK makes within eight, or three in a row of the
+    /// shape a second reading makes. A rare character here and there in a long clean text does not count.
     public func worthALook(_ text: String) -> Bool {
         if let r = text.utf8.withContiguousStorageIfAvailable(screen) { return r }
         return Array(text.utf8).withUnsafeBufferPointer(screen)
     }
 
     private func screen(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var latin = 0
-        var shaped = 0
+        var latin = 0  // Latin-1 / Windows-1252 letters in a row
+        var index = 0  // characters seen
+        var shapedAt = (Int.min / 2, Int.min / 2)  // where the last two shaped characters stood
         var inARow = 0
         var i = 0
         let n = b.count
         while i < n {
             let x = b[i]
-            if x < 0xC2 {
-                if x < 0x80 { inARow = 0 }
+            if x < 0x80 {
+                latin = 0
+                inARow = 0
+                index += 1
                 i += 1
                 continue
             }
-            if x <= 0xC3 {
-                latin += 1
-                if latin >= 2 { return true }
+            if x < 0xC2 {
+                i += 1  // a continuation byte: part of the character already counted
+                continue
+            }
+            if x <= 0xDF {
+                // Two-byte characters: Latin-1 (C2, C3) and Windows-1252's letters and signs (Œ œ Š š Ž ž Ÿ ƒ ˆ ˜).
+                latin = (x <= 0xC3 || x == 0xC5 || x == 0xC6 || x == 0xCB) ? latin + 1 : 0
+                if latin >= 3 { return true }
+                inARow = 0
+                index += 1
                 i += 2
-            } else if x >= 0xE3 && x <= 0xE9 && i + 2 < n {
+            } else if x <= 0xEF && i + 2 < n {
                 let v = Int(x & 0x0F) << 12 | Int(b[i + 1] & 0x3F) << 6 | Int(b[i + 2] & 0x3F)
+                // Windows-1252's punctuation (‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ €) continues a Latin-1 run.
+                latin = (0x2013...0x2122).contains(v) || v == 0x20AC ? latin + 1 : 0
+                if latin >= 3 { return true }
                 if v >= 0x3400 && v < 0xA000 {
                     if utf8Shaped[v - 0x3400] {
-                        shaped += 1
-                        if shaped >= 2 { return true }
+                        // A third within eight characters: clean text has at most two (憧憬), UTF-8 read as GBK three
+                        // or four in every such window of a sentence.
+                        if index - shapedAt.0 < 8 { return true }
+                        shapedAt = (shapedAt.1, index)
                     }
                     inARow = latinShaped[v - 0x3400] ? inARow + 1 : 0
                     if inARow >= 3 { return true }
+                } else {
+                    inARow = 0
                 }
+                index += 1
                 i += 3
             } else {
+                latin = 0
                 inARow = 0
                 i += 1
             }

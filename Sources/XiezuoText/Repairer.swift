@@ -10,14 +10,14 @@ public struct Repairer: Sendable {
     let restoreLostPairs: Bool
 
     let encoding: EncodingRepair
-    /// Characters that some Traditional form simplifies to, other than itself (会, 协, 并 …).
-    let simplifiedTargets: Set<UInt32>
+    /// Characters that some Traditional form simplifies to, other than itself (会, 协, 并 …), over U+3400…U+9FFF.
+    let simplifiedTargets: [Bool]
 
     public init(data: TextData = .shared, restoreLostPairs: Bool = true) {
         self.data = data
         encoding = EncodingRepair(data: data)
-        var targets = Set<UInt32>()
-        for (t, forms) in data.simplified { for f in forms where f != t { targets.insert(f) } }
+        var targets = [Bool](repeating: false, count: 0xA000 - 0x3400)
+        for (t, forms) in data.simplified { for f in forms where f != t && f >= 0x3400 && f < 0xA000 { targets[Int(f) - 0x3400] = true } }
         simplifiedTargets = targets
         self.restoreLostPairs = restoreLostPairs
         var all = Set<String>()
@@ -26,31 +26,19 @@ public struct Repairer: Sendable {
     }
 
     public func repair(_ text: String) -> RepairResult {
-        // Text decoded with the wrong character set is a garbling of its own; mended, it is not also the pipeline's.
-        if encoding.worthALook(text), let fixed = encoding.repair(text) {
-            let kinds = Set(fixed.fixes.map(\.kind))
-            return RepairResult(
-                text: fixed.text,
-                report: RepairReport(
-                    garbled: true, reason: "decoded with the wrong character set (" + kinds.map(\.rawValue).sorted().joined(separator: ", ") + ")",
-                    changes: fixed.fixes.map {
-                        RepairChange(
-                            offset: $0.offset, length: $0.length, before: $0.before, after: $0.after, step: .encoding,
-                            confidence: $0.guessed > 0 ? 0.5 : 1)
-                    }, verdict: .wrongCharacterSet, encodings: kinds.map(\.rawValue).sorted()))
-        }
         guard Self.mayCarryAnnotations(text) else {
-            return RepairResult(text: text, report: RepairReport(garbled: false, reason: "no pinyin annotations or scars"))
+            return repairEncoding(text) ?? RepairResult(text: text, report: RepairReport(garbled: false, reason: "no pinyin annotations or scars"))
         }
         let src = text.unicodeScalars.map(\.value)
         let groups = findGroups(src)
         let verdict = judge(src, groups)
         guard verdict.garbled else {
-            return RepairResult(
-                text: text,
-                report: RepairReport(
-                    garbled: false, reason: verdict.reason,
-                    annotations: verdict.annotations, scars: verdict.scars, verdict: verdict.code))
+            return repairEncoding(text)
+                ?? RepairResult(
+                    text: text,
+                    report: RepairReport(
+                        garbled: false, reason: verdict.reason,
+                        annotations: verdict.annotations, scars: verdict.scars, verdict: verdict.code))
         }
         // A long document is repaired a stretch of lines at a time. A surviving line break is a point where the
         // byte stream is in step (0x0A can be no part of a two-byte character) and no annotation crosses one, so
@@ -146,7 +134,9 @@ public struct Repairer: Sendable {
             all.append(RepairChange(offset: range.lowerBound, length: range.count, before: before, after: shown, step: .unsolved, confidence: 0))
         }
         all.sort { $0.offset < $1.offset }
-        var text = String.UnicodeScalarView()
+        // Collected as scalars and made a string once: appending to a string view piece by piece copies it each time.
+        var text: [Unicode.Scalar] = []
+        text.reserveCapacity(src.count)
         var pos = 0
         var kept: [RepairChange] = []
         for c in all where c.offset >= pos {
@@ -156,7 +146,9 @@ public struct Repairer: Sendable {
             kept.append(c)
         }
         for v in src[pos...] { text.append(Unicode.Scalar(v) ?? "\u{FFFD}") }
-        return (String(text), kept, spans)
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: text)
+        return (String(out), kept, spans)
     }
 
     /// Characters with a reading, the likeliest in the language model first (at most eight).
@@ -165,6 +157,22 @@ public struct Repairer: Sendable {
             .sorted { data.logUnigram($0.key) > data.logUnigram($1.key) }
             .prefix(8)
             .map { String(Unicode.Scalar($0.key)!) }
+    }
+
+    /// Text decoded with the wrong character set is a garbling of its own, looked for where the pipeline's
+    /// signature is absent (the pipeline's out-of-step characters would look like it and only cost time).
+    func repairEncoding(_ text: String) -> RepairResult? {
+        guard encoding.worthALook(text), let fixed = encoding.repair(text) else { return nil }
+        let kinds = Set(fixed.fixes.map(\.kind))
+        return RepairResult(
+            text: fixed.text,
+            report: RepairReport(
+                garbled: true, reason: "decoded with the wrong character set (" + kinds.map(\.rawValue).sorted().joined(separator: ", ") + ")",
+                changes: fixed.fixes.map {
+                    RepairChange(
+                        offset: $0.offset, length: $0.length, before: $0.before, after: $0.after, step: .encoding,
+                        confidence: $0.guessed > 0 ? 0.5 : 1)
+                }, verdict: .wrongCharacterSet, encodings: kinds.map(\.rawValue).sorted()))
     }
 
     /// Characters per piece of a long document (extended to the next line break).
@@ -244,7 +252,7 @@ public struct Repairer: Sendable {
         // naive converter's mix of Traditional forms with Simplified ones it left alone (協 and 会 side by side;
         // genuine Traditional text writes 會), and ASCII commas between Chinese characters. With at least one
         // annotation of the dictionary's kind, that is enough.
-        if confirmed >= 1 && (confirmed < 3 || traditional * 2 < annotatedChars.count) {
+        if confirmed >= 1 && (confirmed < 3 || traditional * 2 < annotatedChars.count), Self.hasCommaBetweenChinese(s) {
             let mix = scriptMix(s)
             if mix.commas >= 2 && mix.traditional >= 5 && mix.simplifiedOnly >= 3 {
                 return Verdict(
@@ -275,6 +283,16 @@ public struct Repairer: Sendable {
             annotations: confirmed, scars: scars, code: .glosses)
     }
 
+    /// Whether an ASCII comma or semicolon stands between two Chinese characters somewhere (a cheap first look).
+    static func hasCommaBetweenChinese(_ s: [UInt32]) -> Bool {
+        var i = 1
+        while i + 1 < s.count {
+            if (s[i] == 0x2C || s[i] == 0x3B) && (0x3400...0x9FFF).contains(s[i - 1]) && (0x3400...0x9FFF).contains(s[i + 1]) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Counts for the naive converter's signature: Traditional forms (characters with a Simplified form other than
     /// themselves), Simplified-only forms (characters some Traditional form simplifies to, other than themselves),
     /// and ASCII commas or semicolons between Chinese characters.
@@ -290,7 +308,7 @@ public struct Repairer: Sendable {
             guard (0x3400...0x9FFF).contains(c) else { continue }
             if let forms = data.simplifiedForms(c), !forms.contains(c) {
                 traditional += 1
-            } else if simplifiedTargets.contains(c) {
+            } else if simplifiedTargets[Int(c) - 0x3400] {
                 simplifiedOnly += 1
             }
         }

@@ -53,9 +53,9 @@ import Testing
 
     @Test func bytesALossyDecoderDroppedAreGuessedAndSaidToBe() {
         // Python's GBK decoder with errors="replace": one U+FFFD for each byte it could not read.
-        let garbled = "粤黔两省鍙�寮�东西部协作联席会议"
+        let garbled = "粤黔：涓ょ渷鍙�寮�涓滆タ閮ㄥ崗浣滆仈甯�浼氳��"
         let r = Repairer().repair(garbled)
-        #expect(r.text == "粤黔两省召开东西部协作联席会议")
+        #expect(r.text == "粤黔：两省召开东西部协作联席会议")
         #expect(r.report.changes.contains { $0.confidence < 1 })
     }
 
