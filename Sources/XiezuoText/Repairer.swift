@@ -10,6 +10,7 @@ public struct Repairer: Sendable {
     let restoreLostPairs: Bool
 
     let encoding: EncodingRepair
+    let byReading: [String: [String]]
     /// Characters that some Traditional form simplifies to, other than itself (会, 协, 并 …), over U+3400…U+9FFF.
     let simplifiedTargets: [Bool]
 
@@ -19,6 +20,7 @@ public struct Repairer: Sendable {
         var targets = [Bool](repeating: false, count: 0xA000 - 0x3400)
         for (t, forms) in data.simplified { for f in forms where f != t && f >= 0x3400 && f < 0xA000 { targets[Int(f) - 0x3400] = true } }
         simplifiedTargets = targets
+        byReading = Self.likeliestByReading(data)
         self.restoreLostPairs = restoreLostPairs
         var all = Set<String>()
         for list in data.readings.values { for r in list { all.insert(r) } }
@@ -111,10 +113,20 @@ public struct Repairer: Sendable {
             return String(s)
         }
         var spans: [UnsolvedSpan] = []
-        var all = changes
+        var covered: [Range<Int>] = []
+        var all: [RepairChange] = []
+        // Groups are in text order and the stretches too: one pointer walks both.
+        let scarGroups = groups.filter(\.scar)
+        var gi = 0
         for j in joined {
             // Scars inside the stretch, and a scar that ends inside it.
-            let scars = groups.filter { $0.scar && $0.close >= j.range.lowerBound && $0.open < j.range.upperBound }
+            while gi < scarGroups.count && scarGroups[gi].close < j.range.lowerBound { gi += 1 }
+            var scars: [Group] = []
+            var gk = gi
+            while gk < scarGroups.count && scarGroups[gk].open < j.range.upperBound {
+                scars.append(scarGroups[gk])
+                gk += 1
+            }
             var range = j.range
             for g in scars { range = min(range.lowerBound, g.open)..<max(range.upperBound, g.close + 1) }
             var shown = ""
@@ -129,9 +141,15 @@ public struct Repairer: Sendable {
             let before = string(src[range])
             spans.append(
                 UnsolvedSpan(offset: range.lowerBound, length: range.count, text: before, reason: j.reason, shown: shown, candidates: candidates))
-            // A change the stretch now covers is folded into it.
-            all.removeAll { $0.offset >= range.lowerBound && $0.offset + $0.length <= range.upperBound }
+            covered.append(range)
             all.append(RepairChange(offset: range.lowerBound, length: range.count, before: before, after: shown, step: .unsolved, confidence: 0))
+        }
+        // A change a stretch now covers is folded into it (both lists are in text order).
+        var ci = 0
+        for c in changes {
+            while ci < covered.count && covered[ci].upperBound <= c.offset { ci += 1 }
+            if ci < covered.count && c.offset >= covered[ci].lowerBound && c.offset + c.length <= covered[ci].upperBound { continue }
+            all.append(c)
         }
         all.sort { $0.offset < $1.offset }
         // Collected as scalars and made a string once: appending to a string view piece by piece copies it each time.
@@ -152,11 +170,17 @@ public struct Repairer: Sendable {
     }
 
     /// Characters with a reading, the likeliest in the language model first (at most eight).
-    func likeliest(reading: String) -> [String] {
-        data.readings.filter { $0.value.contains(reading) && (0x3400...0x9FFF).contains($0.key) && data.isKnown($0.key) }
-            .sorted { data.logUnigram($0.key) > data.logUnigram($1.key) }
-            .prefix(8)
-            .map { String(Unicode.Scalar($0.key)!) }
+    func likeliest(reading: String) -> [String] { byReading[reading] ?? [] }
+
+    /// Every reading's eight likeliest characters, made once.
+    static func likeliestByReading(_ data: TextData) -> [String: [String]] {
+        var all: [String: [UInt32]] = [:]
+        for (c, readings) in data.readings where (0x3400...0x9FFF).contains(c) && data.isKnown(c) {
+            for r in readings { all[r, default: []].append(c) }
+        }
+        return all.mapValues { list in
+            list.sorted { (data.logUnigram($0), $1) > (data.logUnigram($1), $0) }.prefix(8).map { String(Unicode.Scalar($0)!) }
+        }
     }
 
     /// Text decoded with the wrong character set is a garbling of its own, looked for where the pipeline's
