@@ -25,8 +25,8 @@ out.navLines = lines(Array.from(document.querySelectorAll("header.top nav a")));
 for (const cell of (document.querySelector("main") || document.body).querySelectorAll("td, th")) {
   if (cell.offsetParent === null) continue;
   const text = cell.textContent.trim();
-  // (Punctuation is where Chinese may break: "县（市、区）".)
-  if (text.length < 2 || text.length > 6 || /[\s、，。（）()]/.test(text)) continue;
+  // (Punctuation and slashes are where Chinese may break: "县（市、区）", "启用/停用".)
+  if (text.length < 2 || text.length > 6 || /[\s、，。（）()\/／·-]/.test(text)) continue;
   const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
   let t;
   while ((t = texts.nextNode())) {
