@@ -50,7 +50,11 @@ public struct EncodingRepair: Sendable {
             latin[c - 0x3400] = (0xC2...0xC3).contains(g >> 8) && (0x80...0xBF).contains(g & 0xFF)
         }
         latinShaped = latin
+        screenFlags = zip(shaped, latin).map { ($0 ? 1 : 0) | ($1 ? 2 : 0) }
     }
+
+    /// `utf8Shaped` (bit 1) and `latinShaped` (bit 2) in one table, for the screen's one lookup a character.
+    let screenFlags: [UInt8]
 
     /// Characters whose GBK code is the UTF-8 of a Latin-1 letter (lead C2–C3): Latin-1 mojibake read as GBK once
     /// more is a string of them. Some are common (路, 没, 每), so only three or more in a row count.
@@ -128,7 +132,12 @@ public struct EncodingRepair: Sendable {
     }
 
     private func screen(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        screenFlags.withUnsafeBufferPointer { flags in screen(b, flags) }
+    }
+
+    private func screen(_ b: UnsafeBufferPointer<UInt8>, _ flags: UnsafeBufferPointer<UInt8>) -> Bool {
         var latin = 0  // Latin-1 / Windows-1252 letters in a row
+        var letters = 0  // of which Latin-1 letters proper (a run of “”… alone is Chinese punctuation)
         var index = 0  // characters seen
         var shapedAt = (Int.min / 2, Int.min / 2)  // where the last two shaped characters stood
         var inARow = 0
@@ -138,6 +147,7 @@ public struct EncodingRepair: Sendable {
             let x = b[i]
             if x < 0x80 {
                 latin = 0
+                letters = 0
                 inARow = 0
                 index += 1
                 i += 1
@@ -149,32 +159,43 @@ public struct EncodingRepair: Sendable {
             }
             if x <= 0xDF {
                 // Two-byte characters: Latin-1 (C2, C3) and Windows-1252's letters and signs (Œ œ Š š Ž ž Ÿ ƒ ˆ ˜).
-                latin = (x <= 0xC3 || x == 0xC5 || x == 0xC6 || x == 0xCB) ? latin + 1 : 0
-                if latin >= 3 { return true }
+                if x <= 0xC3 || x == 0xC5 || x == 0xC6 || x == 0xCB {
+                    latin += 1
+                    letters += 1
+                } else {
+                    latin = 0
+                    letters = 0
+                }
+                if latin >= 3 && letters >= 1 { return true }
                 inARow = 0
                 index += 1
                 i += 2
             } else if x <= 0xEF && i + 2 < n {
                 let v = Int(x & 0x0F) << 12 | Int(b[i + 1] & 0x3F) << 6 | Int(b[i + 2] & 0x3F)
                 // Windows-1252's punctuation (‚ „ … † ‡ ‰ ‹ › ‘ ’ “ ” • – — ™ €) continues a Latin-1 run.
-                latin = (0x2013...0x2122).contains(v) || v == 0x20AC ? latin + 1 : 0
-                if latin >= 3 { return true }
                 if v >= 0x3400 && v < 0xA000 {
-                    if utf8Shaped[v - 0x3400] {
+                    latin = 0
+                    letters = 0
+                    let f = flags[v - 0x3400]
+                    if f & 1 != 0 {
                         // A third within eight characters: clean text has at most two (憧憬), UTF-8 read as GBK three
                         // or four in every such window of a sentence.
                         if index - shapedAt.0 < 8 { return true }
                         shapedAt = (shapedAt.1, index)
                     }
-                    inARow = latinShaped[v - 0x3400] ? inARow + 1 : 0
+                    inARow = f & 2 != 0 ? inARow + 1 : 0
                     if inARow >= 3 { return true }
                 } else {
+                    latin = (0x2013...0x2122).contains(v) || v == 0x20AC ? latin + 1 : 0
+                    if latin == 0 { letters = 0 }
+                    if latin >= 3 && letters >= 1 { return true }
                     inARow = 0
                 }
                 index += 1
                 i += 3
             } else {
                 latin = 0
+                letters = 0
                 inARow = 0
                 i += 1
             }
