@@ -202,8 +202,8 @@ public struct Repairer: Sendable {
     /// Characters per piece of a long document (extended to the next line break).
     static let pieceLength = 16_384
 
-    /// Fast screen on the UTF-8 bytes: a "(" or "?" followed by a lower-case letter somewhere. Clean text without
-    /// either passes straight through.
+    /// Fast screen on the UTF-8 bytes: a "(" or "?" followed by a pinyin syllable and ")" somewhere. Clean text
+    /// without one passes straight through.
     static func mayCarryAnnotations(_ text: String) -> Bool {
         if let r = text.utf8.withContiguousStorageIfAvailable(scan) { return r }
         return Array(text.utf8).withUnsafeBufferPointer(scan)
@@ -215,8 +215,17 @@ public struct Repairer: Sendable {
         while i + 1 < n {
             let b = buf[i]
             if b == 0x28 || b == 0x3F {
-                let c = buf[i + 1]
-                if (c >= 0x61 && c <= 0x7A) || c == 0xC4 || c == 0xC5 || c == 0xC7 || c == 0xC3 || c == 0xE1 { return true }
+                // A syllable closed by ")" within a pinyin syllable's length: lower-case letters and the bytes of
+                // tone-marked vowels only ("(a < b)" in code, "(e.g." in English are not annotations).
+                var j = i + 1
+                while j < n && j - i <= 13 {
+                    let c = buf[j]
+                    if c == 0x29 { break }
+                    guard (c >= 0x61 && c <= 0x7A) || c == 0xC3 || c == 0xC4 || c == 0xC5 || c == 0xC7 || c == 0xE1 || (c >= 0x80 && c <= 0xBF)
+                    else { break }
+                    j += 1
+                }
+                if j < n && buf[j] == 0x29 && j > i + 1 { return true }
             }
             i += 1
         }
