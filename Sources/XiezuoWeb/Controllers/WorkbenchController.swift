@@ -25,37 +25,25 @@ struct WorkbenchController {
         let writes = AccessRule.writesData(user)
         let reviewing = ReviewRule.isReviewer(user)
 
-        // What came back: figures and ledger rows returned in the user's own scope.
-        var returned: [WorkbenchPage.Item] = []
-        if writes {
-            let figures = try await store.progress(ProgressFilter(state: .returned, scope: own), page: Page(number: 1, size: 20)).items
-            returned += figures.map { p in
+        // Figures and ledger rows of the user's own scope in one state, for a to-do list.
+        func items(_ state: ProgressState) async throws -> [WorkbenchPage.Item] {
+            guard writes else { return [] }
+            let figures = try await store.progress(ProgressFilter(state: state, scope: own), page: Page(number: 1, size: 20)).items
+            var out: [WorkbenchPage.Item] = figures.map { p in
                 let row = ProgressController.row(p, regions, l)
                 return .init(
                     href: "/progress/\(p.id)", title: row.indicator, detail: "\(row.region) · \(row.period) · \(row.value) \(row.unit)",
                     kind: l.t("nav_progress"))
             }
             for ledger in LedgerName.allCases {
-                let rows = try await store.ledgerRows(ledger, LedgerFilter(state: .returned, scope: own), page: Page(number: 1, size: 10)).items
-                returned += rows.map { Self.ledgerItem($0, regions, l) }
+                let rows = try await store.ledgerRows(ledger, LedgerFilter(state: state, scope: own), page: Page(number: 1, size: 10)).items
+                out += rows.map { Self.ledgerItem($0, regions, l) }
             }
+            return out
         }
-
-        // Started and not sent: the office's drafts, figures and ledger rows, so that nothing saved is forgotten.
-        var drafts: [WorkbenchPage.Item] = []
-        if writes {
-            let figures = try await store.progress(ProgressFilter(state: .draft, scope: own), page: Page(number: 1, size: 20)).items
-            drafts += figures.map { p in
-                let row = ProgressController.row(p, regions, l)
-                return .init(
-                    href: "/progress/\(p.id)", title: row.indicator, detail: "\(row.region) · \(row.period) · \(row.value) \(row.unit)",
-                    kind: l.t("nav_progress"))
-            }
-            for ledger in LedgerName.allCases {
-                let rows = try await store.ledgerRows(ledger, LedgerFilter(state: .draft, scope: own), page: Page(number: 1, size: 10)).items
-                drafts += rows.map { Self.ledgerItem($0, regions, l) }
-            }
-        }
+        // What came back, and what was started and not sent (so that nothing saved is forgotten).
+        let returned = try await items(.returned)
+        let drafts = try await items(.draft)
 
         // Not yet reported: indicators reported by hand that have no figure for the user's own region and the last
         // closed month.
