@@ -571,7 +571,7 @@ extension Strings {
         "action_unlock": "Unlocked",
         "action_delete": "Deleted",
         "ledger_preview_intro":
-            "This is a preview; nothing is written yet. Importing writes every row at once; if any row is rejected, nothing is written.",
+            "This is a preview; nothing is written yet. Importing writes every row at once and submits them for review (an import skips the draft step); if any row is rejected, nothing is written.",
         "ledger_preview_rejected": "{0} rows are rejected, so the file will not be written. Correct them and upload again.",
         "ledger_import_done": "Imported: {0} rows added, {1} updated, {2} unchanged. Added and updated rows await review.",
         "ledger_file": "File (XLSX or CSV)",

@@ -548,7 +548,7 @@ extension Strings {
         "action_supersede": "并入新区划",
         "action_unlock": "解除锁定",
         "action_delete": "删除",
-        "ledger_preview_intro": "以下为预览，尚未写入。确认后将一次性全部写入；如有任何一行被拒绝，则不写入任何数据。",
+        "ledger_preview_intro": "以下为预览，尚未写入。确认后将一次性全部写入并提交上一级审核（导入不经草稿）；如有任何一行被拒绝，则不写入任何数据。",
         "ledger_preview_rejected": "有 {0} 行被拒绝，整个文件不会写入。请修改后重新上传。",
         "ledger_import_done": "已导入：新增 {0} 行，更新 {1} 行，未变 {2} 行。新增和更新的记录待审核。",
         "ledger_file": "文件（XLSX 或 CSV）",
