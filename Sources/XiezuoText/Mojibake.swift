@@ -30,35 +30,29 @@ public struct EncodingRepair: Sendable {
     }
 
     let data: TextData
-    /// Characters whose GBK code starts the way UTF-8 starts a Chinese character (lead E3–E9, trail 80–BF): what
-    /// UTF-8 read as GBK is made of, and rare in real text.
-    let utf8Shaped: [Bool]
+    /// Per character over U+3400…U+9FFF, by its GBK code: bit 1 — the code starts the way UTF-8 starts a Chinese
+    /// character (lead E3–E9, trail 80–BF), what UTF-8 read as GBK is made of and rare in real text; bit 2 — the code
+    /// is the UTF-8 of a Latin-1 letter (lead C2–C3, trail 80–BF), what Latin-1 mojibake read as GBK once more is made
+    /// of (some are common — 路, 没, 每 — so only three or more in a row count).
+    let shapes: [UInt8]
+    static let utf8Shaped: UInt8 = 1
+    static let latinShaped: UInt8 = 2
 
     public init(data: TextData = .shared) {
         self.data = data
-        var shaped = [Bool](repeating: false, count: 0xA000 - 0x3400)
+        var shapes = [UInt8](repeating: 0, count: 0xA000 - 0x3400)
         for c in 0x3400..<0xA000 {
             guard let g = data.encodeGBK(UInt32(c)) else { continue }
             let lead = g >> 8
             let trail = g & 0xFF
-            shaped[c - 0x3400] = (0xE3...0xE9).contains(lead) && (0x80...0xBF).contains(trail)
+            guard (0x80...0xBF).contains(trail) else { continue }
+            if (0xE3...0xE9).contains(lead) { shapes[c - 0x3400] = Self.utf8Shaped }
+            if (0xC2...0xC3).contains(lead) { shapes[c - 0x3400] = Self.latinShaped }
         }
-        utf8Shaped = shaped
-        var latin = [Bool](repeating: false, count: 0xA000 - 0x3400)
-        for c in 0x3400..<0xA000 {
-            guard let g = data.encodeGBK(UInt32(c)) else { continue }
-            latin[c - 0x3400] = (0xC2...0xC3).contains(g >> 8) && (0x80...0xBF).contains(g & 0xFF)
-        }
-        latinShaped = latin
-        screenFlags = zip(shaped, latin).map { ($0 ? 1 : 0) | ($1 ? 2 : 0) }
+        self.shapes = shapes
     }
 
-    /// `utf8Shaped` (bit 1) and `latinShaped` (bit 2) in one table, for the screen's one lookup a character.
-    let screenFlags: [UInt8]
-
-    /// Characters whose GBK code is the UTF-8 of a Latin-1 letter (lead C2–C3): Latin-1 mojibake read as GBK once
-    /// more is a string of them. Some are common (路, 没, 每), so only three or more in a row count.
-    let latinShaped: [Bool]
+    func shape(_ c: UInt32) -> UInt8 { c >= 0x3400 && c < 0xA000 ? shapes[Int(c) - 0x3400] : 0 }
 
     /// The repaired text and what changed, or nil when nothing in the text reads as a wrong decoding.
     public func repair(_ text: String) -> (text: String, fixes: [Fix])? {
@@ -132,7 +126,7 @@ public struct EncodingRepair: Sendable {
     }
 
     private func screen(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        screenFlags.withUnsafeBufferPointer { flags in screen(b, flags) }
+        shapes.withUnsafeBufferPointer { flags in screen(b, flags) }
     }
 
     private func screen(_ b: UnsafeBufferPointer<UInt8>, _ flags: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -177,13 +171,13 @@ public struct EncodingRepair: Sendable {
                     latin = 0
                     letters = 0
                     let f = flags[v - 0x3400]
-                    if f & 1 != 0 {
+                    if f & Self.utf8Shaped != 0 {
                         // A third within eight characters: clean text has at most two (憧憬), UTF-8 read as GBK three
                         // or four in every such window of a sentence.
                         if index - shapedAt.0 < 8 { return true }
                         shapedAt = (shapedAt.1, index)
                     }
-                    inARow = f & 2 != 0 ? inARow + 1 : 0
+                    inARow = f & Self.latinShaped != 0 ? inARow + 1 : 0
                     if inARow >= 3 { return true }
                 } else {
                     latin = (0x2013...0x2122).contains(v) || v == 0x20AC ? latin + 1 : 0
@@ -210,12 +204,12 @@ public struct EncodingRepair: Sendable {
         case .utf8AsGBK:
             var inARow = 0
             for c in s {
-                let inTable = c >= 0x3400 && c < 0xA000
-                if inTable && utf8Shaped[Int(c) - 0x3400] {
+                let f = shape(c)
+                if f & Self.utf8Shaped != 0 {
                     n += 1
                     if n >= 2 { return true }
                 }
-                inARow = inTable && latinShaped[Int(c) - 0x3400] ? inARow + 1 : 0
+                inARow = f & Self.latinShaped != 0 ? inARow + 1 : 0
                 if inARow >= 3 { return true }
             }
         case .gbkAsLatin1, .utf8AsLatin1:
