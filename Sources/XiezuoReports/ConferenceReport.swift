@@ -42,7 +42,7 @@ public struct ConferenceReport: Sendable {
         guard let meeting = try await store.meeting(id: meetingId) else { return nil }
         let pairings = try await store.pairings()
         guard let pairing = pairings.first(where: { $0.id == meeting.pairingId }) else { return nil }
-        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        let regions = try await store.regionIndex()
         let year = meeting.date.year
         let overview = try await Overview.build(
             store: store, year: year, counted: .approved, pairingIds: pairingIds,

@@ -45,7 +45,7 @@ public enum LedgerExport {
     ) async throws -> Result {
         let d = ledger.definition
         let cols = columns ?? Array(d.fields.indices)
-        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        let regions = try await store.regionIndex()
         var count = 0
         var revealedAny = false
         var last: Int64 = 0

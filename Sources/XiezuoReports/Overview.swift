@@ -40,7 +40,7 @@ public struct Overview: Sendable {
     ) async throws -> Overview {
         let agreements = try await store.agreements(year: year, pairingIds: pairingIds)
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
-        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        let regions = try await store.regionIndex()
         var overview = Overview(
             year: year, counted: counted, pairing: nil, agreement: nil, completion: nil,
             prefectures: [], funding: FundingSummary(), projectCount: 0, meetings: [])

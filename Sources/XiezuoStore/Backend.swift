@@ -68,7 +68,8 @@ public protocol DatabaseBackend: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs one statement that is atomic by itself (an upsert on a hot row): on PostgreSQL in its own
     /// read-committed transaction, where concurrent upserts of a row queue on its lock instead of failing to
-    /// serialise; on SQLite as a write.
+    /// serialise; on SQLite as a write. For bookkeeping (sessions, sign-in throttle) only: it leaves the data's
+    /// version alone (DataVersion.swift).
     func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }
@@ -169,11 +170,16 @@ public final class SQLiteBackend: DatabaseBackend {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(bumpsVersion: true, body)
+    }
+
+    private func transaction<T: Sendable>(bumpsVersion: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let c = await writer.acquire()
         let db = c.sql(queryLogLevel: nil)
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
             let r = try await body(db)
+            if bumpsVersion { await DataVersion.move(db) }
             try await db.raw("COMMIT").run()
             await writer.release(c)
             return r
@@ -185,7 +191,7 @@ public final class SQLiteBackend: DatabaseBackend {
     }
 
     public func atomic<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await write(body)
+        try await transaction(bumpsVersion: false, body)
     }
 
     public func close() async {

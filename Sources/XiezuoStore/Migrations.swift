@@ -109,7 +109,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings, userDetails,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion,
     ]
 
     static let documents = Migration(
@@ -296,6 +296,15 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE users ADD COLUMN unit TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
+        ])
+
+    static let dataVersion = Migration(
+        version: 14, name: "data version",
+        statements: [
+            // A number every write transaction moves (DataVersion.swift): what an instance keeps in memory is
+            // used only while the number is the one it was made under.
+            "CREATE TABLE data_version (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+            "INSERT INTO data_version (id, n) VALUES (1, 0)",
         ])
 
     static var latest: Int { all.last!.version }

@@ -60,14 +60,7 @@ public struct PersonalDataCipher: Sendable {
     /// A stable keyed digest (32 hex digits) of a natural key.
     public func digest(_ text: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: indexKey)
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for b in mac.prefix(16) {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return hexString(mac.prefix(16))
     }
 
     /// What the database remembers of the key (never the key itself).

@@ -69,6 +69,7 @@ public final class PostgresBackend: DatabaseBackend {
                     do {
                         let r = try await body(db)
                         try await db.raw("COMMIT").run()
+                        await DataVersion.move(db)
                         return r
                     } catch {
                         try? await db.raw("ROLLBACK").run()

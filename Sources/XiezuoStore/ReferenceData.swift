@@ -68,7 +68,7 @@ extension Store {
         try await backend.write { db in
             // Any regions read before this start (or restored from a backup without a stamp) are read afresh.
             if try await db.raw("SELECT 1 AS x FROM app_meta WHERE key = 'regions_version'").first() == nil {
-                try await Self.stampRegions(db)
+                try await Self.stampReferenceData(db)
             }
             for i in IndicatorCatalogue.all {
                 let exists = try await db.raw("SELECT 1 AS x FROM indicators WHERE code = \(bind: i.code)").first() != nil
@@ -103,6 +103,7 @@ extension Store {
                         db, .system, entity: "pairing", id: String(id), action: "create", before: Pairing?.none,
                         after: Pairing(id: id, level: level, eastCode: east, westCode: west, sinceYear: 2021))
                 }
+                try await Self.stampReferenceData(db)
             }
         }
     }

@@ -32,7 +32,7 @@ extension Store {
             guard let url = Bundle.module.url(forResource: name, withExtension: "tsv") else { throw CocoaError(.fileNoSuchFile) }
             hash.update(data: try Data(contentsOf: url))
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexString(hash.finalize())
     }
 
     /// Brings the regions up to the bundled table, in one transaction: new regions are added, renamed ones changed in
@@ -105,7 +105,7 @@ extension Store {
             }
             try await db.raw("DELETE FROM app_meta WHERE key = 'regions_reference'").run()
             try await db.raw("INSERT INTO app_meta (key, value) VALUES ('regions_reference', \(bind: version))").run()
-            try await Self.stampRegions(db)
+            try await Self.stampReferenceData(db)
             return report
         }
     }

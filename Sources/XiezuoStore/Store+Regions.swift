@@ -8,12 +8,14 @@ import XiezuoDomain
 /// `regions_version` in app_meta; a read compares one small row with the stamp the cached copy was read under, so
 /// every instance sees a change on its next request.
 final class RegionCache: Sendable {
-    let state = Mutex<(version: String, regions: [Region])?>(nil)
+    let state = Mutex<(version: String, regions: [Region], byCode: [String: Region])?>(nil)
+    let pairings = Mutex<(version: String, pairings: [Pairing])?>(nil)
 }
 
 extension Store {
-    /// Marks the regions as changed (inside the writing transaction).
-    static func stampRegions(_ db: any SQLDatabase) async throws {
+    /// Marks the regions and pairings as changed (inside the writing transaction): every instance reads them
+    /// afresh on its next request.
+    static func stampReferenceData(_ db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM app_meta WHERE key = 'regions_version'").run()
         try await db.raw("INSERT INTO app_meta (key, value) VALUES ('regions_version', \(bind: UUID().uuidString))").run()
     }
@@ -28,14 +30,22 @@ extension Store {
             resettlementArea: try r.decode(column: "resettlement_area", as: Int.self) != 0)
     }
 
-    public func regions() async throws -> [Region] {
+    public func regions() async throws -> [Region] { try await regionTable().regions }
+
+    /// The regions by code (made once per version of the table, not per page).
+    public func regionIndex() async throws -> [String: Region] { try await regionTable().byCode }
+
+    func regionTable() async throws -> (regions: [Region], byCode: [String: Region]) {
         let version = try await meta("regions_version")
-        if let version, let hit = regionCache.state.withLock({ $0?.version == version ? $0?.regions : nil }) { return hit }
+        if let version, let hit = regionCache.state.withLock({ s in s?.version == version ? s.map { ($0.regions, $0.byCode) } : nil }) {
+            return hit
+        }
         let list = try await backend.read { db in
             try await db.raw("SELECT * FROM regions ORDER BY code").all().map(Self.region)
         }
-        if let version { regionCache.state.withLock { $0 = (version, list) } }
-        return list
+        let byCode = Dictionary(uniqueKeysWithValues: list.map { ($0.code, $0) })
+        if let version { regionCache.state.withLock { $0 = (version, list, byCode) } }
+        return (list, byCode)
     }
 
     public func region(code: String) async throws -> Region? {
@@ -65,7 +75,7 @@ extension Store {
             after.keyAssisted = keyAssisted
             after.resettlementArea = resettlementArea
             try await Self.audit(db, actor, entity: "region", id: code, action: "update", before: before, after: after)
-            try await Self.stampRegions(db)
+            try await Self.stampReferenceData(db)
             return after
         }
     }
@@ -88,6 +98,15 @@ extension Store {
         try await backend.read { db in try await db.raw("SELECT * FROM pairings ORDER BY id").all().map(Self.pairing) }
     }
 
+    /// The pairings, from memory while the reference data's version is the one a request's user was read with.
+    public func pairings(referenceVersion: String?) async throws -> [Pairing] {
+        guard let version = referenceVersion else { return try await pairings() }
+        if let hit = regionCache.pairings.withLock({ $0?.version == version ? $0?.pairings : nil }) { return hit }
+        let list = try await pairings()
+        regionCache.pairings.withLock { $0 = (version, list) }
+        return list
+    }
+
     public func pairing(id: Int64) async throws -> Pairing? {
         try await backend.read { db in
             try await db.raw("SELECT * FROM pairings WHERE id = \(bind: id)").first().map(Self.pairing)
@@ -106,6 +125,7 @@ extension Store {
             var saved = p
             saved.id = id
             try await Self.audit(db, actor, entity: "pairing", id: String(id), action: "create", before: Pairing?.none, after: saved)
+            try await Self.stampReferenceData(db)
             return saved
         }
     }

@@ -3,9 +3,14 @@ import Foundation
 import SQLKit
 import XiezuoDomain
 
+/// Who a request comes from: the user, the session's CSRF token (none for a personal token) and the version of the
+/// regions and pairings when the user was read, so the pairings can be taken from memory while they are current.
 public struct SessionInfo: Sendable {
     public var user: UserAccount
-    public var csrf: String
+    public var csrf: String?
+    public var referenceVersion: String?
+    /// The data's version when the user was read (DataVersion.swift).
+    public var dataVersion: Int64?
 }
 
 extension Store {
@@ -28,11 +33,11 @@ extension Store {
 
     static func randomToken() -> String {
         var g = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+        return hexString((0..<32).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
     static func hashToken(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Data(token.utf8)))
     }
 
     static func iso(_ d: Date) -> String { d.ISO8601Format() }
@@ -42,7 +47,7 @@ extension Store {
     public func createSession(userId: Int64, address: String?) async throws -> (token: String, csrf: String) {
         let token = Self.randomToken()
         let csrf = Self.randomToken()
-        try await backend.write { db in
+        try await backend.atomic { db in
             let now = Self.now()
             try await db.raw(
                 """
@@ -54,12 +59,25 @@ extension Store {
         return (token, csrf)
     }
 
+    /// The reference data's version read beside the user, in the same statement.
+    static let referenceVersionColumn: SQLQueryString =
+        "(SELECT value FROM app_meta WHERE key = 'regions_version') AS reference_version"
+
     /// The signed-in user of a token, if the session is alive and the account active; expired sessions are removed.
+    /// One statement reads the session and its user as they are now, on every request and every instance: signing
+    /// out, a password reset, disabling, a new role or region end the sessions they concern, so they take effect on
+    /// the next request wherever it lands.
     public func session(token: String, now: Date = Date()) async throws -> SessionInfo? {
         let hash = Self.hashToken(token)
         guard
             let row = try await backend.read({ db in
-                try await db.raw("SELECT s.csrf, s.created_at, s.last_seen_at, s.user_id FROM sessions s WHERE s.token_hash = \(bind: hash)").first()
+                try await db.raw(
+                    """
+                    SELECT s.csrf, s.created_at, s.last_seen_at, u.*, r.level, r.side, \(Self.referenceVersionColumn), \(DataVersion.column)
+                    FROM sessions s JOIN users u ON u.id = s.user_id JOIN regions r ON r.code = u.region_code
+                    WHERE s.token_hash = \(bind: hash)
+                    """
+                ).first()
             })
         else { return nil }
         let created = Self.date(try row.decode(column: "created_at", as: String.self)) ?? .distantPast
@@ -68,22 +86,21 @@ extension Store {
             try await endSession(token: token)
             return nil
         }
-        let userId = try row.decode(column: "user_id", as: Int64.self)
-        guard
-            let user = try await backend.read({ db in
-                try await db.raw(Self.userColumns + " WHERE u.id = \(bind: userId)").first().map(Self.user)
-            }), user.state == .active
-        else { return nil }
+        let user = try Self.user(from: row)
+        guard user.state == .active else { return nil }
         if now.timeIntervalSince(seen) > 60 {  // note activity at most once a minute
-            try await backend.write { db in
+            try await backend.atomic { db in
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: Self.iso(now)) WHERE token_hash = \(bind: hash)").run()
             }
         }
-        return SessionInfo(user: user, csrf: try row.decode(column: "csrf", as: String.self))
+        return SessionInfo(
+            user: user, csrf: try row.decode(column: "csrf", as: String.self),
+            referenceVersion: try row.decode(column: "reference_version", as: String?.self),
+            dataVersion: try row.decode(column: "data_version", as: Int64?.self))
     }
 
     public func endSession(token: String) async throws {
-        try await backend.write { db in
+        try await backend.atomic { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.hashToken(token))").run()
         }
     }
@@ -132,7 +149,7 @@ extension Store {
 
     /// A successful sign-in forgets the account's failures.
     public func clearLoginFailures(_ keys: [String]) async throws {
-        try await backend.write { db in
+        try await backend.atomic { db in
             for key in keys { try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
         }
     }
@@ -277,13 +294,14 @@ extension Store {
     }
 
     /// The active owner of a live, unexpired token; its last use is noted (at most once a minute).
-    public func userForAPIToken(_ token: String, now: Date = Date()) async throws -> UserAccount? {
+    public func apiTokenSession(_ token: String, now: Date = Date()) async throws -> SessionInfo? {
         let hash = Self.hashToken(token)
         guard
             let row = try await backend.read({ db in
                 try await db.raw(
                     """
-                    SELECT u.*, r.level, r.side, t.expires_at AS token_expires, t.last_used_at AS token_used
+                    SELECT u.*, r.level, r.side, t.expires_at AS token_expires, t.last_used_at AS token_used, \(Self.referenceVersionColumn),
+                      \(DataVersion.column)
                     FROM users u JOIN regions r ON r.code = u.region_code JOIN api_tokens t ON t.user_id = u.id
                     WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
                     """
@@ -296,10 +314,12 @@ extension Store {
         if let e = try row.decode(column: "token_expires", as: String?.self).flatMap(Self.date), e <= now { return nil }
         let used = try row.decode(column: "token_used", as: String?.self).flatMap(Self.date)
         if used.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            try await backend.write { db in
+            try await backend.atomic { db in
                 try await db.raw("UPDATE api_tokens SET last_used_at = \(bind: Self.iso(now)) WHERE token_hash = \(bind: hash)").run()
             }
         }
-        return user
+        return SessionInfo(
+            user: user, csrf: nil, referenceVersion: try row.decode(column: "reference_version", as: String?.self),
+            dataVersion: try row.decode(column: "data_version", as: Int64?.self))
     }
 }

@@ -66,7 +66,11 @@ extension Store {
         "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "audit_log",
     ]
 
-    /// The tables the database actually has (to check that the list above misses none).
+    /// Tables a backup leaves out: the data's version belongs to the database it counts the writes of (a restore
+    /// moves it on, like any write, so nothing kept in memory from before is served after).
+    public static let notCopied: Set<String> = ["data_version"]
+
+    /// The tables the database actually has (to check that the lists above miss none).
     public func tableNames() async throws -> Set<String> {
         let sql: SQLQueryString =
             backend.dialect == .sqlite
@@ -113,7 +117,7 @@ extension Store {
         let (_, rows) = try await self.rows(of: table)
         var hash = SHA256()
         for line in rows.map({ $0.map(\.canonical).joined(separator: "\u{1F}") }).sorted() { hash.update(data: Data((line + "\n").utf8)) }
-        return TableSummary(table: table, rows: rows.count, checksum: hash.finalize().map { String(format: "%02x", $0) }.joined())
+        return TableSummary(table: table, rows: rows.count, checksum: hexString(hash.finalize()))
     }
 
     public func summaries() async throws -> [TableSummary] {

@@ -42,7 +42,8 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
             }
         }
         router = try await buildRouter(
-            store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock)
+            store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock,
+            responseCache: settings.responseCache)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(
@@ -66,7 +67,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
 public func buildRouter(
-    store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system
+    store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system, responseCache: Bool = true
 ) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
@@ -82,7 +83,8 @@ public func buildRouter(
     // Once more inside: a handler's error page then knows who is signed in (the outer one renders the sign-in
     // middleware's own refusals).
     router.add(middleware: ErrorMiddleware(renderer: renderer))
-    let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost)
+    let cache = ResponseCache(maxEntries: responseCache ? 512 : 0)
+    let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost, cache: cache)
     // Operations: Prometheus text format. Public like /health; keep it off the public side of the proxy (DEPLOY.md).
     router.get("/metrics") { _, _ in
         Response(
@@ -114,7 +116,7 @@ public func buildRouter(
     UsersController(pages: pages).addRoutes(to: signedIn)
     AccountController(pages: pages).addRoutes(to: signedIn)
     AuditLogController(pages: pages).addRoutes(to: signedIn)
-    APIController(store: store, openAPI: ByteBuffer(bytes: spec)).addRoutes(public: router, signedIn: signedIn)
+    APIController(store: store, openAPI: ByteBuffer(bytes: spec), cache: cache).addRoutes(public: router, signedIn: signedIn)
     return router
 }
 

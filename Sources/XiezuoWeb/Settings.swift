@@ -14,6 +14,9 @@ public struct AppSettings: Sendable {
     public var trustedProxies: [CIDR] = []
     /// Where "today" comes from (the date in China); tests fix it.
     public var clock: ChinaClock = .system
+    /// Whether the busiest answers are kept in memory while the data is unchanged (ResponseCache); off only to
+    /// measure what building them costs.
+    public var responseCache = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,

@@ -71,6 +71,8 @@ struct Serve: AsyncParsableCommand {
     var trustedProxy: [String] = []
     @Option(help: "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies; flags and XIEZUO_DATABASE_URL win over it.")
     var config: String?
+    @Flag(help: "Build every page and API answer afresh instead of keeping the busiest while the data is unchanged (to measure them).")
+    var noResponseCache = false
 
     /// Settings as a config file gives them.
     struct FileSettings: Decodable {
@@ -112,6 +114,7 @@ struct Serve: AsyncParsableCommand {
         do {
             var settings = AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level)
             settings.trustedProxies = proxies
+            settings.responseCache = !noResponseCache
             let app = try await buildApplication(settings, store: store)
             FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(Self.redacted(databaseURL)))\n".utf8))
             try await app.runService()

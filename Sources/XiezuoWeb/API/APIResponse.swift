@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import XiezuoStore
 
-// What every API response is built from: Encodable types, one shape per resource, encoded with sorted keys so the
-// same data always gives the same bytes.
+// What every API response is built from: Encodable types, one shape per resource, encoded with the keys in the order
+// each type declares them (dictionaries sorted), so the same data always gives the same bytes.
 
 /// A value the API always names, `null` when there is none (the shape of a resource does not change with its data).
 @propertyWrapper
@@ -65,8 +65,13 @@ enum APIEncoding {
 
 /// An API response: the value as JSON.
 func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-    // Every type encoded here is made of strings, numbers, booleans and arrays of them: encoding cannot fail.
-    let bytes = (try? APIEncoding.encoder.encode(value)) ?? Data("{}".utf8)
-    return Response(
-        status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    // Every type encoded here is made of strings, numbers, booleans, arrays and string-keyed dictionaries of them;
+    // should one ever hold something else (a date), Foundation's encoder writes it rather than nothing being sent.
+    let buffer: ByteBuffer
+    if let bytes = try? JSONStream.encode(value) {
+        buffer = ByteBuffer(bytes: bytes)
+    } else {
+        buffer = ByteBuffer(bytes: (try? APIEncoding.encoder.encode(value)) ?? Data("{}".utf8))
+    }
+    return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
 }

@@ -49,7 +49,7 @@ extension APIController {
         }
         let a = context.access
         try a.requireWriter()
-        let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
+        let regions = try await store.regionIndex()
         var accepted: [ProgressReport] = []
         var acceptedRow: [Int] = []
         var problems: [ErrorOut.RowProblem] = []
@@ -95,6 +95,10 @@ extension APIController {
     }
 
     @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
+        try await cache.respond(request, context) { try await dashboardAnswer(request, context) }
+    }
+
+    func dashboardAnswer(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let year = try await ListQuery(request).year.asyncOr { try await defaultYear(store, today: context.today) }
         let a = context.access
         let o = try await Overview.build(

@@ -8,6 +8,8 @@ import XiezuoStore
 struct APIController {
     let store: Store
     let openAPI: ByteBuffer
+    /// The busiest reads' answers, while the data is unchanged (shared with the pages).
+    let cache: ResponseCache
 
     func addRoutes(public router: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>) {
         router.get("/health") { _, _ in jsonResponse(Health(status: "ok")) }
@@ -60,7 +62,5 @@ struct APIController {
         return ProjectOut(ProjectRow(project: p, countyName: county, funding: funding))
     }
 
-    func regionIndex() async throws -> [String: Region] {
-        Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
-    }
+    func regionIndex() async throws -> [String: Region] { try await store.regionIndex() }
 }

@@ -12,6 +12,11 @@ struct DashboardController {
     }
 
     @Sendable func dashboard(_ request: Request, context: SignedInContext) async throws -> Response {
+        // Every reader opens it first and it changes only when data does.
+        try await pages.cache.respond(request, context) { try await build(request, context) }
+    }
+
+    func build(_ request: Request, _ context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
         let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear(context) }
         let counted = Pages.counted(request)

@@ -8,6 +8,8 @@ struct Pages: Sendable {
     let store: Store
     let renderer: Renderer
     var passwordCost: UInt8 = 12
+    /// The busiest pages' answers, while the data is unchanged.
+    var cache = ResponseCache()
 
     func render(
         _ template: String, title: String, section: String, _ request: Request, _ context: some XiezuoContext,
@@ -15,7 +17,7 @@ struct Pages: Sendable {
     ) async throws -> Response {
         let demo = try await store.meta("demo") != nil
         // The header names the user's scope as people say it (纳雍县), not by its code.
-        let home = try await context.signedInUser.asyncMap { u in try await store.regions().first { $0.code == u.regionCode }?.name } ?? nil
+        let home = try await context.signedInUser.asyncMap { u in try await store.regionIndex()[u.regionCode]?.name } ?? nil
         return renderer.page(
             template, title: title, section: section, lang: context.language, demo: demo,
             path: request.uri.path, model: model, status: status, user: context.signedInUser, csrf: context.csrf,
@@ -58,7 +60,5 @@ struct Pages: Sendable {
         return "\(east) — \(west)（\(l.t("pairing_" + p.level.rawValue))）"
     }
 
-    func regionIndex() async throws -> [String: Region] {
-        Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
-    }
+    func regionIndex() async throws -> [String: Region] { try await store.regionIndex() }
 }

@@ -25,17 +25,22 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.anonymousPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
+        var signedIn: SessionInfo?
         if let auth = request.headers[.authorization], auth.hasPrefix("Bearer "), request.uri.path.hasPrefix("/api/") {
             // Scripts: a personal token acts with its owner's rights; no cookie, so no CSRF exposure.
-            context.user = try await store.userForAPIToken(String(auth.dropFirst(7)))
-        } else if let token = request.cookies[Self.cookieName]?.value, let s = try await store.session(token: token) {
-            context.user = s.user
-            context.csrf = s.csrf
+            signedIn = try await store.apiTokenSession(String(auth.dropFirst(7)))
+        } else if let token = request.cookies[Self.cookieName]?.value {
+            signedIn = try await store.session(token: token)
         }
+        context.user = signedIn?.user
+        context.csrf = signedIn?.csrf
+        context.dataVersion = signedIn?.dataVersion
         // The user's rights, settled once for the whole request: every handler reads these, none recomputes them.
         let today = clock.today()
         context.today = today
-        if let user = context.user { context.access = Access(user: user, pairings: try await store.pairings(), year: today.year) }
+        if let s = signedIn {
+            context.access = Access(user: s.user, pairings: try await store.pairings(referenceVersion: s.referenceVersion), year: today.year)
+        }
         let path = request.uri.path
         if Self.publicPaths.contains(path) { return try await next(request, context) }
         guard context.user != nil else {

@@ -27,6 +27,8 @@ public struct AppRequestContext: RequestContext, XiezuoContext {
     var access: Access?
     /// Today in China, read once per request from the application's clock by AuthMiddleware.
     var today: Day?
+    /// The data's version read with the user (ResponseCache).
+    var dataVersion: Int64?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -57,6 +59,8 @@ struct SignedInContext: ChildRequestContext, XiezuoContext {
     let clientAddress: String?
     /// Today in China, the same for every part of the request.
     let today: Day
+    /// The data's version when the user was read: what a kept answer must have been made under (ResponseCache).
+    let dataVersion: Int64?
 
     init(context: AppRequestContext) throws {
         // AuthMiddleware has already sent anyone not signed in to the sign-in page; this is the guarantee in types.
@@ -67,6 +71,7 @@ struct SignedInContext: ChildRequestContext, XiezuoContext {
         csrf = context.csrf
         clientAddress = context.clientAddress
         today = context.today ?? ChinaClock.system.today()
+        dataVersion = context.dataVersion
     }
 
     var user: UserAccount { access.user }
