@@ -41,7 +41,31 @@ extension Store {
     }
 
     static func iso(_ d: Date) -> String { d.ISO8601Format() }
-    static func date(_ s: String) -> Date? { try? Date(s, strategy: .iso8601) }
+    /// A stored time. The form this program writes (`2024-05-01T08:30:00Z`) is read digit by digit — every request reads
+    /// two of them, and Foundation's parser was a tenth of a kept answer's time; anything else goes to Foundation.
+    static func date(_ s: String) -> Date? {
+        let u = Array(s.utf8)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var n = 0
+            for i in from..<(from + count) {
+                guard u[i] >= 0x30, u[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(u[i] - 0x30)
+            }
+            return n
+        }
+        guard u.count == 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x5A,
+            let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2), let h = digits(11, 2), let mi = digits(14, 2),
+            let sec = digits(17, 2), (1...12).contains(m), (1...31).contains(d), h < 24, mi < 60, sec < 60
+        else { return try? Date(s, strategy: .iso8601) }
+        // Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse).
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + h * 3600 + mi * 60 + sec))
+    }
 
     /// Starts a session and returns its token (only the cookie holds it) and CSRF token.
     public func createSession(userId: Int64, address: String?) async throws -> (token: String, csrf: String) {
