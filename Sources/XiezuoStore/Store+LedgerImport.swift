@@ -32,6 +32,35 @@ extension Store {
         var beforeJSON: String?
         var values: [String]
         var isNew: Bool
+        /// What these very values store, made while the sheet was read (a new row from one line of the sheet).
+        var made: Made? = nil
+    }
+
+    /// What a row stores, made from its values alone: its JSON (personal data encrypted), search text and audit record.
+    struct Made: Sendable {
+        var json: String
+        var search: String
+        var audit: String
+    }
+
+    /// A sheet row with what can be made of it before the database is asked anything: its natural key and, for a
+    /// row that holds every required value, what it would store as a new row.
+    struct PreparedRow: Sendable {
+        var row: ParsedLedgerRow
+        var key: String?
+        var made: Made?
+    }
+
+    func prepare(_ r: ParsedLedgerRow, _ d: LedgerDefinition, cipher: PersonalDataCipher) -> PreparedRow {
+        guard r.issues.isEmpty, zip(d.fields, r.values).allSatisfy({ !$0.0.inKey || !$0.1.isEmpty || !$0.0.required }) else {
+            return PreparedRow(row: r, key: nil, made: nil)
+        }
+        let key = naturalKey(d, r.values, cipher: cipher)
+        guard zip(d.fields, r.values).allSatisfy({ !$0.0.required || !$0.1.isEmpty }),
+            let (json, stored) = try? Self.storedJSON(d, r.values, cipher: cipher)
+        else { return PreparedRow(row: r, key: key, made: nil) }
+        let audit = audited(d, stored: stored, county: d.value(r.values, d.countyField), date: d.value(r.values, d.dateField), state: .submitted)
+        return PreparedRow(row: r, key: key, made: Made(json: json, search: Self.searchText(d, r.values), audit: audit.json))
     }
 
     func runImport(
@@ -40,7 +69,8 @@ extension Store {
         open: () throws -> any LedgerRowStream
     ) async throws -> LedgerImportReport {
         let d = ledger.definition
-        var stream = try open()
+        let store = self
+        let rows = RowReadAhead(try open()) { store.prepare($0, d, cipher: cipher) }
         var report = LedgerImportReport(ledger: ledger)
         var seen: [String: Int] = [:]
         var listedOther = 0
@@ -63,18 +93,14 @@ extension Store {
             report.rows.append(LedgerRowOutcome(row: row, outcome: outcome, issues: issues, values: shown))
         }
 
-        var chunk: [ParsedLedgerRow] = []
+        var prepared: [PreparedRow] = []
         var lastProgress = 0.0
 
         func flush() async throws {
-            defer { chunk.removeAll(keepingCapacity: true) }
+            let chunk = prepared.map(\.row)
             // Stored rows with the keys of this chunk.
             var keys: [Int: String] = [:]
-            for (i, r) in chunk.enumerated() where r.issues.isEmpty {
-                if zip(d.fields, r.values).allSatisfy({ !$0.0.inKey || !$0.1.isEmpty || !$0.0.required }) {
-                    keys[i] = naturalKey(d, r.values, cipher: cipher)
-                }
-            }
+            for (i, p) in prepared.enumerated() { keys[i] = p.key }
             var stored: [String: (LedgerRecord, String)] = [:]
             let wanted = Array(Set(keys.values))
             for start in stride(from: 0, to: wanted.count, by: 500) {
@@ -149,29 +175,24 @@ extension Store {
                 if changes {
                     if pending[key] == nil { order.append(key) }
                     pending[key] = Pending(
-                        id: base?.id, before: base?.before, beforeJSON: base?.beforeJSON, values: merged, isNew: base?.isNew ?? (base == nil))
+                        id: base?.id, before: base?.before, beforeJSON: base?.beforeJSON, values: merged, isNew: base?.isNew ?? (base == nil),
+                        made: merged == r.values ? prepared[i].made : nil)
                 }
             }
             guard commit, report.rejected == 0 else { return }
             try await write(db, d, order.map { ($0, pending[$0]!) }, actor: actor, cipher: cipher)
         }
 
-        do {
-            while let row = try stream.nextRow() {
-                chunk.append(row)
-                if chunk.count >= 1000 {
-                    try await flush()
-                    let f = stream.fraction
-                    if f - lastProgress >= 0.01 {
-                        progress(f)
-                        lastProgress = f
-                    }
-                }
+        while let next = try await rows.next() {
+            prepared = next.rows
+            if !prepared.isEmpty { try await flush() }
+            if next.fraction - lastProgress >= 0.01 {
+                progress(next.fraction)
+                lastProgress = next.fraction
             }
-            if !chunk.isEmpty { try await flush() }
-            progress(1)
         }
-        report.ignoredColumns = stream.ignoredColumns
+        progress(1)
+        report.ignoredColumns = rows.ignoredColumns
         report.committed = commit && report.rejected == 0
         return report
     }
@@ -188,21 +209,28 @@ extension Store {
             let part = Array(inserts[start..<min(start + 1000, inserts.count)])
             var q: SQLQueryString =
                 "INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at, created_by, changed_by, submitted_by) VALUES "
-            var audits: [AuditedLedgerRow] = []
+            var audits: [String] = []
             q += try part.map { key, p -> SQLQueryString in
                 let county = d.value(p.values, d.countyField)
                 let date = d.value(p.values, d.dateField)
-                let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
-                audits.append(audited(d, stored: stored, county: county, date: date, state: .submitted))
+                let made: Made
+                if let m = p.made {
+                    made = m
+                } else {
+                    let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
+                    let audit = audited(d, stored: stored, county: county, date: date, state: .submitted).json
+                    made = Made(json: jsonText, search: Self.searchText(d, p.values), audit: audit)
+                }
+                audits.append(made.audit)
                 deltas += Self.ledgerDeltas(d, p.values, county: county, date: date, state: .submitted, sign: 1)
                 return
-                    "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: jsonText), \(bind: Self.searchText(d, p.values)), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name))"
+                    "(\(bind: d.name.rawValue), \(bind: key), \(bind: county), \(bind: date), \(bind: Day(date)?.year ?? 0), \(bind: made.json), \(bind: made.search), 'submitted', \(bind: now), \(bind: now), \(bind: actor.name), \(bind: actor.name), \(bind: actor.name))"
             }.joined(separator: ", ")
             q += " RETURNING id"
             let ids = try await db.raw(q).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
             var a: SQLQueryString = "INSERT INTO audit_log (at, actor, address, entity, entity_id, action, before_json, after_json) VALUES "
             a += zip(ids, audits).map { id, row -> SQLQueryString in
-                "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'ledger_row', \(bind: String(id)), 'import', NULL, \(bind: row.json))"
+                "(\(bind: now), \(bind: actor.name), \(bind: actor.address), 'ledger_row', \(bind: String(id)), 'import', NULL, \(bind: row))"
             }.joined(separator: ", ")
             try await db.raw(a).run()
         }

@@ -35,7 +35,9 @@ struct LedgerSheet: AsyncParsableCommand {
             url: "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("regions-\(UUID().uuidString).sqlite").path,
             logger: .init(label: "bench"))
         try await store.migrate()
-        let counties = try await store.regions().filter { $0.side == .west && $0.level == .county }
+        // Guizhou's counties: the workers of a Guangdong–Guizhou labour ledger (a bare name like 新城区 is also a
+        // district of other western provinces, and such a name is refused rather than guessed).
+        let counties = try await store.regions().filter { $0.code.hasPrefix("52") && $0.level == .county }
         await store.close()
         let d = LedgerName.labour.definition
         let sheet = try XLSXSheetStream(name: "劳务协作台账", header: d.fields.map { d.label($0.key, .zh) })
