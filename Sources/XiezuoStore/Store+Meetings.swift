@@ -229,21 +229,41 @@ extension Store {
     /// Tasks in deadline order. The overdue state is a date comparison, so it is filtered in SQL as one.
     public func tasks(_ f: TaskFilter) async throws -> [FollowUpTask] {
         try await backend.read { db in
-            var q: SQLQueryString = "SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id WHERE 1 = 1"
-            if let ids = f.meetingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND t.meeting_id IN (\(binds: ids))" }
-            if let ids = f.pairingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND m.pairing_id IN (\(binds: ids))" }
-            if let owner = f.ownerPrefixes { q += scopeSQL("t.owner_region_code", .within(owner)) }
-            let today = f.today.description
-            switch f.state {
-            case nil: break
-            case .done: q += " AND t.status = 'done'"
-            case .overdue: q += " AND t.status <> 'done' AND t.deadline < \(bind: today)"
-            case .open: q += " AND t.status = 'open' AND t.deadline >= \(bind: today)"
-            case .inProgress: q += " AND t.status = 'in_progress' AND t.deadline >= \(bind: today)"
-            }
-            q += " ORDER BY t.deadline, t.id"
-            return try await db.raw(q).all().map(Self.task)
+            try await db.raw("SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id" + Self.taskWhere(f) + " ORDER BY t.deadline, t.id")
+                .all().map(Self.task)
         }
+    }
+
+    /// How many tasks a filter selects and the first `limit` of them, those owned within `firstWithin` (the reader's
+    /// own office) first, then by deadline: the dashboard's overdue list, without reading every task.
+    public func tasks(_ f: TaskFilter, firstWithin prefix: String, limit: Int) async throws -> (count: Int, first: [FollowUpTask]) {
+        try await backend.read { db in
+            let w = Self.taskWhere(f)
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id" + w).first()!
+                .decode(column: "n", as: Int.self)
+            let first = try await db.raw(
+                "SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id" + w
+                    + " ORDER BY CASE WHEN t.owner_region_code LIKE \(bind: prefix + "%") THEN 0 ELSE 1 END, t.deadline, t.id LIMIT \(bind: limit)"
+            ).all().map(Self.task)
+            return (count, first)
+        }
+    }
+
+    /// The conditions of a task filter (tasks `t` joined to their meetings `m`).
+    static func taskWhere(_ f: TaskFilter) -> SQLQueryString {
+        var q: SQLQueryString = " WHERE 1 = 1"
+        if let ids = f.meetingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND t.meeting_id IN (\(binds: ids))" }
+        if let ids = f.pairingIds { q += ids.isEmpty ? " AND 1 = 0" : " AND m.pairing_id IN (\(binds: ids))" }
+        if let owner = f.ownerPrefixes { q += scopeSQL("t.owner_region_code", .within(owner)) }
+        let today = f.today.description
+        switch f.state {
+        case nil: break
+        case .done: q += " AND t.status = 'done'"
+        case .overdue: q += " AND t.status <> 'done' AND t.deadline < \(bind: today)"
+        case .open: q += " AND t.status = 'open' AND t.deadline >= \(bind: today)"
+        case .inProgress: q += " AND t.status = 'in_progress' AND t.deadline >= \(bind: today)"
+        }
+        return q
     }
 
     public func followUpTask(id: Int64) async throws -> FollowUpTask? {

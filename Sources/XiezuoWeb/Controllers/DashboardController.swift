@@ -49,12 +49,8 @@ struct DashboardController {
         // Overdue follow-up tasks stand out: every one the reader can see, those of its own office first.
         let today = context.today
         let regions = try await pages.regionIndex()
-        let overdue = try await pages.store.tasks(TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today))
-            .sorted {
-                ($0.ownerRegionCode.hasPrefix(a.user.scopePrefix) ? 0 : 1, $0.deadline, $0.id) < (
-                    $1.ownerRegionCode.hasPrefix(a.user.scopePrefix) ? 0 : 1, $1.deadline, $1.id
-                )
-            }
+        let overdue = try await pages.store.tasks(
+            TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today), firstWithin: a.user.scopePrefix, limit: 10)
         let shown = o.completion == nil ? nil : o.agreement
         // The key assisted counties of the pairing's western side that the reader may see (its prefecture on the page).
         let westPrefix = o.pairing.map { Region.scopePrefix(code: $0.westCode, level: ProjectDraft.levelOf($0.westCode)) } ?? ""
@@ -87,8 +83,8 @@ struct DashboardController {
                     title: $0.title, date: $0.date.description, place: $0.place, kind: l.t("meeting_" + $0.kind.rawValue),
                     summary: $0.summary)
             },
-            overdueCount: overdue.count, hasOverdue: !overdue.isEmpty,
-            overdue: overdue.prefix(10).map { TaskRow($0, regions, l, today: today) },
+            overdueCount: overdue.count, hasOverdue: overdue.count > 0,
+            overdue: overdue.first.map { TaskRow($0, regions, l, today: today) },
             keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty,
             partners: Self.partners(o, l))
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
