@@ -229,8 +229,10 @@ extension Store {
     /// Tasks in deadline order. The overdue state is a date comparison, so it is filtered in SQL as one.
     public func tasks(_ f: TaskFilter) async throws -> [FollowUpTask] {
         try await backend.read { db in
-            try await db.raw("SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id" + Self.taskWhere(f) + " ORDER BY t.deadline, t.id")
-                .all().map(Self.task)
+            try await db.raw(
+                "SELECT t.* FROM follow_up_tasks t JOIN meetings m ON m.id = t.meeting_id" + Self.taskWhere(f) + " ORDER BY t.deadline, t.id"
+            )
+            .all().map(Self.task)
         }
     }
 

@@ -77,7 +77,8 @@ struct LedgerSheet: AsyncParsableCommand {
                 print("\(ledger.rawValue): \(start) / \(n) (added \(r.added))")
             }
             // Approved by a reviewer: nobody approves rows they imported themselves.
-            let approved = try await store.approveLedgerRows(ledger, LedgerFilter(scope: .all), actor: Actor(name: "xiezuo-bench.reviewer", address: nil))
+            let approved = try await store.approveLedgerRows(
+                ledger, LedgerFilter(scope: .all), actor: Actor(name: "xiezuo-bench.reviewer", address: nil))
             print("\(ledger.rawValue): approved \(approved)")
         }
     }

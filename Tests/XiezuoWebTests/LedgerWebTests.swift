@@ -197,6 +197,31 @@ func allRows(_ c: AuthedClient, _ ledger: String, _ query: String) async throws 
         }
     }
 
+    @Test func theRegionFilterOffersTheRegionsTheLedgersAreAboutInTheReadersScope() async throws {
+        try await withRawApp(users: Self.users) { raw in
+            func offered(_ c: AuthedClient, _ uri: String) async throws -> [String] {
+                let html = try await c.execute(uri: uri, method: .get).text
+                guard let start = html.range(of: "<select name=\"region\">"), let end = html[start.upperBound...].range(of: "</select>") else {
+                    return []
+                }
+                return html[start.upperBound..<end.lowerBound].components(separatedBy: "value=\"").dropFirst().map { String($0.prefix(6)) }
+                    .filter { $0.count == 6 && $0.allSatisfy(\.isNumber) }
+            }
+            let admin = try await AuthedClient.signIn(raw, username: "admin.test")
+            let officer = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            for uri in ["/ledgers/labour", "/projects"] {
+                // The region table holds the whole country; the filter offers Guizhou (the pairings' western side).
+                let all = try await offered(admin, uri)
+                #expect(all.contains("520500") && all.allSatisfy { $0.hasPrefix("52") }, "\(uri): \(all.prefix(5))")
+                #expect(!all.contains("110000") && !all.contains("450100"), "\(uri)")
+                // A prefecture's officer: its own prefecture and its counties only.
+                let own = try await offered(officer, uri)
+                #expect(!own.isEmpty && own.allSatisfy { $0.hasPrefix("5205") }, "\(uri): \(own.prefix(5))")
+            }
+            if let first = try await offered(admin, "/ledgers/labour").first(where: { $0.hasPrefix("52") }) { #expect(first == "520000") }
+        }
+    }
+
     @Test func aBrokenFileAndABadRowWriteNothing() async throws {
         try await withRawApp(users: Self.users) { raw in
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")

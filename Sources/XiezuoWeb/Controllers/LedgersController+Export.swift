@@ -56,9 +56,8 @@ extension LedgersController {
     /// The western counties of the installation's pairings that this user may record ledger rows for.
     func writableCounties(_ a: Access) async throws -> [Region] {
         let regions = try await pages.regionIndex()
-        let paired = try await store.pairings().compactMap { p in regions[p.westCode].map(\.scopePrefix) }
         return regions.values.filter { r in
-            r.level == .county && r.side == .west && paired.contains { r.code.hasPrefix($0) }
+            r.level == .county && r.side == .west && a.covered.contains { r.code.hasPrefix($0) }
                 && AccessRule.canWriteLedger(a.user, countyCode: r.code, readable: a.readable)
         }
         .sorted { $0.code < $1.code }

@@ -30,7 +30,7 @@ struct ProjectsController {
         let f = try ProjectFilter(q, scope: context.access.scope)
         let result = try await pages.store.projects(f, page: q.page)
         let regions = try await pages.regionIndex()
-        let prefectures = regions.values.filter { $0.side == .west && $0.level == .prefecture }.sorted { $0.code < $1.code }
+        let prefectures = regions.values.filter { $0.level == .prefecture && context.access.offers(region: $0) }.sorted { $0.code < $1.code }
         // Every filter of the address is kept (the pairing's too), only the page changes.
         let pager = q.links(pageCount: result.pageCount, total: result.total)
         let model = ProjectListPage(

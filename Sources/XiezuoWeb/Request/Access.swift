@@ -11,11 +11,19 @@ struct Access: Sendable {
     let readable: [String]?
 
     /// `year`: pairings that ended before it grant nothing.
+    /// Region prefixes of the western side of the installation's pairings: the regions its data is about (the region
+    /// table holds the whole country).
+    let covered: [String]
+
     init(user: UserAccount, pairings: [Pairing], year: Int) {
         self.user = user
         self.pairings = pairings
         readable = AccessRule.readablePrefixes(user, pairings: pairings, year: year)
+        covered = Array(Set(pairings.map { Region.scopePrefix(code: $0.westCode, level: ProjectDraft.levelOf($0.westCode)) }))
     }
+
+    /// Whether a region belongs in a list's region filter: covered by a pairing and readable by the user.
+    func offers(region r: Region) -> Bool { covered.contains { r.code.hasPrefix($0) } && canRead(region: r.code) }
     /// The same as the scope every store list and count requires.
     var scope: RegionScope { readable.map(RegionScope.within) ?? .all }
     /// The user's own scope, without what its pairings add (reviews, bulk approval).
