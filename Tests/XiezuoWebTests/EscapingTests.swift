@@ -15,6 +15,24 @@ import Testing
         #expect(html.contains("&lt;script&gt;"), "\(place): payload not shown escaped")
     }
 
+    @Test func ledgerRowsWrittenOutsideTheTemplatesAreEscapedToo() async throws {
+        try await withRawApp(users: [("nayong.reporter", .countyReporter, "520525")]) { raw in
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let made = try await nayong.execute(
+                uri: "/ledgers/consumption", method: .post, headers: formHeaders,
+                body: form([
+                    ("product", Self.payload), ("supplier", "纳雍\"公司'"), ("county", "520525"), ("buyer", "买方&<b>"),
+                    ("channel", "canteen"), ("amount", "12"), ("date", "2024-05-01"),
+                ]))
+            #expect(made.status == .seeOther)
+            let page = try await nayong.execute(uri: "/ledgers/consumption", method: .get).text
+            assertEscaped(page, "ledger list")
+            #expect(page.contains("纳雍&quot;公司&#39;") && page.contains("买方&amp;&lt;b&gt;") && !page.contains("<b>"))
+            // Each row still links to its page with its state.
+            #expect(page.range(of: #"<a href="/ledgers/consumption/\d+" data-state="submitted">"#, options: .regularExpression) != nil)
+        }
+    }
+
     @Test func everyFreeTextFieldIsEscaped() async throws {
         try await withApp { client in
             let p = Self.payload

@@ -117,15 +117,16 @@ struct LedgersController {
             ledger: name.rawValue, title: name.title(l.lang),
             columns: cols.map { .init(label: d.label(d.fields[$0].key, l.lang), num: Self.isNumber(d.fields[$0])) },
             allColumns: d.fields.indices.map { .init(key: d.fields[$0].key, label: d.label(d.fields[$0].key, l.lang), checked: cols.contains($0)) },
-            rows: result.items.map { r in
-                .init(
-                    id: r.id, state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue,
-                    cells: cols.map { i in
-                        .init(
-                            text: Self.show(r.values[i], d.fields[i], regions, l, reveal: false), num: Self.isNumber(d.fields[i]),
-                            nowrap: d.fields[i].kind == .date || d.fields[i].kind.isPersonal)
-                    })
-            },
+            rowsHTML: LedgerListPage.tableRows(
+                result.items.map { r in
+                    .init(
+                        id: r.id, state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue,
+                        cells: cols.map { i in
+                            .init(
+                                text: Self.show(r.values[i], d.fields[i], regions, l, reveal: false), num: Self.isNumber(d.fields[i]),
+                                nowrap: d.fields[i].kind == .date || d.fields[i].kind.isPersonal)
+                        })
+                }, ledger: name.rawValue),
             pageInfo: l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
             prevHref: pg.number > 1 ? prevHref : nil,
             nextHref: pg.number < result.pageCount ? nextHref : nil,

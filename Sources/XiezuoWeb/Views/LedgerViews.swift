@@ -13,6 +13,24 @@ struct LedgerIndexPage: PageModel {
 }
 
 struct LedgerListPage: PageModel {
+    /// The rows of the table, written here rather than by the template engine (HTMLText): a row is
+    /// `<tr data-id><td class="num nowrap">…</td>…<td><a href="/ledgers/L/ID" data-state>state</a></td></tr>`.
+    static func tableRows(_ rows: [Row], ledger: String) -> String {
+        var html = ""
+        html.reserveCapacity(rows.count * 600)
+        let ledger = HTMLText.escape(ledger)
+        for r in rows {
+            html += "<tr data-id=\"\(r.id)\">"
+            for c in r.cells {
+                let cls = (c.num ? "num" : "") + (c.nowrap ? " nowrap" : "")
+                html += "<td class=\"\(cls)\">\(HTMLText.escape(c.text))</td>"
+            }
+            html +=
+                "<td><a href=\"/ledgers/\(ledger)/\(r.id)\" data-state=\"\(HTMLText.escape(r.stateCode))\">\(HTMLText.escape(r.state))</a></td></tr>"
+        }
+        return html
+    }
+
     struct Column: Sendable {
         let label: String
         let num: Bool
@@ -42,7 +60,8 @@ struct LedgerListPage: PageModel {
     let title: String
     let columns: [Column]
     let allColumns: [ColumnChoice]
-    let rows: [Row]
+    /// The table's rows as HTML (`tableRows(_:ledger:)`), every value escaped.
+    let rowsHTML: String
     let pageInfo: String
     let prevHref: String?
     let nextHref: String?

@@ -1,0 +1,20 @@
+/// Text made safe for HTML, the same five characters the templates escape (`< > & " '`). For the few parts of a page
+/// written in Swift instead of a template: a ledger page's 50 rows × 11 cells through the template engine were most of
+/// the page's time (docs/BENCHMARKS.md).
+enum HTMLText {
+    static func escape(_ s: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(s.utf8.count + 8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
+            case UInt8(ascii: ">"): out.append(contentsOf: Array("&gt;".utf8))
+            case UInt8(ascii: "&"): out.append(contentsOf: Array("&amp;".utf8))
+            case UInt8(ascii: "\""): out.append(contentsOf: Array("&quot;".utf8))
+            case UInt8(ascii: "'"): out.append(contentsOf: Array("&#39;".utf8))
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
