@@ -1,9 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
-import XiezuoDomain
 
 /// Answers of the busiest reads (the dashboard, the project list), kept in memory and served again while nothing was
 /// written anywhere: each entry carries the data's version it was made under (read beside the user in the request's
