@@ -200,6 +200,12 @@ struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
     var sink: JSONSink { encoder.sink }
 
+    /// Every integer type the protocol names, written one way.
+    private func write<T: BinaryInteger>(_ value: T, _ key: Key) {
+        sink.key(key.stringValue, of: index)
+        sink.integer(value)
+    }
+
     mutating func encodeNil(forKey key: Key) throws {
         sink.key(key.stringValue, of: index)
         sink.literal("null")
@@ -220,46 +226,16 @@ struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         sink.key(key.stringValue, of: index)
         try sink.floating(Double(value), codingPath + [key])
     }
-    mutating func encode(_ value: Int, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int64, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int32, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int8, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int16, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws {
-        sink.key(key.stringValue, of: index)
-        sink.integer(value)
-    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { write(value, key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { write(value, key) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         sink.key(key.stringValue, of: index)
         try encoder.child(key).encodeValue(value)
@@ -358,6 +334,12 @@ struct StreamSingleValue: SingleValueEncodingContainer {
 
     private func mark() { encoder.wrote = true }
 
+    /// Every integer type the protocol names, written one way.
+    private func write<T: BinaryInteger>(_ value: T) {
+        mark()
+        sink.integer(value)
+    }
+
     mutating func encodeNil() throws {
         mark()
         sink.literal("null")
@@ -378,46 +360,16 @@ struct StreamSingleValue: SingleValueEncodingContainer {
         mark()
         try sink.floating(Double(value), codingPath)
     }
-    mutating func encode(_ value: Int) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int64) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int32) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt64) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int8) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: Int16) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt8) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt16) throws {
-        mark()
-        sink.integer(value)
-    }
-    mutating func encode(_ value: UInt32) throws {
-        mark()
-        sink.integer(value)
-    }
+    mutating func encode(_ value: Int) throws { write(value) }
+    mutating func encode(_ value: Int64) throws { write(value) }
+    mutating func encode(_ value: Int32) throws { write(value) }
+    mutating func encode(_ value: UInt64) throws { write(value) }
+    mutating func encode(_ value: Int8) throws { write(value) }
+    mutating func encode(_ value: Int16) throws { write(value) }
+    mutating func encode(_ value: UInt) throws { write(value) }
+    mutating func encode(_ value: UInt8) throws { write(value) }
+    mutating func encode(_ value: UInt16) throws { write(value) }
+    mutating func encode(_ value: UInt32) throws { write(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         mark()
         // The value takes this very position: a fresh encoder at the same depth.
