@@ -12,6 +12,8 @@ public enum KeepTogether {
         var raw: [UInt8]? = nil  // the closing tag of a raw-text element being passed over
         let open = Array("<span class=\"nowrap\">".utf8)
         let close = Array("</span>".utf8)
+        // Raw-text elements: how each starts and ends (made once, not at every tag of the page).
+        let rawElements = ["script", "style", "title", "textarea"].map { (Array(("<" + $0).utf8), Array(("</" + $0).utf8)) }
         func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
         func startsWith(_ s: [UInt8], at j: Int) -> Bool {
@@ -49,9 +51,7 @@ public enum KeepTogether {
             }
             if c == UInt8(ascii: "<") {
                 inTag = true
-                for name in ["script", "style", "title", "textarea"] where startsWith(Array(("<" + name).utf8), at: i) {
-                    raw = Array(("</" + name).utf8)
-                }
+                for (start, end) in rawElements where startsWith(start, at: i) { raw = end }
                 out.append(c)
                 i += 1
                 continue

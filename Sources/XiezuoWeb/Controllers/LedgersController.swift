@@ -107,10 +107,9 @@ struct LedgersController {
         let result = try await store.ledgerRows(name, f, page: pg)
         let regions = try await pages.regionIndex()
         // The filter offers the regions the ledgers are about (3,000 options of the whole country made the page 165 kB).
-        let counties = regions.values.filter { $0.level == .county && a.offers(region: $0) }.sorted { $0.code < $1.code }
-        let prefectures = regions.values.filter { ($0.level == .province || $0.level == .prefecture) && a.offers(region: $0) }.sorted {
-            $0.code < $1.code
-        }
+        let offered = a.offeredRegions(in: try await store.regions())
+        let counties = offered.filter { $0.level == .county }
+        let prefectures = offered.filter { $0.level == .province || $0.level == .prefecture }
         // Bulk approval: offices of the western side (and administrators) over their own scope.
         let reviewer = ReviewRule.approvesLedgerRows(a.user)
         let model = LedgerListPage(

@@ -24,6 +24,27 @@ struct Access: Sendable {
 
     /// Whether a region belongs in a list's region filter: covered by a pairing and readable by the user.
     func offers(region r: Region) -> Bool { covered.contains { r.code.hasPrefix($0) } && canRead(region: r.code) }
+
+    /// The regions a list's filter offers, taken from the region table sorted by code: each covered prefix is one
+    /// run of codes, found by bisection rather than by testing all 3,200 regions of the country on every page.
+    func offeredRegions(in sorted: [Region]) -> [Region] {
+        // A prefix inside another covered one adds nothing (a province's pairing covers its prefectures').
+        let outer = covered.filter { p in !covered.contains { $0 != p && p.hasPrefix($0) } }.sorted()
+        var out: [Region] = []
+        for p in outer {
+            var lo = 0
+            var hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].code < p { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < sorted.count, sorted[lo].code.hasPrefix(p) {
+                if canRead(region: sorted[lo].code) { out.append(sorted[lo]) }
+                lo += 1
+            }
+        }
+        return out
+    }
     /// The same as the scope every store list and count requires.
     var scope: RegionScope { readable.map(RegionScope.within) ?? .all }
     /// The user's own scope, without what its pairings add (reviews, bulk approval).
