@@ -130,7 +130,8 @@ struct LedgersController {
             prevHref: pg.number > 1 ? prevHref : nil,
             nextHref: pg.number < result.pageCount ? nextHref : nil,
             exportQuery: shownQuery,
-            regions: (prefectures + counties).map { Option(value: $0.code, label: $0.name, selected: $0.code == f.regionCode) },
+            regionOptionsHTML: HTMLText.options(
+                (prefectures + counties).map { Option(value: $0.code, label: $0.name, selected: $0.code == f.regionCode) }),
             states: ProgressState.allCases.map { Option(value: $0.rawValue, label: l.t("state_" + $0.rawValue), selected: $0 == f.state) },
             fieldFilters: d.fields.compactMap { field in
                 let options: [String]

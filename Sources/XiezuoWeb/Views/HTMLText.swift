@@ -17,4 +17,15 @@ enum HTMLText {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// `<option>`s of a select, as the templates write them (`<option value="v" selected>label</option>`): for the
+    /// long region lists of the ledger pages.
+    static func options(_ options: [Option]) -> String {
+        var html = ""
+        html.reserveCapacity(options.count * 48)
+        for o in options {
+            html += "<option value=\"\(escape(o.value))\" \(o.selected ? "selected" : "")>\(escape(o.label))</option>"
+        }
+        return html
+    }
 }

@@ -66,7 +66,8 @@ struct LedgerListPage: PageModel {
     let prevHref: String?
     let nextHref: String?
     let exportQuery: String
-    let regions: [Option]
+    /// The region filter's options as HTML (`HTMLText.options`), every value escaped.
+    let regionOptionsHTML: String
     let states: [Option]
     let fieldFilters: [FieldFilter]
     let from: String
