@@ -172,6 +172,28 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
         }
     }
 
+    @Test func aPrefecturesPagesAreItsCountiesRowsNewestFirstHoweverTheyAreFound() async throws {
+        try await withStore { store in
+            // Bijie's rows and others, on many dates: pages of a prefecture walk the date index when it is a large
+            // share of the ledger (SQLite), an index by county otherwise; the rows and their order are the same.
+            var rows: [KeyedRow] = []
+            for n in 0..<90 {
+                var r = labour(n, county: ["520525", "520502", "520203", "520302", "520526"][n % 5])
+                r["startDate"] = "2024-\(String(format: "%02d", 1 + n % 12))-\(String(format: "%02d", 1 + n % 27))"
+                rows.append(r)
+            }
+            #expect(try await run(store, rows).added == 90)
+            var bijie: [LedgerRecord] = []
+            for n in 1...3 {
+                bijie += try await store.ledgerRows(.labour, LedgerFilter(regionCode: "520500", scope: .all), page: Page(number: n, size: 20)).items
+            }
+            let all = try await store.ledgerRows(.labour, LedgerFilter(scope: .all), page: Page(number: 1, size: 100)).items
+            let expected = all.filter { $0.countyCode.hasPrefix("5205") }
+            #expect(bijie.count == 54 && bijie.map(\.id) == expected.map(\.id))
+            #expect(zip(bijie, bijie.dropFirst()).allSatisfy { ($0.date, $0.id) >= ($1.date, $1.id) })
+        }
+    }
+
     @Test func personalDataIsEncryptedAtRest() async throws {
         try await withStore { store in
             _ = try await run(store, [labour(42)])
