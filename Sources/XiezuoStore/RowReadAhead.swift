@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 import XiezuoDomain
 
 /// Reads a sheet's ledger rows on a thread of its own, a few chunks ahead of the import that checks and writes them:
 /// unpacking, parsing and checking the sheet and `prepare` (what each row would store: its key, JSON, encrypted
-/// personal data — together half of an import's time) then run on the second core while the database writes. At most `ahead` chunks wait, so memory stays flat with the sheet's size. A read that fails ends
-/// the rows with its error; dropping the reader (an import that stops at a database error) stops the thread.
+/// personal data — together half of an import's time) then run on the second core while the database writes. At most
+/// `ahead` chunks wait, so memory stays flat with the sheet's size. A read that fails ends the rows with its error;
+/// dropping the reader (an import that stops at a database error) stops the thread.
 final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
     struct Chunk: Sendable {
         var rows: [Item]
@@ -14,17 +16,20 @@ final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
     private let chunks: AsyncThrowingStream<Chunk, any Error>
     private var iterator: AsyncThrowingStream<Chunk, any Error>.AsyncIterator
     private let free: DispatchSemaphore
-    private let stopped = ManagedFlag()
+    /// What the reading thread and the importer both touch: whether to stop, and the sheet's ignored columns.
+    private final class Shared: Sendable {
+        let stopped = Atomic<Bool>(false)
+        let columns = Mutex<[String]>([])
+    }
+    private let shared = Shared()
     /// The sheet's ignored columns, known once every row is read.
     private(set) var ignoredColumns: [String] = []
-    private let finalColumns = ManagedColumns()
 
     /// `stream` is moved to the reading thread: nothing else may use it afterwards.
     init(_ stream: any LedgerRowStream, chunkSize: Int = 1000, ahead: Int = 3, prepare: @escaping @Sendable (ParsedLedgerRow) -> Item) {
         let free = DispatchSemaphore(value: ahead)
         self.free = free
-        let stopped = self.stopped
-        let columns = finalColumns
+        let shared = self.shared
         let (chunks, continuation) = AsyncThrowingStream<Chunk, any Error>.makeStream()
         self.chunks = chunks
         iterator = chunks.makeAsyncIterator()
@@ -38,13 +43,14 @@ final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
                     rows.append(prepare(row))
                     if rows.count >= chunkSize {
                         free.wait()
-                        if stopped.value { return continuation.finish() }
+                        if shared.stopped.load(ordering: .relaxed) { return continuation.finish() }
                         continuation.yield(Chunk(rows: rows, fraction: stream.fraction))
                         rows.removeAll(keepingCapacity: true)
                     }
                 }
                 free.wait()
-                columns.set(stream.ignoredColumns)
+                let ignored = stream.ignoredColumns
+                shared.columns.withLock { $0 = ignored }
                 continuation.yield(Chunk(rows: rows, fraction: 1))
                 continuation.finish()
             } catch {
@@ -58,7 +64,7 @@ final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
     /// The next chunk (possibly empty at the end), nil once every row was handed over.
     func next() async throws -> Chunk? {
         guard let chunk = try await iterator.next() else {
-            ignoredColumns = finalColumns.get()
+            ignoredColumns = shared.columns.withLock { $0 }
             return nil
         }
         free.signal()
@@ -67,7 +73,7 @@ final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
 
     deinit {
         // The reader may be waiting for room: let it go, and it stops at its next chunk.
-        stopped.value = true
+        shared.stopped.store(true, ordering: .relaxed)
         for _ in 0..<4 { free.signal() }
     }
 }
@@ -75,20 +81,4 @@ final class RowReadAhead<Item: Sendable>: @unchecked Sendable {
 private final class StreamBox: @unchecked Sendable {
     let stream: any LedgerRowStream
     init(_ stream: any LedgerRowStream) { self.stream = stream }
-}
-
-private final class ManagedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    var value: Bool {
-        get { lock.withLock { flag } }
-        set { lock.withLock { flag = newValue } }
-    }
-}
-
-private final class ManagedColumns: @unchecked Sendable {
-    private let lock = NSLock()
-    private var columns: [String] = []
-    func set(_ c: [String]) { lock.withLock { columns = c } }
-    func get() -> [String] { lock.withLock { columns } }
 }

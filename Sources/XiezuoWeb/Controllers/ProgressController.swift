@@ -37,8 +37,8 @@ struct ProgressController {
         let regions = try await pages.regionIndex()
         let a = context.access
         // Only the regions this user may report for, its own preselected: a county reporter sees one choice.
-        let west = regions.values.filter { $0.side == .west && a.offers(region: $0) && AccessRule.canWrite(a.user, regionCode: $0.code) }.sorted {
-            $0.code < $1.code
+        let west = a.offeredRegions(in: try await pages.store.regions()).filter {
+            $0.side == .west && AccessRule.canWrite(a.user, regionCode: $0.code)
         }
         var draft = draft
         if draft.regionCode == nil, west.contains(where: { $0.code == a.user.regionCode }) { draft.regionCode = a.user.regionCode }

@@ -30,7 +30,7 @@ struct ProjectsController {
         let f = try ProjectFilter(q, scope: context.access.scope)
         let result = try await pages.store.projects(f, page: q.page)
         let regions = try await pages.regionIndex()
-        let prefectures = regions.values.filter { $0.level == .prefecture && context.access.offers(region: $0) }.sorted { $0.code < $1.code }
+        let prefectures = context.access.offeredRegions(in: try await pages.store.regions()).filter { $0.level == .prefecture }
         // Every filter of the address is kept (the pairing's too), only the page changes.
         let pager = q.links(pageCount: result.pageCount, total: result.total)
         let model = ProjectListPage(
@@ -117,11 +117,10 @@ struct ProjectsController {
     ) async throws -> Response {
         let l = Labels(lang: context.language)
         let regions = try await pages.regionIndex()
-        let pairings = try await pages.store.pairings()
         // The western counties the pairings cover, not every western province's.
-        let paired = pairings.compactMap { p in regions[p.westCode].map(\.scopePrefix) }
+        let covered = context.access.covered
         let counties = regions.values.filter { r in
-            r.side == .west && r.level == .county && paired.contains { r.code.hasPrefix($0) }
+            r.side == .west && r.level == .county && covered.contains { r.code.hasPrefix($0) }
         }.sorted { $0.code < $1.code }
         let state = FormState(
             values: [
@@ -153,7 +152,7 @@ struct ProjectsController {
         let model = ProjectFormPage(
             f: state.fields, hasErrors: !issues.isEmpty || conflict, conflict: conflict, merge: merge,
             action: id.map { "/projects/\($0)" } ?? "/projects", version: version ?? 0,
-            pairings: pairings.map {
+            pairings: context.access.pairings.map {
                 Option(value: String($0.id), label: pages.pairingLabel($0, regions, l), selected: String($0.id) == draft.pairingId)
             },
             counties: counties.map { c in

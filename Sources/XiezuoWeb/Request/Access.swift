@@ -22,10 +22,7 @@ struct Access: Sendable {
         covered = Array(Set(pairings.map { Region.scopePrefix(code: $0.westCode, level: ProjectDraft.levelOf($0.westCode)) }))
     }
 
-    /// Whether a region belongs in a list's region filter: covered by a pairing and readable by the user.
-    func offers(region r: Region) -> Bool { covered.contains { r.code.hasPrefix($0) } && canRead(region: r.code) }
-
-    /// The regions a list's filter offers, taken from the region table sorted by code: each covered prefix is one
+    /// The regions a list's filter offers (covered by a pairing and readable by the user), taken from the region table sorted by code: each covered prefix is one
     /// run of codes, found by bisection rather than by testing all 3,200 regions of the country on every page.
     func offeredRegions(in sorted: [Region]) -> [Region] {
         // A prefix inside another covered one adds nothing (a province's pairing covers its prefectures').
