@@ -7,8 +7,10 @@ extension Store {
         get throws { try dataKey.get() }
     }
 
+    /// The row's tokens for keyword search (LedgerSearch): its ledger and county, and every value but personal data.
     static func searchText(_ d: LedgerDefinition, _ values: [String]) -> String {
-        zip(d.fields, values).filter { !$0.0.kind.isPersonal && !$0.1.isEmpty }.map(\.1).joined(separator: " ")
+        LedgerSearch.text(
+            ledger: d.name, county: d.value(values, d.countyField), values: zip(d.fields, values).lazy.filter { !$0.0.kind.isPersonal }.map(\.1))
     }
 
     /// The stored JSON of values: field key → value, personal data encrypted.
@@ -71,15 +73,17 @@ extension Store {
         guard stored == (try cipher).fingerprint else { throw PersonalDataError.keyMismatch }
     }
 
-    func filterSQL(_ ledger: LedgerName, _ f: LedgerFilter) -> SQLQueryString {
-        var w: SQLQueryString = " WHERE ledger = \(bind: ledger.rawValue)"
+    /// The filter's conditions, after `lead` (" WHERE", or " AND" behind a search index's own condition). Keywords
+    /// are LIKE patterns over the stored tokens unless `words` is false (the index has taken them).
+    func filterSQL(_ ledger: LedgerName, _ f: LedgerFilter, lead: String = " WHERE", words: Bool = true) -> SQLQueryString {
+        var w: SQLQueryString = "\(unsafeRaw: lead) ledger = \(bind: ledger.rawValue)"
         if let c = f.regionCode { w += Self.countyRange(Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c))) }
         if let d = f.from { w += " AND occurred_on >= \(bind: d.description)" }
         if let d = f.to { w += " AND occurred_on <= \(bind: d.description)" }
         // The year also as a range of dates, which the (ledger, county, date) index walks.
         if let y = f.year { w += " AND year = \(bind: y) AND occurred_on BETWEEN \(bind: "\(y)-01-01") AND \(bind: "\(y)-12-31")" }
         if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
-        if let q = f.query?.trimmingWhitespace(), !q.isEmpty { w += " AND search_text LIKE \(bind: likePattern(contains: q)) ESCAPE '\\'" }
+        if words { for word in LedgerSearch.words(f.query ?? "") { w += " AND search_text LIKE \(bind: LedgerSearch.likePattern(word))" } }
         // The stored JSON is canonical (sorted keys, no spaces), so a field's value is an exact substring.
         for (k, v) in f.fields.sorted(by: { $0.key < $1.key }) {
             w += " AND values_json LIKE \(bind: likePattern(contains: "\"\(k)\":\"\(v)\"")) ESCAPE '\\'"
@@ -132,6 +136,8 @@ extension Store {
             totals = t
         }
         let countSQL = totals
+        let words = LedgerSearch.words(f.query ?? "")
+        if !words.isEmpty { return try await searchedRows(ledger, f, words, page: page, cipher: cipher) }
         return try await backend.read { db in
             let total =
                 countSQL != nil

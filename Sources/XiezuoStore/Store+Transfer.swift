@@ -68,7 +68,11 @@ extension Store {
 
     /// Tables a backup leaves out: the data's version belongs to the database it counts the writes of (a restore
     /// moves it on, like any write, so nothing kept in memory from before is served after).
-    public static let notCopied: Set<String> = ["data_version"]
+    /// SQLite's keyword index (FTS5 and its shadow tables) is not data either: it is made from ledger_rows as they
+    /// are written (PostgreSQL's is a generated column, which `columns` leaves out).
+    public static let notCopied: Set<String> = [
+        "data_version", "ledger_search", "ledger_search_data", "ledger_search_idx", "ledger_search_docsize", "ledger_search_config",
+    ]
 
     /// The tables the database actually has (to check that the lists above miss none).
     public func tableNames() async throws -> Set<String> {
@@ -90,7 +94,7 @@ extension Store {
         return try await db.raw(
             """
             SELECT column_name, data_type FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
+            WHERE table_schema = current_schema() AND table_name = \(bind: table) AND is_generated = 'NEVER' ORDER BY ordinal_position
             """
         ).all().map {
             let type = try $0.decode(column: "data_type", as: String.self)

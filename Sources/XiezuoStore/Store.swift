@@ -80,6 +80,8 @@ public struct Store: Sendable {
                 for s in m.statements {
                     try await db.raw(SQLQueryString(s.replacingOccurrences(of: "{ID}", with: Migrations.idColumn(dialect)))).run()
                 }
+                try await m.step?(db)
+                for s in dialect == .sqlite ? m.sqlite : m.postgres { try await db.raw(SQLQueryString(s)).run() }
                 try await db.raw(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Self.now()))"
                 ).run()
@@ -185,6 +187,8 @@ public struct PageOf<T: Sendable>: Sendable {
     public var items: [T]
     public var total: Int
     public var page: Page
+    /// `total` is a lower bound: there are more (a keyword in very many rows is counted only so far).
+    public var totalAtLeast = false
     public var pageCount: Int { max(1, (total + page.size - 1) / page.size) }
 }
 

@@ -315,7 +315,8 @@ let tester = Actor(name: "tester", address: "127.0.0.1")
     @Test func theTableListCoversTheSchema() async throws {
         try await withStore { (store: Store) async throws in
             let names = try await store.tableNames()
-            #expect(names == Set(Store.tablesInOrder).union(Store.notCopied))
+            // Every table is copied or named as not copied (some of those exist on one engine only).
+            #expect(names.subtracting(Store.notCopied) == Set(Store.tablesInOrder))
         }
     }
 

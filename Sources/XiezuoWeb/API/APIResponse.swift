@@ -26,6 +26,8 @@ struct ListOut<Item: Codable & Sendable>: Codable, Sendable {
     let total: Int
     var page: Int? = nil
     var perPage: Int? = nil
+    /// Present (true) when `total` is a lower bound: a keyword found in very many rows is counted only so far.
+    var totalAtLeast: Bool? = nil
 
     init(_ items: [Item], total: Int? = nil, page: XiezuoStore.Page? = nil) {
         self.items = items

@@ -15,7 +15,9 @@ extension LedgersController {
         let f = try LedgerFilter(q, name.definition, scope: a.scope)
         let pg = q.page
         let result = try await store.ledgerRows(name, f, page: pg)
-        return jsonResponse(ListOut(result.items.map { LedgerRowOut($0) }, total: result.total, page: pg))
+        var out = ListOut(result.items.map { LedgerRowOut($0) }, total: result.total, page: pg)
+        if result.totalAtLeast { out.totalAtLeast = true }
+        return jsonResponse(out)
     }
 
     @Sendable func apiShow(_ request: Request, context: SignedInContext) async throws -> Response {

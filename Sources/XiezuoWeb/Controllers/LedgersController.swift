@@ -126,7 +126,7 @@ struct LedgersController {
                                 nowrap: d.fields[i].kind == .date || d.fields[i].kind.isPersonal)
                         })
                 }, ledger: name.rawValue),
-            pageInfo: l.t("page_of", String(pg.number), String(result.pageCount), String(result.total)),
+            pageInfo: l.t(result.totalAtLeast ? "page_of_at_least" : "page_of", String(pg.number), String(result.pageCount), String(result.total)),
             prevHref: pg.number > 1 ? prevHref : nil,
             nextHref: pg.number < result.pageCount ? nextHref : nil,
             exportQuery: shownQuery,
