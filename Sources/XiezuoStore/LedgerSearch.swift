@@ -10,9 +10,11 @@ import XiezuoDomain
 ///   points in four base-36 digits (`0000` when the run ends there): 茶叶有 → 茶叶 叶有 有∅. A word of two or more
 ///   such characters is a phrase of these pairs; a single character is the prefix `b` + its code;
 /// - every run of ASCII letters and digits (full-width ones folded to ASCII) is one token, `a` + the run in lower case;
-/// - facets a list filters on: `l` + the ledger, `r` + the county code's 2-, 4- and 6-digit prefixes.
-/// The first letter of each token says its kind, so no text can pose as a facet. A query word matches when its
-/// tokens stand next to each other in that order; a word of one token (an ASCII word, a lone character) is a prefix:
+/// - facets a list filters on: `l` + the ledger, `r` + the county code's 4- and 6-digit prefixes.
+/// The first letter of each token says its kind, so no text can pose as a facet. Only text fields are searched
+/// (names, employers, products, places); numbers, dates, regions and choices have filters of their own. A query
+/// word matches when its tokens stand next to each other in that order (the index finds the rows holding them all,
+/// the row's text confirms the order); a word of one token (an ASCII word, a lone character) is a prefix:
 /// 茶叶 finds 贵州茶叶有限公司, `plat` finds `platform832`, `832` does not (ASCII words match from their start), 企业16
 /// does not find 企业1680. Words of a query separated by spaces must all be present, anywhere. The stored text begins and ends
 /// with a space, so a word's tokens are also an exact `LIKE` pattern (exports, which walk every row anyway).
@@ -36,7 +38,8 @@ public enum LedgerSearch {
         out.append(0x6C)
         out.append(contentsOf: ledger.rawValue.utf8)
         out.append(0x20)
-        for n in [2, 4, 6] where county.utf8.count >= n && county.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        // The prefecture and the county (the province is nearly every row of a ledger: a filter the rows do better).
+        for n in [4, 6] where county.utf8.count >= n && county.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             out.append(0x72)
             out.append(contentsOf: county.utf8.prefix(n))
             out.append(0x20)
@@ -62,29 +65,37 @@ public enum LedgerSearch {
         return words
     }
 
-    /// The FTS5 query: facets and every word's phrase, all required.
-    static func ftsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
-        (["l" + ledger.rawValue] + facets).map { "\"\($0)\"" }.joined(separator: " AND ") + " AND "
-            + words.map { "\"\($0.tokens.joined(separator: " "))\"" + ($0.open ? " *" : "") }.joined(separator: " AND ")
+    /// Every token the query needs, each once, the prefixes marked.
+    private static func required(_ ledger: LedgerName, _ facets: [String], _ words: [Word]) -> [(String, Bool)] {
+        var out: [(String, Bool)] = (["l" + ledger.rawValue] + facets).map { ($0, false) }
+        for w in words {
+            for (i, t) in w.tokens.enumerated() where !out.contains(where: { $0.0 == t }) { out.append((t, w.open && i == w.tokens.count - 1)) }
+        }
+        return out
     }
 
-    /// The same as a PostgreSQL tsquery (`<->`: the next token; `:*`: a prefix).
-    static func tsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
-        (["l" + ledger.rawValue] + facets
-            + words.map { w in
-                let phrase = w.tokens.enumerated().map { i, t in i == w.tokens.count - 1 && w.open ? t + ":*" : t }
-                return phrase.count == 1 ? phrase[0] : "(" + phrase.joined(separator: " <-> ") + ")"
-            }).joined(separator: " & ")
+    /// The FTS5 query: every token required. The index keeps no positions (`detail=none`: a third of the
+    /// work of writing it), so a word of several tokens is checked in its order on the rows (`recheck`).
+    static func ftsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
+        required(ledger, facets, words).map { "\"\($0.0)\"" + ($0.1 ? " *" : "") }.joined(separator: " AND ")
     }
+
+    /// The same as a PostgreSQL tsquery (`:*`: a prefix).
+    static func tsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
+        required(ledger, facets, words).map { $0.0 + ($0.1 ? ":*" : "") }.joined(separator: " & ")
+    }
+
+    /// The words whose tokens must also stand together, in order, on the row (`likePattern`).
+    static func recheck(_ words: [Word]) -> [Word] { words.filter { $0.tokens.count > 1 } }
 
     /// A word as a LIKE pattern over the stored text (tokens hold only letters and digits: nothing to escape).
     static func likePattern(_ w: Word) -> String {
         "% " + w.tokens.joined(separator: " ") + (w.open ? "%" : " %")
     }
 
-    /// The facet token a filter by region selects (a prefix of 2, 4 or 6 digits).
+    /// The facet token a filter by region selects (a prefecture's or county's code prefix of 4 or 6 digits).
     static func facets(regionPrefix: String?) -> [String] {
-        guard let p = regionPrefix, [2, 4, 6].contains(p.utf8.count), p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return [] }
+        guard let p = regionPrefix, [4, 6].contains(p.utf8.count), p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return [] }
         return ["r" + p]
     }
 
@@ -131,7 +142,8 @@ public enum LedgerSearch {
         }
         for u in s.unicodeScalars {
             var v = u.value
-            // Full-width ASCII (ＡＢＣ１２３) is the same word as its ASCII form.
+            // Full-width ASCII (ＡＢＣ１２３) is the same word as its ASCII form. The common ideographs are tested by
+            // range before Unicode's property tables, which cost more than all the rest.
             if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }
             if v < 0x80 {
                 var b = UInt8(v)
@@ -146,7 +158,7 @@ public enum LedgerSearch {
                     open = true
                     continue
                 }
-            } else if u.properties.isAlphabetic || u.properties.numericType != nil {
+            } else if (v >= 0x4E00 && v <= 0x9FFF) || u.properties.isAlphabetic || u.properties.numericType != nil {
                 if inASCII {
                     out.append(0x20)
                     inASCII = false

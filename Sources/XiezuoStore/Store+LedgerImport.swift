@@ -17,13 +17,33 @@ extension Store {
                 try await self.runImport(db, ledger, commit: false, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
             }
         }
+        let sqlite = backend.dialect == .sqlite
         return try await backend.write { db in
             try await Self.checkDataKey(db, cipher)
+            let last = sqlite ? try await Self.deferSearchIndex(db) : 0
             let report = try await self.runImport(
                 db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
             if report.rejected > 0 { throw LedgerImportRejected(report: report) }
+            if sqlite { try await Self.indexDeferredRows(db, after: last) }
             return report
         }
+    }
+
+    /// SQLite: the rows this transaction adds are indexed for keyword search at its end, in one statement
+    /// (migration 15's backlog). Returns the highest id before them.
+    static func deferSearchIndex(_ db: any SQLDatabase) async throws -> Int64 {
+        let last = try await db.raw("SELECT COALESCE(MAX(id), 0) AS n FROM ledger_rows").first()!.decode(column: "n", as: Int64.self)
+        try await db.raw("INSERT INTO ledger_search_backlog (after_id) VALUES (\(bind: last))").run()
+        return last
+    }
+
+    static func indexDeferredRows(_ db: any SQLDatabase, after last: Int64) async throws {
+        try await db.raw(
+            SQLQueryString(
+                "INSERT INTO ledger_search(rowid, search_text) SELECT \(Migrations.searchKey("")), search_text FROM ledger_rows WHERE id > ")
+                + "\(bind: last)"
+        ).run()
+        try await db.raw("DELETE FROM ledger_search_backlog").run()
     }
 
     private struct Pending {

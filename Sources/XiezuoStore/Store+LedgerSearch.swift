@@ -28,12 +28,14 @@ extension Store {
             let last = [f.to?.description, f.year.map { "\($0)-12-31" }].compactMap { $0 }.min()
             if let first { m += " AND ledger_search.rowid >= (CAST(julianday(\(bind: first)) AS INTEGER) << 32)" }
             if let last { m += " AND ledger_search.rowid <= ((CAST(julianday(\(bind: last)) AS INTEGER) << 32) | 4294967295)" }
+            for w in LedgerSearch.recheck(words) { m += " AND ledger_rows.search_text LIKE \(bind: LedgerSearch.likePattern(w))" }
             matches = m + rest
             order = " ORDER BY ledger_search.rowid DESC"
         case .postgres:
-            matches =
+            var m: SQLQueryString =
                 "SELECT id FROM ledger_rows WHERE search_vector @@ to_tsquery('simple', \(bind: LedgerSearch.tsQuery(ledger: ledger, facets: facets, words: words)))"
-                + rest
+            for w in LedgerSearch.recheck(words) { m += " AND search_text LIKE \(bind: LedgerSearch.likePattern(w))" }
+            matches = m + rest
             order = " ORDER BY occurred_on DESC, id DESC"
         }
         let cap = Self.searchCountCap

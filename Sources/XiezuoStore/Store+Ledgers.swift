@@ -7,10 +7,15 @@ extension Store {
         get throws { try dataKey.get() }
     }
 
-    /// The row's tokens for keyword search (LedgerSearch): its ledger and county, and every value but personal data.
+    /// The row's tokens for keyword search (LedgerSearch): its ledger and county, and its text fields (never
+    /// personal data, which has kinds of its own).
     static func searchText(_ d: LedgerDefinition, _ values: [String]) -> String {
         LedgerSearch.text(
-            ledger: d.name, county: d.value(values, d.countyField), values: zip(d.fields, values).lazy.filter { !$0.0.kind.isPersonal }.map(\.1))
+            ledger: d.name, county: d.value(values, d.countyField),
+            values: zip(d.fields, values).lazy.filter {
+                if case .text = $0.0.kind { return true }
+                return false
+            }.map(\.1))
     }
 
     /// The stored JSON of values: field key → value, personal data encrypted.

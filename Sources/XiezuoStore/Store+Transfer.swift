@@ -71,7 +71,7 @@ extension Store {
     /// SQLite's keyword index (FTS5 and its shadow tables) is not data either: it is made from ledger_rows as they
     /// are written (PostgreSQL's is a generated column, which `columns` leaves out).
     public static let notCopied: Set<String> = [
-        "data_version", "ledger_search", "ledger_search_data", "ledger_search_idx", "ledger_search_docsize", "ledger_search_config",
+        "data_version", "ledger_search", "ledger_search_data", "ledger_search_idx", "ledger_search_config", "ledger_search_backlog",
     ]
 
     /// The tables the database actually has (to check that the lists above miss none).
