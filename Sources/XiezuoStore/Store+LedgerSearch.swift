@@ -13,11 +13,24 @@ extension Store {
     func searchedRows(
         _ ledger: LedgerName, _ f: LedgerFilter, _ words: [LedgerSearch.Word], page: Page, cipher: PersonalDataCipher
     ) async throws -> PageOf<LedgerRecord> {
+        let (matches, order) = indexedMatches(ledger, f, words)
+        let cap = Self.searchCountCap
+        return try await backend.read { db in
+            let n = try await db.raw("SELECT COUNT(*) AS n FROM (" + matches + " LIMIT \(bind: cap + 1)) AS m").first()!.decode(
+                column: "n", as: Int.self)
+            let ids = matches + order + " LIMIT \(bind: page.size) OFFSET \(bind: page.offset)"
+            let items = try await db.raw("SELECT * FROM ledger_rows WHERE id IN (" + ids + ") ORDER BY occurred_on DESC, id DESC").all()
+                .map { try Self.record($0, cipher: cipher) }
+            return PageOf(items: items, total: min(n, cap), page: page, totalAtLeast: n > cap)
+        }
+    }
+
+    /// The ids of the rows a filter and its words select, through the keyword index, and the order that lists
+    /// them newest first (on SQLite the index's own).
+    func indexedMatches(_ ledger: LedgerName, _ f: LedgerFilter, _ words: [LedgerSearch.Word]) -> (SQLQueryString, SQLQueryString) {
         let prefix = f.regionCode.map { Region.scopePrefix(code: $0, level: ProjectDraft.levelOf($0)) }
         let facets = LedgerSearch.facets(regionPrefix: prefix)
         let rest = filterSQL(ledger, f, lead: " AND", words: false)
-        let matches: SQLQueryString
-        let order: SQLQueryString
         switch backend.dialect {
         case .sqlite:
             // CROSS JOIN keeps the index as the outer loop; the rows are looked up by the ids it gives. Dates narrow
@@ -29,23 +42,12 @@ extension Store {
             if let first { m += " AND ledger_search.rowid >= (CAST(julianday(\(bind: first)) AS INTEGER) << 32)" }
             if let last { m += " AND ledger_search.rowid <= ((CAST(julianday(\(bind: last)) AS INTEGER) << 32) | 4294967295)" }
             for w in LedgerSearch.recheck(words) { m += " AND ledger_rows.search_text LIKE \(bind: LedgerSearch.likePattern(w))" }
-            matches = m + rest
-            order = " ORDER BY ledger_search.rowid DESC"
+            return (m + rest, " ORDER BY ledger_search.rowid DESC")
         case .postgres:
             var m: SQLQueryString =
                 "SELECT id FROM ledger_rows WHERE search_vector @@ to_tsquery('simple', \(bind: LedgerSearch.tsQuery(ledger: ledger, facets: facets, words: words)))"
             for w in LedgerSearch.recheck(words) { m += " AND search_text LIKE \(bind: LedgerSearch.likePattern(w))" }
-            matches = m + rest
-            order = " ORDER BY occurred_on DESC, id DESC"
-        }
-        let cap = Self.searchCountCap
-        return try await backend.read { db in
-            let n = try await db.raw("SELECT COUNT(*) AS n FROM (" + matches + " LIMIT \(bind: cap + 1)) AS m").first()!.decode(
-                column: "n", as: Int.self)
-            let ids = matches + order + " LIMIT \(bind: page.size) OFFSET \(bind: page.offset)"
-            let items = try await db.raw("SELECT * FROM ledger_rows WHERE id IN (" + ids + ") ORDER BY occurred_on DESC, id DESC").all()
-                .map { try Self.record($0, cipher: cipher) }
-            return PageOf(items: items, total: min(n, cap), page: page, totalAtLeast: n > cap)
+            return (m + rest, " ORDER BY occurred_on DESC, id DESC")
         }
     }
 

@@ -143,17 +143,25 @@ extension Store {
         let countSQL = totals
         let words = LedgerSearch.words(f.query ?? "")
         if !words.isEmpty { return try await searchedRows(ledger, f, words, page: page, cipher: cipher) }
+        // A prefecture's rows lie in its counties' stretches of the (ledger, county, date) index, which SQLite would
+        // merge by sorting them all for every page; the keyword index holds the prefecture as a facet, newest first.
+        let prefix = f.regionCode.map { Region.scopePrefix(code: $0, level: ProjectDraft.levelOf($0)) }
+        let ids: SQLQueryString
+        if backend.dialect == .sqlite, let prefix, prefix.utf8.count == 4 {
+            let (matches, order) = indexedMatches(ledger, f, [])
+            ids = matches + order
+        } else {
+            ids = "SELECT id FROM ledger_rows" + w + " ORDER BY occurred_on DESC, id DESC"
+        }
         return try await backend.read { db in
             let total =
                 countSQL != nil
                 ? Int(try await db.raw(countSQL!).first()!.decode(column: "n", as: Int64.self))
                 : try await db.raw("SELECT COUNT(*) AS n FROM ledger_rows" + w).first()!.decode(column: "n", as: Int.self)
-            // The page's ids first, ordered from the index alone; then only those rows are read whole.
+            // The page's ids first, ordered from an index alone; then only those rows are read whole.
             let items = try await db.raw(
-                """
-                SELECT * FROM ledger_rows WHERE id IN (SELECT id FROM ledger_rows
-                """ + w
-                    + " ORDER BY occurred_on DESC, id DESC LIMIT \(bind: page.size) OFFSET \(bind: page.offset)) ORDER BY occurred_on DESC, id DESC"
+                "SELECT * FROM ledger_rows WHERE id IN (" + ids
+                    + " LIMIT \(bind: page.size) OFFSET \(bind: page.offset)) ORDER BY occurred_on DESC, id DESC"
             )
             .all().map { try Self.record($0, cipher: cipher) }
             return PageOf(items: items, total: total, page: page)

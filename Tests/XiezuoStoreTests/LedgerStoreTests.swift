@@ -174,8 +174,8 @@ func labour(_ n: Int, county: String = "520525", poor: Bool = false, wage: Strin
 
     @Test func aPrefecturesPagesAreItsCountiesRowsNewestFirstHoweverTheyAreFound() async throws {
         try await withStore { store in
-            // Bijie's rows and others, on many dates: pages of a prefecture walk the date index when it is a large
-            // share of the ledger (SQLite), an index by county otherwise; the rows and their order are the same.
+            // Bijie's rows and others, on many dates: pages of a prefecture come from the keyword index's prefecture
+            // facet in its date order (SQLite), from the row indexes otherwise; the rows and their order are the same.
             var rows: [KeyedRow] = []
             for n in 0..<90 {
                 var r = labour(n, county: ["520525", "520502", "520203", "520302", "520526"][n % 5])
