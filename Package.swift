@@ -143,7 +143,7 @@ if Context.environment["XIEZUO_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
         ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats", "XiezuoDomain"]), ("fuzz-csv", ["XiezuoFormats"]),
         ("fuzz-docx", ["XiezuoFormats"]), ("fuzz-html", ["XiezuoFormats"]), ("fuzz-multipart", ["XiezuoFormats"]),
-        ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]),
+        ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]), ("fuzz-search", ["XiezuoDomain"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, deps) in fuzzTargets {

@@ -24,7 +24,13 @@ extension Store {
             let report = try await self.runImport(
                 db, ledger, commit: true, actor: actor, cipher: cipher, canWrite: canWrite, progress: progress, open: open)
             if report.rejected > 0 { throw LedgerImportRejected(report: report) }
-            if sqlite { try await Self.indexDeferredRows(db, after: last) }
+            if sqlite {
+                try await Self.indexDeferredRows(db, after: last)
+            } else {
+                // GIN keeps new entries in a pending list (up to 64 MiB) that every search reads through until it is
+                // merged: merged here, once, a search right after a large import costs what it does later.
+                try await db.raw("SELECT gin_clean_pending_list('ledger_rows_search'::regclass) AS n").run()
+            }
             return report
         }
     }

@@ -1,5 +1,3 @@
-import XiezuoDomain
-
 /// Keyword search over ledger rows through each database's own full-text index (SQLite FTS5, PostgreSQL tsvector
 /// with GIN), the same way on both.
 ///
@@ -20,10 +18,15 @@ import XiezuoDomain
 /// with a space, so a word's tokens are also an exact `LIKE` pattern (exports, which walk every row anyway).
 /// Personal data (ID numbers, phones) is never in it.
 public enum LedgerSearch {
-    /// A query word: its tokens, and whether it is a prefix (a word of one token only).
+    /// A query word: its tokens, and whether its last token is a prefix (a word of one token that may go on, or a
+    /// lone character ending a longer word).
     public struct Word: Sendable, Hashable {
         public var tokens: [String]
         public var open: Bool
+        public init(tokens: [String], open: Bool) {
+            self.tokens = tokens
+            self.open = open
+        }
     }
 
     /// At most this many words and tokens per word are taken from a query (a search box, not a document).
@@ -53,12 +56,15 @@ public enum LedgerSearch {
         var words: [Word] = []
         for part in query.split(whereSeparator: { $0.isWhitespace }) {
             var bytes: [UInt8] = []
-            let open = tokens(String(part), endRun: false, into: &bytes)
+            let last = tokens(String(part), endRun: false, into: &bytes)
             let toks = bytes.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
             guard !toks.isEmpty else { continue }
             // Only a word of one token is a prefix: FTS5 reads every row of a phrase's other tokens to place a prefix
             // in it (ten times the time of the exact phrase), and 企业1680 is one thing, not 企业1680 and 企业16800.
-            let w = Word(tokens: Array(toks.prefix(maxTokensPerWord)), open: open && toks.count == 1)
+            // A lone character ending a longer word stays a prefix too: the row's text checks it, the index asks the
+            // rest of the word (see `required`).
+            let open = toks.count <= maxTokensPerWord && (toks.count == 1 ? last != .whole : last == .loneCharacter)
+            let w = Word(tokens: Array(toks.prefix(maxTokensPerWord)), open: open)
             if !words.contains(w) { words.append(w) }
             if words.count == maxWords { break }
         }
@@ -69,32 +75,35 @@ public enum LedgerSearch {
     private static func required(_ ledger: LedgerName, _ facets: [String], _ words: [Word]) -> [(String, Bool)] {
         var out: [(String, Bool)] = (["l" + ledger.rawValue] + facets).map { ($0, false) }
         for w in words {
-            for (i, t) in w.tokens.enumerated() where !out.contains(where: { $0.0 == t }) { out.append((t, w.open && i == w.tokens.count - 1)) }
+            // A prefix inside a longer word is left to the row's check: FTS5 reads every row of the word's other
+            // tokens to place it.
+            let asked = w.open && w.tokens.count > 1 ? w.tokens.dropLast() : w.tokens[...]
+            for (i, t) in asked.enumerated() where !out.contains(where: { $0.0 == t }) { out.append((t, w.open && i == w.tokens.count - 1)) }
         }
         return out
     }
 
     /// The FTS5 query: every token required. The index keeps no positions (`detail=none`: a third of the
     /// work of writing it), so a word of several tokens is checked in its order on the rows (`recheck`).
-    static func ftsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
+    public static func ftsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
         required(ledger, facets, words).map { "\"\($0.0)\"" + ($0.1 ? " *" : "") }.joined(separator: " AND ")
     }
 
     /// The same as a PostgreSQL tsquery (`:*`: a prefix).
-    static func tsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
+    public static func tsQuery(ledger: LedgerName, facets: [String], words: [Word]) -> String {
         required(ledger, facets, words).map { $0.0 + ($0.1 ? ":*" : "") }.joined(separator: " & ")
     }
 
     /// The words whose tokens must also stand together, in order, on the row (`likePattern`).
-    static func recheck(_ words: [Word]) -> [Word] { words.filter { $0.tokens.count > 1 } }
+    public static func recheck(_ words: [Word]) -> [Word] { words.filter { $0.tokens.count > 1 } }
 
     /// A word as a LIKE pattern over the stored text (tokens hold only letters and digits: nothing to escape).
-    static func likePattern(_ w: Word) -> String {
+    public static func likePattern(_ w: Word) -> String {
         "% " + w.tokens.joined(separator: " ") + (w.open ? "%" : " %")
     }
 
     /// The facet token a filter by region selects (a prefecture's or county's code prefix of 4 or 6 digits).
-    static func facets(regionPrefix: String?) -> [String] {
+    public static func facets(regionPrefix: String?) -> [String] {
         guard let p = regionPrefix, [4, 6].contains(p.utf8.count), p.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return [] }
         return ["r" + p]
     }
@@ -111,14 +120,17 @@ public enum LedgerSearch {
         out.append(digits36[n % 36])
     }
 
+    /// What the last token of a text is: a whole token, an ASCII word (which may go on), or a lone character left
+    /// open at the end of a query word (the first half of a pair).
+    enum LastToken { case whole, asciiWord, loneCharacter }
+
     /// Appends the tokens of a text, each followed by a space. A run of ideographs that ends the text gets its
     /// closing pair only if `endRun` (a stored row); at the end of a query word the run is left open: its last pair
-    /// already says where it ends, and a lone character becomes a prefix. Returns whether the last token is a prefix
-    /// (an ASCII word or a lone character at the end of a query word).
-    static func tokens(_ s: String, endRun: Bool, into out: inout [UInt8]) -> Bool {
+    /// already says where it ends, and a lone character becomes the first half of a pair.
+    static func tokens(_ s: String, endRun: Bool, into out: inout [UInt8]) -> LastToken {
         var inASCII = false
         var run: [UInt32] = []
-        var open = false
+        var last = LastToken.whole
         func flushRun(atEnd: Bool) {
             guard !run.isEmpty else { return }
             for i in 0..<(run.count - 1) {
@@ -127,7 +139,7 @@ public enum LedgerSearch {
                 base36(run[i + 1], into: &out)
                 out.append(0x20)
             }
-            open = false
+            last = .whole
             if !atEnd || endRun {
                 out.append(0x62)
                 base36(run[run.count - 1], into: &out)
@@ -136,7 +148,7 @@ public enum LedgerSearch {
                 out.append(0x62)
                 base36(run[0], into: &out)
                 out.append(0x20)
-                open = true
+                last = .loneCharacter
             }
             run.removeAll(keepingCapacity: true)
         }
@@ -155,7 +167,7 @@ public enum LedgerSearch {
                         inASCII = true
                     }
                     out.append(b)
-                    open = true
+                    last = .asciiWord
                     continue
                 }
             } else if (v >= 0x4E00 && v <= 0x9FFF) || u.properties.isAlphabetic || u.properties.numericType != nil {
@@ -169,12 +181,12 @@ public enum LedgerSearch {
             if inASCII {
                 out.append(0x20)
                 inASCII = false
-                open = false
+                last = .whole
             }
             flushRun(atEnd: false)
         }
         if inASCII { out.append(0x20) }
         flushRun(atEnd: true)
-        return open
+        return last
     }
 }
