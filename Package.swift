@@ -62,7 +62,9 @@ let package = Package(
         .target(
             name: "XiezuoFormats", dependencies: ["XiezuoText", "XiezuoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
-        .target(name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", "XiezuoFormats"], swiftSettings: swiftSettings),
+        .target(
+            name: "XiezuoReports", dependencies: ["XiezuoDomain", "XiezuoStore", "XiezuoFormats"],
+            resources: [.copy("Resources/county-map.tsv")], swiftSettings: swiftSettings),
         .target(
             name: "XiezuoWeb",
             dependencies: [

@@ -62,6 +62,8 @@ extension ConferenceReport {
             h += "</tbody></table>\n"
         }
 
+        if let countyMap { h += "<div id=\"report-map\">\(countyMap)</div>\n" }
+
         h += "<h2>\(e(t("report_s3")))</h2>\n"
         h +=
             "<p>\(e(t("report_funding", [String(projectCount), funding.budget.wanText, funding.committed.wanText, funding.disbursed.wanText, funding.spent.wanText])))</p>\n"

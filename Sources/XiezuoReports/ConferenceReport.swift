@@ -31,6 +31,8 @@ public struct ConferenceReport: Sendable {
     public var keyProjects: [ProjectRow]
     public var ledgerTotals: [LedgerLine]
     public var tasks: [TaskLine]
+    /// The county map, server-rendered SVG (nil: no boundaries for the pairing's western province, or no figures).
+    public var countyMap: String?
 
     public static let keyProjectLimit = 20
 
@@ -75,6 +77,16 @@ public struct ConferenceReport: Sendable {
                     lastUpdate: updates.last.map { "\($0.date) \($0.text)" } ?? ""))
         }
 
+        // The county map of the first indicator of the agreement the counties have figures for (no links: the report
+        // is read printed or archived).
+        let mapIndicator = (completion?.rows.map(\.indicator) ?? IndicatorCatalogue.all).first { (actuals[$0.code] ?? 0) > 0 }
+        var countyMap: String?
+        if let mapIndicator {
+            countyMap = try await CountyMap.build(
+                store: store, lang: lang, province: String(pairing.westCode.prefix(2)) + "0000", year: year, indicator: mapIndicator,
+                measure: nil, counted: .approved, scope: scope, pairingIds: pairingIds, countyLink: { _ in nil })?.svg()
+        }
+
         var filter = ProjectFilter(regionCode: pairing.westCode, scope: scope)
         if pairing.level != .province { filter.pairingId = pairing.id }
         let east = pairing.eastParty ?? regions[pairing.eastCode]?.name ?? pairing.eastCode
@@ -84,7 +96,8 @@ public struct ConferenceReport: Sendable {
             agreement: agreement, completion: completion, prefectures: prefectures,
             funding: try await store.fundingTotals(regionCode: pairing.westCode, scope: scope),
             projectCount: try await store.projectCount(regionCode: pairing.westCode, scope: scope),
-            keyProjects: try await store.keyProjects(filter, limit: keyProjectLimit), ledgerTotals: ledger, tasks: tasks)
+            keyProjects: try await store.keyProjects(filter, limit: keyProjectLimit), ledgerTotals: ledger, tasks: tasks,
+            countyMap: countyMap)
     }
 
     func t(_ key: String, _ params: [String] = []) -> String { Strings.text(key, lang, params) }

@@ -386,3 +386,45 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// One indicator's actual per county inside a region (a province or prefecture prefix) in a year — the map's
+    /// colours. Reports made for a whole prefecture or the province belong to no county and are not counted here.
+    public func actualsByCounty(year: Int, within prefix: String, indicatorCode: String, counted: CountedStates = .approved) async throws
+        -> [String: Int64]
+    {
+        try await backend.read { db in
+            var out: [String: Int64] = [:]
+            for r in try await db.raw(
+                """
+                SELECT region_code, CAST(SUM(total) AS BIGINT) AS total FROM progress_totals
+                WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND indicator_code = \(bind: indicatorCode)
+                AND region_code LIKE \(bind: prefix + "%") GROUP BY region_code
+                """
+            ).all() {
+                let code = try r.decode(column: "region_code", as: String.self)
+                guard code.count == 6, !code.hasSuffix("00") else { continue }
+                out[code] = try r.decode(column: "total", as: Int64.self)
+            }
+            return out
+        }
+    }
+
+    /// The month-by-month sums of every indicator inside a region in a year (a trend line per indicator).
+    public func monthlyActuals(year: Int, within prefix: String, counted: CountedStates = .approved) async throws -> [String: [Int: Int64]] {
+        try await backend.read { db in
+            var out: [String: [Int: Int64]] = [:]
+            for r in try await db.raw(
+                """
+                SELECT indicator_code, month, CAST(SUM(value) AS BIGINT) AS total FROM progress
+                WHERE year = \(bind: year) AND state IN (\(binds: counted.values)) AND region_code LIKE \(bind: prefix + "%")
+                GROUP BY indicator_code, month
+                """
+            ).all() {
+                out[try r.decode(column: "indicator_code", as: String.self), default: [:]][try r.decode(column: "month", as: Int.self)] =
+                    try r.decode(column: "total", as: Int64.self)
+            }
+            return out
+        }
+    }
+}

@@ -101,6 +101,8 @@ public func buildRouter(
     let signedIn = router.group(context: SignedInContext.self)
     SessionController(pages: pages).addRoutes(public: router, signedIn: signedIn)
     DashboardController(pages: pages).addRoutes(to: signedIn)
+    MapController(pages: pages).addRoutes(to: signedIn)
+    ScreenController(pages: pages).addRoutes(to: signedIn)
     WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)

@@ -60,7 +60,12 @@ struct DashboardController {
             .map { r in
                 Option(value: "/regions/\(r.code)?year=\(year)", label: (r.parentCode.flatMap { regions[$0]?.name } ?? "") + r.name, selected: false)
             }
-        let model = DashboardPage(
+        // The county map of the indicator the province has figures for first; the map page offers every other.
+        var countyMap: String?
+        if let c = try await MapController.choice(request, context, pages: pages), let m = try await MapController.map(c, context, pages: pages, compact: true) {
+            countyMap = m.svg()
+        }
+        var model = DashboardPage(
             years: Pages.yearOptions(year), year: year, pending: counted == .includingPending,
             noAgreement: l.t("no_agreement", String(year)),
             agreement: shown.map { .init(id: $0.id, title: $0.title, status: l.t("agreement_" + $0.status.rawValue)) },
@@ -87,6 +92,7 @@ struct DashboardController {
             overdue: overdue.first.map { TaskRow($0, regions, l, today: today) },
             keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty,
             partners: Self.partners(o, l))
+        model.countyMap = countyMap
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
     }
 

@@ -56,6 +56,8 @@ struct DashboardPage: PageModel {
     let indicatorChart: String?
     let workAreas: [WorkAreaCompletion]
     let prefectureChart: String?
+    /// The county map (server-rendered SVG), compact.
+    var countyMap: String? = nil
     let prefectures: [Prefecture]
     let funding: FundingTotals
     let projectCount: Int
