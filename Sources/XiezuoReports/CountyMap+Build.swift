@@ -51,7 +51,8 @@ extension CountyMap {
         return CountyMap(
             lang: lang, title: Strings.text("map_title", lang, [String(year), provinceName, indicator.name(lang), what]), frame: frame,
             indicator: indicator, measure: chosen, counties: counties,
-            prefectureNames: Dictionary(frame.prefectures.compactMap { s in regions[s.code].map { (s.code, $0.name) } }, uniquingKeysWith: { a, _ in a }),
+            prefectureNames: Dictionary(
+                frame.prefectures.compactMap { s in regions[s.code].map { (s.code, $0.name) } }, uniquingKeysWith: { a, _ in a }),
             partners: assists.sorted { $0.key < $1.key }.map { Partner(name: $0.value.name, assists: $0.value.places) })
     }
 }

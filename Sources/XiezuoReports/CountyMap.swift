@@ -149,21 +149,26 @@ public struct CountyMap: Sendable {
             """
         for shape in frame.counties {
             let c = counties[shape.code]
-            var path = "<path d=\"\(shape.path)\" class=\"county\" stroke=\"#fff\" stroke-width=\"0.8\" fill=\"\(fill(c))\" data-code=\"\(shape.code)\">"
+            var path =
+                "<path d=\"\(shape.path)\" class=\"county\" stroke=\"#fff\" stroke-width=\"0.8\" fill=\"\(fill(c))\" data-code=\"\(shape.code)\">"
             path += "<title>\(escapeXML(tooltip(c, code: shape.code)))</title></path>"
             if let c, c.readable, let href = c.href {
                 path = "<a href=\"\(escapeXML(href))\" aria-label=\"\(escapeXML(c.name))\">\(path)</a>"
             }
             s += path + "\n"
         }
-        for shape in frame.prefectures { s += "<path d=\"\(shape.path)\" class=\"prefecture\" fill=\"none\" stroke=\"#4a5568\" stroke-width=\"1.6\" pointer-events=\"none\"/>\n" }
+        for shape in frame.prefectures {
+            s += "<path d=\"\(shape.path)\" class=\"prefecture\" fill=\"none\" stroke=\"#4a5568\" stroke-width=\"1.6\" pointer-events=\"none\"/>\n"
+        }
         for shape in frame.counties where counties[shape.code]?.keyAssisted == true {
-            s += "<circle cx=\"\(shape.labelX)\" cy=\"\(shape.labelY)\" r=\"6\" class=\"key\" fill=\"none\" stroke=\"#1a202c\" stroke-width=\"2\" pointer-events=\"none\"/>\n"
+            s +=
+                "<circle cx=\"\(shape.labelX)\" cy=\"\(shape.labelY)\" r=\"6\" class=\"key\" fill=\"none\" stroke=\"#1a202c\" stroke-width=\"2\" pointer-events=\"none\"/>\n"
         }
         if !compact {
             for shape in frame.prefectures {
                 guard let name = prefectureNames[shape.code] else { continue }
-                s += "<text x=\"\(shape.labelX)\" y=\"\(shape.labelY)\" text-anchor=\"middle\" class=\"pref-name\" font-size=\"15\" font-weight=\"600\" fill=\"#1a202c\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" pointer-events=\"none\">\(escapeXML(name))</text>\n"
+                s +=
+                    "<text x=\"\(shape.labelX)\" y=\"\(shape.labelY)\" text-anchor=\"middle\" class=\"pref-name\" font-size=\"15\" font-weight=\"600\" fill=\"#1a202c\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" pointer-events=\"none\">\(escapeXML(name))</text>\n"
             }
         }
         s += "</g>\n"
@@ -180,7 +185,9 @@ public struct CountyMap: Sendable {
         if !c.partners.isEmpty { lines.append(t("map_partners", [c.partners.joined(separator: "、")])) }
         let unit = t("unit_" + indicator.unit.rawValue)
         lines.append("\(indicator.name(lang))：\(c.actual.map { indicator.format($0) } ?? "—") \(unit)")
-        if let target = c.target { lines.append("\(t("target"))：\(indicator.format(target)) \(unit) · \(t("completion")) \(Completion.percentText(c.basisPoints))") }
+        if let target = c.target {
+            lines.append("\(t("target"))：\(indicator.format(target)) \(unit) · \(t("completion")) \(Completion.percentText(c.basisPoints))")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -189,14 +196,16 @@ public struct CountyMap: Sendable {
         let points = Dictionary(
             (frame.counties + frame.prefectures).map { ($0.code, ($0.labelX + margin, $0.labelY + top)) }, uniquingKeysWith: { a, _ in a })
         let step = max(40, min(90, frame.height / max(1, partners.count)))
-        var s = "<text x=\"\(x)\" y=\"\(top + 6)\" font-size=\"15\" font-weight=\"600\" fill=\"#1a202c\">\(escapeXML(t("map_partner_cities")))</text>\n"
+        var s =
+            "<text x=\"\(x)\" y=\"\(top + 6)\" font-size=\"15\" font-weight=\"600\" fill=\"#1a202c\">\(escapeXML(t("map_partner_cities")))</text>\n"
         for (i, p) in partners.enumerated() {
             let y = top + 40 + i * step
             let stroke = Self.partnerStrokes[i % Self.partnerStrokes.count]
             for code in p.assists {
                 guard let (tx, ty) = points[code] else { continue }
                 let cx = (x + tx) / 2
-                s += "<path d=\"M\(x - 8) \(y - 5)C\(cx) \(y - 5) \(cx) \(ty) \(tx) \(ty)\" fill=\"none\" stroke-width=\"2\" opacity=\"0.55\" pointer-events=\"none\" stroke=\"\(stroke)\"/>\n"
+                s +=
+                    "<path d=\"M\(x - 8) \(y - 5)C\(cx) \(y - 5) \(cx) \(ty) \(tx) \(ty)\" fill=\"none\" stroke-width=\"2\" opacity=\"0.55\" pointer-events=\"none\" stroke=\"\(stroke)\"/>\n"
             }
             s += "<circle cx=\"\(x - 8)\" cy=\"\(y - 5)\" r=\"5\" fill=\"\(stroke)\"/>"
             s += "<text x=\"\(x + 4)\" y=\"\(y)\" class=\"partner\" font-size=\"15\" fill=\"\(stroke)\">\(escapeXML(p.name))</text>\n"
@@ -217,7 +226,8 @@ public struct CountyMap: Sendable {
             if let fill = item.fill {
                 s += "<rect x=\"\(ix)\" y=\"\(iy - 12)\" width=\"22\" height=\"14\" fill=\"\(fill)\" stroke=\"#a0aec0\"/>"
             } else {
-                s += "<circle cx=\"\(ix + 11)\" cy=\"\(iy - 5)\" r=\"6\" class=\"key\" fill=\"none\" stroke=\"#1a202c\" stroke-width=\"2\" pointer-events=\"none\"/>"
+                s +=
+                    "<circle cx=\"\(ix + 11)\" cy=\"\(iy - 5)\" r=\"6\" class=\"key\" fill=\"none\" stroke=\"#1a202c\" stroke-width=\"2\" pointer-events=\"none\"/>"
             }
             s += "<text x=\"\(ix + 30)\" y=\"\(iy)\" font-size=\"15\" fill=\"#1a202c\">\(escapeXML(item.label))</text>"
         }

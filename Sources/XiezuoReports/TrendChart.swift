@@ -55,7 +55,8 @@ public struct TrendChart: Sendable {
             s += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(w)\" height=\"\(h)\" fill=\"none\" stroke=\"\(faint)\"/>"
             s += "<line x1=\"\(x0)\" y1=\"\(py(10_000))\" x2=\"\(x0 + w)\" y2=\"\(py(10_000))\" stroke=\"\(faint)\" stroke-dasharray=\"2 3\"/>"
             s += "<text x=\"\(x0 - 4)\" y=\"\(py(10_000) + 5)\" font-size=\"13\" text-anchor=\"end\" fill=\"\(ink)\">100%</text>"
-            s += "<line x1=\"\(px(0))\" y1=\"\(py(0))\" x2=\"\(px(12))\" y2=\"\(py(10_000))\" stroke=\"\(ink)\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\" opacity=\"0.7\"/>"
+            s +=
+                "<line x1=\"\(px(0))\" y1=\"\(py(0))\" x2=\"\(px(12))\" y2=\"\(py(10_000))\" stroke=\"\(ink)\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\" opacity=\"0.7\"/>"
             for m in [1, 6, 12] {
                 s += "<text x=\"\(px(m))\" y=\"\(y0 + h + 16)\" font-size=\"13\" text-anchor=\"middle\" fill=\"\(ink)\">\(m)</text>"
             }

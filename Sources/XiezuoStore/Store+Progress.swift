@@ -390,7 +390,9 @@ extension Store {
 extension Store {
     /// One indicator's actual per county inside a region (a province or prefecture prefix) in a year — the map's
     /// colours. Reports made for a whole prefecture or the province belong to no county and are not counted here.
-    public func actualsByCounty(year: Int, within prefix: String, indicatorCode: String, counted: CountedStates = .approved) async throws
+    public func actualsByCounty(
+        year: Int, within prefix: String, indicatorCode: String, counted: CountedStates = .approved
+    ) async throws
         -> [String: Int64]
     {
         try await backend.read { db in
@@ -425,6 +427,35 @@ extension Store {
                     try r.decode(column: "total", as: Int64.self)
             }
             return out
+        }
+    }
+}
+
+extension Store {
+    /// Approved totals per reported region and indicator inside the given prefixes in a year: the public portal's
+    /// figures (nothing submitted, drafted or returned is ever among them).
+    public func approvedTotals(year: Int, within prefixes: [String]) async throws -> [(region: String, indicator: String, total: Int64)] {
+        guard !prefixes.isEmpty else { return [] }
+        return try await backend.read { db in
+            var q: SQLQueryString = """
+                SELECT region_code, indicator_code, CAST(SUM(total) AS BIGINT) AS total FROM progress_totals
+                WHERE year = \(bind: year) AND state = \(bind: ProgressState.approved.rawValue) AND (
+                """
+            for (i, p) in prefixes.enumerated() { q += (i == 0 ? "" : " OR ") + "region_code LIKE \(bind: p + "%")" }
+            q += ") GROUP BY region_code, indicator_code ORDER BY region_code, indicator_code"
+            return try await db.raw(q).all().map {
+                (
+                    try $0.decode(column: "region_code", as: String.self), try $0.decode(column: "indicator_code", as: String.self),
+                    try $0.decode(column: "total", as: Int64.self)
+                )
+            }
+        }
+    }
+
+    /// The data's version (moved by every write): what a public answer's ETag is made of.
+    public func dataVersion() async throws -> Int64 {
+        try await backend.read { db in
+            try await db.raw("SELECT n FROM data_version WHERE id = 1").first()?.decode(column: "n", as: Int64.self) ?? 0
         }
     }
 }

@@ -43,7 +43,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
         }
         router = try await buildRouter(
             store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock,
-            responseCache: settings.responseCache)
+            responseCache: settings.responseCache, publicPortal: settings.publicPortal ? settings.publicLicence : nil)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(
@@ -67,7 +67,8 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
 public func buildRouter(
-    store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system, responseCache: Bool = true
+    store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system, responseCache: Bool = true,
+    publicPortal licence: String? = nil
 ) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
@@ -96,6 +97,8 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: renderer.stylesheet))
     }
+    // The public portal exists only where the deployment switched it on (nil: its addresses answer 404).
+    if let licence { PublicController(pages: pages, clock: clock, licence: licence).addRoutes(to: router) }
     // Every route but the handful above and in `addRoutes(public:)` is behind sign-in: its handlers get a
     // SignedInContext, whose user and rights are not optional.
     let signedIn = router.group(context: SignedInContext.self)

@@ -17,6 +17,11 @@ public struct AppSettings: Sendable {
     /// Whether the busiest answers are kept in memory while the data is unchanged (ResponseCache); off only to
     /// measure what building them costs.
     public var responseCache = true
+    /// The public portal (`/public`, its CSV and JSON): off unless the deployment switches it on.
+    public var publicPortal = false
+    /// The licence the public data is offered under, named on the page and in each file.
+    public var publicLicence = AppSettings.defaultPublicLicence
+    public static let defaultPublicLicence = "CC BY 4.0"
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,

@@ -69,8 +69,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log format: text, or json (one object per line, with the request id).") var logFormat: String?
     @Option(help: "A proxy (CIDR, e.g. 127.0.0.1/32) whose X-Forwarded-For names the client; repeat for several. Without one the header is ignored.")
     var trustedProxy: [String] = []
-    @Option(help: "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies; flags and XIEZUO_DATABASE_URL win over it.")
+    @Option(
+        help:
+            "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies, public (true/false), publicLicence; flags and XIEZUO_DATABASE_URL win over it."
+    )
     var config: String?
+    @Flag(
+        name: .customLong("public"),
+        help:
+            "Serve the public portal (/public, /public/figures.csv, /public/figures.json): approved totals and completed projects, no sign-in. --demo switches it on too."
+    )
+    var publicPortal = false
     @Flag(help: "Build every page and API answer afresh instead of keeping the busiest while the data is unchanged (to measure them).")
     var noResponseCache = false
 
@@ -82,6 +91,8 @@ struct Serve: AsyncParsableCommand {
         var logLevel: String?
         var logFormat: String?
         var trustedProxies: [String]?
+        var `public`: Bool?
+        var publicLicence: String?
     }
 
     func run() async throws {
@@ -115,6 +126,10 @@ struct Serve: AsyncParsableCommand {
             var settings = AppSettings(host: host, port: port, databaseURL: databaseURL, demo: demo, logLevel: level)
             settings.trustedProxies = proxies
             settings.responseCache = !noResponseCache
+            settings.publicPortal = publicPortal || demo || file.public == true
+            if let licence = file.publicLicence?.trimmingCharacters(in: .whitespacesAndNewlines), !licence.isEmpty {
+                settings.publicLicence = licence
+            }
             let app = try await buildApplication(settings, store: store)
             FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(Self.redacted(databaseURL)))\n".utf8))
             try await app.runService()

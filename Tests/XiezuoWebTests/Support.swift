@@ -22,15 +22,15 @@ func withApp(
 
 /// The app on a fresh SQLite file with the given accounts (password `testPassword`), and the raw test client.
 func withRawApp(
-    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system,
+    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system, publicPortal: Bool = false,
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    try await withAppAndStore(demo: demo, users: users, clock: clock) { client, _ in try await body(client) }
+    try await withAppAndStore(demo: demo, users: users, clock: clock, publicPortal: publicPortal) { client, _ in try await body(client) }
 }
 
 /// The same, with the app's store at hand for what only the console shows (the setup link).
 func withAppAndStore(
-    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system,
+    demo: Bool = true, users: [(String, Role, String)] = [], clock: ChinaClock = .system, publicPortal: Bool = false,
     _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
 ) async throws {
     let scratch = try await ScratchDatabase.create()
@@ -39,6 +39,7 @@ func withAppAndStore(
     var settings = AppSettings(port: 0, databaseURL: url, demo: demo, logLevel: .error)
     settings.passwordCost = 4
     settings.clock = clock
+    settings.publicPortal = publicPortal
     do {
         try await store.migrate()
         for (name, role, region) in users {

@@ -62,7 +62,9 @@ struct DashboardController {
             }
         // The county map of the indicator the province has figures for first; the map page offers every other.
         var countyMap: String?
-        if let c = try await MapController.choice(request, context, pages: pages), let m = try await MapController.map(c, context, pages: pages, compact: true) {
+        if let c = try await MapController.choice(request, context, pages: pages),
+            let m = try await MapController.map(c, context, pages: pages, compact: true)
+        {
             countyMap = m.svg()
         }
         var model = DashboardPage(

@@ -81,7 +81,9 @@ struct MapController {
         guard let c = try await Self.choice(request, context, pages: pages), let map = try await Self.map(c, context, pages: pages) else {
             return try await pages.render(
                 "map", title: l.t("map_nav"), section: "map", request, context,
-                MapPage(years: Pages.yearOptions(try await pages.defaultYear(context)), provinces: [], indicators: [], measures: [], svg: nil, counties: [], pending: false))
+                MapPage(
+                    years: Pages.yearOptions(try await pages.defaultYear(context)), provinces: [], indicators: [], measures: [], svg: nil,
+                    counties: [], pending: false))
         }
         let readable = map.counties.values.filter(\.readable).sorted { $0.code < $1.code }
         var model = MapPage(

@@ -64,13 +64,17 @@ struct ScreenController {
         }
         // The six furthest behind first: red, then amber, then the rest, each in the agreement's order.
         let rank: (PaceLevel?) -> Int = { $0 == .red ? 0 : $0 == .amber ? 1 : 2 }
-        let shown = series.enumerated().filter { !$0.element.cumulative.isEmpty }.sorted { (rank($0.element.level), $0.offset) < (rank($1.element.level), $1.offset) }.prefix(6).map(\.element)
+        let shown = series.enumerated().filter { !$0.element.cumulative.isEmpty }.sorted {
+            (rank($0.element.level), $0.offset) < (rank($1.element.level), $1.offset)
+        }.prefix(6).map(\.element)
         var trend = TrendChart(title: l.t("screen_trends"), series: shown)
         trend.dark = true
         trend.columns = 2
 
         var mapSVG: String?
-        if let c = try await MapController.choice(request, context, pages: pages), let m = try await MapController.map(c, context, pages: pages, compact: true) {
+        if let c = try await MapController.choice(request, context, pages: pages),
+            let m = try await MapController.map(c, context, pages: pages, compact: true)
+        {
             mapSVG = m.svg()
         }
         let regions = try await pages.regionIndex()

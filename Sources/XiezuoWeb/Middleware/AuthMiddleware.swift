@@ -20,7 +20,9 @@ struct AuthMiddleware: RouterMiddleware {
     /// What a user whose password must be changed may still reach.
     static let whileChangingPassword: Set<String> = ["/account/password", "/logout", "/api/v1/session"]
     /// Public routes that never look at who is asking: no session is read for them, whatever cookie comes along.
-    static let anonymousPaths: Set<String> = ["/health", "/ready", "/metrics", "/api/v1/openapi.json", "/static/app.css"]
+    /// (The public portal's too: it shows the same to everyone, signed in or not.)
+    static let anonymousPaths: Set<String> = Set(
+        ["/health", "/ready", "/metrics", "/api/v1/openapi.json", "/static/app.css"] + PublicController.paths)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.anonymousPaths.contains(request.uri.path) { return try await next(request, context) }
