@@ -61,6 +61,9 @@ import XiezuoStore
             #expect(try await reporter.execute(uri: "/map?province=440000", method: .get).status == .badRequest)
             // The dashboard carries the compact map; the conference report carries the full one.
             #expect(try await admin.execute(uri: "/?year=2024", method: .get).text.contains("id=\"dashboard-map\""))
+            let report = try await admin.execute(uri: "/meetings/1/report?format=html", method: .get).text
+            #expect(report.contains("id=\"report-map\"") && report.components(separatedBy: "class=\"county\"").count - 1 == 88)
+            #expect(!report.contains("href=\"/regions/"), "the printed map links nowhere")
         }
     }
 

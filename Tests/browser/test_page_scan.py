@@ -12,11 +12,12 @@ PAGES = [
     "/review", "/ledgers", "/ledgers/labour", "/ledgers/labour?state=submitted", "/ledgers/investment", "/ledgers/labour/new", "/ledgers/consumption", "/regions", "/regions/520000",
     "/regions/520525", "/pairings", "/indicators", "/meetings", "/meetings/1", "/tasks", "/assessments", "/documents",
     "/documents/new", "/admin/users", "/admin/users/new", "/admin/audit", "/account/password", "/tokens",
+    "/map?year=2024", "/map?year=2024&indicator=consumption_amount&measure=completion", "/screen?year=2024", "/public?year=2024",
 ]
 
 # Collects, in the page, what a person would see as wrong.
 SCAN = r"""
-const out = {overflow: null, brokenDates: [], brokenWords: [], unlabelled: [], header: 0, navLines: 0};
+const out = {overflow: null, brokenDates: [], brokenWords: [], unlabelled: [], header: 0, navLines: 0, small: []};
 const top = document.querySelector("header.top");
 if (top) out.header = top.getBoundingClientRect().height / window.innerHeight;
 const lines = els => new Set(els.filter(e => e.offsetParent !== null).map(e => Math.round(e.getBoundingClientRect().top))).size;
@@ -58,6 +59,13 @@ for (const el of document.querySelectorAll("input, select, textarea")) {
   const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.title;
   if (!named) out.unlabelled.push((el.name || el.id || el.tagName) + "");
 }
+// A control a thumb cannot hit on a phone (checkboxes sit in their labels).
+if (window.innerWidth <= 640) {
+  for (const el of document.querySelectorAll("main input, main select, main textarea, main button, main .button, .pager a")) {
+    if (el.type === "hidden" || el.type === "checkbox" || el.offsetParent === null) continue;
+    if (el.getBoundingClientRect().height < 40) out.small.push((el.name || el.id || el.textContent.trim().slice(0, 12) || el.tagName) + "");
+  }
+}
 return out;
 """
 
@@ -79,6 +87,8 @@ def test_every_page_reads_well(server, browser, size, lang):
                 problems.append(f"{path}: a short word breaks inside a table cell: {w}")
             if size == "desktop" and found["navLines"] > 1:
                 problems.append(f"{path}: the menu wraps onto {found['navLines']} lines at {SIZES[size][0]} px")
+            for i in found["small"]:
+                problems.append(f"{path}: a control too small to tap on a phone: {i}")
             for i in found["unlabelled"]:
                 problems.append(f"{path}: an input without a label: {i}")
             if found["header"] > 0.2:

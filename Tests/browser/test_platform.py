@@ -21,8 +21,9 @@ def test_dashboard_shows_agreement_completion_and_charts(server, browser):
     assert "粤黔2024年东西部协作协议" in browser.find_element(By.ID, "agreement-link").text
     overall = browser.find_element(By.ID, "overall").text
     assert overall.endswith("%") and overall != "—"
-    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart:not(.county-map)")
     assert len(charts) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.county-map")) == 1
     # Bars have a real size once the browser lays the SVG out.
     bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
     assert bars and all(b.size["width"] > 0 for b in bars)

@@ -31,7 +31,9 @@ struct MapController {
         return out
     }
 
-    static func choice(_ request: Request, _ context: SignedInContext, pages: Pages) async throws -> Choice? {
+    /// `defaultIndicator`: what to show when the request names none (the dashboard knows it already); nil: the first
+    /// the province has figures for.
+    static func choice(_ request: Request, _ context: SignedInContext, pages: Pages, defaultIndicator: Indicator? = nil) async throws -> Choice? {
         let year = try await ListQuery(request).year.asyncOr { try await pages.defaultYear(context) }
         let provinces = provinces(context.access)
         let province: String
@@ -47,6 +49,8 @@ struct MapController {
         if let asked = request.query("indicator"), !asked.isEmpty {
             guard let i = IndicatorCatalogue.byCode[asked] else { throw AppError.badFilter("indicator") }
             indicator = i
+        } else if let defaultIndicator {
+            indicator = defaultIndicator
         } else {
             // The first indicator the province has figures for this year (the catalogue's order), else the first.
             let actuals = try await pages.store.actuals(year: year, regionCode: province, counted: counted)
