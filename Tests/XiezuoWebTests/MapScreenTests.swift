@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import XiezuoDomain
-import XiezuoReports
 import XiezuoStore
 
 @testable import XiezuoWeb
