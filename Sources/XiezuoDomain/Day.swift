@@ -48,6 +48,10 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Days from this day to `other` (negative when `other` is earlier), by the days' serial numbers.
     public func days(until other: Day) -> Int { other.serial - serial }
+    /// Whole months from this day to `other` (2024-01-31 → 2024-02-29 is none; → 2024-03-01 is one).
+    public func months(until other: Day) -> Int {
+        (other.year - year) * 12 + (other.month - month) - (other.day < day ? 1 : 0)
+    }
 
     /// A running count of days (the civil-from-days arithmetic; any fixed origin serves for differences).
     var serial: Int {

@@ -114,7 +114,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles,
     ]
 
     static let documents = Migration(
@@ -310,6 +310,18 @@ enum Migrations {
             // used only while the number is the one it was made under.
             "CREATE TABLE data_version (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
             "INSERT INTO data_version (id, n) VALUES (1, 0)",
+        ])
+
+    static let paceProfiles = Migration(
+        version: 16, name: "pace profiles",
+        statements: [
+            // An office's monthly profile of an agreement's target (PaceProfile): twelve cumulative basis points,
+            // comma-separated. Without one, the even pace applies.
+            """
+            CREATE TABLE pace_profiles (
+              agreement_id BIGINT NOT NULL REFERENCES agreements(id), indicator_code TEXT NOT NULL REFERENCES indicators(code),
+              cumulative TEXT NOT NULL, updated_by TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (agreement_id, indicator_code))
+            """
         ])
 
     static let ledgerSearch = Migration(

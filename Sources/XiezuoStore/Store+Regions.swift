@@ -146,6 +146,7 @@ extension Store {
             ("decisions", "decision", "CAST(t.id AS TEXT)"), ("follow_up_tasks", "task", "CAST(t.id AS TEXT)"),
             ("task_updates", "task_update", "CAST(t.id AS TEXT)"), ("ledger_rows", "ledger_row", "CAST(t.id AS TEXT)"),
             ("assessments", "assessment", "CAST(t.pairing_id AS TEXT) || '-' || CAST(t.year AS TEXT)"),
+            ("pace_profiles", "pace_profile", "CAST(t.agreement_id AS TEXT) || '-' || t.indicator_code"),
         ]
         return try await backend.read { db in
             var out: [String] = []

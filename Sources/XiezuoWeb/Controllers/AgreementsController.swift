@@ -9,6 +9,30 @@ struct AgreementsController {
     func addRoutes(to router: RouterGroup<SignedInContext>) {
         router.get("/agreements", use: list)
         router.get("/agreements/:id", use: show)
+        router.post("/agreements/:id/pace", use: setPace)
+    }
+
+    /// An office's monthly plan for one of the agreement's indicators (the early warnings' expected pace); empty
+    /// months put back the even pace. Only who manages the pairing may set it.
+    @Sendable func setPace(_ request: Request, context: SignedInContext) async throws -> Response {
+        let l = Labels(lang: context.language)
+        let id = try context.id()
+        let d = try await context.find(l.t("agreement")) { try await pages.store.agreementDetail(id: id) }
+        try context.access.requireManage(pairing: d.pairing)
+        let form = try await decodeForm(request, context)
+        guard let code = form["indicator"], d.targets.contains(where: { $0.indicatorCode == code }) else { throw AppError.badFilter("indicator") }
+        let text = SheetText.normalize(form["months"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        var profile: PaceProfile?
+        if !text.isEmpty {
+            let parts = text.split(whereSeparator: { " ,，、;；\t%".contains($0) })
+            let numbers = parts.compactMap { Int($0) }
+            guard numbers.count == parts.count, let p = PaceProfile(monthlyPercent: numbers) else {
+                throw AppError(status: .unprocessableContent, code: "pace_profile", key: "error.pace_profile")
+            }
+            profile = p
+        }
+        try await pages.store.setPaceProfile(agreementId: id, indicatorCode: code, profile: profile, actor: context.actor)
+        return Response.redirect(to: "/agreements/\(id)?done=pace#pace", type: .normal)
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -43,7 +67,9 @@ struct AgreementsController {
             }
             return AgreementPage.Task(workArea: t.workArea.name(l.lang), text: t.text, targets: targets)
         }
-        let model = AgreementPage(
+        let profiles = try await pages.store.paceProfiles(agreementIds: [id])[id] ?? [:]
+        let codes = Array(Set(d.targets.map(\.indicatorCode))).sorted()
+        var model = AgreementPage(
             agreement: .init(
                 id: d.agreement.id, title: d.agreement.title, year: d.agreement.year,
                 status: l.t("agreement_" + d.agreement.status.rawValue), updatedAt: d.agreement.updatedAt),
@@ -51,6 +77,15 @@ struct AgreementsController {
             overall: Completion.percentText(c.overall), tasks: tasks, workAreas: Pages.workAreaRows(c, l),
             chart: Pages.indicatorChart(c, l, title: l.t("by_indicator")), pending: counted == .includingPending,
             historyBlock: try await pages.historyBlock("agreement", id, l))
+        model.pace = codes.compactMap { code in
+            guard let i = IndicatorCatalogue.byCode[code] else { return nil }
+            return AgreementPage.PaceLine(
+                code: code, name: i.name(l.lang),
+                months: profiles[code].map { $0.monthlyPercent.map { "\($0)%" }.joined(separator: " ") } ?? l.t("pace_even"),
+                value: profiles[code].map { $0.monthlyPercent.map(String.init).joined(separator: " ") } ?? "")
+        }
+        model.canManage = AccessRule.canManage(context.user, pairing: d.pairing)
+        model.notice = request.query("done") == "pace" ? l.t("pace_saved") : nil
         return try await pages.render("agreement", title: d.agreement.title, section: "agreements", request, context, model)
     }
 }

@@ -95,6 +95,14 @@ struct DashboardController {
             keyCounties: keyCounties, hasKeyCounties: !keyCounties.isEmpty,
             partners: Self.partners(o, l))
         model.countyMap = countyMap
+        // The warnings of the reader's scope: how many, and the first red ones.
+        let warnings = try await EarlyWarnings.build(
+            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang)
+        model.warningCounts = DashboardPage.WarningCounts(
+            red: warnings.filter { $0.level == .red }.count, amber: warnings.filter { $0.level == .amber }.count,
+            first: warnings.prefix { $0.level == .red }.prefix(5).map {
+                .init(title: $0.title, link: $0.link, region: regions[$0.regionCode]?.name ?? $0.regionCode, detail: WarningsController.detail($0, l))
+            }, href: "/warnings?year=\(year)")
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)
     }
 

@@ -28,15 +28,21 @@ struct ScreenController {
             store: pages.store, year: year, counted: .approved, pairingIds: a.readablePairingIds, scope: a.scope,
             pairingId: try DashboardController.pairingChoice(request))
         let today = context.today
-        let months = Pace.monthsElapsed(year: year, today: today)
         let west = o.pairing.map { Region.scopePrefix(code: $0.westCode, level: ProjectDraft.levelOf($0.westCode)) } ?? ""
         let monthly = west.isEmpty ? [:] : try await pages.store.monthlyActuals(year: year, within: west)
 
+        // One rule for every flag: the early warnings (Pace, an office's monthly plan, WarningRules).
+        let all = try await EarlyWarnings.build(
+            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang)
+        let levels = Dictionary(
+            all.filter { $0.kind == .indicatorBehind && $0.agreementId == o.agreement?.id }.map { ($0.subject, $0.level) }, uniquingKeysWith: { a, _ in a })
+        let warnings = all.filter { $0.level == .red && $0.kind != .taskOverdue }.prefix(8).map {
+            ScreenPage.Warning(code: $0.subject, region: $0.regionCode, text: $0.title + "：" + WarningsController.detail($0, l))
+        }
         var tiles: [ScreenPage.Tile] = []
-        var warnings: [ScreenPage.Warning] = []
         var series: [TrendChart.Series] = []
         for r in o.completion?.rows ?? [] {
-            let level = r.indicator.higherIsBetter ? Pace.level(actual: r.actual, target: r.target, months: months) : nil
+            let level = levels[r.indicator.code]
             let byMonth = monthly[r.indicator.code] ?? [:]
             let lastMonth = byMonth.keys.max() ?? 0
             var running: Int64 = 0
@@ -44,22 +50,11 @@ struct ScreenController {
                 running += byMonth[m + 1] ?? 0
                 return Completion.basisPoints(actual: running, target: r.target) ?? 0
             }
-            let projected = Pace.projection(actual: r.actual, monthsWithFigures: lastMonth)
             tiles.append(
                 ScreenPage.Tile(
                     code: r.indicator.code, name: r.indicator.name(l.lang), completion: Completion.percentText(r.basisPoints),
                     actual: r.indicator.format(r.actual), target: r.indicator.format(r.target), unit: l.unit(r.indicator.unit),
                     level: level?.rawValue ?? "ok"))
-            if level == .red {
-                let expected = Pace.expected(target: r.target, months: months)
-                warnings.append(
-                    ScreenPage.Warning(
-                        code: r.indicator.code,
-                        text: l.t(
-                            "screen_warning", r.indicator.name(l.lang), Completion.percentText(r.basisPoints),
-                            Completion.percentText(Completion.basisPoints(actual: expected, target: r.target)),
-                            projected.map { Completion.percentText(Completion.basisPoints(actual: $0, target: r.target)) } ?? "—")))
-            }
             series.append(TrendChart.Series(name: r.indicator.name(l.lang), cumulative: cumulative, level: level))
         }
         // The six furthest behind first: red, then amber, then the rest, each in the agreement's order.
@@ -84,7 +79,7 @@ struct ScreenController {
             year: year, refreshSeconds: Self.refreshSeconds,
             heading: l.t("screen_heading", String(year), o.pairing.map { pages.pairingLabel($0, regions, l) } ?? ""),
             asOf: today.description, overall: o.completion.map { Completion.percentText($0.overall) } ?? "—",
-            tiles: tiles, map: mapSVG, trend: series.isEmpty ? nil : trend.svg(), warnings: warnings,
+            tiles: tiles, map: mapSVG, trend: series.isEmpty ? nil : trend.svg(), warnings: Array(warnings),
             overdueCount: overdue.count, overdue: overdue.first.map { TaskRow($0, regions, l, today: today) },
             rule: l.t("screen_rule", String(Pace.amberBelow / 100), String(Pace.redBelow / 100)),
             funding: Pages.funding(o.funding), projectCount: o.projectCount)

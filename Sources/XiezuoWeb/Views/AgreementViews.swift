@@ -42,4 +42,14 @@ struct AgreementPage: PageModel {
     let chart: String
     let pending: Bool
     let historyBlock: HistoryBlock
+    struct PaceLine: Sendable {
+        let code: String
+        let name: String
+        let months: String
+        let value: String
+    }
+    /// Each target indicator's monthly plan (or the even pace), and whether the reader may change it.
+    var pace: [PaceLine] = []
+    var canManage = false
+    var notice: String? = nil
 }

@@ -58,6 +58,19 @@ struct DashboardPage: PageModel {
     let prefectureChart: String?
     /// The county map (server-rendered SVG), compact.
     var countyMap: String? = nil
+    struct WarningCounts: Sendable {
+        struct Line: Sendable {
+            let title: String
+            let link: String
+            let region: String
+            let detail: String
+        }
+        let red: Int
+        let amber: Int
+        let first: [Line]
+        let href: String
+    }
+    var warningCounts: WarningCounts? = nil
     let prefectures: [Prefecture]
     let funding: FundingTotals
     let projectCount: Int

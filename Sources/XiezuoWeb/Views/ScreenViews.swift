@@ -12,6 +12,7 @@ struct ScreenPage: PageModel {
     }
     struct Warning: Sendable {
         let code: String
+        let region: String
         let text: String
     }
     let year: Int

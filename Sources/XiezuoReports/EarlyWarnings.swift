@@ -1,0 +1,63 @@
+import XiezuoDomain
+import XiezuoStore
+
+/// The early warnings a reader may see: each readable agreement's indicators behind pace in its western region for
+/// the year asked, and — as of today, whatever the year — projects past their planned end or without a disbursement
+/// for months, and overdue follow-up tasks. The rules are `WarningRules` and `Pace`; this only gathers their inputs
+/// in a handful of reads (no statement per agreement or project).
+public enum EarlyWarnings {
+    public static func build(
+        store: Store, year: Int, today: Day, scope: RegionScope, pairingIds: [Int64]?, lang: Language
+    ) async throws -> [Warning] {
+        var out: [Warning] = []
+        let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
+        let agreements = try await store.agreements(year: year, pairingIds: pairingIds).filter { a in
+            pairings[a.pairingId].map { scope.contains($0.westCode) } ?? false
+        }
+        if !agreements.isEmpty {
+            let targets = try await store.targetsByAgreement(year: year)
+            let prefixes = Set(agreements.compactMap { a in pairings[a.pairingId].map { Self.prefix($0.westCode) } })
+            let outer = prefixes.filter { p in !prefixes.contains { $0 != p && p.hasPrefix($0) } }.sorted()
+            let totals = try await store.approvedTotals(year: year, within: outer)
+            let lastMonths = try await store.lastMonths(year: year)
+            let profiles = try await store.paceProfiles(agreementIds: agreements.map(\.id))
+            let months = Pace.monthsElapsed(year: year, today: today)
+            for a in agreements {
+                guard let p = pairings[a.pairingId] else { continue }
+                let prefix = Self.prefix(p.westCode)
+                var actual: [String: Int64] = [:]
+                for t in totals where t.region.hasPrefix(prefix) { actual[t.indicator, default: 0] += t.total }
+                var last: [String: Int] = [:]
+                for m in lastMonths where m.region.hasPrefix(prefix) { last[m.indicator] = max(last[m.indicator] ?? 0, m.month) }
+                var target: [String: Int64] = [:]
+                for item in targets[a.id] ?? [] { target[item.target.indicatorCode, default: 0] += item.target.value }
+                for code in target.keys.sorted() {
+                    guard let indicator = IndicatorCatalogue.byCode[code], let value = target[code] else { continue }
+                    if let w = WarningRules.indicator(
+                        code: code, title: indicator.name(lang), regionCode: p.westCode, agreementId: a.id, actual: actual[code] ?? 0,
+                        target: value, months: months, profile: profiles[a.id]?[code], monthsWithFigures: last[code] ?? months,
+                        higherIsBetter: indicator.higherIsBetter)
+                    {
+                        out.append(w)
+                    }
+                }
+            }
+        }
+        for p in try await store.projectsForWarnings(scope: scope) {
+            if let w = WarningRules.project(
+                id: p.id, title: p.title, countyCode: p.countyCode, status: p.status, plannedStart: p.plannedStart, plannedEnd: p.plannedEnd,
+                lastDisbursed: p.lastDisbursed, today: today)
+            {
+                out.append(w)
+            }
+        }
+        for t in try await store.tasks(TaskFilter(pairingIds: pairingIds, state: .overdue, today: today)) {
+            if let w = WarningRules.task(id: t.id, title: t.title, regionCode: t.ownerRegionCode, deadline: t.deadline, done: false, today: today) {
+                out.append(w)
+            }
+        }
+        return WarningRules.sorted(out)
+    }
+
+    static func prefix(_ code: String) -> String { Region.scopePrefix(code: code, level: ProjectDraft.levelOf(code)) }
+}
