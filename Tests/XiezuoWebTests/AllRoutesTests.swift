@@ -40,8 +40,8 @@ import XiezuoStore
         "get /api/v1/agreements", "get /api/v1/dashboard", "get /api/v1/progress", "get /api/v1/projects",
         "get /meetings", "get /api/v1/meetings", "get /tasks", "get /api/v1/tasks", "get /assessments",
         "get /ledgers", "get /ledgers/{ledger}", "get /api/v1/ledgers/{ledger}", "get /ledgers/{ledger}/export",
-        "get /ledgers/{ledger}/template.xlsx", "get /workbench", "get /map", "get /screen", "get /warnings", "get /warnings/export.xlsx",
-        "get /api/v1/warnings",  // the drop-down holds the caller's own counties (LedgerWebTests)
+        "get /ledgers/{ledger}/template.xlsx",  // the drop-down holds the caller's own counties (LedgerWebTests)
+        "get /workbench", "get /map", "get /screen", "get /warnings", "get /warnings/export.xlsx", "get /api/v1/warnings",
     ]
 
     /// The administrator's pages: everyone else gets 403.
