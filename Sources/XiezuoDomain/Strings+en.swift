@@ -673,5 +673,7 @@ extension Strings {
         "pace_save": "Save the plan",
         "pace_saved": "The plan was saved.",
         "error.pace_profile": "Enter twelve whole percentages, none below 0, adding up to 100.",
+        "report_s6": "6. Early warnings",
+        "report_warnings_basis": "Warnings as of {0} (rules on the platform's warnings page).",
     ]
 }

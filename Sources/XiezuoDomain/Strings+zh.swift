@@ -645,5 +645,7 @@ extension Strings {
         "pace_save": "保存进度计划",
         "pace_saved": "进度计划已保存。",
         "error.pace_profile": "请填写 12 个不小于 0 的整数百分比，合计为 100。",
+        "report_s6": "六、监测预警",
+        "report_warnings_basis": "截至 {0} 的预警（口径见平台“监测预警”页）。",
     ]
 }

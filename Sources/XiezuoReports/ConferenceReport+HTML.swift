@@ -94,7 +94,21 @@ extension ConferenceReport {
             h +=
                 "<tr\(l.state == .overdue ? " class=\"overdue\"" : "")><td>\(e(l.task.title))</td><td>\(e(l.task.ownerOffice))（\(e(l.ownerRegion))）</td><td>\(l.task.deadline)</td><td>\(e(t("task_" + l.state.rawValue)))</td><td>\(e(l.lastUpdate))</td></tr>\n"
         }
-        h += "</tbody></table>\n</body></html>\n"
+        h += "</tbody></table>\n"
+
+        h += "<h2>\(e(t("report_s6")))</h2>\n<p class=\"muted\">\(e(t("report_warnings_basis", [asOf.description])))</p>\n"
+        if warnings.isEmpty {
+            h += "<p class=\"muted\">\(e(t("none")))</p>\n"
+        } else {
+            h +=
+                "<table id=\"report-warnings\"><thead><tr><th>\(e(t("warning_level")))</th><th>\(e(t("warning_about")))</th><th>\(e(t("warning_detail")))</th></tr></thead><tbody>\n"
+            for w in warnings {
+                h +=
+                    "<tr\(w.level == .red ? " class=\"overdue\"" : "")><td class=\"nowrap\">\(e(t("warning_" + w.level.rawValue)))</td><td>\(e(w.title))</td><td>\(e(EarlyWarnings.detail(w, lang: lang)))</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+        }
+        h += "</body></html>\n"
         return KeepTogether.dates(in: h)
     }
 }

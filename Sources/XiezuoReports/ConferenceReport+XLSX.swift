@@ -81,6 +81,15 @@ extension ConferenceReport {
                         .text(l.task.deadline.description), .text(t("task_" + l.state.rawValue)), .text(l.lastUpdate),
                     ]
                 }))
+        sheets.append(
+            .init(
+                name: t("report_s6"), header: [t("warning_level"), t("warning_about"), t("region"), t("warning_detail")],
+                rows: warnings.map { w in
+                    [
+                        .text(t("warning_" + w.level.rawValue)), .text(FormulaGuard.escape(w.title)), .text(w.regionCode),
+                        .text(FormulaGuard.escape(EarlyWarnings.detail(w, lang: lang))),
+                    ]
+                }))
         return try XLSXWriter(sheets: sheets).data()
     }
 }

@@ -33,6 +33,8 @@ public struct ConferenceReport: Sendable {
     public var tasks: [TaskLine]
     /// The county map, server-rendered SVG (nil: no boundaries for the pairing's western province, or no figures).
     public var countyMap: String?
+    /// The early warnings of the meeting's pairing region as of the report's date (EarlyWarnings).
+    public var warnings: [Warning] = []
 
     public static let keyProjectLimit = 20
 
@@ -87,6 +89,9 @@ public struct ConferenceReport: Sendable {
                 measure: nil, counted: .approved, scope: scope, pairingIds: pairingIds, countyLink: { _ in nil })?.svg()
         }
 
+        let warnings = try await EarlyWarnings.build(store: store, year: year, today: asOf, scope: scope, pairingIds: pairingIds, lang: lang)
+            .filter { $0.regionCode.hasPrefix(westPrefix) && ($0.kind != .indicatorBehind || $0.agreementId == agreement?.id) }
+
         var filter = ProjectFilter(regionCode: pairing.westCode, scope: scope)
         if pairing.level != .province { filter.pairingId = pairing.id }
         let east = pairing.eastParty ?? regions[pairing.eastCode]?.name ?? pairing.eastCode
@@ -97,7 +102,7 @@ public struct ConferenceReport: Sendable {
             funding: try await store.fundingTotals(regionCode: pairing.westCode, scope: scope),
             projectCount: try await store.projectCount(regionCode: pairing.westCode, scope: scope),
             keyProjects: try await store.keyProjects(filter, limit: keyProjectLimit), ledgerTotals: ledger, tasks: tasks,
-            countyMap: countyMap)
+            countyMap: countyMap, warnings: warnings)
     }
 
     func t(_ key: String, _ params: [String] = []) -> String { Strings.text(key, lang, params) }

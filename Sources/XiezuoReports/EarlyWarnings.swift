@@ -3,7 +3,7 @@ import XiezuoStore
 
 /// The early warnings a reader may see: each readable agreement's indicators behind pace in its western region for
 /// the year asked, and — as of today, whatever the year — projects past their planned end or without a disbursement
-/// for months, and overdue follow-up tasks. The rules are `WarningRules` and `Pace`; this only gathers their inputs
+/// for months, and overdue follow-up tasks owned inside the reader's scope. The rules are `WarningRules` and `Pace`; this only gathers their inputs
 /// in a handful of reads (no statement per agreement or project).
 public enum EarlyWarnings {
     public static func build(
@@ -51,12 +51,33 @@ public enum EarlyWarnings {
                 out.append(w)
             }
         }
-        for t in try await store.tasks(TaskFilter(pairingIds: pairingIds, state: .overdue, today: today)) {
+        // Tasks of the pairings the reader reads, owned by an office inside the reader's scope.
+        for t in try await store.tasks(TaskFilter(pairingIds: pairingIds, ownerPrefixes: scope.prefixes, state: .overdue, today: today)) {
             if let w = WarningRules.task(id: t.id, title: t.title, regionCode: t.ownerRegionCode, deadline: t.deadline, done: false, today: today) {
                 out.append(w)
             }
         }
         return WarningRules.sorted(out)
+    }
+
+    /// How a warning reads in a list, a sheet or the report: its figures, or the date that makes it late.
+    public static func detail(_ w: Warning, lang: Language) -> String {
+        func t(_ key: String, _ params: [String]) -> String { Strings.text(key, lang, params) }
+        switch w.kind {
+        case .indicatorBehind:
+            guard let indicator = IndicatorCatalogue.byCode[w.subject], let target = w.target else { return "" }
+            return t(
+                "warning_indicator_detail",
+                [
+                    Completion.percentText(Completion.basisPoints(actual: w.actual ?? 0, target: target)),
+                    Completion.percentText(Completion.basisPoints(actual: w.expected ?? 0, target: target)),
+                    w.projected.map { Completion.percentText(Completion.basisPoints(actual: $0, target: target)) } ?? "—",
+                    indicator.format(w.actual ?? 0), indicator.format(target), Strings.text("unit_" + indicator.unit.rawValue, lang),
+                ])
+        case .projectStalled: return t("warning_stalled_detail", [w.since?.description ?? "—"])
+        case .projectOverdue: return t("warning_project_overdue_detail", [w.since?.description ?? "—"])
+        case .taskOverdue: return t("warning_task_overdue_detail", [w.since?.description ?? "—"])
+        }
     }
 
     static func prefix(_ code: String) -> String { Region.scopePrefix(code: code, level: ProjectDraft.levelOf(code)) }

@@ -63,6 +63,8 @@ import XiezuoStore
             let report = try await admin.execute(uri: "/meetings/1/report?format=html", method: .get).text
             #expect(report.contains("id=\"report-map\"") && report.components(separatedBy: "class=\"county\"").count - 1 == 88)
             #expect(!report.contains("href=\"/regions/"), "the printed map links nowhere")
+            // The warnings of the meeting's pairing as of the report's date.
+            #expect(report.contains(Strings.text("report_s6", .zh)) && report.contains("id=\"report-warnings\""))
         }
     }
 

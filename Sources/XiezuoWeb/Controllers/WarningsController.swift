@@ -35,21 +35,7 @@ struct WarningsController {
         return (year, all, all.filter { w in (level.map { w.level == $0 } ?? true) && (kind.map { w.kind == $0 } ?? true) })
     }
 
-    /// How a warning reads in a list: its figures or its date.
-    static func detail(_ w: Warning, _ l: Labels) -> String {
-        switch w.kind {
-        case .indicatorBehind:
-            guard let indicator = IndicatorCatalogue.byCode[w.subject], let target = w.target else { return "" }
-            return l.t(
-                "warning_indicator_detail", Completion.percentText(Completion.basisPoints(actual: w.actual ?? 0, target: target)),
-                Completion.percentText(Completion.basisPoints(actual: w.expected ?? 0, target: target)),
-                w.projected.map { Completion.percentText(Completion.basisPoints(actual: $0, target: target)) } ?? "—",
-                indicator.format(w.actual ?? 0), indicator.format(target), l.unit(indicator.unit))
-        case .projectStalled: return l.t("warning_stalled_detail", w.since?.description ?? "—")
-        case .projectOverdue: return l.t("warning_project_overdue_detail", w.since?.description ?? "—")
-        case .taskOverdue: return l.t("warning_task_overdue_detail", w.since?.description ?? "—")
-        }
-    }
+    static func detail(_ w: Warning, _ l: Labels) -> String { EarlyWarnings.detail(w, lang: l.lang) }
 
     @Sendable func page(_ request: Request, context: SignedInContext) async throws -> Response {
         let l = Labels(lang: context.language)
