@@ -48,6 +48,13 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Days from this day to `other` (negative when `other` is earlier), by the days' serial numbers.
     public func days(until other: Day) -> Int { other.serial - serial }
+    /// The same day `months` months earlier, the last of that month when it is shorter (2024-05-31 → 2024-02-29).
+    public func minus(months: Int) -> Day {
+        let index = year * 12 + (month - 1) - months
+        let y = index / 12
+        let m = index % 12 + 1
+        return Day(year: y, month: m, day: min(day, Self.daysIn(month: m, year: y))) ?? self
+    }
     /// Whole months from this day to `other` (2024-01-31 → 2024-02-29 is none; → 2024-03-01 is one).
     public func months(until other: Day) -> Int {
         (other.year - year) * 12 + (other.month - month) - (other.day < day ? 1 : 0)

@@ -54,7 +54,10 @@ public struct PaceProfile: Sendable, Hashable, Codable {
     public init?(monthlyPercent monthly: [Int]) {
         guard monthly.count == 12, monthly.allSatisfy({ $0 >= 0 }), monthly.reduce(0, +) == 100 else { return nil }
         var running = 0
-        cumulative = monthly.map { running += $0 * 100; return running }
+        cumulative = monthly.map {
+            running += $0 * 100
+            return running
+        }
     }
 
     public init?(cumulative: [Int]) {

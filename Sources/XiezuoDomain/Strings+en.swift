@@ -659,7 +659,8 @@ extension Strings {
         "warning_stalled_detail": "No disbursement since {0}",
         "warning_project_overdue_detail": "Planned to end on {0}, not completed",
         "warning_task_overdue_detail": "Due on {0}, not done",
-        "warning_rule": "Rules: an indicator's due share is an even monthly pace (or the office's monthly plan); below {0}% of it is amber, below {1}% red. A project under way without a disbursement for {2} months is amber, twice as long red; past its planned end red. An overdue follow-up task is amber, {3} days or more red. Indicators follow the year chosen; projects and tasks, today.",
+        "warning_rule":
+            "Rules: an indicator's due share is an even monthly pace (or the office's monthly plan); below {0}% of it is amber, below {1}% red. A project under way without a disbursement for {2} months is amber, twice as long red; past its planned end red. An overdue follow-up task is amber, {3} days or more red. Indicators follow the year chosen; projects and tasks, today.",
         "warnings_export": "Export the warning list (Excel)",
         "warnings_file_title": "Early warnings {0}-{1}",
         "warnings_as_of": "As of {0}; indicators of {1}",
@@ -675,5 +676,18 @@ extension Strings {
         "error.pace_profile": "Enter twelve whole percentages, none below 0, adding up to 100.",
         "report_s6": "6. Early warnings",
         "report_warnings_basis": "Warnings as of {0} (rules on the platform's warnings page).",
+        "inbox_title": "Inbox",
+        "inbox_nav": "Inbox",
+        "inbox_read_all": "Mark all read",
+        "inbox_empty": "Nothing waiting.",
+        "inbox_kind_returned": "Returned",
+        "inbox_kind_task": "Task",
+        "inbox_kind_warning": "Warning",
+        "inbox_kind_review": "Review",
+        "inbox_returned": "Sent back: {0}",
+        "inbox_warning": "Red warning: {0}",
+        "inbox_review": "{0} items await your review",
+        "inbox_unread": "{0} unread",
+        "warnings_more_projects": "{0} more project warnings are not listed (filter the project list by region to see them).",
     ]
 }

@@ -631,7 +631,8 @@ extension Strings {
         "warning_stalled_detail": "自 {0} 起未拨付资金",
         "warning_project_overdue_detail": "计划 {0} 完工，尚未完工",
         "warning_task_overdue_detail": "期限 {0}，尚未办结",
-        "warning_rule": "预警口径：指标按月均衡进度（或本单位设定的月度计划）计算应达进度，低于应达进度的 {0}% 为黄色、低于 {1}% 为红色；项目在建而 {2} 个月未拨付为黄色、两倍时长为红色，超过计划完工日期为红色；督办任务逾期为黄色、逾期 {3} 天以上为红色。指标按所选年度，项目和任务按今天。",
+        "warning_rule":
+            "预警口径：指标按月均衡进度（或本单位设定的月度计划）计算应达进度，低于应达进度的 {0}% 为黄色、低于 {1}% 为红色；项目在建而 {2} 个月未拨付为黄色、两倍时长为红色，超过计划完工日期为红色；督办任务逾期为黄色、逾期 {3} 天以上为红色。指标按所选年度，项目和任务按今天。",
         "warnings_export": "导出预警清单（Excel）",
         "warnings_file_title": "{0}年{1}月监测预警清单",
         "warnings_as_of": "截至 {0}；指标为 {1} 年度",
@@ -647,5 +648,18 @@ extension Strings {
         "error.pace_profile": "请填写 12 个不小于 0 的整数百分比，合计为 100。",
         "report_s6": "六、监测预警",
         "report_warnings_basis": "截至 {0} 的预警（口径见平台“监测预警”页）。",
+        "inbox_title": "消息",
+        "inbox_nav": "消息",
+        "inbox_read_all": "全部标为已读",
+        "inbox_empty": "没有待办消息。",
+        "inbox_kind_returned": "退回",
+        "inbox_kind_task": "督办",
+        "inbox_kind_warning": "预警",
+        "inbox_kind_review": "审核",
+        "inbox_returned": "被退回：{0}",
+        "inbox_warning": "红色预警：{0}",
+        "inbox_review": "{0} 项待您审核",
+        "inbox_unread": "未读消息 {0} 条",
+        "warnings_more_projects": "另有 {0} 个项目预警未列出（按地区筛选项目列表查看）。",
     ]
 }

@@ -75,6 +75,13 @@ public enum WarningRules {
             projected: Pace.projection(actual: actual, monthsWithFigures: monthsWithFigures), agreementId: agreementId)
     }
 
+    /// The dates behind the project rule on `today`, for a database to pick out the projects it flags before they
+    /// are read (the rule itself is `project`): a last disbursement (or start) on or before `amberBy` is amber,
+    /// on or before `redBy` red; a planned end before `today` is red.
+    public static func projectCutoffs(today: Day) -> (amberBy: Day, redBy: Day) {
+        (today.minus(months: stalledMonths), today.minus(months: 2 * stalledMonths))
+    }
+
     /// A project not completed: past its planned end (red), or under way without a disbursement for a while.
     /// `lastDisbursed` nil: none yet, counted from the planned start.
     public static func project(
@@ -106,7 +113,9 @@ public enum WarningRules {
     public static func sorted(_ ws: [Warning]) -> [Warning] {
         let kinds = Dictionary(uniqueKeysWithValues: Warning.Kind.allCases.enumerated().map { ($1, $0) })
         return ws.sorted {
-            ($0.level == .red ? 0 : 1, kinds[$0.kind]!, $0.regionCode, $0.subject) < ($1.level == .red ? 0 : 1, kinds[$1.kind]!, $1.regionCode, $1.subject)
+            ($0.level == .red ? 0 : 1, kinds[$0.kind]!, $0.regionCode, $0.subject) < (
+                $1.level == .red ? 0 : 1, kinds[$1.kind]!, $1.regionCode, $1.subject
+            )
         }
     }
 }

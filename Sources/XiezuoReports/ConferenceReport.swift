@@ -89,7 +89,9 @@ public struct ConferenceReport: Sendable {
                 measure: nil, counted: .approved, scope: scope, pairingIds: pairingIds, countyLink: { _ in nil })?.svg()
         }
 
-        let warnings = try await EarlyWarnings.build(store: store, year: year, today: asOf, scope: scope, pairingIds: pairingIds, lang: lang)
+        let warnings = try await EarlyWarnings.build(
+            store: store, year: year, today: asOf, scope: scope, pairingIds: pairingIds, lang: lang, projectLimit: 50
+        ).items
             .filter { $0.regionCode.hasPrefix(westPrefix) && ($0.kind != .indicatorBehind || $0.agreementId == agreement?.id) }
 
         var filter = ProjectFilter(regionCode: pairing.westCode, scope: scope)

@@ -6,9 +6,19 @@ import XiezuoStore
 /// for months, and overdue follow-up tasks owned inside the reader's scope. The rules are `WarningRules` and `Pace`; this only gathers their inputs
 /// in a handful of reads (no statement per agreement or project).
 public enum EarlyWarnings {
+    /// The warnings of a reader: every indicator and task warning, the first `projectLimit` project warnings (red
+    /// first), and the counts of all.
+    public struct List: Sendable {
+        public var items: [Warning]
+        public var red: Int
+        public var amber: Int
+        /// Project warnings counted but not in `items`.
+        public var projectsNotListed: Int
+    }
+
     public static func build(
-        store: Store, year: Int, today: Day, scope: RegionScope, pairingIds: [Int64]?, lang: Language
-    ) async throws -> [Warning] {
+        store: Store, year: Int, today: Day, scope: RegionScope, pairingIds: [Int64]?, lang: Language, projectLimit: Int = 200
+    ) async throws -> List {
         var out: [Warning] = []
         let pairings = Dictionary(uniqueKeysWithValues: try await store.pairings().map { ($0.id, $0) })
         let agreements = try await store.agreements(year: year, pairingIds: pairingIds).filter { a in
@@ -43,7 +53,8 @@ public enum EarlyWarnings {
                 }
             }
         }
-        for p in try await store.projectsForWarnings(scope: scope) {
+        let projects = try await store.projectsForWarnings(scope: scope, today: today, limit: projectLimit)
+        for p in projects.first {
             if let w = WarningRules.project(
                 id: p.id, title: p.title, countyCode: p.countyCode, status: p.status, plannedStart: p.plannedStart, plannedEnd: p.plannedEnd,
                 lastDisbursed: p.lastDisbursed, today: today)
@@ -57,7 +68,12 @@ public enum EarlyWarnings {
                 out.append(w)
             }
         }
-        return WarningRules.sorted(out)
+        let listed = out.filter { $0.kind == .projectStalled || $0.kind == .projectOverdue }
+        let others = out.filter { $0.kind != .projectStalled && $0.kind != .projectOverdue }
+        return List(
+            items: WarningRules.sorted(out), red: others.filter { $0.level == .red }.count + projects.red,
+            amber: others.filter { $0.level == .amber }.count + projects.amber,
+            projectsNotListed: projects.red + projects.amber - listed.count)
     }
 
     /// How a warning reads in a list, a sheet or the report: its figures, or the date that makes it late.

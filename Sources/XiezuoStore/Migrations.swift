@@ -114,7 +114,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads,
     ]
 
     static let documents = Migration(
@@ -322,6 +322,14 @@ enum Migrations {
               agreement_id BIGINT NOT NULL REFERENCES agreements(id), indicator_code TEXT NOT NULL REFERENCES indicators(code),
               cumulative TEXT NOT NULL, updated_by TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (agreement_id, indicator_code))
             """
+        ])
+
+    static let inboxReads = Migration(
+        version: 17, name: "inbox reads",
+        statements: [
+            // Which of the items in a user's inbox the user has opened. The items themselves are not stored: they
+            // are what is waiting now (a returned figure, a task due, a red warning), each with a stable key.
+            "CREATE TABLE inbox_reads (username TEXT NOT NULL, item_key TEXT NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (username, item_key))"
         ])
 
     static let ledgerSearch = Migration(

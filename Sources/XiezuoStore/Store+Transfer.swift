@@ -63,7 +63,8 @@ extension Store {
         "schema_migrations", "app_meta", "regions", "indicators", "pairings", "agreements", "agreement_tasks", "targets",
         "projects", "transactions", "milestones", "progress", "progress_totals", "meetings", "documents", "document_grams",
         "users", "sessions", "login_throttle", "api_tokens", "meeting_attendees", "itinerary_stops", "decisions",
-        "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "pace_profiles", "audit_log",
+        "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "pace_profiles", "inbox_reads",
+        "audit_log",
     ]
 
     /// Tables a backup leaves out: the data's version belongs to the database it counts the writes of (a restore

@@ -56,7 +56,8 @@ extension Store {
                         """
                     ).run()
                 }
-                try await Self.audit(db, actor, entity: "pace_profile", id: key, action: before == nil ? "create" : "update", before: before, after: text)
+                try await Self.audit(
+                    db, actor, entity: "pace_profile", id: key, action: before == nil ? "create" : "update", before: before, after: text)
             } else if let before {
                 try await db.raw("DELETE FROM pace_profiles WHERE agreement_id = \(bind: agreementId) AND indicator_code = \(bind: indicatorCode)")
                     .run()
@@ -74,20 +75,39 @@ extension Store {
                 WHERE year = \(bind: year) AND state = \(bind: ProgressState.approved.rawValue) GROUP BY region_code, indicator_code
                 """
             ).all().map {
-                (try $0.decode(column: "region_code", as: String.self), try $0.decode(column: "indicator_code", as: String.self), try $0.decode(column: "m", as: Int.self))
+                (
+                    try $0.decode(column: "region_code", as: String.self), try $0.decode(column: "indicator_code", as: String.self),
+                    try $0.decode(column: "m", as: Int.self)
+                )
             }
         }
     }
 
-    /// Projects planned or under way inside the scope, with the date of their last disbursement.
-    public func projectsForWarnings(scope: RegionScope) async throws -> [ProjectForWarning] {
-        try await backend.read { db in
-            try await db.raw(
-                """
-                SELECT p.id, p.title, p.county_code, p.status, p.planned_start, p.planned_end,
-                  (SELECT MAX(t.date) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'disbursement') AS last_disbursed
-                FROM projects p WHERE p.status IN ('planned', 'ongoing')
-                """ + scopeSQL("p.county_code", scope) + " ORDER BY p.id"
+    /// Projects planned or under way inside the scope that the project rule flags on `today` (picked out in SQL
+    /// by `WarningRules.projectCutoffs`), red ones first: how many of each level, and the first `limit` with the date
+    /// of their last disbursement. Reading every flagged project would cost more than the rest of a page.
+    public func projectsForWarnings(scope: RegionScope, today: Day, limit: Int) async throws -> (red: Int, amber: Int, first: [ProjectForWarning]) {
+        let (amberBy, redBy) = WarningRules.projectCutoffs(today: today)
+        let t = today.description
+        let inner: SQLQueryString =
+            """
+            SELECT p.id, p.title, p.county_code, p.status, p.planned_start, p.planned_end,
+              (SELECT MAX(t.date) FROM transactions t WHERE t.project_id = p.id AND t.kind = 'disbursement') AS last_disbursed
+            FROM projects p WHERE p.status IN ('planned', 'ongoing')
+            """ + scopeSQL("p.county_code", scope)
+        let red: SQLQueryString =
+            "(x.planned_end < \(bind: t) OR (x.status = 'ongoing' AND COALESCE(x.last_disbursed, x.planned_start) <= \(bind: redBy.description)))"
+        let flagged: SQLQueryString =
+            "(x.planned_end < \(bind: t) OR (x.status = 'ongoing' AND COALESCE(x.last_disbursed, x.planned_start) <= \(bind: amberBy.description)))"
+        return try await backend.read { db in
+            let counts = try await db.raw(
+                "SELECT COUNT(*) AS n, SUM(CASE WHEN " + red + " THEN 1 ELSE 0 END) AS r FROM (" + inner + ") x WHERE " + flagged
+            ).first()
+            let n = try counts?.decode(column: "n", as: Int.self) ?? 0
+            let r = try counts?.decode(column: "r", as: Int?.self) ?? 0
+            let first = try await db.raw(
+                "SELECT x.* FROM (" + inner + ") x WHERE " + flagged + " ORDER BY CASE WHEN " + red
+                    + " THEN 0 ELSE 1 END, x.county_code, x.id LIMIT \(bind: limit)"
             ).all().map { r in
                 ProjectForWarning(
                     id: try r.decode(column: "id", as: Int64.self), title: try r.decode(column: "title", as: String.self),
@@ -97,6 +117,7 @@ extension Store {
                     plannedEnd: (try r.decode(column: "planned_end", as: String?.self)).flatMap(Day.init),
                     lastDisbursed: (try r.decode(column: "last_disbursed", as: String?.self)).flatMap(Day.init))
             }
+            return (r, n - r, first)
         }
     }
 }

@@ -107,6 +107,7 @@ public func buildRouter(
     MapController(pages: pages).addRoutes(to: signedIn)
     ScreenController(pages: pages).addRoutes(to: signedIn)
     WarningsController(pages: pages).addRoutes(to: signedIn)
+    InboxController(pages: pages).addRoutes(to: signedIn)
     WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)

@@ -24,6 +24,18 @@ import Testing
         #expect(w(.suspended, end: "2024-01-01", last: nil) == nil)
     }
 
+    @Test func theCutoffsAreWhereTheRuleChangesLevel() {
+        #expect(Day("2024-05-31")!.minus(months: 3) == Day("2024-02-29"))
+        #expect(Day("2025-01-15")!.minus(months: 6) == Day("2024-07-15"))
+        for text in ["2024-03-31", "2024-12-01", "2025-06-15", "2025-07-31"] {
+            let d = Day(text)!
+            let (amberBy, redBy) = WarningRules.projectCutoffs(today: d)
+            #expect(amberBy.months(until: d) == WarningRules.stalledMonths && redBy.months(until: d) == 2 * WarningRules.stalledMonths)
+            // The day after a cutoff is a month short.
+            if let next = Day.after(amberBy) { #expect(next.months(until: d) == WarningRules.stalledMonths - 1 || next.day == 1) }
+        }
+    }
+
     @Test func tasksAreAmberThenRed() {
         let due = Day("2025-06-01")!
         #expect(WarningRules.task(id: 1, title: "t", regionCode: "520000", deadline: due, done: false, today: Day("2025-06-01")!) == nil)

@@ -38,6 +38,32 @@ import XiezuoStore
                 let p = try await admin.execute(uri: "/api/v1/projects/\(w.subject)", method: .get).decode(ProjectOut.self)
                 #expect(["planned", "ongoing"].contains(p.status) && p.plannedEnd! < "2025-03-01" && w.since == p.plannedEnd)
             }
+            // The database picks out exactly the projects the rule flags: the rule applied to every project, read
+            // through the API with its disbursements, gives the same warnings at the same levels.
+            var expected: [String: String] = [:]
+            var pageNumber = 1
+            while true {
+                let list = try await admin.execute(uri: "/api/v1/projects?perPage=100&page=\(pageNumber)", method: .get).decode(
+                    ListOut<ProjectOut>.self)
+                for p in list.items {
+                    let txs = try await admin.execute(uri: "/api/v1/projects/\(p.id)/transactions", method: .get).decode(ListOut<TransactionOut>.self)
+                        .items
+                    let last = txs.filter { $0.kind == "disbursement" }.map(\.date).max()
+                    if let w = WarningRules.project(
+                        id: p.id, title: p.title, countyCode: p.countyCode, status: ProjectStatus(rawValue: p.status)!,
+                        plannedStart: p.plannedStart.flatMap(Day.init), plannedEnd: p.plannedEnd.flatMap(Day.init),
+                        lastDisbursed: last.flatMap(Day.init),
+                        today: Day("2025-03-01")!)
+                    {
+                        expected[String(p.id)] = w.level.rawValue
+                    }
+                }
+                if list.items.isEmpty || pageNumber * 100 >= list.total { break }
+                pageNumber += 1
+            }
+            let listed = Dictionary(
+                out.items.filter { $0.kind.hasPrefix("project_") }.map { ($0.subject, $0.level) }, uniquingKeysWith: { a, _ in a })
+            #expect(listed == expected)
             // Every overdue task is a warning, and nothing else is.
             let tasks = try await admin.execute(uri: "/api/v1/tasks?scope=all&state=overdue", method: .get).decode(ListOut<TaskOut>.self).items
             #expect(Set(tasks.map { String($0.id) }) == Set(out.items.filter { $0.kind == "task_overdue" }.map(\.subject)))

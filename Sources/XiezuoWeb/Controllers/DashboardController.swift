@@ -97,10 +97,10 @@ struct DashboardController {
         model.countyMap = countyMap
         // The warnings of the reader's scope: how many, and the first red ones.
         let warnings = try await EarlyWarnings.build(
-            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang)
+            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang, projectLimit: 5)
         model.warningCounts = DashboardPage.WarningCounts(
-            red: warnings.filter { $0.level == .red }.count, amber: warnings.filter { $0.level == .amber }.count,
-            first: warnings.prefix { $0.level == .red }.prefix(5).map {
+            red: warnings.red, amber: warnings.amber,
+            first: warnings.items.prefix { $0.level == .red }.prefix(5).map {
                 .init(title: $0.title, link: $0.link, region: regions[$0.regionCode]?.name ?? $0.regionCode, detail: WarningsController.detail($0, l))
             }, href: "/warnings?year=\(year)")
         return try await pages.render("dashboard", title: l.t("dashboard_title"), section: "dashboard", request, context, model)

@@ -33,9 +33,11 @@ struct ScreenController {
 
         // One rule for every flag: the early warnings (Pace, an office's monthly plan, WarningRules).
         let all = try await EarlyWarnings.build(
-            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang)
+            store: pages.store, year: year, today: today, scope: a.scope, pairingIds: a.readablePairingIds, lang: l.lang, projectLimit: 8
+        ).items
         let levels = Dictionary(
-            all.filter { $0.kind == .indicatorBehind && $0.agreementId == o.agreement?.id }.map { ($0.subject, $0.level) }, uniquingKeysWith: { a, _ in a })
+            all.filter { $0.kind == .indicatorBehind && $0.agreementId == o.agreement?.id }.map { ($0.subject, $0.level) },
+            uniquingKeysWith: { a, _ in a })
         let warnings = all.filter { $0.level == .red && $0.kind != .taskOverdue }.prefix(8).map {
             ScreenPage.Warning(code: $0.subject, region: $0.regionCode, text: $0.title + "：" + WarningsController.detail($0, l))
         }

@@ -14,9 +14,10 @@ struct Renderer: Sendable {
     /// name instead of answering a page with an error in it.
     static let required = [
         "agreement", "agreements", "assessment", "assessments", "dashboard", "document", "document_new", "documents", "error",
-        "history", "history_block", "indicators", "layout", "ledger", "ledger_form", "ledger_preview", "ledger_row", "ledgers",
+        "history", "history_block", "inbox", "indicators", "layout", "ledger", "ledger_form", "ledger_preview", "ledger_row", "ledgers",
         "login", "map", "meeting", "meeting_form", "meetings", "pairings", "progress", "progress_detail", "project", "project_form",
-        "projects", "public", "region", "review", "screen", "setup", "warnings", "task", "tasks", "tokens", "users", "user_form", "account_password", "workbench",
+        "projects", "public", "region", "review", "screen", "setup", "warnings", "task", "tasks", "tokens", "users", "user_form", "account_password",
+        "workbench",
         "confirm", "audit",
     ]
 

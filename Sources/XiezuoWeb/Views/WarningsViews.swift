@@ -21,4 +21,6 @@ struct WarningsPage: PageModel {
     let rule: String
     let asOf: String
     let exportHref: String
+    /// Project warnings beyond those listed, said in a line.
+    let more: String?
 }
