@@ -13,6 +13,7 @@ PAGES = [
     "/regions/520525", "/pairings", "/indicators", "/meetings", "/meetings/1", "/tasks", "/assessments", "/documents",
     "/documents/new", "/admin/users", "/admin/users/new", "/admin/audit", "/account/password", "/tokens",
     "/map?year=2024", "/map?year=2024&indicator=consumption_amount&measure=completion", "/screen?year=2024", "/public?year=2024",
+    "/warnings?year=2024", "/warnings?year=2024&level=red", "/inbox",
 ]
 
 # Collects, in the page, what a person would see as wrong.
