@@ -313,8 +313,10 @@ enum Migrations {
         ])
 
     static let paceProfiles = Migration(
-        version: 16, name: "pace profiles",
+        version: 16, name: "early warnings",
         statements: [
+            // A project's last disbursement in one index seek: the warnings ask it of every project under way.
+            "CREATE INDEX transactions_dated ON transactions(project_id, kind, date)",
             // An office's monthly profile of an agreement's target (PaceProfile): twelve cumulative basis points,
             // comma-separated. Without one, the even pace applies.
             """

@@ -64,6 +64,11 @@ import XiezuoStore
             let listed = Dictionary(
                 out.items.filter { $0.kind.hasPrefix("project_") }.map { ($0.subject, $0.level) }, uniquingKeysWith: { a, _ in a })
             #expect(listed == expected)
+            // A shorter list still counts everything: the projects past the limit are said, red ones listed first.
+            let one = try await admin.execute(uri: "/api/v1/warnings?year=2024&limit=1", method: .get).decode(WarningsOut.self)
+            #expect(one.red == out.red && one.amber == out.amber && one.projectsNotListed == expected.count - 1)
+            #expect(one.items.filter { $0.kind.hasPrefix("project_") }.map(\.level) == [expected.values.contains("red") ? "red" : "amber"])
+            #expect(try await admin.execute(uri: "/api/v1/warnings?limit=-1", method: .get).status == .badRequest)
             // Every overdue task is a warning, and nothing else is.
             let tasks = try await admin.execute(uri: "/api/v1/tasks?scope=all&state=overdue", method: .get).decode(ListOut<TaskOut>.self).items
             #expect(Set(tasks.map { String($0.id) }) == Set(out.items.filter { $0.kind == "task_overdue" }.map(\.subject)))

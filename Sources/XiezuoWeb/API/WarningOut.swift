@@ -38,5 +38,7 @@ struct WarningsOut: Codable, Sendable {
     let asOf: String
     let red: Int
     let amber: Int
+    /// Project warnings counted but past `limit` (the list gives red ones first).
+    let projectsNotListed: Int
     let items: [WarningOut]
 }

@@ -36,7 +36,7 @@ struct InboxController {
 
     /// Marks the item read and goes to its page (only a page of this site).
     @Sendable func open(_ request: Request, context: SignedInContext) async throws -> Response {
-        guard let key = request.query("key"), !key.isEmpty, key.count <= 200 else { throw AppError.badFilter("key") }
+        guard let key = request.query("key"), !key.isEmpty, key.count <= 200 else { return Response.redirect(to: "/inbox", type: .normal) }
         // Only an item that is in the user's inbox now is marked: nobody fills another's (or their own) table at will.
         let (items, _) = try await items(context)
         guard let item = items.first(where: { $0.key == key }) else { return Response.redirect(to: "/inbox", type: .normal) }

@@ -98,15 +98,21 @@ struct WarningsController {
             body: .init(byteBuffer: ByteBuffer(bytes: try XLSXWriter(sheets: [sheet]).data())))
     }
 
-    /// The most project warnings an export or API answer lists (the counts cover all).
+    /// The most project warnings an export lists, and an API answer unless it asks for fewer (the counts cover all).
     static let exportLimit = 5_000
+    static let apiDefaultLimit = 200
 
     @Sendable func api(_ request: Request, context: SignedInContext) async throws -> Response {
-        let (year, all, shown) = try await warnings(request, context, projectLimit: Self.exportLimit)
+        var limit = Self.apiDefaultLimit
+        if let asked = request.query("limit"), !asked.isEmpty {
+            guard let n = Int(asked), (0...Self.exportLimit).contains(n) else { throw AppError.badFilter("limit") }
+            limit = n
+        }
+        let (year, all, shown) = try await warnings(request, context, projectLimit: limit)
         let regions = try await pages.regionIndex()
         return jsonResponse(
             WarningsOut(
-                year: year, asOf: context.today.description, red: all.red, amber: all.amber,
+                year: year, asOf: context.today.description, red: all.red, amber: all.amber, projectsNotListed: all.projectsNotListed,
                 items: shown.map { WarningOut($0, regions: regions) }))
     }
 }
