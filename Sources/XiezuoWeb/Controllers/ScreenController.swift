@@ -38,7 +38,7 @@ struct ScreenController {
         let levels = Dictionary(
             all.filter { $0.kind == .indicatorBehind && $0.agreementId == o.agreement?.id }.map { ($0.subject, $0.level) },
             uniquingKeysWith: { a, _ in a })
-        let warnings = all.filter { $0.level == .red && $0.kind != .taskOverdue }.prefix(8).map {
+        let warnings = all.filter { $0.level == .red && $0.kind != .taskOverdue }.prefix(6).map {
             ScreenPage.Warning(code: $0.subject, region: $0.regionCode, text: $0.title + "：" + WarningsController.detail($0, l))
         }
         var tiles: [ScreenPage.Tile] = []
@@ -76,7 +76,7 @@ struct ScreenController {
         }
         let regions = try await pages.regionIndex()
         let overdue = try await pages.store.tasks(
-            TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today), firstWithin: a.user.scopePrefix, limit: 8)
+            TaskFilter(pairingIds: a.readablePairingIds, state: .overdue, today: today), firstWithin: a.user.scopePrefix, limit: 5)
         let model = ScreenPage(
             year: year, refreshSeconds: Self.refreshSeconds,
             heading: l.t("screen_heading", String(year), o.pairing.map { pages.pairingLabel($0, regions, l) } ?? ""),
