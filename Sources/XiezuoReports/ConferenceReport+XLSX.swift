@@ -83,7 +83,7 @@ extension ConferenceReport {
                 }))
         sheets.append(
             .init(
-                name: t("report_s6"), header: [t("warning_level"), t("warning_about"), t("region"), t("warning_detail")],
+                name: t("warnings_title"), header: [t("warning_level"), t("warning_about"), t("region"), t("warning_detail")],
                 rows: warnings.map { w in
                     [
                         .text(t("warning_" + w.level.rawValue)), .text(FormulaGuard.escape(w.title)), .text(w.regionCode),

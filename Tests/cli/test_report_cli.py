@@ -34,7 +34,7 @@ def test_xlsx_reads_back_and_is_reproducible(db):
     assert report(db, "xlsx", b).returncode == 0
     assert open(a, "rb").read() == open(b, "rb").read()
     book = openpyxl.load_workbook(a)
-    assert book.sheetnames == ["概况", "指标完成", "工作领域", "各地区", "重点项目", "台账汇总", "督办任务"]
+    assert book.sheetnames == ["概况", "指标完成", "工作领域", "各地区", "重点项目", "台账汇总", "督办任务", "监测预警"]
     rows = {r[0]: r for r in book["指标完成"].iter_rows(min_row=2, values_only=True)}
     assert rows["财政援助资金"][2] == 320000  # the target, in 万元, as a number
     tasks = list(book["督办任务"].iter_rows(min_row=2, values_only=True))
