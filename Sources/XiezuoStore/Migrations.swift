@@ -323,7 +323,7 @@ enum Migrations {
             CREATE TABLE pace_profiles (
               agreement_id BIGINT NOT NULL REFERENCES agreements(id), indicator_code TEXT NOT NULL REFERENCES indicators(code),
               cumulative TEXT NOT NULL, updated_by TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (agreement_id, indicator_code))
-            """
+            """,
         ])
 
     static let inboxReads = Migration(

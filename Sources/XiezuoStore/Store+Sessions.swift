@@ -171,6 +171,21 @@ extension Store {
         return .allowed(remainingAfterFailure: max(0, limit - failures), lockedIfWrong: until)
     }
 
+    /// A successful sign-in takes back the one failure its claim counted for a shared key (the client's address):
+    /// an office behind one address signs in all day without locking itself out, while every wrong password still
+    /// counts. A lock that count set is lifted when the count falls under the limit again.
+    public func forgiveSignInAttempt(_ key: String, limit: Int) async throws {
+        try await backend.atomic { db in
+            try await db.raw(
+                """
+                UPDATE login_throttle SET failures = failures - 1,
+                  locked_until = CASE WHEN failures - 1 < \(bind: limit) THEN NULL ELSE locked_until END
+                WHERE key = \(bind: key) AND failures > 0
+                """
+            ).run()
+        }
+    }
+
     /// A successful sign-in forgets the account's failures.
     public func clearLoginFailures(_ keys: [String]) async throws {
         try await backend.atomic { db in

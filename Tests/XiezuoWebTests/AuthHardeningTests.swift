@@ -76,6 +76,19 @@ import XiezuoStore
         }
     }
 
+    @Test func anOfficeSigningInAllDayIsNeverLockedOutTogether() async throws {
+        try await withRawApp(users: [("li.ming", .admin, "520000"), ("wang.fang", .prefectureOfficer, "520500")]) { raw in
+            // Sixty good sign-ins from one address (more than the address's limit of failures) …
+            for i in 0..<(Store.maxAddressFailures + 10) {
+                let r = try await postLogin(raw, username: i % 2 == 0 ? "li.ming" : "wang.fang", password: testPassword)
+                #expect(sessionCookie(r) != nil, "sign-in \(i) refused")
+            }
+            // … and a wrong password still counts for the account.
+            let wrong = try await postLogin(raw, username: "li.ming", password: "wrong-password-1")
+            #expect(wrong.status == .unauthorized && wrong.text.contains("还可尝试 4 次"))
+        }
+    }
+
     @Test func theThrottleGrowsForgetsAndCountsAddressesHigher() async throws {
         try await withAppAndStore(demo: false) { _, store in
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)

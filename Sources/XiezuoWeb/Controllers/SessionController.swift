@@ -183,6 +183,7 @@ struct SessionController {
         let ok = try await Self.verify(password, hash: hash ?? dummyHash)
         if ok, hash != nil, let user = try await store.user(username: username), user.state == .active {
             try await store.clearLoginFailures(["user:" + username])
+            if let address { try await store.forgiveSignInAttempt("ip:" + address, limit: Store.maxAddressFailures) }
             return .ok(user)
         }
         return remaining == 0 ? .locked(Date().addingTimeInterval(60)) : .wrong(remaining: remaining)
