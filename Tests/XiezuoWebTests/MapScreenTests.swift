@@ -81,7 +81,7 @@ import XiezuoStore
             for i in indicators {
                 let tile = screen.text.components(separatedBy: "data-indicator=\"\(i.indicatorCode)\"").count
                 #expect(tile >= 2, "no tile for \(i.indicatorCode)")
-                let warned = screen.text.contains("<li data-subject=\"\(i.indicatorCode)\" data-region=\"520000\">")
+                let warned = screen.text.contains("<li data-subject=\"\(i.indicatorCode)\" data-region=\"520000\"")
                 // Completion under 70 % of what is due (all of it) is red; 90 % and more is not flagged.
                 let bp = Int(i.actual * 10_000 / max(1, i.target))
                 if bp < Pace.redBelow { red += 1 }
