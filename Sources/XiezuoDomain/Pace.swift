@@ -67,6 +67,16 @@ public struct PaceProfile: Sendable, Hashable, Codable {
         self.cumulative = cumulative
     }
 
+    /// A plan as an office types it: twelve whole percentages separated by spaces, commas (either width), 、 or ;,
+    /// with or without %, full-width digits too. Nil for anything else, including totals other than 100.
+    public init?(typed text: String) {
+        let parts = SheetText.normalize(text).split(whereSeparator: { " ,，、;；\t%".contains($0) })
+        guard parts.count == 12 else { return nil }
+        let numbers = parts.compactMap { $0.count <= 3 ? Int($0) : nil }
+        guard numbers.count == 12 else { return nil }
+        self.init(monthlyPercent: numbers)
+    }
+
     /// Each month's own share in percent (what the form shows).
     public var monthlyPercent: [Int] { zip(cumulative, [0] + cumulative.dropLast()).map { ($0 - $1) / 100 } }
 }

@@ -63,6 +63,22 @@ import Testing
         #expect(PaceProfile(cumulative: [0, 0, 5_000, 4_000] + Array(repeating: 10_000, count: 8)) == nil)  // falls
     }
 
+    @Test func aPlanIsReadAsOfficesTypeIt() {
+        let even = [8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9]
+        for text in [
+            "8 8 8 8 8 8 8 8 9 9 9 9", "8,8,8,8,8,8,8,8,9,9,9,9", "8%，8%，8%，8%，8%，8%，8%，8%，9%，9%，9%，9%", "８ ８ ８ ８ ８ ８ ８ ８ ９ ９ ９ ９",
+            "  8;8;8;8;8;8;8;8;9;9;9;9  ", "8、8、8、8、8、8、8、8、9、9、9、9",
+        ] {
+            #expect(PaceProfile(typed: text)?.monthlyPercent == even, "\(text)")
+        }
+        for text in [
+            "", "8 8 8", "8 8 8 8 8 8 8 8 9 9 9 9 0", "8 8 8 8 8 8 8 8 9 9 9 x", "99999999999999999999 0 0 0 0 0 0 0 0 0 0 0",
+            "-8 24 8 8 8 8 8 8 9 9 9 9", "8.5 7.5 8 8 8 8 8 8 9 9 9 9", String(repeating: "1 ", count: 10_000),
+        ] {
+            #expect(PaceProfile(typed: text) == nil, "\(text.prefix(40))")
+        }
+    }
+
     @Test func redComesFirst() {
         let a = Warning(level: .amber, kind: .indicatorBehind, regionCode: "520000", subject: "a", title: "a")
         let r = Warning(level: .red, kind: .taskOverdue, regionCode: "520000", subject: "1", title: "t")

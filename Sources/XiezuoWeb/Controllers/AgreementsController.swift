@@ -21,12 +21,10 @@ struct AgreementsController {
         try context.access.requireManage(pairing: d.pairing)
         let form = try await decodeForm(request, context)
         guard let code = form["indicator"], d.targets.contains(where: { $0.indicatorCode == code }) else { throw AppError.badFilter("indicator") }
-        let text = SheetText.normalize(form["months"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = (form["months"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         var profile: PaceProfile?
         if !text.isEmpty {
-            let parts = text.split(whereSeparator: { " ,，、;；\t%".contains($0) })
-            let numbers = parts.compactMap { Int($0) }
-            guard numbers.count == parts.count, let p = PaceProfile(monthlyPercent: numbers) else {
+            guard let p = PaceProfile(typed: text) else {
                 throw AppError(status: .unprocessableContent, code: "pace_profile", key: "error.pace_profile")
             }
             profile = p

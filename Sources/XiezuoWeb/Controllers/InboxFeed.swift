@@ -72,10 +72,7 @@ enum InboxFeed {
                     link: w.link))
         }
         if ReviewRule.isReviewer(user) {
-            var f = ProgressFilter(state: .submitted, scope: a.ownScope)
-            f.notAuthoredBy = user.username
-            if user.role != .admin { f.otherThanRegion = user.regionCode }
-            var waiting = try await store.progress(f, page: Page(number: 1, size: 1)).total
+            var waiting = try await store.progress(a.figuresToReview, page: Page(number: 1, size: 1)).total
             for (_, counts) in try await store.ledgerCounts(scope: a.ownScope) { waiting += counts.pending }
             if waiting > 0 {
                 out.append(

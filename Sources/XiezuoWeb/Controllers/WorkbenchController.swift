@@ -76,10 +76,7 @@ struct WorkbenchController {
         // Awaiting review: figures and each ledger's rows, counted.
         var awaiting: [WorkbenchPage.Count] = []
         if reviewing {
-            var f = ProgressFilter(state: .submitted, scope: a.ownScope)
-            f.notAuthoredBy = user.username
-            if user.role != .admin { f.otherThanRegion = user.regionCode }
-            let figures = try await store.progress(f, page: Page(number: 1, size: 1)).total
+            let figures = try await store.progress(a.figuresToReview, page: Page(number: 1, size: 1)).total
             if figures > 0 { awaiting.append(.init(href: "/review", label: l.t("nav_progress"), count: figures)) }
             for (ledger, counts) in try await store.ledgerCounts(scope: a.ownScope).sorted(by: { $0.key.rawValue < $1.key.rawValue })
             where counts.pending > 0 {

@@ -46,6 +46,14 @@ struct Access: Sendable {
     var scope: RegionScope { readable.map(RegionScope.within) ?? .all }
     /// The user's own scope, without what its pairings add (reviews, bulk approval).
     var ownScope: RegionScope { user.role == .admin ? .all : .within([user.scopePrefix]) }
+    /// The figures waiting for this user's review: submitted by someone else, inside the user's own scope, and — but
+    /// for an administrator — not of the user's own region (the level above reviews).
+    var figuresToReview: ProgressFilter {
+        var f = ProgressFilter(state: .submitted, scope: ownScope)
+        f.notAuthoredBy = user.username
+        if user.role != .admin { f.otherThanRegion = user.regionCode }
+        return f
+    }
     /// Pairings whose agreements and meetings the user may read (nil: all).
     var readablePairingIds: [Int64]? {
         user.role == .admin ? nil : pairings.filter { AccessRule.canRead(user, pairing: $0) }.map(\.id)
