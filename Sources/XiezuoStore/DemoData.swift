@@ -129,6 +129,7 @@ extension Store {
                 }
             }
 
+            try await Self.loadDemoRound(db, counties: counties, figures: figures, actor: actor)
             try await Self.loadDemoMeetings(db, province: province, actor: actor)
             try await self.loadDemoLedgers(db, counties: counties, actor: actor)
             try await db.raw("INSERT INTO app_meta (key, value) VALUES ('demo', '2024')").run()

@@ -114,7 +114,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads, rounds,
     ]
 
     static let documents = Migration(
@@ -332,6 +332,40 @@ enum Migrations {
             // Which of the items in a user's inbox the user has opened. The items themselves are not stored: they
             // are what is waiting now (a returned figure, a task due, a red warning), each with a stable key.
             "CREATE TABLE inbox_reads (username TEXT NOT NULL, item_key TEXT NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (username, item_key))"
+        ])
+
+    static let rounds = Migration(
+        version: 18, name: "reporting rounds",
+        statements: [
+            // A round asks the offices below its opener for one month's figures (indicator codes) and ledger rows
+            // (ledger names), comma-separated, by a deadline. lock_state: deadline, unlocked or locked (RoundLock).
+            """
+            CREATE TABLE rounds (
+              id {ID}, title TEXT NOT NULL, opener_region TEXT NOT NULL REFERENCES regions(code), opened_by TEXT,
+              year INTEGER NOT NULL, month INTEGER NOT NULL, deadline TEXT NOT NULL, indicators TEXT NOT NULL,
+              ledgers TEXT NOT NULL, lock_state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', is_demo INTEGER NOT NULL DEFAULT 0,
+              created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX rounds_period ON rounds(year, month)",
+            // scope_prefix: the member region's code prefix, so the lock of a figure of a county inside a member
+            // prefecture is one LIKE.
+            """
+            CREATE TABLE round_members (
+              round_id BIGINT NOT NULL REFERENCES rounds(id), region_code TEXT NOT NULL REFERENCES regions(code),
+              scope_prefix TEXT NOT NULL, submitted_at TEXT, submitted_by TEXT, reminders INTEGER NOT NULL DEFAULT 0,
+              reminded_at TEXT, reminded_by TEXT, PRIMARY KEY (round_id, region_code))
+            """,
+            "CREATE INDEX round_members_region ON round_members(region_code)",
+            """
+            CREATE TABLE change_requests (
+              id {ID}, round_id BIGINT NOT NULL REFERENCES rounds(id), progress_id BIGINT NOT NULL REFERENCES progress(id),
+              region_code TEXT NOT NULL, indicator_code TEXT NOT NULL, old_value BIGINT NOT NULL, new_value BIGINT NOT NULL,
+              reason TEXT NOT NULL, state TEXT NOT NULL, requested_by TEXT, requested_at TEXT NOT NULL, decided_by TEXT,
+              decided_at TEXT, decision_comment TEXT NOT NULL DEFAULT '')
+            """,
+            "CREATE INDEX change_requests_state ON change_requests(state, region_code)",
+            // One open request per figure: a second waits until the first is decided.
+            "CREATE UNIQUE INDEX change_requests_open ON change_requests(progress_id) WHERE state = 'pending'",
         ])
 
     static let ledgerSearch = Migration(

@@ -102,7 +102,14 @@ extension Store {
         var listedOther = 0
         var listedRejected = 0
         let countyIndex = d.index(d.countyField)!
+        let dateIndex = d.index(d.dateField)!
         let personal = d.fields.map(\.kind.isPersonal)
+        // Periods a reporting round has locked for this ledger: a row dated in one changes only through a request.
+        let locks = try await Self.lockedPeriods(db, column: "ledgers", today: actor.day).filter { $0.items.contains(ledger.rawValue) }
+        func lockingRound(county: String, date: String) -> Int64? {
+            guard !locks.isEmpty, let day = Day(date) else { return nil }
+            return locks.first { $0.year == day.year && $0.month == day.month && county.hasPrefix($0.prefix) }?.round
+        }
 
         func list(_ row: Int, _ outcome: LedgerOutcome, _ issues: [CellIssue], _ values: [String]) {
             if outcome == .rejected {
@@ -174,6 +181,13 @@ extension Store {
                 if counties.contains(where: { !canWrite($0) }) {
                     rowIssues.append(CellIssue(column: d.label(d.countyField, .zh), key: "ledger.outside_scope", params: [merged[countyIndex]]))
                 }
+                let changes = base.map { $0.values != merged } ?? true
+                if changes {
+                    let periods = [(merged[countyIndex], merged[dateIndex]), (base?.before?.countyCode ?? "", base?.before?.date ?? "")]
+                    if let round = periods.lazy.compactMap({ lockingRound(county: $0.0, date: $0.1) }).first {
+                        rowIssues.append(CellIssue(column: d.label(d.dateField, .zh), key: "ledger.period_locked", params: [String(round)]))
+                    }
+                }
                 if !rowIssues.isEmpty {
                     report.rejected += 1
                     list(r.rowNumber, .rejected, rowIssues, merged)
@@ -181,7 +195,6 @@ extension Store {
                 }
                 var notes = r.notes
                 let outcome: LedgerOutcome
-                let changes = base.map { $0.values != merged } ?? true
                 if let first = seen[key] {
                     // The same record again in this file: one record, reported with the row it repeats.
                     outcome = .repeated

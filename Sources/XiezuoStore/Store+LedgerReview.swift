@@ -31,6 +31,14 @@ extension Store {
                 else { throw StoreError.notFound }
                 let before = try Self.record(row, cipher: cipher)
                 guard before.version == expectedVersion else { throw StoreError.conflict }
+                // A returned row stays correctable in its period: the level above asked for the change.
+                let samePeriod = before.countyCode == county && before.date.prefix(7) == date.prefix(7)
+                if before.state != .returned {
+                    try await Self.refuseLockedRow(db, ledger, county: before.countyCode, date: before.date, actor: actor)
+                }
+                if !(before.state == .returned && samePeriod) {
+                    try await Self.refuseLockedRow(db, ledger, county: county, date: date, actor: actor)
+                }
                 let beforeJSON = try row.decode(column: "values_json", as: String.self)
                 try await db.raw(
                     """
@@ -59,6 +67,7 @@ extension Store {
                 after.version += 1
                 return after
             }
+            try await Self.refuseLockedRow(db, ledger, county: county, date: date, actor: actor)
             let newId = try await db.raw(
                 """
                 INSERT INTO ledger_rows (ledger, natural_key, county_code, occurred_on, year, values_json, search_text, state, created_at, updated_at,

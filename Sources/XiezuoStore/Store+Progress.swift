@@ -6,6 +6,8 @@ public struct ProgressFilter: Sendable, Hashable {
     public var indicatorCode: String?
     public var regionCode: String?
     public var year: Int?
+    /// One month of the year (a reporting round's period).
+    public var month: Int?
     public var state: ProgressState?
     /// The caller's scope, required.
     public var scope: RegionScope
@@ -52,6 +54,7 @@ extension Store {
             if let i = f.indicatorCode { w += " AND indicator_code = \(bind: i)" }
             if let c = f.regionCode { w += " AND region_code LIKE \(bind: Region.scopePrefix(code: c, level: ProjectDraft.levelOf(c)) + "%")" }
             if let y = f.year { w += " AND year = \(bind: y)" }
+            if let m = f.month { w += " AND month = \(bind: m)" }
             if let s = f.state { w += " AND state = \(bind: s.rawValue)" }
             w += scopeSQL("region_code", f.scope)
             if let me = f.notAuthoredBy {
@@ -73,6 +76,7 @@ extension Store {
     }
 
     static func insertProgress(_ db: any SQLDatabase, _ p: ProgressReport, actor: Actor) async throws -> ProgressReport {
+        try await refuseLocked(db, p, actor: actor)
         if let existing = try await db.raw(
             """
             SELECT id FROM progress WHERE indicator_code = \(bind: p.indicatorCode) AND region_code = \(bind: p.regionCode)
@@ -111,6 +115,15 @@ extension Store {
     /// `insertProgress` row by row, in a fraction of the round trips (which is what a database server charges for).
     static func insertProgressBatch(_ db: any SQLDatabase, _ rows: [ProgressReport], actor: Actor) async throws {
         let now = now()
+        // The locked periods read once (rounds are few), each row checked against them in memory.
+        let locks = try await lockedPeriods(db, column: "indicators", today: actor.day)
+        for p in rows where p.state != .returned {
+            if let l = locks.first(where: {
+                $0.items.contains(p.indicatorCode) && $0.year == p.year && $0.month == p.month && p.regionCode.hasPrefix($0.prefix)
+            }) {
+                throw RoundError.periodLocked(roundId: l.round)
+            }
+        }
         for start in stride(from: 0, to: rows.count, by: 400) {
             let part = Array(rows[start..<min(start + 400, rows.count)])
             var q: SQLQueryString =
@@ -329,36 +342,39 @@ extension Store {
 
     /// Moves a figure along the review chain, keeping the running totals per state in step, in one transaction.
     public func review(progressId: Int64, _ action: ProgressState.Action, comment: String, actor: Actor) async throws -> ProgressReport {
-        try await backend.write { db in
-            guard let before = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.progress) else {
-                throw StoreError.notFound
-            }
-            guard let next = before.state.after(action) else { throw ReviewError.notAllowedFrom(before.state) }
-            if action == .return && comment.trimmingWhitespace().isEmpty { throw ReviewError.commentRequired }
-            // Checked here, in the transaction that approves, so no route can forget it.
-            let authors = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first().map(Self.authorship) ?? Authorship()
-            if action == .approve && (actor.name == nil || authors.isAuthor(actor.name)) { throw ReviewError.ownWork }
-            let who: SQLQueryString
-            switch action {
-            case .submit: who = "submitted_by = \(bind: actor.name), approved_by = NULL"
-            case .approve: who = "approved_by = \(bind: actor.name)"
-            case .return: who = "approved_by = NULL"
-            }
-            try await db.raw(
-                """
-                UPDATE progress SET state = \(bind: next.rawValue), review_comment = \(bind: action == .return ? comment : ""),
-                  version = version + 1, updated_at = \(bind: Self.now()), \(who) WHERE id = \(bind: progressId)
-                """
-            ).run()
-            var moved = before
-            moved.value = -before.value
-            try await Self.addToTotals(db, [moved])
-            var after = before
-            after.state = next
-            try await Self.addToTotals(db, [after])
-            try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: action.rawValue, before: before, after: after)
-            return after
+        try await backend.write { db in try await Self.moveFigure(db, progressId, action, comment: comment, actor: actor) }
+    }
+
+    static func moveFigure(
+        _ db: any SQLDatabase, _ progressId: Int64, _ action: ProgressState.Action, comment: String, actor: Actor
+    ) async throws -> ProgressReport {
+        guard let row = try await db.raw("SELECT * FROM progress WHERE id = \(bind: progressId)").first() else { throw StoreError.notFound }
+        let before = try Self.progress(from: row)
+        guard let next = before.state.after(action) else { throw ReviewError.notAllowedFrom(before.state) }
+        if action == .return && comment.trimmingWhitespace().isEmpty { throw ReviewError.commentRequired }
+        // Checked here, in the transaction that approves, so no route can forget it.
+        let authors = try Self.authorship(row)
+        if action == .approve && (actor.name == nil || authors.isAuthor(actor.name)) { throw ReviewError.ownWork }
+        let who: SQLQueryString
+        switch action {
+        case .submit: who = "submitted_by = \(bind: actor.name), approved_by = NULL"
+        case .approve: who = "approved_by = \(bind: actor.name)"
+        case .return: who = "approved_by = NULL"
         }
+        try await db.raw(
+            """
+            UPDATE progress SET state = \(bind: next.rawValue), review_comment = \(bind: action == .return ? comment : ""),
+              version = version + 1, updated_at = \(bind: Self.now()), \(who) WHERE id = \(bind: progressId)
+            """
+        ).run()
+        var moved = before
+        moved.value = -before.value
+        try await Self.addToTotals(db, [moved])
+        var after = before
+        after.state = next
+        try await Self.addToTotals(db, [after])
+        try await Self.audit(db, actor, entity: "progress", id: String(progressId), action: action.rawValue, before: before, after: after)
+        return after
     }
 
     /// Corrects the value of a draft or returned figure, if it is still at `expectedVersion` (conflict otherwise).
@@ -369,6 +385,7 @@ extension Store {
             }
             let before = try Self.progress(from: row)
             guard before.state.editable else { throw ReviewError.notEditable }
+            try await Self.refuseLocked(db, before, actor: actor)
             guard try row.decode(column: "version", as: Int64.self) == expectedVersion else { throw StoreError.conflict }
             try await db.raw(
                 """

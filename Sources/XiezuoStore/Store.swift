@@ -154,11 +154,23 @@ public struct Store: Sendable {
 public struct Actor: Sendable, Hashable {
     public var name: String?
     public var address: String?
-    public init(name: String?, address: String?) {
+    /// Today in China as the request saw it (a reporting round's lock depends on it); nil: the system's clock.
+    public var today: Day?
+    public init(name: String?, address: String?, today: Day? = nil) {
         self.name = name
         self.address = address
+        self.today = today
     }
     public static let system = Actor(name: "system", address: nil)
+
+    /// The day a write is judged on: the request's, or today in China by the system's clock (command line).
+    var day: Day {
+        if let today { return today }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        let c = cal.dateComponents([.year, .month, .day], from: Date.now)
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
 }
 
 public struct AuditEntry: Sendable, Hashable, Codable {

@@ -108,6 +108,8 @@ public func buildRouter(
     ScreenController(pages: pages).addRoutes(to: signedIn)
     WarningsController(pages: pages).addRoutes(to: signedIn)
     InboxController(pages: pages).addRoutes(to: signedIn)
+    RoundsController(pages: pages).addRoutes(to: signedIn)
+    ChangesController(pages: pages).addRoutes(to: signedIn)
     WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)

@@ -43,7 +43,7 @@ import XiezuoStore
         "get /ledgers", "get /ledgers/{ledger}", "get /api/v1/ledgers/{ledger}", "get /ledgers/{ledger}/export",
         "get /ledgers/{ledger}/template.xlsx",  // the drop-down holds the caller's own counties (LedgerWebTests)
         "get /workbench", "get /map", "get /screen", "get /warnings", "get /warnings/export.xlsx", "get /api/v1/warnings",
-        "get /inbox", "get /api/v1/inbox",
+        "get /inbox", "get /api/v1/inbox", "get /rounds", "get /api/v1/rounds", "get /changes",
     ]
 
     /// The administrator's pages: everyone else gets 403.
@@ -62,6 +62,7 @@ import XiezuoStore
         "post /projects", "post /api/v1/projects", "post /progress", "post /api/v1/progress",
         "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings", "post /api/v1/progress/import",
         "post /ledgers/{ledger}", "post /ledgers/{ledger}/import", "post /api/v1/ledgers/{ledger}/import",
+        "post /rounds", "post /api/v1/rounds",  // members outside the caller's scope: RoundsTests
     ]
 
     /// A consumption sheet with one row in Zunyi's 绥阳县.
@@ -71,7 +72,7 @@ import XiezuoStore
 
     @Test func everyRouteForEveryRoleKeepsOtherScopesOut() async throws {
         let routes = try await Self.routes()
-        try await withRawApp(users: Self.users) { raw in
+        try await withAppAndStore(users: Self.users) { raw, store in
             let admin = try await AuthedClient.signIn(raw, username: "admin.test")
             let zunyi = try await AuthedClient.signIn(raw, username: "zunyi.officer")
             // Zunyi's objects.
@@ -89,6 +90,16 @@ import XiezuoStore
                 body: jsonBody(
                     ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 12, "value": "777", "note": "遵义备注ZZ"]))
             let fid = try figure.createdID
+            // Zunyi's reporting round with that figure submitted in it, past its deadline, and a change asked for it.
+            let zunyiActor = Actor(name: "zunyi.officer", address: nil)
+            let suiyang = try #require(try await store.region(code: "520323"))
+            let zround = try await store.openRound(
+                ReportingRound(
+                    id: 0, title: "遵义填报ZZ", openerRegionCode: "520300", openedBy: "zunyi.officer", year: 2024, month: 12,
+                    deadline: Day("2025-01-10")!, indicatorCodes: ["demo_villages"], ledgers: []),
+                members: [suiyang], actor: zunyiActor)
+            try await store.submitRound(zround, member: "520323", actor: zunyiActor)
+            let zchange = try await store.requestChange(progressId: fid, newValue: 778, reason: "遵义理由ZZ", actor: zunyiActor)
             let doc = try await zunyi.execute(
                 uri: "/documents", method: .post, headers: formHeaders,
                 body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
@@ -140,7 +151,8 @@ import XiezuoStore
             let zunyiObjects = [
                 "project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
                 "meeting": String(mid), "decision": String(decid), "task": String(taskid),
-                "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid,
+                "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid, "round": String(zround.id),
+                "change": String(zchange.id),
             ]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
@@ -153,7 +165,8 @@ import XiezuoStore
                 "document \(did)": "遵义专用文档ZZ", "document \(gdid)": "广州专用文档GG", "token \(tid)": "遵义令牌ZZ",
                 "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
                 "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement.title,
-                "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ",
+                "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ", "round \(zround.id)": "遵义填报ZZ",
+                "change \(zchange.id)": "遵义理由ZZ",
             ]
 
             func snapshot() async throws -> [String] {
@@ -172,6 +185,8 @@ import XiezuoStore
                     try await admin.execute(uri: "/api/v1/assessments/\(zunyiPairing)/2024", method: .get).text,
                     try await admin.execute(uri: "/api/v1/ledgers/consumption/\(lid)", method: .get).text,
                     try await admin.execute(uri: "/api/v1/ledgers/consumption?q=%E9%81%B5%E4%B9%89%E4%B8%8A%E4%BC%A0", method: .get).text,
+                    try await zunyi.execute(uri: "/api/v1/rounds", method: .get).text,
+                    try await zunyi.execute(uri: "/changes", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
                 ]
             }
             let before = try await snapshot()
@@ -185,7 +200,7 @@ import XiezuoStore
                     ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
                     ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
                     ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
-                    ("/api/v1/ledgers/", "ledger_row"),
+                    ("/api/v1/ledgers/", "ledger_row"), ("/rounds/", "round"), ("/changes/", "change"),
                 ] where path.hasPrefix(prefix) { return k }
                 return nil
             }
@@ -207,7 +222,7 @@ import XiezuoStore
                     return objects["project"] == nil ? [] : [(path + "?state=submitted", "")]
                 }
                 if path.hasPrefix("/history/") {
-                    return ["project", "agreement", "progress", "document", "meeting", "task", "ledger_row"].compactMap { k in
+                    return ["project", "agreement", "progress", "document", "meeting", "task", "ledger_row", "round"].compactMap { k in
                         objects[k].map { (path.replacingOccurrences(of: "{entity}", with: k).replacingOccurrences(of: "{id}", with: $0), k) }
                     }
                 }

@@ -139,8 +139,8 @@ import XiezuoDomain
             // Back, then Save again: the form comes back with a link to the figure that exists.
             let again = try await bijie.execute(uri: "/progress", method: .post, headers: formHeaders, body: form(fields))
             #expect(again.status == .unprocessableContent && again.text.contains(link))
-            // Eight requests at once for another period: the database lets exactly one through.
-            let payload = jsonBody(["indicatorCode": "demo_villages", "regionCode": "520526", "year": 2024, "month": 11, "value": "2", "note": ""])
+            // Eight requests at once for another period (one the demo has no figure for): the database lets exactly one through.
+            let payload = jsonBody(["indicatorCode": "demo_villages", "regionCode": "520526", "year": 2025, "month": 1, "value": "2", "note": ""])
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<8 {
                     group.addTask { try await bijie.execute(uri: "/api/v1/progress", method: .post, headers: jsonHeaders, body: payload).status }
@@ -149,9 +149,10 @@ import XiezuoDomain
             }
             #expect(statuses.filter { $0 == .created }.count == 1)
             #expect(statuses.filter { $0 == .conflict }.count == 7)
-            let list = try await bijie.execute(uri: "/api/v1/progress?region=520526&year=2024&indicator=demo_villages", method: .get).json
-            let items = (list["items"] as? [[String: Any]]) ?? []
-            #expect(items.filter { $0["month"] as? Int == 11 }.count == 1 && items.filter { $0["month"] as? Int == 12 }.count == 1)
+            let list = try await bijie.execute(uri: "/api/v1/progress?region=520526&year=2025&indicator=demo_villages", method: .get).json
+            #expect(((list["items"] as? [[String: Any]]) ?? []).filter { $0["month"] as? Int == 1 }.count == 1)
+            let december = try await bijie.execute(uri: "/api/v1/progress?region=520526&year=2024&indicator=demo_villages", method: .get).json
+            #expect(((december["items"] as? [[String: Any]]) ?? []).filter { $0["month"] as? Int == 12 }.count == 1)
         }
     }
 }

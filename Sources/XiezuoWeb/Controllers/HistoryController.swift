@@ -15,7 +15,7 @@ struct HistoryController {
 
     /// The kinds of objects with a history page, and the page each belongs to.
     enum Kind: String, CaseIterable {
-        case project, agreement, progress, document, meeting, task
+        case project, agreement, progress, document, meeting, task, round
         case ledgerRow = "ledger_row"
 
         var path: String {
@@ -27,6 +27,7 @@ struct HistoryController {
             case .meeting: return "/meetings"
             case .task: return "/tasks"
             case .ledgerRow: return "/ledgers"
+            case .round: return "/rounds"
             }
         }
     }
@@ -55,6 +56,11 @@ struct HistoryController {
         case .task:
             let t = try await FollowUp(store: store).task(id, context).0
             return (kind, id, t.title)
+        case .round:
+            guard let round = try await store.round(id: id),
+                RoundRule.mayRead(context.user, round: round, members: try await store.roundMembers(round).map(\.regionCode))
+            else { throw AppError.notFound(what) }
+            return (kind, id, round.title)
         case .ledgerRow:
             let r = try await context.find(what) { try await store.ledgerRow(id: id) }
             return (kind, id, "\(r.ledger.title(l.lang)) · \(r.id)")

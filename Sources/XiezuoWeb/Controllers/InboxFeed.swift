@@ -7,7 +7,7 @@ import XiezuoStore
 /// review. Each item has a key that stays the same while it is the same news, so "read" sticks to it.
 struct InboxItem: Sendable {
     enum Kind: String, Sendable, CaseIterable {
-        case returned, task, warning, review
+        case returned, task, warning, review, round, change
     }
     let key: String
     let kind: Kind
@@ -70,6 +70,37 @@ enum InboxFeed {
                     title: l.t("inbox_warning", w.title),
                     detail: (regions[w.regionCode]?.name ?? w.regionCode) + " · " + EarlyWarnings.detail(w, lang: lang),
                     link: w.link))
+        }
+        // The rounds that ask something of the user's own office: each is news while it is not in, again when it is
+        // sent back, and every reminder is news of its own.
+        if AccessRule.writesData(user) {
+            for (round, m) in try await store.roundsAsking(regionCodes: [user.regionCode]) {
+                let status = m.status(in: round, today: today)
+                if status != .submitted {
+                    out.append(
+                        InboxItem(
+                            key: "round:\(round.id):\(status.rawValue)", kind: .round, title: l.t("inbox_round", round.title),
+                            detail: "\(round.period) · \(l.t("round_deadline")) \(round.deadline) · \(l.t("round_status_" + status.rawValue))",
+                            link: "/rounds/\(round.id)"))
+                }
+                if m.reminders > 0 && m.submittedAt == nil {
+                    out.append(
+                        InboxItem(
+                            key: "round:\(round.id):reminder:\(m.reminders)", kind: .round, title: l.t("inbox_round_reminded", round.title),
+                            detail: "\(l.t("round_deadline")) \(round.deadline) · \(m.remindedAt.map(ReviewController.beijing) ?? "")",
+                            link: "/rounds/\(round.id)"))
+                }
+            }
+        }
+        if ReviewRule.isReviewer(user) {
+            for c in try await store.changeRequests(within: user.role == .admin ? nil : [user.scopePrefix], state: .pending, limit: 50) {
+                guard let region = regions[c.regionCode], ChangeRequest.mayDecide(user, region: region, requestedBy: c.requestedBy) else { continue }
+                out.append(
+                    InboxItem(
+                        key: "change:\(c.id)", kind: .change,
+                        title: l.t("inbox_change", IndicatorCatalogue.byCode[c.indicatorCode]?.name(lang) ?? c.indicatorCode),
+                        detail: "\(region.name) · \(c.requestedBy ?? "") · \(c.reason)", link: "/changes"))
+            }
         }
         if ReviewRule.isReviewer(user) {
             var waiting = try await store.progress(a.figuresToReview, page: Page(number: 1, size: 1)).total

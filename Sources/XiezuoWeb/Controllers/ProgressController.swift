@@ -110,17 +110,24 @@ struct ProgressController {
         let authors = try await pages.store.progressAuthors(id: p.id)
         let reviewer = ReviewRule.mayApprove(a.user, region: region, authors: authors)
         let ownWork = ReviewRule.mayReview(a.user, region: region) && authors.isAuthor(a.user.username) && p.state == .submitted
+        // In a period a round has locked, the office asks for a change instead of correcting.
+        let lockingRound = p.state == .returned ? nil : try await pages.store.lockingRound(of: p, today: context.today)
+        let changes = try await pages.store.changeRequests(within: nil, progressId: p.id, limit: 20)
+        let waiting = changes.contains { $0.state == .pending }
+        let regions = [region.code: region]
         let model = ProgressDetailPage(
             p: Self.row(p, [region.code: region], l),
             comment: try await pages.store.reviewComment(id: p.id).nilIfEmpty,
             version: try await pages.store.progressVersion(id: p.id) ?? 0,
-            canSubmit: writer && p.state.after(.submit) != nil, canCorrect: writer && p.state.editable,
+            canSubmit: writer && p.state.after(.submit) != nil && lockingRound == nil, canCorrect: writer && p.state.editable && lockingRound == nil,
+            lockedBy: lockingRound.map { "/rounds/\($0)" }, canRequestChange: writer && lockingRound != nil && !waiting,
+            changes: changes.map { ChangesController.row($0, regions, l) }, hasChanges: !changes.isEmpty,
             canReview: reviewer && p.state == .submitted, ownWork: ownWork,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("progress", p.id, l),
             returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
             notice: request.query("done").flatMap {
-                ["saved", "submitted", "corrected", "approved", "returned"].contains($0) ? l.t("figure_done_" + $0) : nil
+                ["saved", "submitted", "corrected", "approved", "returned", "requested"].contains($0) ? l.t("figure_done_" + $0) : nil
             })
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, model)
     }

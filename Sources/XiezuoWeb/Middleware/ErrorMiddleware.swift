@@ -18,6 +18,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return respond(request, context, .duplicateFigure(e))
         } catch ReviewError.ownWork {
             return respond(request, context, .ownWork)
+        } catch let e as RoundError {
+            return respond(request, context, .round(e, context.language))
         } catch let e as StoreError where e == .notFound {
             return respond(request, context, .notFound(request.uri.path))
         } catch let e as HTTPError {

@@ -22,6 +22,22 @@ struct AppError: Error {
             status: .conflict, code: "duplicate_figure", key: "error.duplicate_figure",
             params: [e.existingId.map { "/progress/\($0)" } ?? "/progress"])
     }
+    /// A reporting round's refusal, said so the user knows what to do next.
+    static func round(_ e: RoundError, _ lang: Language) -> AppError {
+        switch e {
+        case .missingFigures(let codes):
+            let names = codes.map { IndicatorCatalogue.byCode[$0]?.name(lang) ?? $0 }.joined(separator: "、")
+            return AppError(status: .unprocessableContent, code: "round_incomplete", key: "error.round_missing", params: [names])
+        case .periodLocked(let id):
+            return AppError(status: .conflict, code: "period_locked", key: "error.period_locked", params: ["/rounds/\(id)"])
+        case .alreadySubmitted: return AppError(status: .conflict, code: "state", key: "error.round_submitted")
+        case .notAMember: return .forbidden
+        case .requestPending: return AppError(status: .conflict, code: "change_pending", key: "error.change_pending")
+        case .notLocked: return AppError(status: .conflict, code: "not_locked", key: "error.change_not_locked")
+        case .decided: return AppError(status: .conflict, code: "state", key: "error.change_decided")
+        }
+    }
+
     static func invalid(_ f: ValidationFailure) -> AppError {
         .init(status: .unprocessableContent, code: "validation", key: "error.validation", issues: f.issues)
     }

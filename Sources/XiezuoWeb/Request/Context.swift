@@ -15,6 +15,11 @@ extension XiezuoContext {
     var actor: Actor { Actor(name: signedInUser?.username, address: clientAddress) }
 }
 
+extension SignedInContext {
+    /// With the request's day: a write to a locked reporting period is judged on the same date the page showed.
+    var actor: Actor { Actor(name: user.username, address: clientAddress, today: today) }
+}
+
 /// The context of the routes anyone may call (sign-in, setup, health): the reader's language and, where a session
 /// came along, who they are. AuthMiddleware fills it in.
 public struct AppRequestContext: RequestContext, XiezuoContext {

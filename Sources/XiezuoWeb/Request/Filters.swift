@@ -23,6 +23,7 @@ extension ProgressFilter {
         indicatorCode = try q.value("indicator") { IndicatorCatalogue.byCode[$0] != nil ? $0 : nil }
         regionCode = try q.region
         year = try q.year
+        month = try q.value("month") { Int($0).flatMap { (1...12).contains($0) ? $0 : nil } }
         state = try q.state
     }
 }

@@ -35,6 +35,22 @@ func decodeForm(_ request: Request, _ context: some XiezuoContext, limit: Int? =
     return parseForm(String(buffer: buffer))
 }
 
+/// The same, keeping every value of a repeated name (a group of checkboxes), in order.
+func decodeFormLists(_ request: Request, _ context: some XiezuoContext) async throws -> [String: [String]] {
+    var request = request
+    let buffer: ByteBuffer
+    do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
+        throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request")
+    }
+    var out: [String: [String]] = [:]
+    for pair in String(buffer: buffer).split(separator: "&") {
+        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        func decode(_ s: Substring) -> String { (String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding) ?? "" }
+        out[decode(kv[0]), default: []].append(kv.count > 1 ? decode(kv[1]) : "")
+    }
+    return out
+}
+
 func parseForm(_ body: String) -> [String: String] {
     var out: [String: String] = [:]
     for pair in body.split(separator: "&") {

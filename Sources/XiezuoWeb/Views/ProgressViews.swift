@@ -36,6 +36,11 @@ struct ProgressDetailPage: PageModel {
     let version: Int64
     let canSubmit: Bool
     let canCorrect: Bool
+    /// The round whose lock holds the figure (its page), and whether the reader may ask to change it.
+    let lockedBy: String?
+    let canRequestChange: Bool
+    let changes: [RoundPage.Change]
+    let hasChanges: Bool
     let canReview: Bool
     let ownWork: Bool
     let authors: Authors
