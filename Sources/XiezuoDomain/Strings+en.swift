@@ -780,5 +780,18 @@ extension Strings {
         "inbox_change": "Change request to decide: {0}",
         "inbox_change_decided": "Change request decided: {0}",
         "round_close": "Close and lock now",
+        "evidence_title": "Evidence",
+        "evidence_none": "No evidence yet.",
+        "evidence_file": "File",
+        "evidence_hint": "Photos (JPG, PNG), PDF, Word or Excel files, recognised by their content; each at most",
+        "evidence_add": "Upload evidence",
+        "error.evidence_empty": "Choose a file.",
+        "error.evidence_type":
+            "Only photos (JPG, PNG, GIF, WebP), PDF, Word and Excel files are accepted; this file's content is none of them (the type is read from the content, not the name).",
+        "error.evidence_too_many": "At most {0} evidence files per record; remove one first.",
+        "error.evidence_base64": "content must be the file, base64-encoded.",
+        "figure_done_attached": "Evidence uploaded.",
+        "figure_done_detached": "Evidence removed.",
+        "evidence_delete": "Remove",
     ]
 }

@@ -750,5 +750,17 @@ extension Strings {
         "inbox_change": "待审批的修改申请：{0}",
         "inbox_change_decided": "修改申请已处理：{0}",
         "round_close": "截止并锁定",
+        "evidence_title": "佐证材料",
+        "evidence_none": "尚无佐证材料。",
+        "evidence_file": "选择文件",
+        "evidence_hint": "可上传照片（JPG、PNG）、PDF、Word 或 Excel 文件，按文件内容识别类型；每个文件不超过",
+        "evidence_add": "上传佐证材料",
+        "error.evidence_empty": "请选择一个文件。",
+        "error.evidence_type": "只接受照片（JPG、PNG、GIF、WebP）、PDF、Word 和 Excel 文件；该文件的内容不是其中之一（类型按内容识别，与文件名无关）。",
+        "error.evidence_too_many": "每条数据最多 {0} 个佐证材料，请先删除不需要的文件。",
+        "error.evidence_base64": "content 应为文件内容的 Base64 编码。",
+        "figure_done_attached": "佐证材料已上传。",
+        "figure_done_detached": "佐证材料已删除。",
+        "evidence_delete": "删除",
     ]
 }

@@ -134,6 +134,7 @@ extension Store {
             try await self.loadDemoLedgers(db, counties: counties, actor: actor)
             try await db.raw("INSERT INTO app_meta (key, value) VALUES ('demo', '2024')").run()
         }
+        try await loadDemoEvidence()
         return true
     }
 

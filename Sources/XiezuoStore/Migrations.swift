@@ -114,7 +114,7 @@ enum Migrations {
         review,
         tokens,
         followUp,
-        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads, rounds,
+        targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads, rounds, attachments,
     ]
 
     static let documents = Migration(
@@ -366,6 +366,29 @@ enum Migrations {
             "CREATE INDEX change_requests_state ON change_requests(state, region_code)",
             // One open request per figure: a second waits until the first is decided.
             "CREATE UNIQUE INDEX change_requests_open ON change_requests(progress_id) WHERE state = 'pending'",
+        ])
+
+    static let attachments = Migration(
+        version: 19, name: "evidence attachments",
+        statements: [
+            // Evidence files (佐证材料) live in the database, so every instance behind the proxy sees the same files and a
+            // backup, a restore or a move to another engine carries them with the rows they support. owner_kind and
+            // owner_id name what a file supports (a figure, a ledger row, a project, a decision, a task update);
+            // region_code is that object's region, for scope in SQL.
+            """
+            CREATE TABLE attachments (
+              id {ID}, owner_kind TEXT NOT NULL, owner_id BIGINT NOT NULL, region_code TEXT NOT NULL, file_name TEXT NOT NULL,
+              content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
+              is_demo INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX attachments_owner ON attachments(owner_kind, owner_id)",
+            // The bytes in pieces of 256 KiB, each sealed with the data key like other personal data (a photo of an
+            // identity card is evidence too), as text: the same on both engines and in a backup.
+            """
+            CREATE TABLE attachment_chunks (
+              attachment_id BIGINT NOT NULL REFERENCES attachments(id), seq INTEGER NOT NULL, data TEXT NOT NULL,
+              PRIMARY KEY (attachment_id, seq))
+            """,
         ])
 
     static let ledgerSearch = Migration(

@@ -64,7 +64,7 @@ extension Store {
         "projects", "transactions", "milestones", "progress", "progress_totals", "meetings", "documents", "document_grams",
         "users", "sessions", "login_throttle", "api_tokens", "meeting_attendees", "itinerary_stops", "decisions",
         "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "pace_profiles", "inbox_reads",
-        "rounds", "round_members", "change_requests",
+        "rounds", "round_members", "change_requests", "attachments", "attachment_chunks",
         "audit_log",
     ]
 

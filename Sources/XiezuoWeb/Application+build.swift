@@ -43,7 +43,8 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
         }
         router = try await buildRouter(
             store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock,
-            responseCache: settings.responseCache, publicPortal: settings.publicPortal ? settings.publicLicence : nil)
+            responseCache: settings.responseCache, publicPortal: settings.publicPortal ? settings.publicLicence : nil,
+            attachmentLimit: settings.attachmentLimitMB << 20)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(
@@ -68,7 +69,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
 public func buildRouter(
     store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system, responseCache: Bool = true,
-    publicPortal licence: String? = nil
+    publicPortal licence: String? = nil, attachmentLimit: Int = Attachment.defaultLimitMB << 20
 ) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
@@ -80,12 +81,12 @@ public func buildRouter(
     router.add(middleware: ClientAddressMiddleware(trusted: trustedProxies))
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: renderer))
-    router.add(middleware: AuthMiddleware(store: store, clock: clock))
+    router.add(middleware: AuthMiddleware(store: store, clock: clock, attachmentLimit: attachmentLimit))
     // Once more inside: a handler's error page then knows who is signed in (the outer one renders the sign-in
     // middleware's own refusals).
     router.add(middleware: ErrorMiddleware(renderer: renderer))
     let cache = ResponseCache(maxEntries: responseCache ? 512 : 0)
-    let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost, cache: cache)
+    let pages = Pages(store: store, renderer: renderer, passwordCost: passwordCost, cache: cache, attachmentLimit: attachmentLimit)
     // Operations: Prometheus text format. Public like /health; keep it off the public side of the proxy (DEPLOY.md).
     router.get("/metrics") { _, _ in
         Response(
@@ -110,6 +111,7 @@ public func buildRouter(
     InboxController(pages: pages).addRoutes(to: signedIn)
     RoundsController(pages: pages).addRoutes(to: signedIn)
     ChangesController(pages: pages).addRoutes(to: signedIn)
+    AttachmentsController(pages: pages, limit: attachmentLimit).addRoutes(to: signedIn)
     WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)

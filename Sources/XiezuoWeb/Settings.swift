@@ -1,4 +1,5 @@
 import Logging
+import XiezuoDomain
 import XiezuoStore
 
 /// Everything `buildApplication` needs, explicit so tests build the same app the binary runs.
@@ -22,6 +23,8 @@ public struct AppSettings: Sendable {
     /// The licence the public data is offered under, named on the page and in each file.
     public var publicLicence = AppSettings.defaultPublicLicence
     public static let defaultPublicLicence = "CC BY 4.0"
+    /// The largest evidence file accepted, in MB (`attachmentLimitMB` in the config file).
+    public var attachmentLimitMB = Attachment.defaultLimitMB
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = DatabaseLocation.defaultURL,

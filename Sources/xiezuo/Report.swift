@@ -8,7 +8,7 @@ import XiezuoStore
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Produce reports.",
-        subcommands: [ConferenceReportCommand.self])
+        subcommands: [ConferenceReportCommand.self, AssessmentPackageCommand.self])
 }
 
 /// `xiezuo report conference --meeting ID --format html|pdf|xlsx [--output FILE]`: the same report as the web UI's,
@@ -71,5 +71,63 @@ struct ConferenceReportCommand: AsyncParsableCommand {
         cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
         let c = cal.dateComponents([.year, .month, .day], from: .now)
         return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// `xiezuo report assessment --pairing ID --year Y --output FILE.zip`: the year-end assessment package — the
+/// self-assessment report (PDF and XLSX), one folder per indicator with its figures, ledger rows and evidence.
+struct AssessmentPackageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assessment", abstract: "The year-end assessment package of a pairing (zip).")
+
+    @Option(help: "The pairing's id (see /pairings).") var pairing: Int64
+    @Option(help: "The assessed year.") var year: Int
+    @Option(help: "The zip file to write.") var output: String
+    @Option(help: "zh or en (the report's labels).") var lang: String = "zh"
+    @Flag(help: "Leave the PDF out (the report is then included as HTML), e.g. where no Chromium is installed.") var noPdf = false
+    @OptionGroup var db: DatabaseOption
+
+    func run() async throws {
+        guard let language = Language(rawValue: lang) else { throw CommandFailure("--lang: zh 或 en / zh or en") }
+        guard output.lowercased().hasSuffix(".zip") else { throw CommandFailure("--output 应以 .zip 结尾 / must end in .zip") }
+        let store: Store
+        do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
+        do {
+            try await produce(store, language)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    func produce(_ store: Store, _ language: Language) async throws {
+        try await store.migrate()
+        guard let p = try await store.pairings().first(where: { $0.id == pairing }) else {
+            throw CommandFailure("结对 \(pairing) 不存在；编号见网页 /pairings / pairing \(pairing) does not exist; see /pairings for ids")
+        }
+        let stamp = ConferenceReportCommand().chinaDay()
+        var render: ((String) throws -> Data)? = nil
+        if !noPdf {
+            guard PDFPrinter.chromium() != nil else {
+                throw CommandFailure(
+                    Strings.text("report_pdf_unavailable", .zh) + "（或加 --no-pdf）/ " + Strings.text("report_pdf_unavailable", .en)
+                        + " (or add --no-pdf)")
+            }
+            render = { html in try PDFPrinter.pdf(html: html, stamp: stamp) }
+        }
+        let url = URL(fileURLWithPath: output)
+        do {
+            let summary = try await AssessmentPackage.write(
+                store: store, pairing: p, year: year, lang: language, output: url, pdf: render,
+                progress: { FileHandle.standardError.write(Data("· \($0)\n".utf8)) })
+            FileHandle.standardError.write(
+                Data("已写入 / written: \(output) — \(summary.files) 个文件 / files, \(summary.evidence) 份佐证材料 / evidence files\n".utf8))
+        } catch AssessmentPackage.Failure.noAgreement {
+            try? FileManager.default.removeItem(at: url)
+            throw CommandFailure("结对 \(pairing) 没有 \(year) 年的协议，无从考核 / pairing \(pairing) has no agreement for \(year)")
+        }
     }
 }

@@ -14,7 +14,7 @@ import XiezuoDomain
         "/api/v1/agreements", "/api/v1/agreements/1", "/api/v1/projects", "/api/v1/projects/1", "/api/v1/projects/1/transactions",
         "/api/v1/projects/1/milestones", "/api/v1/progress", "/api/v1/dashboard", "/api/v1/meetings", "/api/v1/meetings/1",
         "/api/v1/tasks?scope=all", "/api/v1/tasks/1", "/api/v1/assessments/1/2024", "/api/v1/ledgers/labour", "/api/v1/projects/99999",
-        "/api/v1/warnings?year=2024", "/api/v1/inbox", "/api/v1/rounds",
+        "/api/v1/warnings?year=2024", "/api/v1/inbox", "/api/v1/rounds", "/api/v1/attachments?owner=project&ownerId=1",
     ]
 
     @Test func everyAnswerHasTheShapeItsSchemaDescribes() async throws {

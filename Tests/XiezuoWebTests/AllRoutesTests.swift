@@ -63,7 +63,11 @@ import XiezuoStore
         "post /api/v1/agreements", "post /api/v1/pairings", "post /meetings", "post /api/v1/meetings", "post /api/v1/progress/import",
         "post /ledgers/{ledger}", "post /ledgers/{ledger}/import", "post /api/v1/ledgers/{ledger}/import",
         "post /rounds", "post /api/v1/rounds",  // members outside the caller's scope: RoundsTests
+        "post /attachments", "post /api/v1/attachments",  // evidence for Zunyi's figure
     ]
+
+    /// Reads that name their object in the query: refused like a route with the object's id.
+    static let ownerQueries: Set<String> = ["get /api/v1/attachments"]
 
     /// A consumption sheet with one row in Zunyi's 绥阳县.
     static func zunyiSheet(_ product: String) -> Data {
@@ -100,6 +104,9 @@ import XiezuoStore
                 members: [suiyang], actor: zunyiActor)
             try await store.submitRound(zround, member: "520323", actor: zunyiActor)
             let zchange = try await store.requestChange(progressId: fid, newValue: 778, reason: "遵义理由ZZ", actor: zunyiActor)
+            let zfile = try await store.addAttachment(
+                owner: .progress, ownerId: fid, regionCode: "520323", fileName: "遵义凭证ZZ.pdf", contentType: "application/pdf",
+                data: Data("%PDF-1.4 遵义凭证内容ZZ".utf8), actor: zunyiActor)
             let doc = try await zunyi.execute(
                 uri: "/documents", method: .post, headers: formHeaders,
                 body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
@@ -152,7 +159,7 @@ import XiezuoStore
                 "project": String(pid), "agreement": String(aid), "progress": String(fid), "document": String(did), "token": tid,
                 "meeting": String(mid), "decision": String(decid), "task": String(taskid),
                 "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid, "round": String(zround.id),
-                "change": String(zchange.id),
+                "change": String(zchange.id), "attachment": String(zfile.id),
             ]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
@@ -166,7 +173,7 @@ import XiezuoStore
                 "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
                 "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement.title,
                 "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ", "round \(zround.id)": "遵义填报ZZ",
-                "change \(zchange.id)": "遵义理由ZZ",
+                "change \(zchange.id)": "遵义理由ZZ", "attachment \(zfile.id)": "遵义凭证",
             ]
 
             func snapshot() async throws -> [String] {
@@ -187,6 +194,7 @@ import XiezuoStore
                     try await admin.execute(uri: "/api/v1/ledgers/consumption?q=%E9%81%B5%E4%B9%89%E4%B8%8A%E4%BC%A0", method: .get).text,
                     try await zunyi.execute(uri: "/api/v1/rounds", method: .get).text,
                     try await zunyi.execute(uri: "/changes", method: .get).text.replacingOccurrences(of: "zunyi.officer", with: ""),
+                    try await zunyi.execute(uri: "/api/v1/attachments?owner=progress&ownerId=\(fid)", method: .get).text,
                 ]
             }
             let before = try await snapshot()
@@ -200,13 +208,18 @@ import XiezuoStore
                     ("/api/v1/meetings/", "meeting"), ("/decisions/", "decision"), ("/api/v1/decisions/", "decision"),
                     ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
                     ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
-                    ("/api/v1/ledgers/", "ledger_row"), ("/rounds/", "round"), ("/changes/", "change"),
+                    ("/api/v1/ledgers/", "ledger_row"), ("/rounds/", "round"), ("/changes/", "change"), ("/attachments/", "attachment"),
+                    ("/api/v1/attachments/", "attachment"),
                 ] where path.hasPrefix(prefix) { return k }
                 return nil
             }
             /// The concrete URIs of a route for one user's outside objects; none when the user has no outside object of
             /// that kind; nil when the route's kind of object is not known here.
             func concrete(_ route: String, _ objects: [String: String]) -> [(String, String)]? {
+                if Self.ownerQueries.contains(where: { $0.hasSuffix(" " + route) }) && route == "/api/v1/attachments" {
+                    // GET lists a figure's files; POST adds one to it: both for Zunyi's figure.
+                    return objects["progress"].map { [(route + "?owner=progress&ownerId=\($0)", "progress")] } ?? []
+                }
                 if route.contains("{upload}") {
                     return objects["upload"].map {
                         [(route.replacingOccurrences(of: "{ledger}", with: "consumption").replacingOccurrences(of: "{upload}", with: $0), "upload")]
@@ -303,6 +316,17 @@ import XiezuoStore
                                         ["indicatorCode": "demo_villages", "regionCode": "520323", "year": 2024, "month": 3, "value": "5"]
                                     ]
                                 ]))
+                        } else if key == "post /attachments" {
+                            let (h, b) = multipart(
+                                [("_csrf", c.csrf), ("owner", "progress"), ("ownerId", String(fid))], file: ("x.pdf", Data("%PDF-1.4 越权".utf8)))
+                            r = try await c.execute(uri: uri, method: verb, headers: h, body: b)
+                        } else if key == "post /api/v1/attachments" {
+                            r = try await c.execute(
+                                uri: uri, method: verb, headers: jsonHeaders,
+                                body: jsonBody([
+                                    "owner": "progress", "ownerId": fid, "fileName": "x.pdf",
+                                    "content": Data("%PDF-1.4 越权".utf8).base64EncodedString(),
+                                ]))
                         } else if key == "post /ledgers/{ledger}/import" {
                             let (h, b) = multipart([("_csrf", c.csrf)], file: ("x.csv", Self.zunyiSheet("越权")))
                             r = try await c.execute(uri: uri, method: verb, headers: h, body: b)
@@ -322,6 +346,8 @@ import XiezuoStore
                             #expect([.ok, .seeOther, .found, .forbidden].contains(r.status), "\(name) \(key) gave \(r.status)")
                         } else if Self.creates.contains(key) {
                             #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
+                        } else if Self.ownerQueries.contains(key) {
+                            #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(uri) gave \(r.status)")
                         } else if path.contains("{") {
                             #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(uri) gave \(r.status)")
                         } else {

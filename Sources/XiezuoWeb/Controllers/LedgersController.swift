@@ -213,6 +213,8 @@ struct LedgersController {
                 && county.map { ReviewRule.mayConfirm(a.user, region: $0, readable: a.readable, authors: authors) } == true,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("ledger_row", r.id, l),
+            attachmentsBlock: try await pages.attachments(
+                .ledgerRow, r.id, canWrite: AccessRule.canWrite(context.access.user, regionCode: r.countyCode), l),
             comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy,
             returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
             notice: request.query("done").flatMap {

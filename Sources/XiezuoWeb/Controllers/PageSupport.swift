@@ -10,6 +10,13 @@ struct Pages: Sendable {
     var passwordCost: UInt8 = 12
     /// The busiest pages' answers, while the data is unchanged.
     var cache = ResponseCache()
+    /// The largest evidence file accepted, in bytes.
+    var attachmentLimit = Attachment.defaultLimitMB << 20
+
+    /// The evidence block of an object's page.
+    func attachments(_ owner: AttachmentOwner, _ id: Int64, canWrite: Bool, _ l: Labels) async throws -> AttachmentsBlock {
+        try await AttachmentsController(pages: self, limit: attachmentLimit).block(owner, id, canWrite: canWrite, l)
+    }
 
     func render(
         _ template: String, title: String, section: String, _ request: Request, _ context: some XiezuoContext,

@@ -125,9 +125,11 @@ struct ProgressController {
             canReview: reviewer && p.state == .submitted, ownWork: ownWork,
             authors: .init(created: authors.createdBy ?? "—", submitted: authors.submittedBy ?? "—", approved: authors.approvedBy ?? "—"),
             historyBlock: try await pages.historyBlock("progress", p.id, l),
+            attachmentsBlock: try await pages.attachments(.progress, p.id, canWrite: writer, l),
             returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
             notice: request.query("done").flatMap {
-                ["saved", "submitted", "corrected", "approved", "returned", "requested"].contains($0) ? l.t("figure_done_" + $0) : nil
+                ["saved", "submitted", "corrected", "approved", "returned", "requested", "attached", "detached"].contains($0)
+                    ? l.t("figure_done_" + $0) : nil
             })
         return try await pages.render("progress_detail", title: l.t("progress_title"), section: "progress", request, context, model)
     }

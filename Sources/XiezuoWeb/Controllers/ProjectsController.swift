@@ -90,6 +90,8 @@ struct ProjectsController {
             txKinds: Pages.options(TransactionKind.self, selected: txDraft?.kind) { l.t("tx_" + $0.rawValue) },
             txErrors: !issues.isEmpty,
             historyBlock: try await pages.historyBlock("project", id, l),
+            attachmentsBlock: try await pages.attachments(
+                .project, id, canWrite: AccessRule.canWrite(context.access.user, regionCode: p.countyCode), l),
             canWrite: AccessRule.writesData(context.access.user) && AccessRule.canWrite(context.access.user, regionCode: p.countyCode))
         return try await pages.render(
             "project", title: p.title, section: "projects", request, context, model,

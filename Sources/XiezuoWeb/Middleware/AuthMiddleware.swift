@@ -13,6 +13,8 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     let clock: ChinaClock
+    /// Evidence uploads may be larger than any other form (the deployment's limit).
+    var attachmentLimit = maxFormBody
     static let cookieName = "xz_session"
     static let publicPaths: Set<String> = [
         "/login", "/setup", "/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/session", "/static/app.css",
@@ -71,8 +73,12 @@ struct AuthMiddleware: RouterMiddleware {
             } else {
                 // Buffer the form so the handler can still read it after the token is checked.
                 let body: ByteBuffer
-                do { body = try await request.collectBody(upTo: maxFormBody) } catch {
-                    throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(maxFormBody >> 20)])
+                // An evidence upload: the file's own limit, and room for the form around it.
+                let evidence = path == "/attachments"
+                let limit = evidence ? max(maxFormBody, attachmentLimit + (1 << 20)) : maxFormBody
+                do { body = try await request.collectBody(upTo: limit) } catch {
+                    let said = evidence ? attachmentLimit : limit
+                    throw AppError(status: .contentTooLarge, code: "too_large", key: "error.upload_too_large", params: [String(said >> 20)])
                 }
                 let sent: String?
                 if let boundary = MultipartForm.boundary(request.headers[.contentType] ?? "") {

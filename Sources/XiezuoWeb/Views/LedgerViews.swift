@@ -110,6 +110,7 @@ struct LedgerRowPage: PageModel {
     let canConfirm: Bool
     let authors: Authors
     let historyBlock: HistoryBlock
+    let attachmentsBlock: AttachmentsBlock
     let comment: String?
     let confirmedBy: String?
     /// A return refused for want of a comment, said beside the form.

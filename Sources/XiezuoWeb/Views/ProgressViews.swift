@@ -45,6 +45,7 @@ struct ProgressDetailPage: PageModel {
     let ownWork: Bool
     let authors: Authors
     let historyBlock: HistoryBlock
+    let attachmentsBlock: AttachmentsBlock
     /// A return refused for want of a comment, said beside the form.
     let returnError: String?
     /// What the last action did and what comes next.

@@ -66,6 +66,7 @@ struct ProjectPage: PageModel {
     let txKinds: [Option]
     let txErrors: Bool
     let historyBlock: HistoryBlock
+    let attachmentsBlock: AttachmentsBlock
     /// Whether the edit link and the transaction form are offered (not to viewers or other scopes).
     let canWrite: Bool
 }
