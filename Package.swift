@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
@@ -77,6 +78,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/templates"), .copy("Resources/static"), .copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
@@ -147,6 +149,7 @@ if Context.environment["XIEZUO_FUZZ"] != nil {
         ("fuzz-xml", ["XiezuoFormats"]), ("fuzz-xlsx", ["XiezuoFormats", "XiezuoDomain"]), ("fuzz-csv", ["XiezuoFormats"]),
         ("fuzz-docx", ["XiezuoFormats"]), ("fuzz-html", ["XiezuoFormats"]), ("fuzz-multipart", ["XiezuoFormats"]),
         ("fuzz-cells", ["XiezuoDomain"]), ("fuzz-repair", ["XiezuoText"]), ("fuzz-search", ["XiezuoDomain"]),
+        ("fuzz-evidence", ["XiezuoFormats", "XiezuoDomain"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, deps) in fuzzTargets {

@@ -115,6 +115,7 @@ enum Migrations {
         tokens,
         followUp,
         targetVersions, ledgers, integrity, sheetMappings, userDetails, dataVersion, ledgerSearch, paceProfiles, inboxReads, rounds, attachments,
+        webhooks,
     ]
 
     static let documents = Migration(
@@ -389,6 +390,30 @@ enum Migrations {
               attachment_id BIGINT NOT NULL REFERENCES attachments(id), seq INTEGER NOT NULL, data TEXT NOT NULL,
               PRIMARY KEY (attachment_id, seq))
             """,
+        ])
+
+    static let webhooks = Migration(
+        version: 20, name: "group robots",
+        statements: [
+            // An office's group robot. The address holds the robot's key, so it is sealed with the data key (url_sealed);
+            // url_shown is what lists show (the key left out). events: comma-separated WebhookEvent values.
+            """
+            CREATE TABLE webhooks (
+              id {ID}, region_code TEXT NOT NULL REFERENCES regions(code), kind TEXT NOT NULL, name TEXT NOT NULL,
+              url_sealed TEXT NOT NULL, url_shown TEXT NOT NULL, events TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX webhooks_region ON webhooks(region_code)",
+            // One row per message to one robot. event_key is unique per robot, so every instance behind the proxy may
+            // enqueue the same news and it is still posted once; claimed_until keeps two instances from sending one
+            // message at the same time. state: pending, sent or failed (given up).
+            """
+            CREATE TABLE webhook_deliveries (
+              id {ID}, webhook_id BIGINT NOT NULL REFERENCES webhooks(id), event_key TEXT NOT NULL, payload TEXT NOT NULL,
+              state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, claimed_until TEXT,
+              last_status INTEGER, last_error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, sent_at TEXT,
+              UNIQUE (webhook_id, event_key))
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at)",
         ])
 
     static let ledgerSearch = Migration(

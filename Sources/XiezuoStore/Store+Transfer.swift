@@ -65,6 +65,7 @@ extension Store {
         "users", "sessions", "login_throttle", "api_tokens", "meeting_attendees", "itinerary_stops", "decisions",
         "follow_up_tasks", "task_updates", "assessments", "ledger_rows", "ledger_uploads", "sheet_mappings", "pace_profiles", "inbox_reads",
         "rounds", "round_members", "change_requests", "attachments", "attachment_chunks",
+        "webhooks", "webhook_deliveries",
         "audit_log",
     ]
 

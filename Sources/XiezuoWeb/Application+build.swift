@@ -44,7 +44,7 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
         router = try await buildRouter(
             store: store, passwordCost: settings.passwordCost, trustedProxies: settings.trustedProxies, clock: settings.clock,
             responseCache: settings.responseCache, publicPortal: settings.publicPortal ? settings.publicLicence : nil,
-            attachmentLimit: settings.attachmentLimitMB << 20)
+            attachmentLimit: settings.attachmentLimitMB << 20, webhookOrigins: settings.webhookOrigins)
         if let token = try await store.createSetupToken() {
             let host = settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host
             FileHandle.standardOutput.write(
@@ -60,16 +60,22 @@ public func buildApplication(_ settings: AppSettings, store given: Store? = nil)
         if given == nil { await store.close() }  // connections must be closed before they go away, even on a failed start
         throw error
     }
+    // The robot sender stops before the database closes (a group shuts its services down last to first).
+    var services: [any Service] = given == nil ? [DatabaseService(store: store)] : []
+    services.append(
+        WebhookService(
+            store: store, pollSeconds: settings.webhookPollSeconds, retrySeconds: settings.webhookRetrySeconds, clock: settings.clock, logger: logger)
+    )
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "xiezuo"),
-        services: given == nil ? [DatabaseService(store: store)] : [], logger: logger)
+        services: services, logger: logger)
 }
 
 /// The router alone, for tools that need to list routes (the OpenAPI test) without a server.
 public func buildRouter(
     store: Store, passwordCost: UInt8 = 12, trustedProxies: [CIDR] = [], clock: ChinaClock = .system, responseCache: Bool = true,
-    publicPortal licence: String? = nil, attachmentLimit: Int = Attachment.defaultLimitMB << 20
+    publicPortal licence: String? = nil, attachmentLimit: Int = Attachment.defaultLimitMB << 20, webhookOrigins: [String] = []
 ) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load()
     guard let specURL = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw CocoaError(.fileNoSuchFile) }
@@ -112,6 +118,7 @@ public func buildRouter(
     RoundsController(pages: pages).addRoutes(to: signedIn)
     ChangesController(pages: pages).addRoutes(to: signedIn)
     AttachmentsController(pages: pages, limit: attachmentLimit).addRoutes(to: signedIn)
+    WebhooksController(pages: pages, extraOrigins: webhookOrigins).addRoutes(to: signedIn)
     WorkbenchController(pages: pages).addRoutes(to: signedIn)
     AgreementsController(pages: pages).addRoutes(to: signedIn)
     ProjectsController(pages: pages).addRoutes(to: signedIn)

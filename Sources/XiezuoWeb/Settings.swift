@@ -23,6 +23,13 @@ public struct AppSettings: Sendable {
     /// The licence the public data is offered under, named on the page and in each file.
     public var publicLicence = AppSettings.defaultPublicLicence
     public static let defaultPublicLicence = "CC BY 4.0"
+    /// Origins a group robot may point to besides WeCom's and DingTalk's own (`webhookOrigins` in the config file:
+    /// an internal relay, or a test's local sink).
+    public var webhookOrigins: [String] = []
+    /// The first wait before a failed robot message is tried again, doubling each time (`webhookRetrySeconds`).
+    public var webhookRetrySeconds = 30
+    /// How often each instance looks for robot messages due (seconds).
+    public var webhookPollSeconds = 5.0
     /// The largest evidence file accepted, in MB (`attachmentLimitMB` in the config file).
     public var attachmentLimitMB = Attachment.defaultLimitMB
 

@@ -71,7 +71,7 @@ struct Serve: AsyncParsableCommand {
     var trustedProxy: [String] = []
     @Option(
         help:
-            "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies, public (true/false), publicLicence; flags and XIEZUO_DATABASE_URL win over it."
+            "A JSON file with any of host, port, database, logLevel, logFormat, trustedProxies, public (true/false), publicLicence, attachmentLimitMB, webhookOrigins (origins group robots may post to besides WeCom's and DingTalk's), webhookRetrySeconds; flags and XIEZUO_DATABASE_URL win over it."
     )
     var config: String?
     @Flag(
@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
         var trustedProxies: [String]?
         var `public`: Bool?
         var publicLicence: String?
+        var attachmentLimitMB: Int?
+        var webhookOrigins: [String]?
+        var webhookRetrySeconds: Int?
     }
 
     func run() async throws {
@@ -129,6 +132,16 @@ struct Serve: AsyncParsableCommand {
             settings.publicPortal = publicPortal || demo || file.public == true
             if let licence = file.publicLicence?.trimmingCharacters(in: .whitespacesAndNewlines), !licence.isEmpty {
                 settings.publicLicence = licence
+            }
+            if let mb = file.attachmentLimitMB {
+                guard (1...512).contains(mb) else { throw CommandFailure("attachmentLimitMB: 1–512") }
+                settings.attachmentLimitMB = mb
+            }
+            settings.webhookOrigins = file.webhookOrigins ?? []
+            if let s = file.webhookRetrySeconds {
+                guard (1...3600).contains(s) else { throw CommandFailure("webhookRetrySeconds: 1–3600") }
+                settings.webhookRetrySeconds = s
+                settings.webhookPollSeconds = min(settings.webhookPollSeconds, Double(s) / 2)
             }
             let app = try await buildApplication(settings, store: store)
             FileHandle.standardOutput.write(Data("协作 Xiezuo: http://\(host):\(port)  (database \(Self.redacted(databaseURL)))\n".utf8))

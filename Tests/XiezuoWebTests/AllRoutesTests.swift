@@ -64,10 +64,14 @@ import XiezuoStore
         "post /ledgers/{ledger}", "post /ledgers/{ledger}/import", "post /api/v1/ledgers/{ledger}/import",
         "post /rounds", "post /api/v1/rounds",  // members outside the caller's scope: RoundsTests
         "post /attachments", "post /api/v1/attachments",  // evidence for Zunyi's figure
+        "post /webhooks",  // a robot is always the caller's own office's
     ]
 
     /// Reads that name their object in the query: refused like a route with the object's id.
     static let ownerQueries: Set<String> = ["get /api/v1/attachments"]
+
+    /// Pages of one's own office's settings: the office's own (200), or refused to roles without them (403).
+    static let ownOffice: Set<String> = ["get /webhooks"]
 
     /// A consumption sheet with one row in Zunyi's 绥阳县.
     static func zunyiSheet(_ product: String) -> Data {
@@ -107,6 +111,9 @@ import XiezuoStore
             let zfile = try await store.addAttachment(
                 owner: .progress, ownerId: fid, regionCode: "520323", fileName: "遵义凭证ZZ.pdf", contentType: "application/pdf",
                 data: Data("%PDF-1.4 遵义凭证内容ZZ".utf8), actor: zunyiActor)
+            let zrobot = try await store.addWebhook(
+                regionCode: "520300", kind: .wecom, name: "遵义机器人ZZ", url: URL(string: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=zz")!,
+                events: WebhookEvent.allCases, actor: zunyiActor)
             let doc = try await zunyi.execute(
                 uri: "/documents", method: .post, headers: formHeaders,
                 body: form([("title", "遵义专用文档ZZ"), ("text", "遵义市内部工作材料。")]))
@@ -160,6 +167,7 @@ import XiezuoStore
                 "meeting": String(mid), "decision": String(decid), "task": String(taskid),
                 "assessment": "\(zunyiPairing)/2024", "ledger_row": String(lid), "upload": upid, "round": String(zround.id),
                 "change": String(zchange.id), "attachment": String(zfile.id),
+                "webhook": String(zrobot.id),
             ]
             let outside: [String: [String: String]] = [
                 "bijie.officer": zunyiObjects, "nayong.reporter": zunyiObjects, "bijie.viewer": zunyiObjects,
@@ -173,7 +181,7 @@ import XiezuoStore
                 "token \(gtid)": "广州令牌GG", "meeting \(mid)": "遵义会议ZZ", "decision \(decid)": "遵义决定ZZ",
                 "task \(taskid)": "遵义任务ZZ", "assessment \(zunyiPairing)/2024": agreement.title,
                 "ledger_row \(lid)": "遵义专用产品ZZ", "upload \(upid)": "遵义上传产品ZZ", "round \(zround.id)": "遵义填报ZZ",
-                "change \(zchange.id)": "遵义理由ZZ", "attachment \(zfile.id)": "遵义凭证",
+                "change \(zchange.id)": "遵义理由ZZ", "attachment \(zfile.id)": "遵义凭证", "webhook \(zrobot.id)": "遵义机器人ZZ",
             ]
 
             func snapshot() async throws -> [String] {
@@ -209,7 +217,7 @@ import XiezuoStore
                     ("/tasks/", "task"), ("/api/v1/tasks/", "task"), ("/assessments/", "assessment"),
                     ("/api/v1/assessments/", "assessment"), ("/ledgers/", "ledger_row"),
                     ("/api/v1/ledgers/", "ledger_row"), ("/rounds/", "round"), ("/changes/", "change"), ("/attachments/", "attachment"),
-                    ("/api/v1/attachments/", "attachment"),
+                    ("/api/v1/attachments/", "attachment"), ("/webhooks/", "webhook"),
                 ] where path.hasPrefix(prefix) { return k }
                 return nil
             }
@@ -346,6 +354,8 @@ import XiezuoStore
                             #expect([.ok, .seeOther, .found, .forbidden].contains(r.status), "\(name) \(key) gave \(r.status)")
                         } else if Self.creates.contains(key) {
                             #expect([.forbidden, .notFound, .unprocessableContent].contains(r.status), "\(name) \(key) gave \(r.status)")
+                        } else if Self.ownOffice.contains(key) {
+                            #expect(r.status == .ok || r.status == .forbidden, "\(name) \(uri) gave \(r.status)")
                         } else if Self.ownerQueries.contains(key) {
                             #expect(r.status == .notFound || r.status == .forbidden, "\(name) \(uri) gave \(r.status)")
                         } else if path.contains("{") {

@@ -174,6 +174,7 @@ struct RoundsController {
         case .failure(let f): return try await page(request, context, draft: draft, issues: f.issues)
         case .success(let (round, members)):
             let saved = try await pages.store.openRound(round, members: members, actor: context.actor)
+            try await Notifier(store: pages.store).roundOpened(saved, members: members, regions: try await pages.regionIndex())
             return Response.redirect(to: "/rounds/\(saved.id)?done=opened", type: .normal)
         }
     }
@@ -279,7 +280,8 @@ struct RoundsController {
         let waiting = members.filter { $0.submittedAt == nil }.map(\.regionCode)
         let asked = form["region"].flatMap { $0.isEmpty ? nil : $0 }
         let targets = asked.map { a in waiting.filter { $0 == a } } ?? waiting
-        _ = try await pages.store.remindRound(round, regionCodes: targets, actor: context.actor)
+        let reminded = try await pages.store.remindRound(round, regionCodes: targets, actor: context.actor)
+        try await Notifier(store: pages.store).reminded(round, regionCodes: reminded, members: members)
         return Response.redirect(to: "/rounds/\(round.id)?done=reminded", type: .normal)
     }
 
@@ -325,6 +327,7 @@ struct RoundsController {
         case .failure(let f): throw AppError.invalid(f)
         case .success(let (round, members)):
             let saved = try await pages.store.openRound(round, members: members, actor: context.actor)
+            try await Notifier(store: pages.store).roundOpened(saved, members: members, regions: try await pages.regionIndex())
             let stored = try await pages.store.roundMembers(saved)
             return jsonResponse(RoundOut(saved, members: stored, today: context.today, regions: try await pages.regionIndex()), status: .created)
         }
