@@ -128,6 +128,43 @@ import XiezuoStore
         }
     }
 
+    @Test func decisionsAndTaskUpdatesCarryEvidenceOnTheirPages() async throws {
+        try await withAppAndStore(users: [("qian.coordinator", .provinceCoordinator, "520000"), ("nayong.reporter", .countyReporter, "520525")]) {
+            raw, store in
+            let qian = try await AuthedClient.signIn(raw, username: "qian.coordinator")
+            let meeting = try #require(try await qian.execute(uri: "/api/v1/meetings", method: .get).decode(ListOut<MeetingOut>.self).items.first)
+            let decision = try #require(try await store.decisions(meetingId: meeting.id).first)
+            let added = try await qian.execute(
+                uri: "/api/v1/attachments", method: .post, headers: jsonHeaders,
+                body: jsonBody(["owner": "decision", "ownerId": decision.id, "fileName": "会议纪要.pdf", "content": Self.pdf.base64EncodedString()]))
+            #expect(added.status == .created)
+            let page = try await qian.execute(uri: "/meetings/\(meeting.id)", method: .get).text
+            #expect(page.contains("会议纪要.pdf") && page.contains("value=\"decision\""))
+            // A county reads the province's meeting but records nothing on its decisions.
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let json = jsonBody(["owner": "decision", "ownerId": decision.id, "fileName": "x.pdf", "content": Self.pdf.base64EncodedString()])
+            let refused = try await nayong.execute(uri: "/api/v1/attachments", method: .post, headers: jsonHeaders, body: json)
+            #expect(refused.status == .forbidden || refused.status == .notFound)
+            // A task update's evidence is on the task's page, beside the update.
+            let tasks = try await store.tasks(TaskFilter(meetingIds: [meeting.id], today: Day("2024-12-01")!))
+            // A task of the province's own office (its writer) that has an update.
+            var found: (FollowUpTask, TaskUpdate)?
+            for t in tasks where t.ownerRegionCode.hasPrefix("52") {
+                if let u = try await store.taskUpdates(taskId: t.id).first {
+                    found = (t, u)
+                    break
+                }
+            }
+            let (task, update) = try #require(found)
+            #expect(
+                try await qian.execute(
+                    uri: "/api/v1/attachments", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["owner": "task_update", "ownerId": update.id, "fileName": "现场.png", "content": Self.png.base64EncodedString()])
+                ).status == .created)
+            #expect(try await qian.execute(uri: "/tasks/\(task.id)", method: .get).text.contains("现场.png"))
+        }
+    }
+
     @Test func aFileBeyondTheLimitIsRefusedBeforeItIsRead() async throws {
         try await withRawApp(users: Self.users) { raw in
             let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")

@@ -138,10 +138,13 @@ struct MeetingsController {
         let stops = try await pages.store.stops(meetingId: id)
         let tasks = try await pages.store.tasks(TaskFilter(meetingIds: [id], today: today))
         let byDecision = Dictionary(grouping: tasks, by: \.decisionId)
-        let decisions = try await pages.store.decisions(meetingId: id).enumerated().map { i, d in
-            MeetingPage.Decision(
-                id: d.id, number: i + 1, text: d.text, workArea: d.workArea?.name(l.lang),
-                tasks: (byDecision[d.id] ?? []).map { TaskRow($0, regions, l, today: today) })
+        var decisions: [MeetingPage.Decision] = []
+        for (i, d) in try await pages.store.decisions(meetingId: id).enumerated() {
+            decisions.append(
+                MeetingPage.Decision(
+                    id: d.id, number: i + 1, text: d.text, workArea: d.workArea?.name(l.lang),
+                    tasks: (byDecision[d.id] ?? []).map { TaskRow($0, regions, l, today: today) },
+                    attached: try await pages.attachments(.decision, d.id, canWrite: organiser, l)))
         }
         let counts = TaskState.allCases.map { s in
             MeetingPage.StateCount(state: l.t("task_" + s.rawValue), code: s.rawValue, count: tasks.filter { $0.state(on: today) == s }.count)
@@ -271,11 +274,7 @@ struct MeetingsController {
             TaskPage(
                 task: TaskRow(t, regions, l, today: today), version: t.version,
                 meeting: .init(id: m.id, title: m.title, date: Self.dateText(m)), decision: decision?.text ?? "",
-                updates: try await pages.store.taskUpdates(taskId: id).map {
-                    .init(
-                        date: $0.date.description, text: $0.text, evidence: $0.evidence, status: l.t("task_" + $0.status.rawValue),
-                        author: $0.author)
-                },
+                updates: try await taskUpdates(id, canWrite: AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), l),
                 canUpdate: AccessRule.canWrite(a.user, regionCode: t.ownerRegionCode), f: f.fields, hasErrors: !issues.isEmpty,
                 statuses: Pages.options(
                     TaskStatus.self, selected: values["status"] ?? (t.status == .open ? TaskStatus.inProgress.rawValue : t.status.rawValue)
@@ -283,6 +282,18 @@ struct MeetingsController {
                     l.t("task_" + $0.rawValue)
                 },
                 historyBlock: try await pages.historyBlock("task", id, l)), status: status)
+    }
+
+    /// A task's updates, each with its evidence files.
+    func taskUpdates(_ id: Int64, canWrite: Bool, _ l: Labels) async throws -> [TaskPage.Update] {
+        var out: [TaskPage.Update] = []
+        for u in try await pages.store.taskUpdates(taskId: id) {
+            out.append(
+                .init(
+                    date: u.date.description, text: u.text, evidence: u.evidence, status: l.t("task_" + u.status.rawValue), author: u.author,
+                    attached: try await pages.attachments(.taskUpdate, u.id, canWrite: canWrite, l)))
+        }
+        return out
     }
 
     @Sendable func showTask(_ request: Request, context: SignedInContext) async throws -> Response {

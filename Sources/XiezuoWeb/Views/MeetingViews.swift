@@ -86,6 +86,7 @@ struct MeetingPage: PageModel {
         let text: String
         let workArea: String?
         let tasks: [TaskRow]
+        let attached: AttachmentsBlock
     }
     struct StateCount: Sendable {
         let state: String
@@ -137,6 +138,7 @@ struct TaskPage: PageModel {
         let evidence: String
         let status: String
         let author: String
+        let attached: AttachmentsBlock
     }
     let task: TaskRow
     let version: Int64

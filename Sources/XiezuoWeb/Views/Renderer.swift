@@ -18,7 +18,7 @@ struct Renderer: Sendable {
         "login", "map", "meeting", "meeting_form", "meetings", "pairings", "progress", "progress_detail", "project", "project_form",
         "projects", "public", "region", "review", "screen", "setup", "warnings", "task", "tasks", "tokens", "users", "user_form", "account_password",
         "workbench",
-        "confirm", "audit", "rounds", "round", "changes", "attachments_block", "webhooks",
+        "confirm", "audit", "rounds", "round", "changes", "attachments_block", "evidence_inline", "webhooks",
     ]
 
     struct TemplateMissing: Error, CustomStringConvertible {
