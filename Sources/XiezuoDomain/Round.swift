@@ -132,16 +132,22 @@ public enum RoundRule {
     public static let maxMembers = 400
 }
 
-/// A request to change a figure of a locked period: the new value and the reason, decided by the level above.
+/// A request to change a figure or a ledger row of a locked period: the new value (or the row's new values) and the
+/// reason, decided by the level above.
 public struct ChangeRequest: Sendable, Hashable, Codable {
     public enum State: String, Sendable, Codable, CaseIterable { case pending, approved, rejected }
     public var id: Int64
     public var roundId: Int64
-    public var progressId: Int64
+    /// The figure asked about, or the ledger row (exactly one of the two).
+    public var progressId: Int64?
+    public var ledgerRowId: Int64?
     public var regionCode: String
+    /// The figure's indicator, or the row's ledger.
     public var indicatorCode: String
     public var oldValue: Int64
     public var newValue: Int64
+    /// A row's change in words: the fields that change (personal data by name only).
+    public var summary: String
     public var reason: String
     public var state: State
     public var requestedBy: String?
@@ -150,17 +156,19 @@ public struct ChangeRequest: Sendable, Hashable, Codable {
     public var decidedAt: String?
     public var decisionComment: String
     public init(
-        id: Int64, roundId: Int64, progressId: Int64, regionCode: String, indicatorCode: String, oldValue: Int64, newValue: Int64,
-        reason: String, state: State, requestedBy: String?, requestedAt: String, decidedBy: String? = nil, decidedAt: String? = nil,
-        decisionComment: String = ""
+        id: Int64, roundId: Int64, progressId: Int64?, ledgerRowId: Int64? = nil, regionCode: String, indicatorCode: String, oldValue: Int64,
+        newValue: Int64, summary: String = "", reason: String, state: State, requestedBy: String?, requestedAt: String,
+        decidedBy: String? = nil, decidedAt: String? = nil, decisionComment: String = ""
     ) {
         self.id = id
         self.roundId = roundId
         self.progressId = progressId
+        self.ledgerRowId = ledgerRowId
         self.regionCode = regionCode
         self.indicatorCode = indicatorCode
         self.oldValue = oldValue
         self.newValue = newValue
+        self.summary = summary
         self.reason = reason
         self.state = state
         self.requestedBy = requestedBy

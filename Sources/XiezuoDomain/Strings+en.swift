@@ -824,5 +824,8 @@ extension Strings {
         "error.webhook_host": "Only WeCom (qyapi.weixin.qq.com), DingTalk (oapi.dingtalk.com) or addresses this deployment allows are accepted.",
         "error.webhook_events": "Choose at least one thing to post.",
         "rounds_robots": "Group robot settings",
+        "row_locked":
+            "This row's month was locked with its reporting round. To change it, give the new values and the reason; the level above decides.",
+        "change_summary": "What changes",
     ]
 }

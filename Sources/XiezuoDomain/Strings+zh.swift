@@ -792,5 +792,7 @@ extension Strings {
         "error.webhook_host": "只接受企业微信（qyapi.weixin.qq.com）、钉钉（oapi.dingtalk.com）或本部署允许的地址。",
         "error.webhook_events": "请至少选择一项推送内容。",
         "rounds_robots": "群机器人推送设置",
+        "row_locked": "本行所在月份已随填报任务锁定。如需修改，请填写新内容和理由提交申请，由上级审批后生效。",
+        "change_summary": "申请修改的内容",
     ]
 }

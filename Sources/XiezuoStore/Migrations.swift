@@ -357,16 +357,20 @@ enum Migrations {
               reminded_at TEXT, reminded_by TEXT, PRIMARY KEY (round_id, region_code))
             """,
             "CREATE INDEX round_members_region ON round_members(region_code)",
+            // A request is about a figure (progress_id) or a ledger row (ledger_row_id, its new values sealed with the
+            // data key: a row holds personal data; summary names the fields that change).
             """
             CREATE TABLE change_requests (
-              id {ID}, round_id BIGINT NOT NULL REFERENCES rounds(id), progress_id BIGINT NOT NULL REFERENCES progress(id),
+              id {ID}, round_id BIGINT NOT NULL REFERENCES rounds(id), progress_id BIGINT REFERENCES progress(id),
+              ledger_row_id BIGINT REFERENCES ledger_rows(id), values_sealed TEXT, summary TEXT NOT NULL DEFAULT '',
               region_code TEXT NOT NULL, indicator_code TEXT NOT NULL, old_value BIGINT NOT NULL, new_value BIGINT NOT NULL,
               reason TEXT NOT NULL, state TEXT NOT NULL, requested_by TEXT, requested_at TEXT NOT NULL, decided_by TEXT,
               decided_at TEXT, decision_comment TEXT NOT NULL DEFAULT '')
             """,
             "CREATE INDEX change_requests_state ON change_requests(state, region_code)",
-            // One open request per figure: a second waits until the first is decided.
-            "CREATE UNIQUE INDEX change_requests_open ON change_requests(progress_id) WHERE state = 'pending'",
+            // One open request per figure or row: a second waits until the first is decided.
+            "CREATE UNIQUE INDEX change_requests_open ON change_requests(progress_id) WHERE state = 'pending' AND progress_id IS NOT NULL",
+            "CREATE UNIQUE INDEX change_requests_open_rows ON change_requests(ledger_row_id) WHERE state = 'pending' AND ledger_row_id IS NOT NULL",
         ])
 
     static let attachments = Migration(

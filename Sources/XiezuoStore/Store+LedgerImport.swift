@@ -81,11 +81,11 @@ extension Store {
         guard r.issues.isEmpty, zip(d.fields, r.values).allSatisfy({ !$0.0.inKey || !$0.1.isEmpty || !$0.0.required }) else {
             return PreparedRow(row: r, key: nil, made: nil)
         }
-        let key = naturalKey(d, r.values, cipher: cipher)
+        let key = Self.naturalKey(d, r.values, cipher: cipher)
         guard zip(d.fields, r.values).allSatisfy({ !$0.0.required || !$0.1.isEmpty }),
             let (json, stored) = try? Self.storedJSON(d, r.values, cipher: cipher)
         else { return PreparedRow(row: r, key: key, made: nil) }
-        let audit = audited(d, stored: stored, county: d.value(r.values, d.countyField), date: d.value(r.values, d.dateField), state: .submitted)
+        let audit = Self.audited(d, stored: stored, county: d.value(r.values, d.countyField), date: d.value(r.values, d.dateField), state: .submitted)
         return PreparedRow(row: r, key: key, made: Made(json: json, search: Self.searchText(d, r.values), audit: audit.json))
     }
 
@@ -257,7 +257,7 @@ extension Store {
                     made = m
                 } else {
                     let (jsonText, stored) = try Self.storedJSON(d, p.values, cipher: cipher)
-                    let audit = audited(d, stored: stored, county: county, date: date, state: .submitted).json
+                    let audit = Self.audited(d, stored: stored, county: county, date: date, state: .submitted).json
                     made = Made(json: jsonText, search: Self.searchText(d, p.values), audit: audit)
                 }
                 audits.append(made.audit)
@@ -291,8 +291,8 @@ extension Store {
             let old = (try? JSONDecoder().decode([String: String].self, from: Data((p.beforeJSON ?? "{}").utf8))) ?? [:]
             try await Self.audit(
                 db, actor, entity: "ledger_row", id: String(id), action: "update",
-                before: audited(d, stored: old, county: before.countyCode, date: before.date, state: before.state),
-                after: audited(d, stored: stored, county: county, date: date, state: .submitted))
+                before: Self.audited(d, stored: old, county: before.countyCode, date: before.date, state: before.state),
+                after: Self.audited(d, stored: stored, county: county, date: date, state: .submitted))
         }
         try await Self.addToTotals(db, deltas)
     }

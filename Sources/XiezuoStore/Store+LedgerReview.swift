@@ -17,7 +17,7 @@ extension Store {
         let cipher = try self.cipher
         let county = d.value(values, d.countyField)
         let date = d.value(values, d.dateField)
-        let key = naturalKey(d, values, cipher: cipher)
+        let key = Self.naturalKey(d, values, cipher: cipher)
         let (jsonText, stored) = try Self.storedJSON(d, values, cipher: cipher)
         let year = Day(date)?.year ?? 0
         return try await backend.write { db in
@@ -39,33 +39,10 @@ extension Store {
                 if !(before.state == .returned && samePeriod) {
                     try await Self.refuseLockedRow(db, ledger, county: county, date: date, actor: actor)
                 }
-                let beforeJSON = try row.decode(column: "values_json", as: String.self)
-                try await db.raw(
-                    """
-                    UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: year),
-                      values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = \(bind: state.rawValue),
-                      review_comment = \(bind: submit ? "" : before.reviewComment), version = version + 1, updated_at = \(bind: now),
-                      changed_by = \(bind: actor.name), submitted_by = \(bind: submit ? actor.name : try Self.authorship(row).submittedBy),
-                      approved_by = NULL, confirmed_by = NULL WHERE id = \(bind: id)
-                    """
-                ).run()
-                try await Self.addToTotals(
-                    db,
-                    Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
-                        + Self.ledgerDeltas(d, values, county: county, date: date, state: state, sign: 1))
-                let oldStored = (try? JSONDecoder().decode([String: String].self, from: Data(beforeJSON.utf8))) ?? [:]
-                try await Self.audit(
-                    db, actor, entity: "ledger_row", id: String(id), action: "update",
-                    before: audited(d, stored: oldStored, county: before.countyCode, date: before.date, state: before.state),
-                    after: audited(d, stored: stored, county: county, date: date, state: state))
-                var after = before
-                after.values = values
-                after.countyCode = county
-                after.date = date
-                after.state = state
-                if submit { after.reviewComment = "" }
-                after.version += 1
-                return after
+                return try await Self.rewriteRow(
+                    db, row, values: values, state: state, keepComment: !submit,
+                    submittedBy: submit ? actor.name : try Self.authorship(row).submittedBy, approvedBy: nil, changedBy: actor.name,
+                    action: "update", actor: actor, cipher: cipher)
             }
             try await Self.refuseLockedRow(db, ledger, county: county, date: date, actor: actor)
             let newId = try await db.raw(
@@ -80,11 +57,58 @@ extension Store {
             try await Self.addToTotals(db, Self.ledgerDeltas(d, values, county: county, date: date, state: state, sign: 1))
             try await Self.audit(
                 db, actor, entity: "ledger_row", id: String(newId), action: "create", before: AuditedLedgerRow?.none,
-                after: audited(d, stored: stored, county: county, date: date, state: state))
+                after: Self.audited(d, stored: stored, county: county, date: date, state: state))
             return LedgerRecord(
                 id: newId, ledger: ledger, values: values, countyCode: county, date: date, state: state,
                 reviewComment: "", version: 1, updatedAt: now)
         }
+    }
+
+    /// Replaces a stored row's values and state, inside the caller's transaction: the totals move with it and the
+    /// audit record keeps both versions (personal data sealed). `changedBy`: whose values they are (a change request's
+    /// requester when the level above applies it).
+    static func rewriteRow(
+        _ db: any SQLDatabase, _ row: any SQLRow, values: [String], state: ProgressState, keepComment: Bool, submittedBy: String?,
+        approvedBy: String?, changedBy: String?, action: String, actor: Actor, cipher: PersonalDataCipher
+    ) async throws -> LedgerRecord {
+        let before = try Self.record(row, cipher: cipher)
+        let ledger = before.ledger
+        let d = ledger.definition
+        let id = before.id
+        let county = d.value(values, d.countyField)
+        let date = d.value(values, d.dateField)
+        let key = Self.naturalKey(d, values, cipher: cipher)
+        let (jsonText, stored) = try Self.storedJSON(d, values, cipher: cipher)
+        let clash = try await db.raw("SELECT id FROM ledger_rows WHERE ledger = \(bind: ledger.rawValue) AND natural_key = \(bind: key)")
+            .first()?.decode(column: "id", as: Int64.self)
+        if let clash, clash != id { throw LedgerSaveError.duplicateKey(clash) }
+        let beforeJSON = try row.decode(column: "values_json", as: String.self)
+        try await db.raw(
+            """
+            UPDATE ledger_rows SET natural_key = \(bind: key), county_code = \(bind: county), occurred_on = \(bind: date), year = \(bind: Day(date)?.year ?? 0),
+              values_json = \(bind: jsonText), search_text = \(bind: Self.searchText(d, values)), state = \(bind: state.rawValue),
+              review_comment = \(bind: keepComment ? before.reviewComment : ""), version = version + 1, updated_at = \(bind: Self.now()),
+              changed_by = \(bind: changedBy), submitted_by = \(bind: submittedBy), approved_by = \(bind: approvedBy), confirmed_by = NULL
+            WHERE id = \(bind: id)
+            """
+        ).run()
+        try await Self.addToTotals(
+            db,
+            Self.ledgerDeltas(d, before.values, county: before.countyCode, date: before.date, state: before.state, sign: -1)
+                + Self.ledgerDeltas(d, values, county: county, date: date, state: state, sign: 1))
+        let oldStored = (try? JSONDecoder().decode([String: String].self, from: Data(beforeJSON.utf8))) ?? [:]
+        try await Self.audit(
+            db, actor, entity: "ledger_row", id: String(id), action: action,
+            before: Self.audited(d, stored: oldStored, county: before.countyCode, date: before.date, state: before.state),
+            after: Self.audited(d, stored: stored, county: county, date: date, state: state))
+        var after = before
+        after.values = values
+        after.countyCode = county
+        after.date = date
+        after.state = state
+        if !keepComment { after.reviewComment = "" }
+        after.version += 1
+        return after
     }
 
     /// Sends a draft or a returned row to review as it stands, with the submitter recorded.

@@ -35,7 +35,7 @@ extension Store {
         }
     }
 
-    func naturalKey(_ d: LedgerDefinition, _ values: [String], cipher: PersonalDataCipher) -> String {
+    static func naturalKey(_ d: LedgerDefinition, _ values: [String], cipher: PersonalDataCipher) -> String {
         // Text is kept as the office wrote it (full-width brackets and all) but compared without width, so a row
         // written either way is the same row.
         cipher.digest(
@@ -207,7 +207,7 @@ extension Store {
     /// The running total that counts a ledger's rows (not an indicator; no catalogue entry has such a code).
     public static func rowCountCode(_ ledger: LedgerName) -> String { "rows." + ledger.rawValue }
 
-    func audited(_ d: LedgerDefinition, stored: [String: String], county: String, date: String, state: ProgressState) -> AuditedLedgerRow {
+    static func audited(_ d: LedgerDefinition, stored: [String: String], county: String, date: String, state: ProgressState) -> AuditedLedgerRow {
         AuditedLedgerRow(ledger: d.name.rawValue, county: county, date: date, state: state.rawValue, values: stored)
     }
 }

@@ -169,7 +169,7 @@ extension Store {
                 let d = record.ledger.definition
                 var values = record.values
                 for (i, f) in d.fields.enumerated() where f.kind == .county && values[i] == old { values[i] = new }
-                let key = naturalKey(d, values, cipher: cipher)
+                let key = Self.naturalKey(d, values, cipher: cipher)
                 let clash = try await db.raw(
                     "SELECT 1 AS x FROM ledger_rows WHERE ledger = \(bind: d.name.rawValue) AND natural_key = \(bind: key) AND id <> \(bind: record.id)"
                 ).first()

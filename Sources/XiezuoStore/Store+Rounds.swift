@@ -291,6 +291,15 @@ extension Store {
         }
     }
 
+    /// Whether a ledger row's period is held by a round's lock now (the row's page then offers a change request).
+    public func lockingRound(of r: LedgerRecord, today: Day) async throws -> Int64? {
+        guard r.state != .returned, let day = Day(r.date) else { return nil }
+        return try await backend.read { db in
+            try await Self.lockingRound(
+                db, column: "ledgers", item: r.ledger.rawValue, region: r.countyCode, year: day.year, month: day.month, today: today)
+        }
+    }
+
     /// Every locked period of one kind (`indicators` or `ledgers`) at once, for imports: rounds are few.
     static func lockedPeriods(
         _ db: any SQLDatabase, column: String, today: Day

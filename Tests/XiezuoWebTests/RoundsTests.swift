@@ -243,6 +243,66 @@ final class MovableClock: @unchecked Sendable {
         }
     }
 
+    @Test func aLockedLedgerRowChangesOnlyThroughARequest() async throws {
+        let time = MovableClock(Day("2025-03-01")!)
+        try await withAppAndStore(demo: false, users: Self.users, clock: time.clock) { raw, store in
+            let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")
+            let nayong = try await AuthedClient.signIn(raw, username: "nayong.reporter")
+            let id = locationID(try await bijie.execute(uri: "/rounds", method: .post, headers: formHeaders, body: form(Self.openForm)))
+            let labour =
+                "姓名,身份证号码,户籍县,是否脱贫人口,就业单位,就业城市,就业时间\n"
+                + "测试乙,\(validID("520525", 7)),纳雍县,是,佛山测试厂,佛山市,2025-02-03\n"
+            #expect(
+                try await nayong.execute(
+                    uri: "/api/v1/ledgers/labour/import", method: .post, headers: jsonHeaders,
+                    body: jsonBody(["fileName": "t.csv", "content": Data(labour.utf8).base64EncodedString(), "dryRun": false])
+                ).status == .created)
+            _ = try await figure(nayong, "demo_villages", "3")
+            _ = try await figure(nayong, "fiscal_aid", "2")
+            #expect(
+                try await nayong.execute(uri: "/rounds/\(id)/submit", method: .post, headers: formHeaders, body: form([("region", "520525")])).status
+                    == .seeOther)
+            time.set(Day("2025-03-11")!)
+            let row = try #require(try await store.ledgerRows(.labour, LedgerFilter(scope: .all), page: Page(number: 1, size: 5)).items.first)
+            let page = try await nayong.execute(uri: "/ledgers/labour/\(row.id)", method: .get).text
+            #expect(page.contains("id=\"row-locked\"") && page.contains("id=\"request-row-change\"") && !page.contains("id=\"edit-row\""))
+            // The form as the page fills it, with the city changed.
+            let d = LedgerName.labour.definition
+            var fields = d.fields.indices.map { i in
+                (d.fields[i].key, LedgerValue.display(row.values[i], field: d.fields[i], lang: .zh, reveal: true))
+            }
+            fields = fields.map { $0.0 == "city" ? ("city", "深圳市") : $0 }
+            // A plain save is refused: the period is locked.
+            let plain = try await nayong.execute(
+                uri: "/ledgers/labour/\(row.id)", method: .post, headers: formHeaders, body: form(fields + [("version", String(row.version))]))
+            #expect(plain.status == .conflict)
+            let noReason = try await nayong.execute(
+                uri: "/ledgers/labour/\(row.id)", method: .post, headers: formHeaders,
+                body: form(fields + [("version", String(row.version)), ("intent", "change")]))
+            #expect(noReason.status == .unprocessableContent)
+            let asked = try await nayong.execute(
+                uri: "/ledgers/labour/\(row.id)", method: .post, headers: formHeaders,
+                body: form(fields + [("version", String(row.version)), ("intent", "change"), ("reason", "工作城市登记错误")]))
+            #expect(asked.status == .seeOther)
+            // The request waits, the row unchanged; its values are sealed where they wait.
+            let request = try #require(try await store.changeRequests(within: nil, state: .pending, ledgerRowId: row.id).first)
+            #expect(request.summary.contains("就业城市") && request.ledgerRowId == row.id)
+            #expect(try await store.ledgerRow(id: row.id)?.values == row.values)
+            #expect(try await nayong.execute(uri: "/ledgers/labour/\(row.id)/edit", method: .get).status == .conflict)
+            #expect(
+                try await nayong.execute(uri: "/changes/\(request.id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status
+                    == .forbidden)
+            #expect(
+                try await bijie.execute(uri: "/changes/\(request.id)/approve", method: .post, headers: formHeaders, body: ByteBuffer()).status
+                    == .seeOther)
+            let changed = try #require(try await store.ledgerRow(id: row.id))
+            let city = d.fields.firstIndex { $0.key == "city" }!
+            #expect(changed.values[city] == "深圳市" && changed.state == .approved)
+            #expect(try await store.history(entity: "ledger_row", id: String(row.id)).last?.action == "change")
+            #expect(try await store.ledgerAuthors(id: row.id).approvedBy == "bijie.officer")
+        }
+    }
+
     @Test func openingARoundRefusesWhatItsOfficeMayNotAsk() async throws {
         try await withRawApp(demo: false, users: Self.users, clock: .fixed(Day("2025-03-01")!)) { raw in
             let bijie = try await AuthedClient.signIn(raw, username: "bijie.officer")

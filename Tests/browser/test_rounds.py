@@ -1,7 +1,10 @@
 """A reporting round walked end to end in the browser: 毕节 opens it for two counties, 纳雍 fills in from its inbox
 and submits, 大方 is late and reminded, the round is closed and locked, 纳雍 asks to change a figure, 毕节 approves, and
 the figure's history shows the change with the request."""
+import base64
+import os
 import re
+import tempfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -45,6 +48,15 @@ def test_a_round_from_opening_to_an_approved_change(server, browser):
         figure_form.find_element(By.NAME, "value").send_keys("6")
         submit(browser, figure_form)
         figure_url = browser.current_url.split("?")[0]
+        # Evidence on the figure: a photo of the voucher, shown on the figure's page.
+        photo = os.path.join(tempfile.mkdtemp(), "凭证照片.png")
+        with open(photo, "wb") as f:
+            f.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM4YaNhs8CNwS1v37MTUQAkRAXJF2KuTQAAAABJRU5ErkJggg=="))
+        evidence = browser.find_element(By.ID, "evidence-form")
+        evidence.find_element(By.NAME, "file").send_keys(photo)
+        submit(browser, evidence)
+        assert "凭证照片.png" in browser.find_element(By.ID, "evidence-list").text
+        assert browser.find_elements(By.CSS_SELECTOR, "#evidence-list img.evidence-thumb")
         browser.get(round_url)
         submit(browser, browser.find_element(By.ID, "round-submit"))
         assert browser.find_element(By.ID, "round-my-status").text == "已上报"

@@ -15,12 +15,18 @@ struct ChangesController {
     }
 
     static func row(_ c: ChangeRequest, _ regions: [String: Region], _ l: Labels) -> RoundPage.Change {
+        if let rowId = c.ledgerRowId, let ledger = LedgerName(rawValue: c.indicatorCode) {
+            return RoundPage.Change(
+                id: c.id, figure: "\(ledger.title(l.lang)) · \(rowId)", region: regions[c.regionCode]?.name ?? c.regionCode, oldValue: "—",
+                newValue: c.summary, reason: c.reason, state: l.t("change_state_" + c.state.rawValue), stateCode: c.state.rawValue,
+                requestedBy: c.requestedBy ?? "—", href: "/ledgers/\(ledger.rawValue)/\(rowId)")
+        }
         let ind = IndicatorCatalogue.byCode[c.indicatorCode]
         func shown(_ v: Int64) -> String { (ind?.format(v) ?? String(v)) + (ind.map { " " + l.unit($0.unit) } ?? "") }
         return RoundPage.Change(
             id: c.id, figure: ind?.name(l.lang) ?? c.indicatorCode, region: regions[c.regionCode]?.name ?? c.regionCode,
             oldValue: shown(c.oldValue), newValue: shown(c.newValue), reason: c.reason, state: l.t("change_state_" + c.state.rawValue),
-            stateCode: c.state.rawValue, requestedBy: c.requestedBy ?? "—", href: "/progress/\(c.progressId)")
+            stateCode: c.state.rawValue, requestedBy: c.requestedBy ?? "—", href: "/progress/\(c.progressId ?? 0)")
     }
 
     @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -74,6 +80,9 @@ struct ChangesController {
                 id: id, approve: approve, comment: (form["comment"] ?? "").trimmingWhitespace(), actor: context.actor)
         } catch ReviewError.commentRequired {
             throw AppError.invalid(ValidationFailure([ValidationIssue(field: "comment", key: "error.required")]))
+        } catch Store.LedgerSaveError.duplicateKey(let other) {
+            // The row's new values now name another stored record: the change cannot be applied as asked.
+            throw AppError(status: .conflict, code: "duplicate", key: "error.ledger_duplicate", params: [String(other)])
         }
         return Response.redirect(to: "/changes?done=" + (approve ? "approved" : "rejected"), type: .normal)
     }

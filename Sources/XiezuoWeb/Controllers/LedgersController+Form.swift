@@ -17,6 +17,11 @@ extension LedgersController {
     @Sendable func editForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let (r, a) = try await scopedRow(context)
         guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
+        if try await store.lockingRound(of: r, today: context.today) != nil,
+            try await store.changeRequests(within: nil, state: .pending, ledgerRowId: r.id, limit: 1).first != nil
+        {
+            throw AppError.round(.requestPending, context.language)
+        }
         let d = r.ledger.definition
         // The form shows what is stored in the way a user types it; personal data only to those who may see it.
         let see = AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode)
@@ -38,6 +43,7 @@ extension LedgersController {
         let regions = try await pages.regionIndex()
         let counties = try await writableCounties(a)
         let keepPersonal = existing != nil
+        let asksChange = try await existing.asyncMap { try await store.lockingRound(of: $0, today: context.today) } != nil
         let fields = d.fields.map { f in
             let error = issues.first { $0.field == f.key }.map { $0.message(l.lang) }
             var options: [Option]?
@@ -72,7 +78,8 @@ extension LedgersController {
             action: existing.map { "/ledgers/\(name.rawValue)/\($0.id)" } ?? "/ledgers/\(name.rawValue)",
             version: values["version"] ?? "", hasErrors: !issues.isEmpty,
             conflict: issues.contains { $0.field == "version" }, conflictText: l.t("error.conflict", values["version"] ?? ""),
-            id: existing?.id)
+            id: existing?.id, asksChange: asksChange, reason: values["reason"] ?? "",
+            reasonError: issues.first { $0.field == "reason" }.map { $0.message(l.lang) })
         return try await pages.render(
             "ledger_form", title: name.title(l.lang), section: "ledgers", request, context, model,
             status: issues.isEmpty ? .ok : (issues.contains { $0.field == "version" } ? .conflict : .unprocessableContent))
@@ -146,7 +153,21 @@ extension LedgersController {
         guard AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable) else { throw AppError.forbidden }
         let d = r.ledger.definition
         let form = try await decodeForm(request, context)
-        let (values, issues) = try await parseForm(d, form, existing: r, a: a)
+        var (values, issues) = try await parseForm(d, form, existing: r, a: a)
+        if form["intent"] == "change" {
+            // A row of a locked period: the new values go to the level above as a request, with the reason.
+            let reason = (form["reason"] ?? "").trimmingWhitespace()
+            if reason.isEmpty { issues.append(ValidationIssue(field: "reason", key: "error.required")) }
+            if reason.count > ChangeRequest.maxReason {
+                issues.append(ValidationIssue(field: "reason", key: "error.too_long", params: [String(ChangeRequest.maxReason)]))
+            }
+            let changed = d.fields.indices.filter { values[$0] != r.values[$0] }.map { d.label(d.fields[$0].key, .zh) }
+            if changed.isEmpty && issues.isEmpty { issues.append(ValidationIssue(field: d.fields[0].key, key: "error.change_same")) }
+            guard issues.isEmpty else { return try await self.form(r.ledger, r, values: form, issues: issues, a, request, context) }
+            _ = try await store.requestRowChange(
+                rowId: r.id, values: values, summary: "修改：" + changed.joined(separator: "、"), reason: reason, actor: context.actor)
+            return Response.redirect(to: "/ledgers/\(r.ledger.rawValue)/\(r.id)?done=requested", type: .normal)
+        }
         guard issues.isEmpty else { return try await self.form(r.ledger, r, values: form, issues: issues, a, request, context) }
         do {
             let submit = Self.submits(form)

@@ -195,6 +195,8 @@ struct LedgersController {
         let authors = try await store.ledgerAuthors(id: r.id)
         let county = regions[r.countyCode]
         let writer = AccessRule.canWriteLedger(a.user, countyCode: r.countyCode, readable: a.readable)
+        let lockedBy = try await store.lockingRound(of: r, today: context.today)
+        let changes = try await store.changeRequests(within: nil, ledgerRowId: r.id, limit: 20)
         let model = LedgerRowPage(
             ledger: r.ledger.rawValue, title: r.ledger.title(l.lang), id: r.id, version: r.version,
             state: l.t("state_" + r.state.rawValue), stateCode: r.state.rawValue, updatedAt: r.updatedAt,
@@ -205,8 +207,11 @@ struct LedgersController {
             },
             canReveal: hasPersonal && !reveal && AccessRule.canSeePersonalData(a.user, countyCode: r.countyCode),
             revealed: reveal,
-            canEdit: writer,
-            canSubmit: writer && r.state.after(.submit) != nil,
+            canEdit: writer && lockedBy == nil,
+            canSubmit: writer && r.state.after(.submit) != nil && lockedBy == nil,
+            lockedBy: lockedBy.map { "/rounds/\($0)" },
+            canRequestChange: writer && lockedBy != nil && !changes.contains { $0.state == .pending },
+            changes: changes.map { ChangesController.row($0, regions, l) }, hasChanges: !changes.isEmpty,
             canReview: r.state == .submitted && county.map { ReviewRule.mayApprove(a.user, region: $0, authors: authors) } == true,
             ownWork: r.state == .submitted && county.map { ReviewRule.mayReview(a.user, region: $0) } == true && authors.isAuthor(a.user.username),
             canConfirm: authors.confirmedBy == nil
@@ -218,7 +223,8 @@ struct LedgersController {
             comment: r.reviewComment.nilIfEmpty, confirmedBy: authors.confirmedBy,
             returnError: request.query("return") == "missing" ? l.t("error.return_comment") : nil,
             notice: request.query("done").flatMap {
-                ["saved", "submitted", "approved", "returned"].contains($0) ? l.t("ledger_done_" + $0) : nil
+                ["saved", "submitted", "approved", "returned"].contains($0)
+                    ? l.t("ledger_done_" + $0) : ["requested", "attached", "detached"].contains($0) ? l.t("figure_done_" + $0) : nil
             })
         return try await pages.render("ledger_row", title: r.ledger.title(l.lang), section: "ledgers", request, context, model)
     }

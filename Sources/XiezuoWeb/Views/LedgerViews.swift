@@ -105,6 +105,11 @@ struct LedgerRowPage: PageModel {
     let canEdit: Bool
     /// A draft or returned row its office may send to review as it stands.
     let canSubmit: Bool
+    /// The round whose lock holds the row (its page), and whether the reader may ask to change it.
+    let lockedBy: String?
+    let canRequestChange: Bool
+    let changes: [RoundPage.Change]
+    let hasChanges: Bool
     let canReview: Bool
     let ownWork: Bool
     let canConfirm: Bool
@@ -144,6 +149,10 @@ struct LedgerFormPage: PageModel {
     let conflictText: String
     /// The row being edited (absent for a new one).
     let id: Int64?
+    /// A row of a locked period: the form asks for a change, with its reason.
+    let asksChange: Bool
+    let reason: String
+    let reasonError: String?
 }
 
 struct LedgerPreviewPage: PageModel {
