@@ -827,5 +827,7 @@ extension Strings {
         "row_locked":
             "This row's month was locked with its reporting round. To change it, give the new values and the reason; the level above decides.",
         "change_summary": "What changes",
+        "warning_kind_round_late": "Return late",
+        "warning_round_late_detail": "Due on {0}, not submitted",
     ]
 }

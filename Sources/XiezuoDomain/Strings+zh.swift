@@ -794,5 +794,7 @@ extension Strings {
         "rounds_robots": "群机器人推送设置",
         "row_locked": "本行所在月份已随填报任务锁定。如需修改，请填写新内容和理由提交申请，由上级审批后生效。",
         "change_summary": "申请修改的内容",
+        "warning_kind_round_late": "逾期未报",
+        "warning_round_late_detail": "截止 {0}，尚未上报",
     ]
 }

@@ -10,6 +10,8 @@ public struct Warning: Sendable, Hashable {
         case projectOverdue = "project_overdue"
         /// A follow-up task of a meeting past its deadline.
         case taskOverdue = "task_overdue"
+        /// An office that has not submitted its return of a reporting round past the round's deadline (逾期未报).
+        case roundLate = "round_late"
     }
 
     public var level: PaceLevel
@@ -52,6 +54,7 @@ public struct Warning: Sendable, Hashable {
         case .indicatorBehind: return agreementId.map { "/agreements/\($0)" } ?? "/progress?indicator=\(subject)&region=\(regionCode)"
         case .projectStalled, .projectOverdue: return "/projects/\(subject)"
         case .taskOverdue: return "/tasks/\(subject)"
+        case .roundLate: return "/rounds/\(subject.split(separator: ":").first ?? "")"
         }
     }
 }
@@ -107,6 +110,18 @@ public enum WarningRules {
         return Warning(
             level: late >= taskRedAfterDays ? .red : .amber, kind: .taskOverdue, regionCode: regionCode, subject: String(id), title: title,
             since: deadline)
+    }
+
+    /// A round's return not in past its deadline: amber, red from this many days late.
+    public static let roundRedAfterDays = 7
+
+    /// An office's return of a round not submitted by the deadline (or when the round was closed early).
+    public static func roundLate(round: ReportingRound, member: RoundMember, today: Day) -> Warning? {
+        guard member.status(in: round, today: today) == .late else { return nil }
+        let late = max(0, round.deadline.days(until: today))
+        return Warning(
+            level: late >= roundRedAfterDays ? .red : .amber, kind: .roundLate, regionCode: member.regionCode,
+            subject: "\(round.id):\(member.regionCode)", title: round.title, since: round.deadline)
     }
 
     /// Red first, then amber; within a level indicators, projects, tasks; then by region and subject.

@@ -68,6 +68,12 @@ public enum EarlyWarnings {
                 out.append(w)
             }
         }
+        // Returns of the year's reporting rounds not in by their deadline, of offices inside the reader's scope.
+        for summary in try await store.rounds(within: scope.prefixes) where summary.round.year == year {
+            for m in try await store.roundMembers(summary.round) where scope.contains(m.regionCode) {
+                if let w = WarningRules.roundLate(round: summary.round, member: m, today: today) { out.append(w) }
+            }
+        }
         let listed = out.filter { $0.kind == .projectStalled || $0.kind == .projectOverdue }
         let others = out.filter { $0.kind != .projectStalled && $0.kind != .projectOverdue }
         return List(
@@ -93,6 +99,7 @@ public enum EarlyWarnings {
         case .projectStalled: return t("warning_stalled_detail", [w.since?.description ?? "—"])
         case .projectOverdue: return t("warning_project_overdue_detail", [w.since?.description ?? "—"])
         case .taskOverdue: return t("warning_task_overdue_detail", [w.since?.description ?? "—"])
+        case .roundLate: return t("warning_round_late_detail", [w.since?.description ?? "—"])
         }
     }
 

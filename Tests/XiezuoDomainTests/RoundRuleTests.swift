@@ -38,6 +38,19 @@ import Testing
         #expect(RoundMember(regionCode: "520525").status(in: round(lock: .unlocked), today: Day("2025-03-01")!) == .pending)
     }
 
+    @Test func aLateReturnIsAWarningAmberThenRed() {
+        let r = round()
+        let m = RoundMember(regionCode: "520525")
+        #expect(WarningRules.roundLate(round: r, member: m, today: Day("2025-03-10")!) == nil)  // the deadline's day
+        #expect(WarningRules.roundLate(round: r, member: m, today: Day("2025-03-11")!)?.level == .amber)
+        #expect(WarningRules.roundLate(round: r, member: m, today: Day("2025-03-16")!)?.level == .amber)
+        #expect(WarningRules.roundLate(round: r, member: m, today: Day("2025-03-17")!)?.level == .red)
+        #expect(WarningRules.roundLate(round: r, member: RoundMember(regionCode: "520525", submittedAt: "x"), today: Day("2025-04-01")!) == nil)
+        // Closed early: late at once, amber.
+        let w = WarningRules.roundLate(round: round(lock: .locked), member: m, today: Day("2025-03-01")!)
+        #expect(w?.level == .amber && w?.kind == .roundLate && w?.link == "/rounds/1" && w?.subject == "1:520525")
+    }
+
     @Test func whoOpensManagesReadsAndSubmits() {
         let bijie = user(.prefectureOfficer, "520500", .prefecture)
         let zunyi = user(.prefectureOfficer, "520300", .prefecture)

@@ -375,6 +375,10 @@ final class MovableClock: @unchecked Sendable {
             let reporter = try await AuthedClient.signIn(raw, username: "nayong.reporter")
             let inbox = try await reporter.execute(uri: "/api/v1/inbox", method: .get).decode(InboxOut.self)
             #expect(inbox.items.contains { $0.kind == "round" && $0.key.hasSuffix(":late") })
+            // The late return is a warning of 毕节's, red ten days past the deadline, linking to the round.
+            let warnings = try await bijie.execute(uri: "/api/v1/warnings?year=2024&kind=round_late", method: .get).decode(WarningsOut.self)
+            let late = try #require(warnings.items.first)
+            #expect(warnings.items.count == 1 && late.regionCode == "520525" && late.level == "red" && late.link == "/rounds/\(round.id)")
         }
     }
 }

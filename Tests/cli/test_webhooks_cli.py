@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import tempfile
 import threading
 import time
@@ -14,8 +15,27 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from clihelpers import free_port
+import pytest
+
+from clihelpers import BIN, free_port
 from test_sign_in_cli import PASSWORD, add_user, start
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request):
+    if request.param == "sqlite":
+        yield "sqlite://" + os.path.join(tempfile.mkdtemp(), "robots.sqlite")
+    else:
+        yield request.getfixturevalue("postgres_database")
+
+
+def query(database, sql):
+    """Rows of `sql` on either engine, as tuples of text."""
+    if database.startswith("sqlite://"):
+        with sqlite3.connect(database[len("sqlite://"):]) as db:
+            return [tuple(str(c) for c in row) for row in db.execute(sql).fetchall()]
+    out = subprocess.run(["psql", database, "-AtF", "\t", "-c", sql], capture_output=True, check=True).stdout.decode()
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -56,17 +76,16 @@ class Browser:
         return re.search(r'name="_csrf" value="([^"]+)"', self.request("GET", path)[1]).group(1)
 
 
-def test_a_round_reaches_the_robot_after_a_failed_first_post():
+def test_a_round_reaches_the_robot_after_a_failed_first_post(database):
     Sink.received = []
     sink_port = free_port()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     tmp = tempfile.mkdtemp()
-    path = os.path.join(tmp, "robots.sqlite")
-    database = "sqlite://" + path
     config = os.path.join(tmp, "xiezuo.json")
     with open(config, "w") as f:
         json.dump({"webhookOrigins": [f"http://127.0.0.1:{sink_port}"], "webhookRetrySeconds": 1}, f)
+    assert subprocess.run([BIN, "migrate", "--database", database], capture_output=True, timeout=300).returncode == 0
     add_user(database, "robot.officer", role="prefecture-officer", region="520500", cwd=tmp)
     add_user(database, "robot.reporter", role="county-reporter", region="520525", cwd=tmp)
     p, base = start(database, "--demo", "--config", config, cwd=tmp)
@@ -82,16 +101,14 @@ def test_a_round_reaches_the_robot_after_a_failed_first_post():
             code, page = officer.request("POST", "/webhooks", form={"_csrf": token, "name": "坏地址", "kind": "wecom", "url": bad,
                                                                    "events": ["round", "reminder"]})
             assert code == 422, bad
-        with sqlite3.connect(path) as db:
-            assert db.execute("SELECT COUNT(*) FROM webhooks").fetchone()[0] == 0
+        assert query(database, "SELECT COUNT(*) FROM webhooks") == [("0",)]
         url = f"http://127.0.0.1:{sink_port}/cgi-bin/webhook/send?key={secret}"
         code, _ = officer.request("POST", "/webhooks", form={"_csrf": token, "name": "毕节协作工作群", "kind": "wecom", "url": url,
                                                              "events": ["round", "reminder", "warning"]})
         assert code == 200  # after the redirect, the list
         code, page = officer.request("GET", "/webhooks")
         assert "毕节协作工作群" in page and secret not in page
-        with sqlite3.connect(path) as db:
-            stored = db.execute("SELECT url_sealed, url_shown FROM webhooks").fetchone()
+        stored = query(database, "SELECT url_sealed, url_shown FROM webhooks")[0]
         assert secret not in stored[0] and secret not in stored[1] and stored[0].startswith("enc1:")
         # A county may not register robots.
         reporter = Browser(base)
@@ -117,13 +134,14 @@ def test_a_round_reaches_the_robot_after_a_failed_first_post():
         message = json.loads(second[2])
         assert message["msgtype"] == "markdown" and "机器人测试轮次" in message["markdown"]["content"]
         # The log says: sent, on the second attempt.
+        row = None
         for _ in range(50):
-            with sqlite3.connect(path) as db:
-                row = db.execute("SELECT state, attempts FROM webhook_deliveries WHERE event_key LIKE 'round:%:opened'").fetchone()
+            rows = query(database, "SELECT state, attempts FROM webhook_deliveries WHERE event_key LIKE 'round:%:opened'")
+            row = rows[0] if rows else None
             if row and row[0] == "sent":
                 break
             time.sleep(0.1)
-        assert row == ("sent", 2)
+        assert row == ("sent", "2")
         page = officer.request("GET", "/webhooks")[1]
         assert 'data-state="sent"' in page
     finally:
