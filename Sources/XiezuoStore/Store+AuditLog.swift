@@ -46,9 +46,7 @@ extension Store {
 
     /// The first instant of a day in Beijing, as the audit log writes instants.
     static func chinaDayStart(_ d: Day) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let date = cal.date(from: DateComponents(year: d.year, month: d.month, day: d.day)) ?? .distantPast
+        let date = Day.chinaCalendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day)) ?? .distantPast
         return date.ISO8601Format()
     }
 

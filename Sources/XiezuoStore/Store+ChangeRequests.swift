@@ -96,7 +96,8 @@ extension Store {
 
     /// Requests of figures inside `prefixes` (nil: all), optionally of one state or one figure, newest first.
     public func changeRequests(
-        within prefixes: [String]?, state: ChangeRequest.State? = nil, progressId: Int64? = nil, ledgerRowId: Int64? = nil, limit: Int = 200
+        within prefixes: [String]?, state: ChangeRequest.State? = nil, progressId: Int64? = nil, ledgerRowId: Int64? = nil,
+        roundId: Int64? = nil, limit: Int = 200
     ) async throws -> [ChangeRequest] {
         try await backend.read { db in
             var w: SQLQueryString = " WHERE 1 = 1"
@@ -109,6 +110,7 @@ extension Store {
             if let state { w += " AND state = \(bind: state.rawValue)" }
             if let progressId { w += " AND progress_id = \(bind: progressId)" }
             if let ledgerRowId { w += " AND ledger_row_id = \(bind: ledgerRowId)" }
+            if let roundId { w += " AND round_id = \(bind: roundId)" }
             return try await db.raw("SELECT * FROM change_requests\(w) ORDER BY id DESC LIMIT \(bind: limit)").all().map(Self.changeRequest)
         }
     }

@@ -164,13 +164,7 @@ public struct Actor: Sendable, Hashable {
     public static let system = Actor(name: "system", address: nil)
 
     /// The day a write is judged on: the request's, or today in China by the system's clock (command line).
-    var day: Day {
-        if let today { return today }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let c = cal.dateComponents([.year, .month, .day], from: Date.now)
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    var day: Day { today ?? Day.inChina() }
 }
 
 public struct AuditEntry: Sendable, Hashable, Codable {

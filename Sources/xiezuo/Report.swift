@@ -33,7 +33,7 @@ struct ConferenceReportCommand: AsyncParsableCommand {
             guard let d = Day(asOf) else { throw CommandFailure("--as-of 应为 YYYY-MM-DD / must be YYYY-MM-DD") }
             day = d
         } else {
-            day = chinaDay()
+            day = Day.inChina()
         }
         let store: Store
         do { store = try await Store.open(url: db.database, logger: Logger(label: "xiezuo")) } catch let e as StoreError {
@@ -66,12 +66,6 @@ struct ConferenceReportCommand: AsyncParsableCommand {
         await store.close()
     }
 
-    func chinaDay() -> Day {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let c = cal.dateComponents([.year, .month, .day], from: .now)
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
 }
 
 /// `xiezuo report assessment --pairing ID --year Y --output FILE.zip`: the year-end assessment package — the
@@ -108,7 +102,7 @@ struct AssessmentPackageCommand: AsyncParsableCommand {
         guard let p = try await store.pairings().first(where: { $0.id == pairing }) else {
             throw CommandFailure("结对 \(pairing) 不存在；编号见网页 /pairings / pairing \(pairing) does not exist; see /pairings for ids")
         }
-        let stamp = ConferenceReportCommand().chinaDay()
+        let stamp = Day.inChina()
         var render: ((String) throws -> Data)? = nil
         if !noPdf {
             guard PDFPrinter.chromium() != nil else {

@@ -239,8 +239,7 @@ struct RoundsController {
                 statusCode: status.rawValue, asks: asks, ledgerLinks: ledgerLinks,
                 canSubmit: (m.submittedAt == nil || m.returned > 0) && asks.allSatisfy(\.done))
         }
-        let changes = try await pages.store.changeRequests(within: nil, progressId: nil).filter { $0.roundId == round.id }
-            .filter { context.access.canRead(region: $0.regionCode) }
+        let changes = try await pages.store.changeRequests(within: context.access.readable, roundId: round.id)
         let submittedCount = members.filter { $0.submittedAt != nil }.count
         let model = RoundPage(
             id: round.id, title: round.title, period: round.period, deadline: round.deadline.description,

@@ -27,38 +27,37 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request, _ context: som
 
 /// Parses an application/x-www-form-urlencoded body. Repeated names keep the last value.
 func decodeForm(_ request: Request, _ context: some XiezuoContext, limit: Int? = nil) async throws -> [String: String] {
-    var request = request
-    let buffer: ByteBuffer
-    do { buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize) } catch {
-        throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request")
-    }
-    return parseForm(String(buffer: buffer))
+    parseForm(try await formBody(request, context, limit: limit))
 }
 
 /// The same, keeping every value of a repeated name (a group of checkboxes), in order.
 func decodeFormLists(_ request: Request, _ context: some XiezuoContext) async throws -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    for (k, v) in formPairs(try await formBody(request, context, limit: nil)) { out[k, default: []].append(v) }
+    return out
+}
+
+/// A form's body, up to the limit (413 beyond it).
+private func formBody(_ request: Request, _ context: some XiezuoContext, limit: Int?) async throws -> String {
     var request = request
-    let buffer: ByteBuffer
-    do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
+    do { return String(buffer: try await request.collectBody(upTo: limit ?? context.maxUploadSize)) } catch {
         throw AppError(status: .contentTooLarge, code: "too_large", key: "bad_request")
     }
-    var out: [String: [String]] = [:]
-    for pair in String(buffer: buffer).split(separator: "&") {
-        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        func decode(_ s: Substring) -> String { (String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding) ?? "" }
-        out[decode(kv[0]), default: []].append(kv.count > 1 ? decode(kv[1]) : "")
-    }
-    return out
 }
 
 func parseForm(_ body: String) -> [String: String] {
     var out: [String: String] = [:]
-    for pair in body.split(separator: "&") {
+    for (k, v) in formPairs(body) { out[k] = v }
+    return out
+}
+
+/// Every name and value of a form body, in order, decoded.
+func formPairs(_ body: String) -> [(String, String)] {
+    body.split(separator: "&").map { pair in
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         func decode(_ s: Substring) -> String { (String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding) ?? "" }
-        out[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
+        return (decode(kv[0]), kv.count > 1 ? decode(kv[1]) : "")
     }
-    return out
 }
 
 extension Request {

@@ -16,19 +16,10 @@ public struct ChinaClock: Sendable {
         return ChinaClock(now: { date })
     }
 
-    static let china = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    static let china = calendar.timeZone
+    static let calendar = Day.chinaCalendar
 
-    /// Set up once: every request asks for today.
-    static let calendar: Calendar = {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = china
-        return cal
-    }()
-
-    public func today() -> Day {
-        let c = Self.calendar.dateComponents([.year, .month, .day], from: now())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    public func today() -> Day { Day.inChina(now()) }
 }
 
 /// The year a page or the API shows when none is asked for: this year in China, or — while this year has no
